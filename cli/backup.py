@@ -1,0 +1,82 @@
+"""``sodiem backup [DIR]`` and ``sodiem restore FILE [--force]``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import inspect, select
+
+from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
+from domain.retention import backups_to_keep
+from domain.school import Semester
+from locales import SCHOOL_TZ
+from storage.backup import backups_in, create_backup, restore_backup
+from storage.models import SemesterRow, StudentRow
+from storage.school_store import SEMESTER_FIELDS
+
+DEFAULT_DIR = Path("backups")
+
+
+def add_parser(commands) -> None:
+    backup = commands.add_parser("backup", help="an online, verified copy of the database")
+    backup.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
+    backup.set_defaults(func=run_backup)
+    restore = commands.add_parser("restore", help="replace the database with a verified backup")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data")
+    restore.set_defaults(func=run_restore)
+
+
+def school_now() -> datetime:
+    return datetime.now(SCHOOL_TZ).replace(tzinfo=None)
+
+
+def run_backup(args) -> int:
+    async def work(database) -> int:
+        now = school_now()
+        path = create_backup(database.url, args.directory, now)
+        args.console.say("backup.done", path=str(path), size=path.stat().st_size // 1024)
+        removed = apply_retention(args.directory, now, await _semesters(database))
+        if removed:
+            args.console.say("backup.retention", count=len(removed), names=", ".join(p.name for p in removed))
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+def apply_retention(directory: Path, now: datetime, semesters: list[Semester]) -> list[Path]:
+    """Deletes the backups in ``directory`` that the retention rule does not keep; nothing else."""
+    found = backups_in(directory)
+    keep = backups_to_keep(found, now.date(), semesters)
+    removed = [path for moment, path in sorted(found.items()) if moment not in keep]
+    for path in removed:
+        path.unlink()
+    return removed
+
+
+async def _semesters(database) -> list[Semester]:
+    async with database.session(read_only=True) as session:
+        rows = await session.scalars(select(SemesterRow))
+        return [Semester(**{f: getattr(row, f) for f in SEMESTER_FIELDS}) for row in rows]
+
+
+async def holds_data(database) -> bool:
+    async with database.engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+        if StudentRow.__tablename__ not in tables:
+            return False
+        return bool(await connection.scalar(select(StudentRow.id).limit(1)))
+
+
+def run_restore(args) -> int:
+    async def work(database) -> int:
+        if await holds_data(database) and not args.force:
+            args.console.error("restore.refused", path=str(args.file))
+            return EXIT_FAILED
+        await database.engine.dispose()
+        restore_backup(database.url, args.file)
+        args.console.say("restore.done", path=str(args.file))
+        return EXIT_OK
+
+    return run_on_database(args, work, migrated=False)

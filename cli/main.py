@@ -1,0 +1,40 @@
+"""The ``sodiem`` command: set-up, imports, exports, backups and the bot, for the administrator."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from cli import backup, db, demo, imports, school, students
+from cli.output import Console
+from locales import LANGUAGES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sodiem", description="Sổ điểm điện tử — sodiem")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=os.environ.get("SODIEM_LOCALE", "vi"),
+        help="language of the messages (vi, en); default SODIEM_LOCALE or vi",
+    )
+    parser.add_argument(
+        "--database", default=None, help="database URL; default SODIEM_DATABASE_URL or sqlite ./sodiem.db"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (db, school, imports, students, demo, backup):
+        module.add_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    args.console = Console(args.lang)
+    sys.exit(args.func(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""``sodiem school init``, ``sodiem classes add|list`` and ``sodiem subjects list``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cli.output import EXIT_OK, run_on_database
+from domain.school import Level, School, parse_year_name
+from domain.setup import current_year_name, init_school
+from storage.uow import UnitOfWork
+
+
+def add_parser(commands) -> None:
+    school = commands.add_parser("school", help="the school and its year")
+    actions = school.add_subparsers(dest="action", required=True, metavar="ACTION")
+    init = actions.add_parser("init", help="create the school, the year and the built-in subjects")
+    init.add_argument("--name", required=True)
+    init.add_argument("--level", choices=[level.value for level in Level], required=True)
+    init.add_argument("--year", default=None, help="school year, e.g. 2025-2026 (default: the current one)")
+    init.add_argument("--district", default="")
+    init.add_argument("--province", default="")
+    init.set_defaults(func=run_init)
+
+    classes = commands.add_parser("classes", help="classes of a school year")
+    class_actions = classes.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = class_actions.add_parser("add", help="add classes, e.g. 6A 6B 7A")
+    add.add_argument("names", nargs="+")
+    add.add_argument("--year", default=None)
+    add.set_defaults(func=run_add_classes)
+    listing = class_actions.add_parser("list", help="list the classes of the year")
+    listing.add_argument("--year", default=None)
+    listing.set_defaults(func=run_list_classes)
+
+    subjects = commands.add_parser("subjects", help="the subjects the school teaches")
+    subjects.set_defaults(func=run_list_subjects)
+
+
+def run_init(args) -> int:
+    year = args.year or current_year_name(date.today())
+
+    async def work(database) -> int:
+        parse_year_name(year)
+        async with UnitOfWork(database) as uow:
+            result = await init_school(
+                uow.school, School(args.name, Level(args.level), args.district, args.province), year
+            )
+            await uow.commit()
+        console = args.console
+        console.say("school.init.done", name=args.name, year=year)
+        console.say("school.init.year_added" if result.year_added else "school.init.year_kept", year=year)
+        console.say("school.init.subjects", count=result.subjects_added)
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+def run_add_classes(args) -> int:
+    async def work(database) -> int:
+        async with UnitOfWork(database) as uow:
+            added = await uow.school.add_classes(args.names, args.year)
+            await uow.commit()
+        args.console.say("classes.added", count=len(added), names=", ".join(added) or "-")
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+def run_list_classes(args) -> int:
+    async def work(database) -> int:
+        async with UnitOfWork(database, read_only=True) as uow:
+            rows = await uow.school.class_rows(args.year)
+        t = args.console.t
+        args.console.table(
+            [t("classes.header.grade"), t("classes.header.name")],
+            sorted((r.grade, r.name) for r in rows.values()),
+        )
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+def run_list_subjects(args) -> int:
+    async def work(database) -> int:
+        async with UnitOfWork(database, read_only=True) as uow:
+            subjects = await uow.school.subjects()
+        t = args.console.t
+        rows = [
+            (
+                s.code,
+                s.name,
+                t(f"subject.kind.{s.kind.value}"),
+                s.periods_per_year,
+                ",".join(map(str, s.grades)),
+            )
+            for s in subjects
+        ]
+        args.console.table(
+            [
+                t("subjects.header.code"),
+                t("subjects.header.name"),
+                t("subjects.header.kind"),
+                t("subjects.header.periods"),
+                t("subjects.header.grades"),
+            ],
+            rows,
+        )
+        return EXIT_OK
+
+    return run_on_database(args, work)

@@ -1,0 +1,34 @@
+"""Default dates of a school year, as the Ministry's yearly framework usually sets them
+(start early September, semester I ends mid-January, the year ends late May). A school changes
+them with ``sodiem school init`` options or later set-up commands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.school import SchoolYear, Semester, parse_year_name
+
+
+def default_school_year(name: str) -> SchoolYear:
+    first, second = parse_year_name(name)
+    semester_one = Semester(
+        number=1,
+        start=date(first, 9, 5),
+        midterm_start=date(first, 10, 27),
+        midterm_end=date(first, 11, 8),
+        final_start=date(first, 12, 22),
+        final_end=date(second, 1, 3),
+        end=date(second, 1, 17),
+    )
+    semester_two = Semester(
+        number=2,
+        start=date(second, 1, 19),
+        midterm_start=date(second, 3, 9),
+        midterm_end=date(second, 3, 21),
+        final_start=date(second, 4, 27),
+        final_end=date(second, 5, 9),
+        end=date(second, 5, 31),
+    )
+    return SchoolYear(
+        name=name, start=semester_one.start, end=semester_two.end, semesters=(semester_one, semester_two)
+    )

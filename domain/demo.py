@@ -1,0 +1,251 @@
+"""A realistic demo school: a lower-secondary school (grades 6–9, three classes a grade, about 40
+students a class) with plausible Vietnamese names, guardians, and about 30 staff with homeroom and
+teaching assignments. Generated from a fixed seed, so the same school comes out every time and
+importing it twice changes nothing."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from domain.importing import Table
+from domain.school import parse_year_name
+
+SCHOOL_NAME = "Trường THCS Nguyễn Du"
+DISTRICT, PROVINCE = "Thành phố Buôn Ma Thuột", "Đắk Lắk"
+GRADES = (6, 7, 8, 9)
+CLASS_LETTERS = ("A", "B", "C")
+
+FAMILY = [
+    ("Nguyễn", 38),
+    ("Trần", 11),
+    ("Lê", 9),
+    ("Phạm", 7),
+    ("Hoàng", 4),
+    ("Huỳnh", 3),
+    ("Phan", 4),
+    ("Vũ", 3),
+    ("Võ", 3),
+    ("Đặng", 2),
+    ("Bùi", 2),
+    ("Đỗ", 2),
+    ("Hồ", 1),
+    ("Ngô", 1),
+    ("Dương", 1),
+    ("Lý", 1),
+    ("Đinh", 1),
+    ("Trịnh", 1),
+    ("H'Nie", 1),
+]
+MALE_MIDDLE = ["Văn", "Đức", "Minh", "Quốc", "Hoàng", "Gia", "Thành", "Anh", "Hữu", "Công", "Bảo", "Trung"]
+FEMALE_MIDDLE = ["Thị", "Ngọc", "Thu", "Thanh", "Minh", "Khánh", "Phương", "Bảo", "Hoài", "Thùy", "Mai"]
+MALE_GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hiếu",
+    "Huy",
+    "Hùng",
+    "Khang",
+    "Khánh",
+    "Khoa",
+    "Kiên",
+    "Long",
+    "Lâm",
+    "Minh",
+    "Nam",
+    "Nghĩa",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Thành",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Vũ",
+    "Ân",
+    "Đông",
+    "Phong",
+]
+FEMALE_GIVEN = [
+    "An",
+    "Anh",
+    "Ánh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hân",
+    "Hương",
+    "Huyền",
+    "Lan",
+    "Linh",
+    "Mai",
+    "My",
+    "Ngân",
+    "Ngọc",
+    "Nhi",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quỳnh",
+    "Thảo",
+    "Thư",
+    "Trang",
+    "Trâm",
+    "Uyên",
+    "Vy",
+    "Yến",
+    "Ân",
+    "Ý",
+]
+ETHNICITIES = [("Kinh", 90), ("Ê Đê", 6), ("Tày", 2), ("Nùng", 2)]
+
+# (department, subject code, number of teachers); each class's HĐTN is taught by its homeroom teacher
+TEACHING_PLAN = [
+    ("Tổ Ngữ văn", "NV", 4),
+    ("Tổ Toán - Tin", "TOAN", 4),
+    ("Tổ Toán - Tin", "TIN", 1),
+    ("Tổ Ngoại ngữ", "NN1", 3),
+    ("Tổ Khoa học tự nhiên", "KHTN", 4),
+    ("Tổ Khoa học tự nhiên", "CN", 1),
+    ("Tổ Xã hội", "LSDL", 3),
+    ("Tổ Xã hội", "GDCD", 1),
+    ("Tổ Xã hội", "GDDP", 1),
+    ("Tổ Nghệ thuật - Thể chất", "GDTC", 3),
+    ("Tổ Nghệ thuật - Thể chất", "NT", 2),
+]
+SUBJECT_NAMES = {
+    "NV": "Ngữ văn",
+    "TOAN": "Toán",
+    "TIN": "Tin học",
+    "NN1": "Ngoại ngữ 1",
+    "KHTN": "Khoa học tự nhiên",
+    "CN": "Công nghệ",
+    "LSDL": "Lịch sử và Địa lí",
+    "GDCD": "Giáo dục công dân",
+    "GDDP": "Nội dung giáo dục của địa phương",
+    "GDTC": "Giáo dục thể chất",
+    "NT": "Nghệ thuật",
+    "HDTN": "Hoạt động trải nghiệm, hướng nghiệp",
+}
+
+ROSTER_HEADERS = [
+    "STT",
+    "Mã học sinh",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Lớp",
+    "Dân tộc",
+    "Họ tên cha",
+    "Họ tên mẹ",
+    "Số điện thoại phụ huynh",
+]
+STAFF_HEADERS = [
+    "STT",
+    "Mã cán bộ",
+    "Họ và tên",
+    "Số điện thoại",
+    "Vai trò",
+    "Tổ chuyên môn",
+    "Chủ nhiệm",
+    "Phân công giảng dạy",
+]
+
+
+def class_names(letters: str = "".join(CLASS_LETTERS)) -> list[str]:
+    return [f"{grade}{letter}" for grade in GRADES for letter in letters]
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([name for name, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
+def _person(rng: random.Random, female: bool, family: str | None = None) -> str:
+    middle = rng.choice(FEMALE_MIDDLE if female else MALE_MIDDLE)
+    given = rng.choice(FEMALE_GIVEN if female else MALE_GIVEN)
+    return f"{family or _pick(rng, FAMILY)} {middle} {given}"
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(["09", "03", "08", "07"]) + f"{rng.randrange(10**8):08d}"
+
+
+def roster_table(
+    year_name: str, students_per_class: int = 40, seed: int = 2025, letters: str = "".join(CLASS_LETTERS)
+) -> Table:
+    """The class lists of the school; more ``letters`` make a bigger school (benchmarks)."""
+    first_year, _ = parse_year_name(year_name)
+    rng = random.Random(seed)
+    rows = []
+    for grade in GRADES:
+        for index, letter in enumerate(letters, start=1):
+            size = students_per_class + rng.randint(-2, 2)
+            for number in range(1, size + 1):
+                rows.append(_student_row(rng, first_year, grade, index, letter, number))
+    return Table(ROSTER_HEADERS, [(line, cells) for line, cells in enumerate(rows, start=2)])
+
+
+def _student_row(rng, first_year: int, grade: int, class_index: int, letter: str, number: int) -> list:
+    female = rng.random() < 0.5
+    family = _pick(rng, FAMILY)
+    born = date(first_year - grade - 5, rng.randint(1, 12), rng.randint(1, 28))
+    code = f"{first_year - grade + 6}{grade:02d}{class_index:02d}{number:02d}"
+    return [
+        number,
+        code,
+        _person(rng, female, family),
+        born.strftime("%d/%m/%Y"),
+        "Nữ" if female else "Nam",
+        f"{grade}{letter}",
+        _pick(rng, ETHNICITIES),
+        _person(rng, False, family),
+        _person(rng, True),
+        _phone(rng),
+    ]
+
+
+def staff_table(seed: int = 2025) -> Table:
+    rng = random.Random(seed + 1)
+    rows = [
+        ["CB001", _person(rng, True), _phone(rng), "Hiệu trưởng", "", "", ""],
+        ["CB002", _person(rng, False), _phone(rng), "Phó hiệu trưởng", "", "", ""],
+        ["CB003", _person(rng, False), _phone(rng), "Quản trị", "", "", ""],
+    ]
+    homerooms = iter(class_names())
+    for number, (department, taught, head) in enumerate(_teachers(), start=1):
+        homeroom = next(homerooms, "") if number % 2 == 1 else ""
+        if homeroom:
+            taught.append((homeroom, SUBJECT_NAMES["HDTN"]))
+        rows.append(
+            [
+                f"GV{number:03d}",
+                _person(rng, rng.random() < 0.7),
+                _phone(rng),
+                "Giáo viên, Tổ trưởng" if head else "Giáo viên",
+                department,
+                homeroom,
+                "; ".join(f"{class_name}: {subject}" for class_name, subject in taught),
+            ]
+        )
+    return Table(STAFF_HEADERS, [(line, [line - 1, *cells]) for line, cells in enumerate(rows, start=2)])
+
+
+def _teachers() -> list[tuple[str, list[tuple[str, str]], bool]]:
+    """(department, [(class, subject)], is department head) for every subject teacher."""
+    classes = class_names()
+    heads_done: set[str] = set()
+    teachers = []
+    for department, subject, count in TEACHING_PLAN:
+        for share in range(count):
+            taught = [(class_name, SUBJECT_NAMES[subject]) for class_name in classes[share::count]]
+            teachers.append((department, taught, department not in heads_done))
+            heads_done.add(department)
+    return teachers

@@ -1,0 +1,125 @@
+"""Online, consistent backups and verified restores.
+
+SQLite: the sqlite3 backup API copies the live database page by page while the bot runs; the copy is
+checked with ``PRAGMA integrity_check``. PostgreSQL: ``pg_dump`` in its custom format, checked by
+listing it with ``pg_restore``. Files are named ``sodiem-YYYYMMDD-HHMMSS.db`` (or ``.dump``)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from domain.errors import DomainError
+from storage.db import database_url, is_sqlite
+
+NAME = re.compile(r"^sodiem-(\d{8}-\d{6})\.(db|dump)$")
+
+
+def backup_name(moment: datetime, sqlite: bool) -> str:
+    return f"sodiem-{moment:%Y%m%d-%H%M%S}.{'db' if sqlite else 'dump'}"
+
+
+def taken_at(path: Path) -> datetime | None:
+    match = NAME.match(path.name)
+    return datetime.strptime(match[1], "%Y%m%d-%H%M%S") if match else None
+
+
+def sqlite_path(url: str) -> Path:
+    return Path(make_url(url).database or "")
+
+
+def libpq_url(url: str) -> str:
+    """The URL in the form pg_dump and pg_restore understand (no '+asyncpg')."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_backup(url: str, directory: Path, moment: datetime) -> Path:
+    url = database_url(url)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / backup_name(moment, is_sqlite(url))
+    if target.exists():
+        raise DomainError("backup.error.exists", value=str(target))
+    partial = target.with_suffix(target.suffix + ".part")
+    if is_sqlite(url):
+        _sqlite_copy(sqlite_path(url), partial)
+    else:
+        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", libpq_url(url)])
+    verify_backup(partial)
+    partial.rename(target)
+    return target
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise DomainError("backup.error.no_database", value=str(source))
+    with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
+        live.backup(copy)
+
+
+def verify_backup(path: Path) -> None:
+    """Raises unless the file is a whole, readable sodiem backup."""
+    if not path.is_file():
+        raise DomainError("backup.error.no_file", value=str(path))
+    if _is_sqlite_file(path):
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as copy:
+                status = copy.execute("PRAGMA integrity_check").fetchone()[0]
+                tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError:
+            status, tables = "unreadable", set()
+        if status != "ok" or "alembic_version" not in tables:
+            raise DomainError("backup.error.damaged", value=str(path))
+        return
+    listing = _run(["pg_restore", "--list", str(path)], failure="backup.error.damaged", value=str(path))
+    if "alembic_version" not in listing:
+        raise DomainError("backup.error.damaged", value=str(path))
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+def restore_backup(url: str, path: Path) -> None:
+    """Replaces the database's content with the backup's. The caller checks emptiness and --force."""
+    url = database_url(url)
+    verify_backup(path)
+    if is_sqlite(url) != _is_sqlite_file(path):
+        raise DomainError("backup.error.wrong_kind", value=str(path))
+    if is_sqlite(url):
+        with sqlite3.connect(path) as source, sqlite3.connect(sqlite_path(url)) as live:
+            source.backup(live)
+        return
+    _run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            f"--dbname={libpq_url(url)}",
+            str(path),
+        ]
+    )
+
+
+def _run(command: list[str], failure: str = "backup.error.tool_failed", value: str = "") -> str:
+    if shutil.which(command[0]) is None:
+        raise DomainError("backup.error.no_tool", value=command[0])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        detail = (done.stderr.strip().splitlines() or [command[0]])[-1]
+        raise DomainError(failure, value=value or detail)
+    return done.stdout
+
+
+def backups_in(directory: Path) -> dict[datetime, Path]:
+    if not directory.is_dir():
+        return {}
+    return {moment: path for path in directory.iterdir() if (moment := taken_at(path))}

@@ -1,0 +1,203 @@
+"""Students, their enrolments in classes and their guardians."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.names import sort_by_name
+from domain.roster import KnownStudent, RosterEntry, RosterPlan
+from domain.school import EnrolmentReason, Gender, Guardian
+from storage.models import ClassRow, EnrolmentRow, GuardianLinkRow, GuardianRow, StudentRow
+from storage.school_store import SqlSchoolStore
+
+
+@dataclass(frozen=True)
+class ClassListEntry:
+    code: str
+    full_name: str
+    date_of_birth: date
+    gender: Gender | None
+
+
+class SqlRosterStore:
+    def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
+        self.session = session
+        self.school = school
+
+    async def class_names(self, year: str) -> set[str]:
+        return set(await self.school.class_rows(year))
+
+    async def known_students(self, year: str) -> dict[str, KnownStudent]:
+        year_row = await self.school.year_row(year)
+        students = (await self.session.scalars(select(StudentRow))).all()
+        current = await self.session.execute(
+            select(EnrolmentRow.student_id, ClassRow.name)
+            .join(ClassRow, ClassRow.id == EnrolmentRow.class_id)
+            .where(ClassRow.year_id == year_row.id, EnrolmentRow.date_out.is_(None))
+        )
+        class_of = dict(current.all())
+        guardians = await self._guardians_by_student()
+        return {
+            s.code: KnownStudent(
+                s.code,
+                s.full_name,
+                s.date_of_birth,
+                Gender(s.gender) if s.gender else None,
+                s.ethnicity,
+                class_of.get(s.id),
+                tuple(guardians[s.id]),
+            )
+            for s in students
+        }
+
+    async def _guardians_by_student(self) -> dict[int, list[Guardian]]:
+        rows = await self.session.execute(
+            select(
+                GuardianLinkRow.student_id, GuardianRow.full_name, GuardianLinkRow.relation, GuardianRow.phone
+            )
+            .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
+            .order_by(GuardianLinkRow.id)
+        )
+        by_student: dict[int, list[Guardian]] = defaultdict(list)
+        for student_id, name, relation, phone in rows:
+            by_student[student_id].append(Guardian(name, relation, phone))
+        return by_student
+
+    async def apply_roster(self, year: str, plan: RosterPlan, today: date) -> None:
+        year_row = await self.school.year_row(year)
+        await self.school.add_classes(plan.new_classes, year)
+        classes = await self.school.class_rows(year)
+        students = {s.code: s for s in await self.session.scalars(select(StudentRow))}
+        for entry in plan.new_students:
+            row = StudentRow(code=entry.code)
+            _copy_fields(row, entry)
+            self.session.add(row)
+            students[entry.code] = row
+        for entry in plan.updated:
+            _copy_fields(students[entry.code], entry)
+        await self.session.flush()
+        guardians = _GuardianBook(
+            self.session,
+            await self.session.scalars(select(GuardianRow)),
+            await self._links_of([students[e.code].id for e in plan.updated]),
+        )
+        for entry in plan.new_students + plan.updated:
+            await guardians.link(students[entry.code], entry.guardians)
+        move_day = max(today, year_row.start)
+        for entry in plan.new_students:
+            self._enrol(
+                students[entry.code], classes[entry.class_name], year_row.start, EnrolmentReason.INITIAL
+            )
+        for entry, old_class in plan.moves:
+            await self._move(
+                students[entry.code],
+                year_row.id,
+                classes[entry.class_name],
+                old_class,
+                move_day,
+                year_row.start,
+            )
+        await self.session.flush()
+
+    async def _links_of(self, student_ids: list[int]) -> list[GuardianLinkRow]:
+        if not student_ids:
+            return []
+        query = select(GuardianLinkRow).where(GuardianLinkRow.student_id.in_(student_ids))
+        return list(await self.session.scalars(query))
+
+    def _enrol(self, student: StudentRow, class_row: ClassRow, day: date, reason: EnrolmentReason) -> None:
+        self.session.add(
+            EnrolmentRow(student_id=student.id, class_id=class_row.id, date_in=day, reason_in=reason.value)
+        )
+
+    async def _move(
+        self,
+        student: StudentRow,
+        year_id: int,
+        new_class: ClassRow,
+        old_class: str | None,
+        day: date,
+        year_start: date,
+    ) -> None:
+        if old_class is None:
+            self._enrol(student, new_class, year_start, EnrolmentReason.INITIAL)
+            return
+        current = await self.session.scalar(
+            select(EnrolmentRow)
+            .join(ClassRow, ClassRow.id == EnrolmentRow.class_id)
+            .where(
+                EnrolmentRow.student_id == student.id,
+                EnrolmentRow.date_out.is_(None),
+                ClassRow.year_id == year_id,
+            )
+        )
+        if current is not None:
+            current.date_out, current.reason_out = day, EnrolmentReason.CLASS_CHANGE.value
+        self._enrol(student, new_class, day, EnrolmentReason.CLASS_CHANGE)
+
+    async def class_list(
+        self, class_name: str, year: str | None = None, on: date | None = None
+    ) -> list[ClassListEntry]:
+        """The students of a class in Vietnamese class-list order: those enrolled on ``on``, or now."""
+        class_row = await self.school.class_row(class_name, year)
+        query = (
+            select(StudentRow)
+            .join(EnrolmentRow, EnrolmentRow.student_id == StudentRow.id)
+            .where(EnrolmentRow.class_id == class_row.id)
+        )
+        if on is None:
+            query = query.where(EnrolmentRow.date_out.is_(None))
+        else:
+            query = query.where(
+                EnrolmentRow.date_in <= on, (EnrolmentRow.date_out.is_(None)) | (EnrolmentRow.date_out > on)
+            )
+        rows = (await self.session.scalars(query)).all()
+        entries = [
+            ClassListEntry(r.code, r.full_name, r.date_of_birth, Gender(r.gender) if r.gender else None)
+            for r in rows
+        ]
+        return sort_by_name(entries, name=lambda entry: entry.full_name)
+
+
+def _copy_fields(row: StudentRow, entry: RosterEntry) -> None:
+    row.full_name, row.date_of_birth, row.ethnicity = entry.full_name, entry.date_of_birth, entry.ethnicity
+    row.gender = entry.gender.value if entry.gender else None
+
+
+class _GuardianBook:
+    """Finds or creates guardian rows; a guardian named with the same phone for two children is one person."""
+
+    def __init__(self, session: AsyncSession, guardians, links: list[GuardianLinkRow]) -> None:
+        self.session = session
+        self.by_name_phone = {(g.full_name, g.phone): g for g in guardians if g.phone}
+        self.links_of: dict[int, list[GuardianLinkRow]] = defaultdict(list)
+        for link in links:
+            self.links_of[link.student_id].append(link)
+
+    async def link(self, student: StudentRow, wanted: tuple[Guardian, ...]) -> None:
+        by_relation = {link.relation: link for link in self.links_of.get(student.id, [])}
+        for guardian in wanted:
+            link = by_relation.pop(guardian.relation, None)
+            if link is not None:
+                link.guardian.full_name, link.guardian.phone = guardian.full_name, guardian.phone
+                continue
+            self.session.add(
+                GuardianLinkRow(
+                    guardian=self._find_or_create(guardian), student=student, relation=guardian.relation
+                )
+            )
+        for link in by_relation.values():
+            await self.session.delete(link)  # the guardian stays; only this child's link goes
+
+    def _find_or_create(self, guardian: Guardian) -> GuardianRow:
+        row = self.by_name_phone.get((guardian.full_name, guardian.phone)) if guardian.phone else None
+        if row is None:
+            row = GuardianRow(full_name=guardian.full_name, phone=guardian.phone)
+            if guardian.phone:
+                self.by_name_phone[(guardian.full_name, guardian.phone)] = row
+        return row

@@ -1,0 +1,129 @@
+"""The school, its years, semesters, classes and subjects."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import DomainError, NotFound
+from domain.school import (
+    Level,
+    School,
+    SchoolYear,
+    Semester,
+    Subject,
+    SubjectKind,
+    grade_of_class,
+    normalise_class_name,
+)
+from storage.models import ClassRow, SchoolRow, SchoolYearRow, SemesterRow, SubjectRow
+
+SEMESTER_FIELDS = ("number", "start", "midterm_start", "midterm_end", "final_start", "final_end", "end")
+
+
+class SqlSchoolStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def school(self) -> School | None:
+        row = await self.session.scalar(select(SchoolRow))
+        return School(row.name, Level(row.level), row.district, row.province) if row else None
+
+    async def save_school(self, school: School) -> None:
+        row = await self.session.scalar(select(SchoolRow)) or SchoolRow()
+        row.name, row.level, row.district, row.province = (
+            school.name,
+            school.level.value,
+            school.district,
+            school.province,
+        )
+        row.settings = row.settings or {}
+        self.session.add(row)
+
+    async def year_row(self, name: str | None = None) -> SchoolYearRow:
+        """The named year, or the newest one still open."""
+        query = select(SchoolYearRow)
+        query = (
+            query.where(SchoolYearRow.name == name) if name else query.order_by(SchoolYearRow.start.desc())
+        )
+        row = await self.session.scalar(query.limit(1))
+        if row is None:
+            raise NotFound("school.error.no_year", value=name) if name else NotFound("school.error.no_years")
+        return row
+
+    async def year(self, name: str | None = None) -> SchoolYear:
+        row = await self.year_row(name)
+        semesters = tuple(Semester(**{f: getattr(s, f) for f in SEMESTER_FIELDS}) for s in row.semesters)
+        return SchoolYear(row.name, row.start, row.end, semesters)
+
+    async def add_year(self, year: SchoolYear) -> bool:
+        """Adds the year with its semesters; False when it exists already (nothing changes)."""
+        if await self.session.scalar(select(SchoolYearRow.id).where(SchoolYearRow.name == year.name)):
+            return False
+        row = SchoolYearRow(name=year.name, start=year.start, end=year.end)
+        row.semesters = [SemesterRow(**{f: getattr(s, f) for f in SEMESTER_FIELDS}) for s in year.semesters]
+        self.session.add(row)
+        await self.session.flush()
+        return True
+
+    async def subjects(self) -> list[Subject]:
+        rows = await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id))
+        return [
+            Subject(
+                r.code, r.name, SubjectKind(r.kind), r.periods_per_year, tuple(r.grades), r.has_periodic_test
+            )
+            for r in rows
+        ]
+
+    async def subject_rows(self) -> dict[str, SubjectRow]:
+        return {row.code: row for row in await self.session.scalars(select(SubjectRow))}
+
+    async def save_subject(self, subject: Subject) -> bool:
+        """Adds or updates a subject by code; True when something changed."""
+        row = await self.session.scalar(select(SubjectRow).where(SubjectRow.code == subject.code))
+        wanted = {
+            "name": subject.name,
+            "kind": subject.kind.value,
+            "periods_per_year": subject.periods_per_year,
+            "grades": list(subject.grades),
+            "has_periodic_test": subject.has_periodic_test,
+        }
+        if row and all(getattr(row, key) == value for key, value in wanted.items()):
+            return False
+        row = row or SubjectRow(code=subject.code)
+        for key, value in wanted.items():
+            setattr(row, key, value)
+        self.session.add(row)
+        return True
+
+    async def class_rows(self, year_name: str | None = None) -> dict[str, ClassRow]:
+        year = await self.year_row(year_name)
+        rows = await self.session.scalars(select(ClassRow).where(ClassRow.year_id == year.id))
+        return {row.name: row for row in rows}
+
+    async def add_classes(self, names: list[str], year_name: str | None = None) -> list[str]:
+        """Adds the classes that do not exist yet; returns the names added."""
+        year = await self.year_row(year_name)
+        existing = await self.class_rows(year.name)
+        added = []
+        for name in dict.fromkeys(normalise_class_name(n) for n in names):
+            if name not in existing:
+                self.session.add(ClassRow(year_id=year.id, name=name, grade=grade_of_class(name)))
+                added.append(name)
+        await self.session.flush()
+        return added
+
+    async def class_row(self, name: str, year_name: str | None = None) -> ClassRow:
+        row = (await self.class_rows(year_name)).get(normalise_class_name(name))
+        if row is None:
+            raise NotFound("school.error.no_class", value=name)
+        return row
+
+    async def is_empty(self) -> bool:
+        return not await self.session.scalar(select(func.count()).select_from(SchoolRow))
+
+    async def require_school(self) -> School:
+        school = await self.school()
+        if school is None:
+            raise DomainError("school.error.not_initialised")
+        return school

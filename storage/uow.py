@@ -1,0 +1,43 @@
+"""The unit of work: one transaction around one use case. Nothing is written unless ``commit`` is
+called; leaving the block without it rolls everything back. Repositories never commit."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.roster_store import SqlRosterStore
+from storage.school_store import SqlSchoolStore
+from storage.staff_store import SqlStaffStore
+
+
+class UnitOfWork:
+    session: AsyncSession
+    school: SqlSchoolStore
+    roster: SqlRosterStore
+    staff: SqlStaffStore
+
+    def __init__(self, database: Database, read_only: bool = False) -> None:
+        self._database = database
+        self._read_only = read_only
+        self._context: AbstractAsyncContextManager[AsyncSession] | None = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._context = self._database.session(read_only=self._read_only)
+        self.session = await self._context.__aenter__()
+        self.school = SqlSchoolStore(self.session)
+        self.roster = SqlRosterStore(self.session, self.school)
+        self.staff = SqlStaffStore(self.session, self.school)
+        return self
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        assert self._context is not None
+        await self._context.__aexit__(kind, error, trace)

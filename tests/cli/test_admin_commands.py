@@ -1,0 +1,104 @@
+"""The administrator's set-up, as typed at the command line before the school year starts."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from domain.names import sort_by_name
+from tests.storage.helpers import ROWS, write_csv
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLES = ROOT / "docs" / "examples"
+
+
+def sodiem(*args: str, cwd: Path, lang: str = "vi") -> subprocess.CompletedProcess:
+    env = {**os.environ, "SODIEM_LOCALE": lang}
+    env.pop("SODIEM_DATABASE_URL", None)  # the default: ./sodiem.db in the working folder
+    command = [str(Path(sys.executable).with_name("sodiem")), *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def example_rows() -> list[tuple]:
+    sheet = load_workbook(EXAMPLES / "danh-sach-hoc-sinh.xlsx").active
+    return list(sheet.iter_rows(min_row=3, values_only=True))
+
+
+@pytest.fixture
+def school(tmp_path) -> Path:
+    assert sodiem("db", "upgrade", cwd=tmp_path).returncode == 0
+    done = sodiem(
+        "school",
+        "init",
+        "--name",
+        "Trường THCS Lê Lợi",
+        "--level",
+        "secondary",
+        "--year",
+        "2025-2026",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    return tmp_path
+
+
+def test_a_database_that_is_not_migrated_is_refused_with_the_fix(tmp_path):
+    done = sodiem("students", "--class", "6A", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "sodiem db upgrade" in done.stderr
+
+
+def test_set_up_import_the_example_and_list_a_class(school):
+    done = sodiem(
+        "import", "roster", str(EXAMPLES / "danh-sach-hoc-sinh.xlsx"), "--create-classes", cwd=school
+    )
+    assert done.returncode == 0, done.stderr
+    assert "học sinh mới" in done.stdout
+    again = sodiem("import", "roster", str(EXAMPLES / "danh-sach-hoc-sinh.xlsx"), cwd=school)
+    assert "Không có gì thay đổi" in again.stdout
+    staff = sodiem("import", "staff", str(EXAMPLES / "danh-sach-can-bo.xlsx"), cwd=school)
+    assert staff.returncode == 0, staff.stderr
+    listing = sodiem("students", "--class", "6a", cwd=school)
+    lines = listing.stdout.splitlines()
+    in_file = [row[2] for row in example_rows() if row[5] == "6A"]
+    assert lines[0] == f"Danh sách lớp 6A — năm học 2025-2026 — {len(in_file)} học sinh"
+    listed = [re.split(r"\s{2,}", line) for line in lines[3:]]
+    assert [int(row[0]) for row in listed] == list(range(1, len(in_file) + 1))
+    assert [row[2] for row in listed] == sort_by_name(in_file)
+
+
+def test_a_bad_file_gets_a_report_in_the_persons_language_and_exit_status_2(school):
+    rows = [row[:] for row in ROWS]
+    rows[0][3] = "2014-31-12"
+    path = write_csv(school / "bad.csv", rows)
+    done = sodiem("import", "roster", str(path), cwd=school)
+    assert done.returncode == 2
+    assert "Dòng 2, cột «Ngày sinh»: «2014-31-12» không phải ngày hợp lệ" in done.stderr
+    english = sodiem("--lang", "en", "import", "roster", str(path), cwd=school)
+    assert "Line 2, column “Ngày sinh”: “2014-31-12” is not a valid date" in english.stderr
+
+
+def test_backup_and_restore_from_the_command_line(school):
+    sodiem("import", "roster", str(EXAMPLES / "danh-sach-hoc-sinh.xlsx"), "--create-classes", cwd=school)
+    done = sodiem("backup", "backups", cwd=school)
+    assert done.returncode == 0, done.stderr
+    backup = next((school / "backups").glob("sodiem-*.db"))
+    refused = sodiem("restore", str(backup), cwd=school)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    forced = sodiem("restore", str(backup), "--force", cwd=school)
+    assert forced.returncode == 0, forced.stderr
+    damaged = school / "damaged.db"
+    damaged.write_bytes(backup.read_bytes()[:4096])
+    assert sodiem("restore", str(damaged), "--force", cwd=school).returncode == 1
+
+
+def test_the_demo_school_twice(tmp_path):
+    sodiem("db", "upgrade", cwd=tmp_path)
+    first = sodiem("demo", cwd=tmp_path)
+    assert first.returncode == 0 and "Đã tạo trường mẫu" in first.stdout
+    second = sodiem("demo", cwd=tmp_path)
+    assert "không thay đổi gì" in second.stdout

@@ -1,0 +1,115 @@
+"""Shared fixtures. Storage tests run on SQLite and on PostgreSQL: the test id says which
+(``[sqlite]`` or ``[postgresql]``). PostgreSQL is the one at SODIEM_TEST_POSTGRES_URL (default
+127.0.0.1:5432, user postgres); each run makes a throwaway database and drops it afterwards. Without
+PostgreSQL the PostgreSQL half is skipped with a plain message, except under CI, where it fails."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Base
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SODIEM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_POSTGRES = (
+    os.environ.get("CI", "").lower() == "true" or os.environ.get("SODIEM_REQUIRE_POSTGRES") == "1"
+)
+
+
+async def _postgres_admin(statement: str | None = None) -> None:
+    import asyncpg
+
+    url = make_url(POSTGRES_ADMIN_URL)
+    connection = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+        timeout=5,
+    )
+    try:
+        if statement:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+POSTGRES_PROBLEM = pytest.StashKey[str | None]()
+
+
+def postgres_problem(config) -> str | None:
+    """Why PostgreSQL cannot be used here, or None; asked once per run."""
+    if POSTGRES_PROBLEM not in config.stash:
+        try:
+            asyncio.run(_postgres_admin())
+            config.stash[POSTGRES_PROBLEM] = None
+        except Exception as error:  # any failure to connect means: no PostgreSQL here
+            config.stash[POSTGRES_PROBLEM] = f"{type(error).__name__}: {error}"
+    return config.stash[POSTGRES_PROBLEM]
+
+
+def pytest_report_header(config) -> str:
+    problem = postgres_problem(config)
+    if problem is None:
+        return f"storage back ends: sqlite, postgresql ({make_url(POSTGRES_ADMIN_URL).host})"
+    return f"storage back ends: sqlite only — PostgreSQL is not reachable ({problem}); its tests are skipped"
+
+
+def throwaway_database(request, tmp_path_factory) -> Iterator[str]:
+    """An empty database of the back end the test is parametrised with, removed afterwards."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "sodiem-test.db"
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    problem = postgres_problem(request.config)
+    if problem is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required under CI but not reachable: {problem}")
+        pytest.skip(f"PostgreSQL is not reachable: {problem}")
+    name = f"sodiem_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+BACK_ENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", params=BACK_ENDS)
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A migrated database of each back end, shared by the whole run."""
+    for url in throwaway_database(request, tmp_path_factory):
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=BACK_ENDS)
+def empty_database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A fresh, unmigrated database of each back end, for one test."""
+    yield from throwaway_database(request, tmp_path_factory)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """The run's database, emptied before each test."""
+    db = Database(database_url)
+    async with db.session() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            await session.execute(delete(table))
+        await session.commit()
+    yield db
+    await db.dispose()
