@@ -23,11 +23,13 @@ catalogs: $(INSTALLED)
 
 install: $(INSTALLED) catalogs
 
-# Until the bot exists, the main job is setting up the demo school and showing a class list.
+# Migrate, make sure the demo school is there, then run the bot (which explains how to get a
+# token when SODIEM_TELEGRAM_TOKEN is not set).
 run: install
 	$(BIN)/sodiem db upgrade
 	$(BIN)/sodiem demo
 	$(BIN)/sodiem students --class 6A
+	$(BIN)/sodiem run
 
 test: install
 	$(BIN)/ruff check .

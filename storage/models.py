@@ -180,3 +180,66 @@ class ImportLogRow(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class AccountRow(Base):
+    """A chat account linked to a person (a staff member or a guardian) on one channel."""
+
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="vi")
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InviteRow(Base):
+    """A one-time code; only its hash is kept. For a staff member, a guardian, or any parent of a student."""
+
+    __tablename__ = "invite"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id"))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LinkAttemptRow(Base):
+    __tablename__ = "link_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ok: Mapped[bool] = mapped_column(Boolean)
+
+
+class DialogRow(Base):
+    """Where a person is in a conversation with the bot; written in the same transaction as the update's
+    business data, so a restart in the middle of a conversation loses nothing."""
+
+    __tablename__ = "dialog"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    flow: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RefusalRow(Base):
+    """Unauthorised attempts, kept for the leadership to see."""
+
+    __tablename__ = "refusal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

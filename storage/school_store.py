@@ -127,3 +127,68 @@ class SqlSchoolStore:
         if school is None:
             raise DomainError("school.error.not_initialised")
         return school
+
+
+class SqlClassViews:
+    """Read-only views of classes for the chat: names by id, who teaches what, a parent's children."""
+
+    def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
+        self.session = session
+        self.school = school
+
+    async def classes(self, ids: frozenset[int] | None = None) -> list[tuple[int, str, int]]:
+        """(id, name, grade) of the current year's classes, or of those ``ids``, by grade and name."""
+        year = await self.school.year_row()
+        query = select(ClassRow).where(ClassRow.year_id == year.id)
+        if ids is not None:
+            query = query.where(ClassRow.id.in_(ids))
+        rows = await self.session.scalars(query.order_by(ClassRow.grade, ClassRow.name))
+        return [(row.id, row.name, row.grade) for row in rows]
+
+    async def class_name(self, class_id: int) -> str | None:
+        row = await self.session.get(ClassRow, class_id)
+        return row.name if row else None
+
+    async def subject_names(self) -> dict[int, str]:
+        return {row.id: row.name for row in await self.session.scalars(select(SubjectRow))}
+
+    async def homeroom_teacher(self, class_id: int) -> str | None:
+        from storage.models import HomeroomRow, StaffRow
+
+        return await self.session.scalar(
+            select(StaffRow.full_name)
+            .join(HomeroomRow, HomeroomRow.staff_id == StaffRow.id)
+            .where(HomeroomRow.class_id == class_id)
+        )
+
+    async def children(self, student_ids: frozenset[int]) -> list[tuple[str, str | None]]:
+        """(student name, current class name) of a parent's children."""
+        from storage.models import EnrolmentRow, StudentRow
+
+        year = await self.school.year_row()
+        rows = await self.session.execute(
+            select(StudentRow.full_name, ClassRow.name)
+            .select_from(StudentRow)
+            .outerjoin(
+                EnrolmentRow, (EnrolmentRow.student_id == StudentRow.id) & EnrolmentRow.date_out.is_(None)
+            )
+            .outerjoin(ClassRow, (ClassRow.id == EnrolmentRow.class_id) & (ClassRow.year_id == year.id))
+            .where(StudentRow.id.in_(student_ids))
+            .order_by(StudentRow.full_name)
+        )
+        return [(name, class_name) for name, class_name in rows]
+
+    async def account_counts(self) -> dict[str, int]:
+        from storage.models import AccountRow, GuardianRow, StaffRow
+
+        async def scalar(query) -> int:
+            return await self.session.scalar(query) or 0
+
+        return {
+            "staff": await scalar(
+                select(func.count()).select_from(StaffRow).where(StaffRow.active.is_(True))
+            ),
+            "staff_linked": await scalar(select(func.count(AccountRow.staff_id.distinct()))),
+            "guardians": await scalar(select(func.count()).select_from(GuardianRow)),
+            "guardians_linked": await scalar(select(func.count(AccountRow.guardian_id.distinct()))),
+        }

@@ -9,8 +9,9 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
+from storage.identity_store import SqlIdentityStore
 from storage.roster_store import SqlRosterStore
-from storage.school_store import SqlSchoolStore
+from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.staff_store import SqlStaffStore
 
 
@@ -19,6 +20,8 @@ class UnitOfWork:
     school: SqlSchoolStore
     roster: SqlRosterStore
     staff: SqlStaffStore
+    identity: SqlIdentityStore
+    views: SqlClassViews
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -31,6 +34,8 @@ class UnitOfWork:
         self.school = SqlSchoolStore(self.session)
         self.roster = SqlRosterStore(self.session, self.school)
         self.staff = SqlStaffStore(self.session, self.school)
+        self.identity = SqlIdentityStore(self.session, self.school)
+        self.views = SqlClassViews(self.session, self.school)
         return self
 
     async def commit(self) -> None:

@@ -1,0 +1,101 @@
+"""The one place that builds the bot: database, Bot API address and clock come in as arguments, so
+tests and benchmarks build the real thing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import commands
+from bot.config import Settings
+from bot.handlers import menu, people
+from bot.handlers.errors import on_error
+from bot.processor import PerPersonProcessor
+from bot.ratelimit import PerChatRateLimiter
+from locales import LANGUAGES
+from storage.db import Database
+
+log = logging.getLogger("sodiem.bot")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_application(
+    settings: Settings, database: Database, clock: Callable[[], datetime] = utc_now
+) -> Application:
+    assert settings.token, "the caller checks that a token is configured"
+    processor = PerPersonProcessor(database, clock)
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_url)
+        .base_file_url(settings.file_url)
+        .defaults(Defaults(tzinfo=settings.timezone))
+        .rate_limiter(PerChatRateLimiter())
+        .concurrent_updates(processor)
+        .post_init(register_commands)
+        .build()
+    )
+    processor.bot = application.bot
+    application.bot_data["locale"] = settings.locale
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, people.load_person), group=-1)
+    routes = {
+        commands.START: people.start,
+        commands.MENU: menu.show_menu,
+        commands.HELP: menu.show_help,
+        commands.LANGUAGE: menu.choose_language,
+        commands.CLASSES: menu.my_classes,
+        commands.CHILDREN: menu.children,
+        commands.CANCEL: menu.cancel,
+    }
+    for command, callback in routes.items():
+        application.add_handler(CommandHandler(command.names, callback))
+    presses = {
+        r"^menu$": menu.show_menu,
+        r"^help$": menu.show_help,
+        r"^lang$": menu.choose_language,
+        r"^lang:": menu.set_language,
+        r"^(mine|all):": menu.class_page,
+        r"^cls:": menu.class_list,
+        r"^kids$": menu.children,
+        r"^acct$": menu.accounts,
+    }
+    for pattern, callback in presses.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(menu.unknown_press))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, people.text_message))
+    application.add_handler(MessageHandler(filters.COMMAND, menu.show_help))
+    application.add_handler(MessageHandler(~filters.TEXT, people.other_message))
+    application.add_error_handler(on_error)
+
+
+async def register_commands(application: Application) -> None:
+    """Optional: a Bot API that refuses it (or is briefly down) does not stop the bot."""
+    for language in (None, *LANGUAGES):
+        try:
+            await application.bot.set_my_commands(
+                commands.registered(language or "vi"), language_code=language
+            )
+        except TelegramError as error:
+            log.warning("setMyCommands (%s) refused: %s", language or "default", error)

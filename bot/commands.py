@@ -1,0 +1,39 @@
+"""Every command has a Vietnamese name without diacritics and an English one; both work. The lists
+registered with setMyCommands are per language and show what most people may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from locales import LANGUAGES, translator
+
+
+@dataclass(frozen=True)
+class Command:
+    key: str  # the catalog key of its description: bot.command.<key>
+    vi: str
+    en: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.vi, self.en) if self.vi != self.en else (self.vi,)
+
+
+START = Command("start", "start", "start")
+MENU = Command("menu", "menu", "menu")
+HELP = Command("help", "trogiup", "help")
+LANGUAGE = Command("lang", "ngonngu", "lang")
+CLASSES = Command("classes", "lop", "classes")
+CHILDREN = Command("children", "con", "children")
+CANCEL = Command("cancel", "huy", "cancel")
+
+ALL = (START, MENU, HELP, LANGUAGE, CLASSES, CHILDREN, CANCEL)
+
+
+def registered(language: str) -> list[tuple[str, str]]:
+    """(command, description) pairs to register for people whose Telegram speaks ``language``."""
+    t = translator(language)
+    return [(getattr(command, language), t(f"bot.command.{command.key}")) for command in ALL]
+
+
+__all__ = ["ALL", "LANGUAGES", "registered"]

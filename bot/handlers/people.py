@@ -1,0 +1,85 @@
+"""Who is writing: the actor of every update, /start with an invite code, and everyone unknown."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import views
+from bot.turn import CHANNEL, current_turn
+from domain.errors import DomainError
+from domain.identity import normalise_code, redeem_invite
+from locales import LANGUAGES, translator
+
+LINK_FLOW = "link"
+
+
+async def load_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first for every update: who this is (read anew, so a revoked account is unknown at once)."""
+    turn = current_turn()
+    if not turn.account:
+        return
+    turn.actor = await turn.uow.identity.actor(CHANNEL, turn.account)
+    if turn.actor:
+        turn.t = translator(turn.actor.language)
+    else:
+        spoken = (update.effective_user.language_code or "")[:2] if update.effective_user else ""
+        turn.t = translator(spoken if spoken in LANGUAGES else context.bot_data.get("locale", "vi"))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    if context.args:
+        await link(context.args[0])
+    elif turn.actor:
+        text, keyboard = await views.menu(turn)
+        turn.say("bot.start.again", name=turn.actor.name)
+        turn.send(text, keyboard)
+    else:
+        await turn.uow.identity.save_dialog(CHANNEL, turn.account, LINK_FLOW, "code", {}, turn.now)
+        turn.say("bot.unknown_person")
+
+
+async def link(typed: str) -> None:
+    turn = current_turn()
+    try:
+        await redeem_invite(turn.uow.identity, CHANNEL, turn.account, typed, turn.now)
+    except DomainError as error:
+        turn.say(error.key, **error.params)
+        return
+    await turn.uow.identity.set_language(CHANNEL, turn.account, turn.t.language)
+    await turn.uow.identity.end_dialog(CHANNEL, turn.account)
+    turn.actor = await turn.uow.identity.actor(CHANNEL, turn.account)
+    assert turn.actor is not None
+    turn.say(
+        "bot.linked",
+        name=turn.actor.name or turn.t("bot.who.parent"),
+        who=await views.describe(turn, turn.actor),
+    )
+    text, keyboard = await views.menu(turn)
+    turn.send(text, keyboard)
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text: an invite code from someone unknown, else a hint to use the menu."""
+    turn = current_turn()
+    if turn.actor is None:
+        text = update.effective_message.text or ""
+        dialog = await turn.uow.identity.dialog(CHANNEL, turn.account)
+        if (dialog and dialog.flow == LINK_FLOW) or looks_like_code(text):
+            await link(text)
+        else:
+            turn.say("bot.unknown_person")
+        return
+    turn.say("bot.use_menu")
+
+
+async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, a sticker, a file where nothing asked for one."""
+    turn = current_turn()
+    turn.say("bot.use_menu" if turn.actor else "bot.unknown_person")
+
+
+def looks_like_code(text: str) -> bool:
+    code = normalise_code(text)
+    return len(code) == 10 and len(text.strip()) <= 14

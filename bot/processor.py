@@ -1,0 +1,82 @@
+"""Updates of different people are processed concurrently, each person's in order, each update in
+one database transaction; replies go out after the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import BaseUpdateProcessor
+
+from bot.turn import CURRENT_TURN, Turn
+from storage.db import Database
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def person_key(update: object) -> str:
+    if isinstance(update, Update):
+        if update.effective_user:
+            return f"user:{update.effective_user.id}"
+        if update.effective_chat:
+            return f"chat:{update.effective_chat.id}"
+    return "other"
+
+
+class PerPersonProcessor(BaseUpdateProcessor):
+    def __init__(self, database: Database, clock: Callable[[], datetime], max_concurrent: int = 64) -> None:
+        super().__init__(max_concurrent)
+        self.database = database
+        self.clock = clock
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
+        self.bot = None  # set when the application is built
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        key = person_key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                turn = await self._run(update, coroutine)
+            await self._deliver(turn)
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:  # nobody else queued for this person: forget the lock
+                del self._waiting[key], self._locks[key]
+
+    async def _run(self, update: object, coroutine: Awaitable[object]) -> Turn:
+        user = update.effective_user if isinstance(update, Update) else None
+        chat = update.effective_chat if isinstance(update, Update) else None
+        async with UnitOfWork(self.database) as uow:
+            turn = Turn(uow, self.clock(), str(user.id) if user else "", chat.id if chat else None)
+            token = CURRENT_TURN.set(turn)
+            try:
+                await coroutine
+            finally:
+                CURRENT_TURN.reset(token)
+            if not turn.failed:
+                try:
+                    await uow.commit()
+                except Exception:  # the database refused: nothing was saved, and the person is told
+                    log.exception("commit failed for update of %s", turn.account)
+                    turn.fail()
+        return turn
+
+    async def _deliver(self, turn: Turn) -> None:
+        for delivery in turn.outbox:
+            try:
+                await delivery(self.bot)
+            except TelegramError as error:
+                log.warning("reply to %s not delivered: %s", turn.account, error)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass

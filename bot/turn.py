@@ -1,0 +1,65 @@
+"""One update's work: its unit of work, who is writing, their language, and the replies to send.
+
+The update processor opens the turn around the handlers and commits; the replies are sent after
+the commit, so a person is never told that something was saved when it was rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from telegram import Bot, InlineKeyboardMarkup
+
+from domain.permissions import Actor
+from locales import Translator, translator
+from storage.uow import UnitOfWork
+
+CHANNEL = "telegram"
+Delivery = Callable[[Bot], Awaitable[object]]
+
+
+@dataclass
+class Turn:
+    uow: UnitOfWork
+    now: datetime
+    account: str  # the Telegram user id, as text
+    chat_id: int | None
+    actor: Actor | None = None
+    t: Translator = field(default_factory=translator)
+    outbox: list[Delivery] = field(default_factory=list)
+    failed: bool = False
+
+    def send(
+        self, text: str, keyboard: InlineKeyboardMarkup | None = None, chat_id: int | None = None
+    ) -> None:
+        target = chat_id if chat_id is not None else self.chat_id
+        self.outbox.append(lambda bot: bot.send_message(target, text, reply_markup=keyboard))
+
+    def say(self, key: str, keyboard: InlineKeyboardMarkup | None = None, **params: object) -> None:
+        self.send(self.t(key, **params), keyboard)
+
+    def edit(self, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        chat = self.chat_id
+        self.outbox.append(
+            lambda bot: bot.edit_message_text(
+                text, chat_id=chat, message_id=message_id, reply_markup=keyboard
+            )
+        )
+
+    def later(self, delivery: Delivery) -> None:
+        self.outbox.append(delivery)
+
+    def fail(self, key: str = "bot.error.generic") -> None:
+        """Drops everything this turn meant to send and says that something went wrong."""
+        self.failed = True
+        self.outbox.clear()
+        self.say(key)
+
+
+CURRENT_TURN: ContextVar[Turn] = ContextVar("sodiem_turn")
+
+
+def current_turn() -> Turn:
+    return CURRENT_TURN.get()

@@ -1,0 +1,68 @@
+"""What the bot shows: the menu for a person's roles, who they are, help. Texts from the catalogs."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot import commands
+from bot.keyboards import button, column
+from bot.turn import Turn
+from domain.permissions import Action, Actor, allowed
+from domain.school import Role
+
+
+async def describe(turn: Turn, actor: Actor) -> str:
+    """'Giáo viên, Tổ trưởng chuyên môn; chủ nhiệm 6A; dạy Toán 6A, 6B' or 'phụ huynh của em ...'."""
+    t, views = turn.t, turn.uow.views
+    if not actor.is_staff:
+        children = await views.children(actor.children)
+        names = ", ".join(f"{name} ({class_name or '-'})" for name, class_name in children)
+        return t("bot.who.guardian", children=names or "-")
+    parts = [", ".join(sorted(t(f"role.{role.value}") for role in actor.roles))]
+    if actor.homeroom_classes:
+        names = [name for _, name, _ in await views.classes(actor.homeroom_classes)]
+        parts.append(t("bot.who.homeroom", classes=", ".join(names)))
+    if actor.teaching:
+        subjects = await views.subject_names()
+        class_names = {cid: name for cid, name, _ in await views.classes(actor.taught_classes)}
+        taught = sorted(f"{subjects[s]} {class_names.get(c, '?')}" for c, s in actor.teaching)
+        parts.append(t("bot.who.teaching", subjects=", ".join(taught)))
+    return "; ".join(parts)
+
+
+async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
+    actor, t = turn.actor, turn.t
+    assert actor is not None
+    buttons = []
+    if actor.is_staff:
+        for class_id, name, _ in await turn.uow.views.classes(actor.homeroom_classes):
+            buttons.append(button(t("bot.menu.homeroom", name=name), "cls", class_id, "menu"))
+        if actor.teaching:
+            buttons.append(button(t("bot.menu.my_classes"), "mine", 0))
+        if actor.is_leader or actor.roles & {Role.ADMIN, Role.DEPARTMENT_HEAD}:
+            buttons.append(button(t("bot.menu.all_classes"), "all", 0))
+        if allowed(actor, Action.MANAGE_PEOPLE):
+            buttons.append(button(t("bot.menu.accounts"), "acct"))
+    else:
+        buttons.append(button(t("bot.menu.children"), "kids"))
+    buttons += [button(t("bot.menu.language"), "lang"), button(t("bot.menu.help"), "help")]
+    text = t("bot.menu.title", name=actor.name or t("bot.who.parent"), who=await describe(turn, actor))
+    return text, column(buttons)
+
+
+def help_text(turn: Turn) -> str:
+    actor, t = turn.actor, turn.t
+    shown = [commands.MENU, commands.HELP, commands.LANGUAGE, commands.CANCEL]
+    if actor and actor.is_staff:
+        shown.insert(1, commands.CLASSES)
+    elif actor:
+        shown.insert(1, commands.CHILDREN)
+    lines = [t("bot.help.title")]
+    for command in shown:
+        names = " ".join(f"/{name}" for name in command.names)
+        lines.append(t("bot.help.line", names=names, description=t(f"bot.command.{command.key}")))
+    return "\n".join(lines)
+
+
+def back_to_menu(turn: Turn) -> InlineKeyboardMarkup:
+    return column([button(turn.t("bot.back"), "menu")])

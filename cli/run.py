@@ -1,0 +1,61 @@
+"""``sodiem run``: the bot, polling or behind a webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from cli.output import EXIT_FAILED, EXIT_OK, Console
+from domain.errors import DomainError
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("run", help="run the Telegram bot (polling, or --webhook)")
+    parser.add_argument("--webhook", metavar="URL", help="public HTTPS address Telegram sends updates to")
+    parser.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8443")
+    parser.add_argument(
+        "--secret", metavar="TOKEN", help="secret Telegram sends back; other requests are refused"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from bot.app import build_application
+    from bot.config import load_settings
+    from storage.db import Database
+    from storage.migrate import ensure_migrated
+
+    console: Console = args.console
+    try:
+        settings = load_settings()
+    except DomainError as error:
+        console.error(error.key, **error.params)
+        return EXIT_FAILED
+    if not settings.token:
+        console.say("run.no_token")
+        return EXIT_OK
+    if args.webhook and not args.secret:
+        console.error("run.webhook_needs_secret")
+        return EXIT_FAILED
+    database = Database(args.database or settings.database_url)
+    try:
+        asyncio.run(ensure_migrated(database.engine))
+    except DomainError as error:
+        console.error(error.key, **error.params)
+        return EXIT_FAILED
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    application = build_application(settings, database)
+    console.say("run.starting", url=settings.api_url.split("/bot")[0])
+    if args.webhook:
+        host, _, port = args.listen.rpartition(":")
+        application.run_webhook(
+            listen=host or "0.0.0.0",
+            port=int(port),
+            url_path="telegram",
+            webhook_url=args.webhook,
+            secret_token=args.secret,
+        )
+    else:
+        application.run_polling(allowed_updates=["message", "callback_query"])
+    return EXIT_OK

@@ -1,0 +1,126 @@
+"""One policy decides every action for every role (requirements.md, "Access rules").
+
+A teacher sees and edits only the classes and subjects assigned to them; the homeroom teacher sees
+the whole record of their class; the leadership sees everything; exports need the right to export;
+a parent sees only their own children, read-only. The front ends ask ``allowed`` with ids read
+from the database, never with what a button claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from domain.identity import PersonKind, PersonRef
+from domain.school import Role
+
+LEADERSHIP = frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL})
+
+
+class Action(StrEnum):
+    VIEW_CLASS = "view-class"  # the class list and the class's records
+    TAKE_ATTENDANCE = "take-attendance"
+    ENTER_SCORES = "enter-scores"
+    VIEW_STUDENT = "view-student"
+    APPROVE = "approve"  # corrections, notices, report cards, promotion lists
+    LOCK_BOOK = "lock-book"
+    EXPORT = "export"
+    MANAGE_PEOPLE = "manage-people"
+    SCHOOL_NOTICE = "school-notice"
+    CLASS_NOTICE = "class-notice"
+    VIEW_PROGRESS = "view-progress"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A linked person with everything the policy needs, as read from the database for this update."""
+
+    person: PersonRef
+    name: str
+    roles: frozenset[Role] = frozenset()
+    homeroom_classes: frozenset[int] = frozenset()
+    teaching: frozenset[tuple[int, int]] = frozenset()  # (class id, subject id)
+    department_subjects: frozenset[int] = frozenset()
+    children: frozenset[int] = frozenset()  # student ids, for a guardian
+    language: str = "vi"
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.person.kind is PersonKind.STAFF
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.roles & LEADERSHIP)
+
+    @property
+    def taught_classes(self) -> frozenset[int]:
+        return frozenset(class_id for class_id, _ in self.teaching)
+
+
+@dataclass(frozen=True)
+class Target:
+    class_id: int | None = None
+    subject_id: int | None = None
+    student_id: int | None = None
+
+
+def allowed(actor: Actor | None, action: Action, target: Target = Target()) -> bool:
+    if actor is None:
+        return False
+    if not actor.is_staff:
+        return action is Action.VIEW_STUDENT and target.student_id in actor.children
+    rule = RULES.get(action)
+    return bool(rule and rule(actor, target))
+
+
+def _leader(actor: Actor, _: Target) -> bool:
+    return actor.is_leader
+
+
+def _homeroom_or_leader(actor: Actor, target: Target) -> bool:
+    return actor.is_leader or target.class_id in actor.homeroom_classes
+
+
+def _sees_class(actor: Actor, target: Target) -> bool:
+    return (
+        actor.is_leader
+        or Role.ADMIN in actor.roles
+        or target.class_id in actor.homeroom_classes
+        or target.class_id in actor.taught_classes
+        or Role.DEPARTMENT_HEAD in actor.roles
+    )
+
+
+def _enters_scores(actor: Actor, target: Target) -> bool:
+    return (target.class_id, target.subject_id) in actor.teaching
+
+
+def _exports(actor: Actor, target: Target) -> bool:
+    return actor.is_leader or Role.ADMIN in actor.roles or target.class_id in actor.homeroom_classes
+
+
+def _manages(actor: Actor, _: Target) -> bool:
+    return Role.ADMIN in actor.roles or Role.PRINCIPAL in actor.roles
+
+
+def _school_notice(actor: Actor, _: Target) -> bool:
+    return actor.is_leader or Role.ADMIN in actor.roles
+
+
+def _progress(actor: Actor, _: Target) -> bool:
+    return actor.is_leader or Role.DEPARTMENT_HEAD in actor.roles
+
+
+RULES = {
+    Action.VIEW_CLASS: _sees_class,
+    Action.VIEW_STUDENT: _sees_class,
+    Action.TAKE_ATTENDANCE: lambda actor, target: target.class_id in actor.homeroom_classes,
+    Action.ENTER_SCORES: _enters_scores,
+    Action.APPROVE: _leader,
+    Action.LOCK_BOOK: _leader,
+    Action.EXPORT: _exports,
+    Action.MANAGE_PEOPLE: _manages,
+    Action.SCHOOL_NOTICE: _school_notice,
+    Action.CLASS_NOTICE: _homeroom_or_leader,
+    Action.VIEW_PROGRESS: _progress,
+}

@@ -1,0 +1,226 @@
+"""Accounts, invite codes, where each person is in a conversation, and refusals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.identity import InviteRecord, PersonKind, PersonRef
+from domain.permissions import Actor
+from domain.school import Role
+from storage.models import (
+    AccountRow,
+    ClassRow,
+    DialogRow,
+    GuardianLinkRow,
+    GuardianRow,
+    HomeroomRow,
+    InviteRow,
+    LinkAttemptRow,
+    RefusalRow,
+    StaffRow,
+    StudentRow,
+    TeachingRow,
+)
+from storage.school_store import SqlSchoolStore
+
+
+def _person(staff_id: int | None, guardian_id: int | None) -> PersonRef | None:
+    if staff_id is not None:
+        return PersonRef(PersonKind.STAFF, staff_id)
+    if guardian_id is not None:
+        return PersonRef(PersonKind.GUARDIAN, guardian_id)
+    return None
+
+
+def _ids(person: PersonRef | None) -> dict[str, int | None]:
+    staff = person.id if person and person.kind is PersonKind.STAFF else None
+    guardian = person.id if person and person.kind is PersonKind.GUARDIAN else None
+    return {"staff_id": staff, "guardian_id": guardian}
+
+
+class SqlIdentityStore:
+    def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
+        self.session = session
+        self.school = school
+
+    # --- invites (domain.identity.InviteStore) ---
+
+    async def add_invite(
+        self, code_hash: str, person: PersonRef | None, student_id: int | None, expires_at: datetime
+    ) -> None:
+        self.session.add(
+            InviteRow(code_hash=code_hash, student_id=student_id, expires_at=expires_at, **_ids(person))
+        )
+        await self.session.flush()
+
+    async def find_invite(self, code_hash: str) -> InviteRecord | None:
+        row = await self.session.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash))
+        if row is None:
+            return None
+        return InviteRecord(
+            row.id,
+            _person(row.staff_id, row.guardian_id),
+            row.student_id,
+            _aware(row.expires_at),
+            row.used_at is not None,
+        )
+
+    async def claim_invite(self, invite_id: int, now: datetime) -> bool:
+        result = await self.session.execute(
+            update(InviteRow)
+            .where(InviteRow.id == invite_id, InviteRow.used_at.is_(None))
+            .values(used_at=now)
+        )
+        return result.rowcount == 1
+
+    async def wrong_codes_since(self, channel: str, account: str, since: datetime) -> int:
+        return (
+            await self.session.scalar(
+                select(func.count())
+                .select_from(LinkAttemptRow)
+                .where(
+                    LinkAttemptRow.channel == channel,
+                    LinkAttemptRow.external_id == account,
+                    LinkAttemptRow.ok.is_(False),
+                    LinkAttemptRow.at >= since,
+                )
+            )
+            or 0
+        )
+
+    async def record_attempt(self, channel: str, account: str, now: datetime, ok: bool) -> None:
+        self.session.add(LinkAttemptRow(channel=channel, external_id=account, at=now, ok=ok))
+
+    async def link_account(self, channel: str, account: str, person: PersonRef, now: datetime) -> None:
+        row = await self._account(channel, account) or AccountRow(channel=channel, external_id=account)
+        row.staff_id, row.guardian_id = _ids(person)["staff_id"], _ids(person)["guardian_id"]
+        row.linked_at = now
+        self.session.add(row)
+        await self.session.flush()
+
+    async def guardian_for_student(self, student_id: int) -> PersonRef:
+        """The student's first guardian with no account yet; a new one when all are linked."""
+        linked = select(AccountRow.guardian_id).where(AccountRow.guardian_id.is_not(None))
+        guardian_id = await self.session.scalar(
+            select(GuardianLinkRow.guardian_id)
+            .where(GuardianLinkRow.student_id == student_id, GuardianLinkRow.guardian_id.not_in(linked))
+            .order_by(GuardianLinkRow.id)
+            .limit(1)
+        )
+        if guardian_id is None:
+            guardian = GuardianRow(full_name="", phone="")
+            self.session.add(GuardianLinkRow(guardian=guardian, student_id=student_id, relation="guardian"))
+            await self.session.flush()
+            guardian_id = guardian.id
+        return PersonRef(PersonKind.GUARDIAN, guardian_id)
+
+    # --- accounts ---
+
+    async def _account(self, channel: str, account: str) -> AccountRow | None:
+        return await self.session.scalar(
+            select(AccountRow).where(AccountRow.channel == channel, AccountRow.external_id == account)
+        )
+
+    async def set_language(self, channel: str, account: str, language: str) -> None:
+        await self.session.execute(
+            update(AccountRow)
+            .where(AccountRow.channel == channel, AccountRow.external_id == account)
+            .values(language=language)
+        )
+
+    async def revoke_staff(self, staff_id: int) -> int:
+        result = await self.session.execute(delete(AccountRow).where(AccountRow.staff_id == staff_id))
+        return result.rowcount
+
+    async def actor(self, channel: str, account: str) -> Actor | None:
+        row = await self._account(channel, account)
+        if row is None:
+            return None
+        if row.staff_id is not None:
+            return await self._staff_actor(row)
+        return await self._guardian_actor(row)
+
+    async def _staff_actor(self, account: AccountRow) -> Actor | None:
+        staff = await self.session.get(StaffRow, account.staff_id)
+        if staff is None or not staff.active:
+            return None
+        year = await self.school.year_row()
+        in_year = select(ClassRow.id).where(ClassRow.year_id == year.id)
+        homerooms = await self.session.scalars(
+            select(HomeroomRow.class_id).where(
+                HomeroomRow.staff_id == staff.id, HomeroomRow.class_id.in_(in_year)
+            )
+        )
+        teaching = await self.session.execute(
+            select(TeachingRow.class_id, TeachingRow.subject_id).where(
+                TeachingRow.staff_id == staff.id, TeachingRow.class_id.in_(in_year)
+            )
+        )
+        department: set[int] = set()
+        if staff.department_id is not None:
+            colleagues = select(StaffRow.id).where(StaffRow.department_id == staff.department_id)
+            department = set(
+                await self.session.scalars(
+                    select(TeachingRow.subject_id).where(TeachingRow.staff_id.in_(colleagues)).distinct()
+                )
+            )
+        return Actor(
+            PersonRef(PersonKind.STAFF, staff.id),
+            staff.full_name,
+            frozenset(Role(r.role) for r in staff.roles),
+            frozenset(homerooms),
+            frozenset(tuple(pair) for pair in teaching.all()),
+            frozenset(department),
+            language=account.language,
+        )
+
+    async def _guardian_actor(self, account: AccountRow) -> Actor:
+        guardian = await self.session.get(GuardianRow, account.guardian_id)
+        children = await self.session.scalars(
+            select(GuardianLinkRow.student_id).where(GuardianLinkRow.guardian_id == account.guardian_id)
+        )
+        return Actor(
+            PersonRef(PersonKind.GUARDIAN, account.guardian_id),
+            guardian.full_name if guardian else "",
+            children=frozenset(children),
+            language=account.language,
+        )
+
+    async def student_id(self, code: str) -> int | None:
+        return await self.session.scalar(select(StudentRow.id).where(StudentRow.code == code))
+
+    # --- conversations and refusals ---
+
+    async def dialog(self, channel: str, account: str) -> DialogRow | None:
+        return await self.session.scalar(
+            select(DialogRow).where(DialogRow.channel == channel, DialogRow.external_id == account)
+        )
+
+    async def save_dialog(
+        self, channel: str, account: str, flow: str, step: str, data: dict, now: datetime
+    ) -> None:
+        row = await self.dialog(channel, account) or DialogRow(channel=channel, external_id=account)
+        row.flow, row.step, row.data, row.updated_at = flow, step, data, now
+        self.session.add(row)
+
+    async def end_dialog(self, channel: str, account: str) -> None:
+        await self.session.execute(
+            delete(DialogRow).where(DialogRow.channel == channel, DialogRow.external_id == account)
+        )
+
+    async def record_refusal(
+        self, channel: str, account: str, action: str, detail: str, now: datetime
+    ) -> None:
+        self.session.add(
+            RefusalRow(channel=channel, external_id=account, action=action, detail=detail[:200], at=now)
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every time sodiem stores is UTC."""
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

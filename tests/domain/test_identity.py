@@ -1,0 +1,96 @@
+"""Invite codes: single use, seven days, typed forgivingly, and a wall against guessing."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.errors import DomainError
+from domain.identity import (
+    InviteRecord,
+    PersonKind,
+    PersonRef,
+    create_invite,
+    format_code,
+    hash_code,
+    redeem_invite,
+)
+
+NOW = datetime(2025, 10, 14, 1, 0, tzinfo=UTC)
+TEACHER = PersonRef(PersonKind.STAFF, 7)
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.invites: dict[str, InviteRecord] = {}
+        self.attempts: list[tuple[str, datetime, bool]] = []
+        self.links: dict[str, PersonRef] = {}
+
+    async def add_invite(self, code_hash, person, student_id, expires_at):
+        self.invites[code_hash] = InviteRecord(len(self.invites) + 1, person, student_id, expires_at, False)
+
+    async def find_invite(self, code_hash):
+        return self.invites.get(code_hash)
+
+    async def claim_invite(self, invite_id, now):
+        for key, invite in self.invites.items():
+            if invite.id == invite_id and not invite.used:
+                self.invites[key] = InviteRecord(invite.id, invite.person, invite.student_id, invite.expires_at, True)
+                return True
+        return False
+
+    async def wrong_codes_since(self, channel, account, since):
+        return sum(1 for who, at, ok in self.attempts if who == account and at >= since and not ok)
+
+    async def record_attempt(self, channel, account, now, ok):
+        self.attempts.append((account, now, ok))
+
+    async def link_account(self, channel, account, person, now):
+        self.links[account] = person
+
+    async def guardian_for_student(self, student_id):
+        return PersonRef(PersonKind.GUARDIAN, 1000 + student_id)
+
+
+async def error_key(coroutine) -> str:
+    with pytest.raises(DomainError) as raised:
+        await coroutine
+    return raised.value.key
+
+
+async def test_a_code_links_once_and_only_its_hash_is_kept():
+    store = FakeStore()
+    invite = await create_invite(store, TEACHER, NOW)
+    assert invite.code not in str(store.invites) and hash_code(invite.code) in store.invites
+    assert await redeem_invite(store, "telegram", "42", invite.code, NOW) == TEACHER
+    assert await error_key(redeem_invite(store, "telegram", "43", invite.code, NOW)) == "link.error.used_code"
+
+
+async def test_a_code_is_typed_forgivingly():
+    store = FakeStore()
+    invite = await create_invite(store, TEACHER, NOW)
+    typed = format_code(invite.code).lower().replace("-", " - ")
+    assert await redeem_invite(store, "telegram", "42", typed, NOW) == TEACHER
+
+
+async def test_a_code_expires_after_seven_days():
+    store = FakeStore()
+    invite = await create_invite(store, TEACHER, NOW)
+    assert await redeem_invite(store, "telegram", "42", invite.code, NOW + timedelta(days=6, hours=23)) == TEACHER
+    late = await create_invite(store, TEACHER, NOW)
+    key = await error_key(redeem_invite(store, "telegram", "42", late.code, NOW + timedelta(days=7)))
+    assert key == "link.error.expired_code"
+
+
+async def test_five_wrong_codes_make_the_account_wait_fifteen_minutes():
+    store = FakeStore()
+    invite = await create_invite(store, TEACHER, NOW)
+    for _ in range(5):
+        assert await error_key(redeem_invite(store, "telegram", "42", "WRONGWRONG", NOW)) == "link.error.bad_code"
+    assert await error_key(redeem_invite(store, "telegram", "42", invite.code, NOW)) == "link.error.throttled"
+    assert await redeem_invite(store, "telegram", "42", invite.code, NOW + timedelta(minutes=15, seconds=1))
+
+
+async def test_a_parent_code_links_to_a_guardian_of_the_student():
+    store = FakeStore()
+    invite = await create_invite(store, None, NOW, student_id=5)
+    assert await redeem_invite(store, "telegram", "77", invite.code, NOW) == PersonRef(PersonKind.GUARDIAN, 1005)
