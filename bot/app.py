@@ -40,6 +40,7 @@ def build_application(
     settings: Settings, database: Database, clock: Callable[[], datetime] = utc_now
 ) -> Application:
     assert settings.token, "the caller checks that a token is configured"
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
     processor = PerPersonProcessor(database, clock)
     application = (
         ApplicationBuilder()

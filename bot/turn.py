@@ -52,9 +52,12 @@ class Turn:
         self.outbox.append(delivery)
 
     def fail(self, key: str = "bot.error.generic") -> None:
-        """Drops everything this turn meant to send and says that something went wrong."""
+        """Drops everything this turn meant to send and says that something went wrong, in the language
+        the person had before this update (a change of language is rolled back with the rest)."""
         self.failed = True
         self.outbox.clear()
+        if self.actor is not None:
+            self.t = translator(self.actor.language)
         self.say(key)
 
 

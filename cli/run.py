@@ -44,7 +44,6 @@ def run(args) -> int:
         console.error(error.key, **error.params)
         return EXIT_FAILED
     logging.getLogger().setLevel(logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(settings, database)
     console.say("run.starting", url=settings.api_url.split("/bot")[0])
     if args.webhook:

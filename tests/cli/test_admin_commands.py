@@ -102,3 +102,39 @@ def test_the_demo_school_twice(tmp_path):
     assert first.returncode == 0 and "Đã tạo trường mẫu" in first.stdout
     second = sodiem("demo", cwd=tmp_path)
     assert "không thay đổi gì" in second.stdout
+
+
+def test_run_without_a_token_explains_how_to_get_one(tmp_path):
+    sodiem("db", "upgrade", cwd=tmp_path)
+    done = sodiem("run", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "@BotFather" in done.stdout and "SODIEM_TELEGRAM_TOKEN" in done.stdout
+
+
+def test_run_with_a_malformed_setting_names_it(tmp_path):
+    (tmp_path / ".env").write_text("SODIEM_TELEGRAM_TOKEN=abc\n")
+    done = sodiem("run", cwd=tmp_path)
+    assert done.returncode == 1 and "SODIEM_TELEGRAM_TOKEN" in done.stderr
+
+
+def test_staff_add_invite_and_revoke(school):
+    added = sodiem(
+        "staff",
+        "add",
+        "--name",
+        "Võ Thị Hằng",
+        "--role",
+        "vice-principal",
+        "--phone",
+        "0912000111",
+        cwd=school,
+    )
+    assert added.returncode == 0, added.stderr
+    assert "Võ Thị Hằng" in added.stdout and "CB001" in added.stdout
+    invite = sodiem("invite", "--staff", "CB001", cwd=school)
+    assert invite.returncode == 0, invite.stderr
+    link = invite.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"https://t\.me/\S+\?start=[A-Z2-9]{10}", link)
+    revoked = sodiem("staff", "revoke", "CB001", cwd=school)
+    assert revoked.returncode == 0 and "0" in revoked.stdout
+    assert sodiem("invite", "--staff", "NOBODY", cwd=school).returncode == 1
