@@ -1,11 +1,13 @@
-"""``sodiem school init``, ``sodiem classes add|list`` and ``sodiem subjects list``."""
+"""``sodiem school init``, ``sodiem classes add|list`` and ``sodiem subjects [set]``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from cli.output import EXIT_OK, run_on_database
-from domain.school import Level, School, parse_year_name
+from domain.errors import DomainError
+from domain.school import Level, School, Subject, SubjectKind, parse_year_name
 from domain.setup import current_year_name, init_school
 from storage.uow import UnitOfWork
 
@@ -33,6 +35,15 @@ def add_parser(commands) -> None:
 
     subjects = commands.add_parser("subjects", help="the subjects the school teaches")
     subjects.set_defaults(func=run_list_subjects)
+    subject_actions = subjects.add_subparsers(dest="action", metavar="ACTION")
+    change = subject_actions.add_parser("set", help="add a subject or change one (by code)")
+    change.add_argument("code")
+    change.add_argument("--name")
+    change.add_argument("--kind", choices=[kind.value for kind in SubjectKind])
+    change.add_argument("--periods", type=int, help="periods per year")
+    change.add_argument("--grades", help="e.g. 6-9 or 10,11")
+    change.add_argument("--periodic-test", choices=["yes", "no"], help="primary: has a periodic written test")
+    change.set_defaults(func=run_set_subject)
 
 
 def run_init(args) -> int:
@@ -103,6 +114,55 @@ def run_list_subjects(args) -> int:
                 t("subjects.header.grades"),
             ],
             rows,
+        )
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+def parse_grades(text: str) -> tuple[int, ...]:
+    """'6-9' → (6, 7, 8, 9); '10,11' → (10, 11)."""
+    grades: list[int] = []
+    try:
+        for part in text.replace(" ", "").split(","):
+            first, _, last = part.partition("-")
+            grades.extend(range(int(first), int(last or first) + 1))
+    except ValueError as error:
+        raise DomainError("subjects.error.bad_grades", value=text) from error
+    if not grades or not all(1 <= grade <= 12 for grade in grades):
+        raise DomainError("subjects.error.bad_grades", value=text)
+    return tuple(sorted(set(grades)))
+
+
+def run_set_subject(args) -> int:
+    async def work(database) -> int:
+        async with UnitOfWork(database) as uow:
+            known = {s.code: s for s in await uow.school.subjects()}
+            code = args.code.upper()
+            subject = known.get(code)
+            if subject is None:
+                if not (args.name and args.kind and args.periods and args.grades):
+                    raise DomainError("subjects.error.new_needs_all", value=code)
+                subject = Subject(
+                    code, args.name, SubjectKind(args.kind), args.periods, parse_grades(args.grades)
+                )
+            changes = {
+                "name": args.name,
+                "periods_per_year": args.periods,
+                "kind": SubjectKind(args.kind) if args.kind else None,
+                "grades": parse_grades(args.grades) if args.grades else None,
+                "has_periodic_test": {"yes": True, "no": False}.get(args.periodic_test),
+            }
+            if args.periods is not None and args.periods <= 0:
+                raise DomainError("subjects.error.bad_periods", value=args.periods)
+            subject = replace(subject, **{k: v for k, v in changes.items() if v is not None})
+            changed = await uow.school.save_subject(subject)
+            await uow.commit()
+        args.console.say(
+            "subjects.saved" if changed else "subjects.unchanged",
+            code=subject.code,
+            name=subject.name,
+            periods=subject.periods_per_year,
         )
         return EXIT_OK
 

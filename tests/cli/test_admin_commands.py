@@ -138,3 +138,43 @@ def test_staff_add_invite_and_revoke(school):
     revoked = sodiem("staff", "revoke", "CB001", cwd=school)
     assert revoked.returncode == 0 and "0" in revoked.stdout
     assert sodiem("invite", "--staff", "NOBODY", cwd=school).returncode == 1
+
+
+def test_a_school_adjusts_its_subjects(school):
+    changed = sodiem("subjects", "set", "TIN", "--periods", "70", cwd=school)
+    assert changed.returncode == 0 and "70" in changed.stdout
+    added = sodiem(
+        "subjects",
+        "set",
+        "TDT",
+        "--name",
+        "Tiếng dân tộc thiểu số",
+        "--kind",
+        "scored",
+        "--periods",
+        "105",
+        "--grades",
+        "6-9",
+        cwd=school,
+    )
+    assert added.returncode == 0, added.stderr
+    listing = sodiem("subjects", cwd=school).stdout
+    assert re.search(r"TIN\s+Tin học\s+Điểm số\s+70\s+6,7,8,9", listing)
+    assert re.search(r"TDT\s+Tiếng dân tộc thiểu số\s+Điểm số\s+105", listing)
+    again = sodiem(
+        "school",
+        "init",
+        "--name",
+        "Trường THCS Lê Lợi",
+        "--level",
+        "secondary",
+        "--year",
+        "2025-2026",
+        cwd=school,
+    )
+    assert "Đã thêm 0 môn học" in again.stdout
+    assert re.search(r"TIN\s+Tin học\s+Điểm số\s+70", sodiem("subjects", cwd=school).stdout), (
+        "kept the change"
+    )
+    bad = sodiem("subjects", "set", "TIN", "--grades", "6-15", cwd=school)
+    assert bad.returncode == 1 and "6-15" in bad.stderr
