@@ -34,7 +34,9 @@ class FakeStore:
     async def claim_invite(self, invite_id, now):
         for key, invite in self.invites.items():
             if invite.id == invite_id and not invite.used:
-                self.invites[key] = InviteRecord(invite.id, invite.person, invite.student_id, invite.expires_at, True)
+                self.invites[key] = InviteRecord(
+                    invite.id, invite.person, invite.student_id, invite.expires_at, True
+                )
                 return True
         return False
 
@@ -75,7 +77,10 @@ async def test_a_code_is_typed_forgivingly():
 async def test_a_code_expires_after_seven_days():
     store = FakeStore()
     invite = await create_invite(store, TEACHER, NOW)
-    assert await redeem_invite(store, "telegram", "42", invite.code, NOW + timedelta(days=6, hours=23)) == TEACHER
+    assert (
+        await redeem_invite(store, "telegram", "42", invite.code, NOW + timedelta(days=6, hours=23))
+        == TEACHER
+    )
     late = await create_invite(store, TEACHER, NOW)
     key = await error_key(redeem_invite(store, "telegram", "42", late.code, NOW + timedelta(days=7)))
     assert key == "link.error.expired_code"
@@ -85,7 +90,10 @@ async def test_five_wrong_codes_make_the_account_wait_fifteen_minutes():
     store = FakeStore()
     invite = await create_invite(store, TEACHER, NOW)
     for _ in range(5):
-        assert await error_key(redeem_invite(store, "telegram", "42", "WRONGWRONG", NOW)) == "link.error.bad_code"
+        assert (
+            await error_key(redeem_invite(store, "telegram", "42", "WRONGWRONG", NOW))
+            == "link.error.bad_code"
+        )
     assert await error_key(redeem_invite(store, "telegram", "42", invite.code, NOW)) == "link.error.throttled"
     assert await redeem_invite(store, "telegram", "42", invite.code, NOW + timedelta(minutes=15, seconds=1))
 
@@ -93,4 +101,6 @@ async def test_five_wrong_codes_make_the_account_wait_fifteen_minutes():
 async def test_a_parent_code_links_to_a_guardian_of_the_student():
     store = FakeStore()
     invite = await create_invite(store, None, NOW, student_id=5)
-    assert await redeem_invite(store, "telegram", "77", invite.code, NOW) == PersonRef(PersonKind.GUARDIAN, 1005)
+    assert await redeem_invite(store, "telegram", "77", invite.code, NOW) == PersonRef(
+        PersonKind.GUARDIAN, 1005
+    )

@@ -11,7 +11,9 @@ CLASS_6A, CLASS_6B, CLASS_7A = 10, 11, 12
 
 
 def staff(*roles: Role, homeroom=(), teaching=()) -> Actor:
-    return Actor(PersonRef(PersonKind.STAFF, 1), "X", frozenset(roles), frozenset(homeroom), frozenset(teaching))
+    return Actor(
+        PersonRef(PersonKind.STAFF, 1), "X", frozenset(roles), frozenset(homeroom), frozenset(teaching)
+    )
 
 
 TEACHER = staff(Role.TEACHER, homeroom=[CLASS_6A], teaching=[(CLASS_6A, MATH), (CLASS_6B, MATH)])
