@@ -42,6 +42,8 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/evaluate.py
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
