@@ -22,6 +22,7 @@ from telegram.ext import (
 
 from bot import commands
 from bot.config import Settings
+from bot.conversations import FLOWS
 from bot.handlers import menu, people
 from bot.handlers.errors import on_error
 from bot.processor import PerPersonProcessor
@@ -72,6 +73,9 @@ def add_handlers(application: Application) -> None:
     }
     for command, callback in routes.items():
         application.add_handler(CommandHandler(command.names, callback))
+    for flow in FLOWS:
+        for handler in flow.handlers():
+            application.add_handler(handler)
     presses = {
         r"^menu$": menu.show_menu,
         r"^help$": menu.show_help,

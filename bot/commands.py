@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from locales import LANGUAGES, translator
+from locales import translator
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,12 @@ LANGUAGE = Command("lang", "ngonngu", "lang")
 CLASSES = Command("classes", "lop", "classes")
 CHILDREN = Command("children", "con", "children")
 CANCEL = Command("cancel", "huy", "cancel")
+SCORES = Command("scores", "nhapdiem", "scores")
 
-ALL = (START, MENU, HELP, LANGUAGE, CLASSES, CHILDREN, CANCEL)
+ALL = (START, MENU, HELP, LANGUAGE, CLASSES, SCORES, CHILDREN, CANCEL)
 
 
 def registered(language: str) -> list[tuple[str, str]]:
     """(command, description) pairs to register for people whose Telegram speaks ``language``."""
     t = translator(language)
     return [(getattr(command, language), t(f"bot.command.{command.key}")) for command in ALL]
-
-
-__all__ = ["ALL", "LANGUAGES", "registered"]

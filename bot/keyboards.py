@@ -55,3 +55,11 @@ def paged(
         rows.append(turn)
     rows.append([button(t("bot.back"), *back)])
     return InlineKeyboardMarkup(rows)
+
+
+def grid(
+    buttons: Sequence[InlineKeyboardButton], last: Sequence[InlineKeyboardButton] = (), per_row: int = 2
+) -> InlineKeyboardMarkup:
+    """Buttons ``per_row`` a row, then ``last`` (a way back) on a row of its own."""
+    rows = [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+    return InlineKeyboardMarkup([*rows, list(last)] if last else rows)

@@ -38,6 +38,7 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
         for class_id, name, _ in await turn.uow.views.classes(actor.homeroom_classes):
             buttons.append(button(t("bot.menu.homeroom", name=name), "cls", class_id, "menu"))
         if actor.teaching:
+            buttons.append(button(t("bot.menu.scores"), "sc", "start"))
             buttons.append(button(t("bot.menu.my_classes"), "mine", 0))
         if actor.is_leader or actor.roles & {Role.ADMIN, Role.DEPARTMENT_HEAD}:
             buttons.append(button(t("bot.menu.all_classes"), "all", 0))
@@ -55,6 +56,8 @@ def help_text(turn: Turn) -> str:
     shown = [commands.MENU, commands.HELP, commands.LANGUAGE, commands.CANCEL]
     if actor and actor.is_staff:
         shown.insert(1, commands.CLASSES)
+    if actor and actor.teaching:
+        shown.insert(2, commands.SCORES)
     elif actor:
         shown.insert(1, commands.CHILDREN)
     lines = [t("bot.help.title")]

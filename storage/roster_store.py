@@ -18,6 +18,7 @@ from storage.school_store import SqlSchoolStore
 
 @dataclass(frozen=True)
 class ClassListEntry:
+    id: int
     code: str
     full_name: str
     date_of_birth: date
@@ -158,7 +159,7 @@ class SqlRosterStore:
             )
         rows = (await self.session.scalars(query)).all()
         entries = [
-            ClassListEntry(r.code, r.full_name, r.date_of_birth, Gender(r.gender) if r.gender else None)
+            ClassListEntry(r.id, r.code, r.full_name, r.date_of_birth, Gender(r.gender) if r.gender else None)
             for r in rows
         ]
         return sort_by_name(entries, name=lambda entry: entry.full_name)

@@ -178,6 +178,18 @@ class SqlClassViews:
         )
         return [(name, class_name) for name, class_name in rows]
 
+    async def leader_names(self) -> list[str]:
+        """The principal and vice-principals: whom a teacher asks to open the book."""
+        from storage.models import StaffRoleRow, StaffRow
+
+        rows = await self.session.scalars(
+            select(StaffRow.full_name)
+            .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
+            .where(StaffRoleRow.role.in_(["vice-principal", "principal"]), StaffRow.active.is_(True))
+            .order_by(StaffRoleRow.role.desc(), StaffRow.full_name)
+        )
+        return list(dict.fromkeys(rows))
+
     async def account_counts(self) -> dict[str, int]:
         from storage.models import AccountRow, GuardianRow, StaffRow
 

@@ -8,7 +8,9 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.attendance_store import SqlAttendanceStore
 from storage.db import Database
+from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
@@ -22,6 +24,8 @@ class UnitOfWork:
     staff: SqlStaffStore
     identity: SqlIdentityStore
     views: SqlClassViews
+    gradebook: SqlGradebookStore
+    attendance: SqlAttendanceStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -36,6 +40,8 @@ class UnitOfWork:
         self.staff = SqlStaffStore(self.session, self.school)
         self.identity = SqlIdentityStore(self.session, self.school)
         self.views = SqlClassViews(self.session, self.school)
+        self.gradebook = SqlGradebookStore(self.session, self.school)
+        self.attendance = SqlAttendanceStore(self.session, self.school)
         return self
 
     async def commit(self) -> None:

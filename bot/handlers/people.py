@@ -6,6 +6,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import views
+from bot.conversations import FLOW_BY_NAME
+from bot.conversations.base import current_dialog
 from bot.turn import CHANNEL, current_turn
 from domain.errors import DomainError
 from domain.identity import normalise_code, redeem_invite
@@ -71,13 +73,23 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         else:
             turn.say("bot.unknown_person")
         return
-    turn.say("bot.use_menu")
+    dialog = await current_dialog(turn)
+    flow = FLOW_BY_NAME.get(dialog.flow) if dialog else None
+    if flow is None:
+        turn.say("bot.use_menu")
+    else:
+        await flow.on_text(update, dialog)
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A photo, a sticker, a file where nothing asked for one."""
+    """A photo, a sticker, a file: for the conversation in progress, else nothing asked for one."""
     turn = current_turn()
-    turn.say("bot.use_menu" if turn.actor else "bot.unknown_person")
+    dialog = await current_dialog(turn) if turn.actor else None
+    flow = FLOW_BY_NAME.get(dialog.flow) if dialog else None
+    if flow is None:
+        turn.say("bot.use_menu" if turn.actor else "bot.unknown_person")
+    else:
+        await flow.on_other(update, dialog)
 
 
 def looks_like_code(text: str) -> bool:

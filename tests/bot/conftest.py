@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_application
+from cli.demo import create_demo_school
 from bot.config import load_settings
 from domain.identity import PersonKind, PersonRef, create_invite
 from domain.importing import Table
@@ -101,15 +102,31 @@ class School:
             await application.shutdown()
 
 
+@asynccontextmanager
+async def bot_api_over(database: Database) -> AsyncIterator[School]:
+    async with LocalBotApi(TOKEN, rate_limits=True) as api:
+        yield School(database, api, Clock())
+        refused = [refusal for refusal in api.refusals if not refusal.injected]
+        assert refused == [], "every call the bot made must be a valid Bot API call, within the limits"
+
+
 @pytest.fixture
 async def school(database: Database) -> AsyncIterator[School]:
+    """Classes 6A (3 students) and 6B (1); a principal, a vice-principal, an administrator and two
+    teachers: GV01 homeroom 6A, Toán in 6A and 6B; GV02 homeroom 6B, Ngữ văn in 6A and 6B."""
     await set_up_school(database)
     async with UnitOfWork(database) as uow:
         today = datetime(2025, 10, 14).date()
         await import_roster(uow.roster, YEAR, Table(HEADERS, list(enumerate(ROWS, start=2))), today)
         await import_staff(uow.staff, YEAR, Table(STAFF_HEADERS, list(enumerate(STAFF, start=2))), today)
         await uow.commit()
-    async with LocalBotApi(TOKEN, rate_limits=True) as api:
-        yield School(database, api, Clock())
-        refused = [refusal for refusal in api.refusals if not refusal.injected]
-        assert refused == [], "every call the bot made must be a valid Bot API call, within the limits"
+    async with bot_api_over(database) as ready:
+        yield ready
+
+
+@pytest.fixture
+async def demo_school(database: Database) -> AsyncIterator[School]:
+    """The demo school of 2025-2026: twelve classes of about 40, thirty staff (GV005 teaches Toán in 6A)."""
+    await create_demo_school(database, YEAR)
+    async with bot_api_over(database) as ready:
+        yield ready

@@ -20,6 +20,7 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
         menu = await toan.next_message()
         assert menu.button_texts == [
             "👥 Lớp chủ nhiệm 6A",
+            "✏️ Nhập điểm",
             "📚 Lớp tôi dạy",
             "🌐 Ngôn ngữ / Language",
             "❓ Trợ giúp",
@@ -85,7 +86,7 @@ async def test_each_role_sees_its_own_menu(school):
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
-    assert menus["GV02"].button_texts[:2] == ["👥 Lớp chủ nhiệm 6B", "📚 Lớp tôi dạy"]
+    assert menus["GV02"].button_texts[:3] == ["👥 Lớp chủ nhiệm 6B", "✏️ Nhập điểm", "📚 Lớp tôi dạy"]
     assert parent_menu.button_texts == ["👨‍👩‍👧 Con của tôi", "🌐 Ngôn ngữ / Language", "❓ Trợ giúp"]
     assert "phụ huynh của Trần Thị Ánh (6A)" in parent_menu.text
 

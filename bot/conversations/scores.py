@@ -1,0 +1,453 @@
+"""/nhapdiem: a subject teacher enters one column for one of their classes.
+
+class and subject → semester → column → the whole class in one message (or student by student) →
+the column as a table with everything wrong or odd → fixes → confirm → the saved column.
+Buttons carry short ids; each press and the final save are re-authorised and checked against the
+book's open/lock windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import commands
+from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
+from bot.handlers.common import answer_and_show, refuse, split_for_telegram
+from bot.keyboards import button, column, grid, paged
+from bot.turn import CHANNEL, Turn, current_turn
+from domain.columns import Offered, current_semester, offered_columns
+from domain.entry import Cell, Column, Draft, Student, from_raws, one_value, read_message
+from domain.errors import DomainError
+from domain.evaluation import rules_for
+from domain.permissions import Action, Target, allowed
+from domain.windows import ColumnKind, entry_state
+from locales import SCHOOL_TZ
+from storage.changes import Author
+
+FLOW = "scores"
+COMMAND = commands.SCORES
+PREFIX = "sc"
+
+
+def handlers() -> list:
+    return [CommandHandler(COMMAND.names, start), CallbackQueryHandler(press, pattern=rf"^{PREFIX}:")]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the teacher is entering: read from the dialog, checked against the database."""
+
+    class_id: int
+    subject_id: int
+    semester: int | None = None
+    kind: str | None = None
+    position: int | None = None
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    if turn.actor is None or not turn.actor.teaching:
+        await refuse(turn, "enter-scores")
+        return
+    pairs = sorted(turn.actor.teaching)
+    if len(pairs) == 1:
+        await _choose_semester(update, turn, Place(*pairs[0]))
+        return
+    await save_dialog(turn, Dialog(FLOW, "class"))
+    await _show_classes(update, turn, 0)
+
+
+async def _show_classes(update: Update, turn: Turn, page: int) -> None:
+    subjects = await turn.uow.views.subject_names()
+    names = {cid: name for cid, name, _ in await turn.uow.views.classes(turn.actor.taught_classes)}
+    items = sorted(
+        (f"{names[c]} · {subjects[s]}", f"{PREFIX}:c:{c}:{s}") for c, s in turn.actor.teaching if c in names
+    )
+    keyboard = paged(turn.t, items, page, f"{PREFIX}:cp", back=(PREFIX, "x"))
+    _show(update, turn, turn.t("entry.choose_class"), keyboard)
+
+
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    parts = update.callback_query.data.split(":")[1:]
+    if parts == ["start"]:  # the menu's button
+        await start(update, context)
+        return
+    dialog = await current_dialog(turn)
+    if turn.actor is None or dialog is None or dialog.flow != FLOW:
+        turn.later(lambda _bot: update.callback_query.answer())
+        if turn.actor is None:
+            await refuse(turn, "enter-scores", update.callback_query.data)
+        else:
+            turn.say("entry.nothing_in_progress")
+        return
+    action = PRESSES.get(parts[0])
+    if action is None or not all(p.isdigit() for p in parts[1:]):
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    await action(update, turn, dialog, [int(p) for p in parts[1:]])
+
+
+async def _class_page(update, turn, dialog, args) -> None:
+    await _show_classes(update, turn, args[0] if args else 0)
+
+
+async def _class_chosen(update, turn, dialog, args) -> None:
+    if len(args) != 2:
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    await _choose_semester(update, turn, Place(args[0], args[1]))
+
+
+async def _choose_semester(update: Update, turn: Turn, place: Place) -> None:
+    if not allowed(turn.actor, Action.ENTER_SCORES, Target(place.class_id, place.subject_id)):
+        await refuse(turn, "enter-scores", f"{place.class_id}:{place.subject_id}")
+        return
+    year = await turn.uow.school.year()
+    current = current_semester(year, turn.now.astimezone(SCHOOL_TZ).date()).number
+    await save_dialog(
+        turn, Dialog(FLOW, "semester", {"class_id": place.class_id, "subject_id": place.subject_id})
+    )
+    labels = [
+        button(
+            turn.t("entry.semester", number=s.number) + (" •" if s.number == current else ""),
+            PREFIX,
+            "s",
+            s.number,
+        )
+        for s in year.semesters
+    ]
+    keyboard = column([*labels, button(turn.t("bot.back"), PREFIX, "cp", 0)])
+    title = await _title(turn, place)
+    _show(update, turn, turn.t("entry.choose_semester", title=title), keyboard)
+
+
+async def _semester_chosen(update, turn, dialog, args) -> None:
+    place = _place(dialog)
+    if place is None or len(args) != 1 or args[0] not in (1, 2):
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    dialog.step, dialog.data["semester"] = "column", args[0]
+    await save_dialog(turn, dialog)
+    await _show_columns(update, turn, _place(dialog))
+
+
+async def _show_columns(update: Update, turn: Turn, place: Place) -> None:
+    offered = await _offered(turn, place)
+    year = await turn.uow.school.year_row()
+    buttons = []
+    for index, option in enumerate(offered):
+        filled = await turn.uow.gradebook.column_values(
+            place.class_id, place.subject_id, year.id, place.semester, option.column
+        )
+        mark = " ✓" if filled else ""
+        buttons.append(button(turn.t(option.label_key, **option.label_params) + mark, PREFIX, "k", index))
+    keyboard = grid(buttons, [button(turn.t("bot.back"), PREFIX, "c", place.class_id, place.subject_id)])
+    _show(update, turn, turn.t("entry.choose_column", title=await _title(turn, place)), keyboard)
+
+
+async def _column_chosen(update, turn, dialog, args) -> None:
+    place = _place(dialog)
+    offered = await _offered(turn, place) if place and place.semester else []
+    if not args or not 0 <= args[0] < len(offered):
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    chosen = offered[args[0]].column
+    if not await _window_open(turn, place, chosen):
+        turn.later(lambda _bot: update.callback_query.answer())
+        return
+    dialog.step = "values"
+    dialog.data.update(
+        kind=chosen.kind.value,
+        position=chosen.position,
+        marks=list(chosen.marks),
+        integer=chosen.integer,
+        option=args[0],
+        raws=None,
+        given=0,
+    )
+    await save_dialog(turn, dialog)
+    students = await _students(turn, place)
+    lines = [
+        turn.t(
+            "entry.ask_values",
+            title=await _title(turn, _place(dialog), offered[args[0]]),
+            count=len(students),
+        )
+    ]
+    lines += [f"{n}. {s.name}" for n, s in enumerate(students, start=1)]
+    keyboard = column(
+        [
+            button(turn.t("entry.one_by_one"), PREFIX, "one"),
+            button(turn.t("bot.back"), PREFIX, "s", place.semester),
+        ]
+    )
+    _show(update, turn, "\n".join(lines), keyboard)
+
+
+async def _one_by_one(update, turn, dialog, args) -> None:
+    place = _place(dialog)
+    if place is None or dialog.step != "values":
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    dialog.step, dialog.data["raws"], dialog.data["index"] = "one", [], 0
+    await save_dialog(turn, dialog)
+    students = await _students(turn, place)
+    turn.later(lambda _bot: update.callback_query.answer())
+    turn.say("entry.ask_one", number=1, name=students[0].name, count=len(students))
+
+
+async def on_text(update: Update, dialog: Dialog) -> None:
+    turn = current_turn()
+    place = _place(dialog)
+    if place is None or dialog.step not in ("values", "review", "one") or place.kind is None:
+        turn.say("entry.use_buttons")
+        return
+    column_ = _column(dialog)
+    if not await _window_open(turn, place, column_):
+        return
+    students = await _students(turn, place)
+    year = await turn.uow.school.year_row()
+    earlier = await turn.uow.gradebook.earlier_scores(place.subject_id, year.id, [s.id for s in students])
+    text = update.effective_message.text or ""
+    if dialog.step == "one":
+        await _next_one(turn, dialog, students, column_, earlier, text)
+        return
+    try:
+        draft = read_message(text, students, column_, earlier, _draft(dialog, students, column_, earlier))
+    except DomainError as error:
+        turn.say(error.key, **error.params)
+        return
+    dialog.step, dialog.data["raws"], dialog.data["given"] = "review", draft.raws, draft.given
+    await save_dialog(turn, dialog)
+    await _show_review(turn, dialog, draft)
+
+
+async def _next_one(turn, dialog, students, column_, earlier, text) -> None:
+    index = dialog.data["index"]
+    cell = one_value(text, index + 1, students[index], column_, earlier.get(students[index].id, []))
+    if cell.problem:
+        turn.say(cell.problem[0], **_shown(turn, cell.problem[1]))
+        return
+    dialog.data["raws"].append(cell.raw)
+    dialog.data["index"] = dialog.data["given"] = index + 1
+    if index + 1 < len(students):
+        await save_dialog(turn, dialog)
+        turn.say("entry.ask_one", number=index + 2, name=students[index + 1].name, count=len(students))
+        return
+    dialog.step = "review"
+    await save_dialog(turn, dialog)
+    await _show_review(turn, dialog, _draft(dialog, students, column_, earlier))
+
+
+async def on_other(update: Update, dialog: Dialog) -> None:
+    current_turn().say("entry.text_expected")
+
+
+async def _show_review(turn: Turn, dialog: Dialog, draft: Draft) -> None:
+    place = _place(dialog)
+    offered = (await _offered(turn, place))[dialog.data["option"]]
+    lines = [turn.t("entry.review_title", title=await _title(turn, place, offered))]
+    lines += [_row(turn, cell) for cell in draft.cells]
+    problems = [turn.t(key, **_shown(turn, params)) for key, params in draft.problems]
+    problems += [
+        turn.t(
+            "entry.problem_line",
+            number=c.number,
+            name=c.student.name,
+            problem=turn.t(c.problem[0], **_shown(turn, c.problem[1])),
+        )
+        for c in draft.cells
+        if c.problem and c.problem[0] != "entry.error.missing"
+    ]
+    if problems:
+        lines += ["", turn.t("entry.must_fix"), *problems, turn.t("entry.how_to_fix")]
+    warnings = [
+        turn.t(
+            "entry.problem_line",
+            number=c.number,
+            name=c.student.name,
+            problem=turn.t(c.warning[0], **_shown(turn, c.warning[1])),
+        )
+        for c in draft.warnings
+    ]
+    if warnings:
+        lines += ["", turn.t("entry.look_again"), *warnings]
+    buttons = [button(turn.t("entry.save"), PREFIX, "ok")] if draft.ready else []
+    buttons.append(button(turn.t("entry.cancel"), PREFIX, "x"))
+    pieces = split_for_telegram("\n".join(lines))
+    for number, piece in enumerate(pieces, start=1):
+        turn.send(piece, column(buttons) if number == len(pieces) else None)
+
+
+def _row(turn: Turn, cell: Cell) -> str:
+    if cell.value is None:
+        shown = "—" if cell.raw is None else f"«{cell.raw}» ⛔"
+    else:
+        shown = _value_text(turn, cell.value) + (" ⚠" if cell.warning else "")
+    return f"{cell.number}. {cell.student.name} — {shown}"
+
+
+def _value_text(turn: Turn, value: str) -> str:
+    return turn.t.number(Decimal(value)) if value[0].isdigit() else value
+
+
+def _shown(turn: Turn, params: dict) -> dict:
+    return {name: value for name, value in params.items() if value is not None}
+
+
+async def _confirm(update, turn, dialog, args) -> None:
+    place = _place(dialog)
+    if place is None or dialog.step != "review" or place.kind is None:
+        turn.later(lambda _bot: update.callback_query.answer())
+        turn.say("entry.nothing_in_progress")
+        return
+    column_ = _column(dialog)
+    if not allowed(turn.actor, Action.ENTER_SCORES, Target(place.class_id, place.subject_id)):
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    if not await _window_open(turn, place, column_):
+        turn.later(lambda _bot: update.callback_query.answer())
+        return
+    students = await _students(turn, place)
+    year = await turn.uow.school.year_row()
+    earlier = await turn.uow.gradebook.earlier_scores(place.subject_id, year.id, [s.id for s in students])
+    draft = _draft(dialog, students, column_, earlier)
+    if draft is None or not draft.ready:
+        turn.say("entry.not_ready")
+        return
+    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    result = await turn.uow.gradebook.save_column(
+        place.class_id,
+        place.subject_id,
+        year.id,
+        place.semester,
+        column_,
+        {c.student.id: c.value for c in draft.cells},
+        author,
+    )
+    await end_dialog(turn)
+    offered = (await _offered(turn, place))[dialog.data["option"]]
+    saved = await turn.uow.gradebook.column_values(
+        place.class_id, place.subject_id, year.id, place.semester, column_
+    )
+    lines = [
+        turn.t(
+            "entry.saved",
+            title=await _title(turn, place, offered),
+            saved=result.saved,
+            unchanged=result.unchanged,
+        )
+    ]
+    lines += [
+        f"{n}. {s.name} — {_value_text(turn, saved[s.id]) if s.id in saved else '—'}"
+        for n, s in enumerate(students, start=1)
+    ]
+    if result.kept:
+        names = ", ".join(s.name for s in students if s.id in result.kept)
+        lines += ["", turn.t("entry.kept", names=names)]
+    answer_and_show(turn, update.callback_query, "\n".join(lines)[:4096], None)
+
+
+async def _cancel(update, turn, dialog, args) -> None:
+    await end_dialog(turn)
+    answer_and_show(turn, update.callback_query, turn.t("entry.cancelled"), None)
+
+
+PRESSES = {
+    "cp": _class_page,
+    "c": _class_chosen,
+    "s": _semester_chosen,
+    "k": _column_chosen,
+    "one": _one_by_one,
+    "ok": _confirm,
+    "x": _cancel,
+}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _place(dialog: Dialog) -> Place | None:
+    data = dialog.data
+    if "class_id" not in data:
+        return None
+    return Place(
+        data["class_id"], data["subject_id"], data.get("semester"), data.get("kind"), data.get("position")
+    )
+
+
+def _column(dialog: Dialog) -> Column:
+    data = dialog.data
+    return Column(
+        ColumnKind(data["kind"]), data["position"], tuple(data.get("marks", ())), data.get("integer", False)
+    )
+
+
+async def _offered(turn: Turn, place: Place) -> list[Offered]:
+    subject = await turn.uow.gradebook.subject(place.subject_id)
+    grade = await _grade(turn, place.class_id)
+    year = await turn.uow.school.year()
+    return offered_columns(rules_for(year.name, grade), subject, grade)
+
+
+async def _grade(turn: Turn, class_id: int) -> int:
+    classes = await turn.uow.views.classes(frozenset({class_id}))
+    return classes[0][2]
+
+
+async def _students(turn: Turn, place: Place) -> list[Student]:
+    name = await turn.uow.views.class_name(place.class_id)
+    year = await turn.uow.school.year_row()
+    return [Student(s.id, s.full_name) for s in await turn.uow.roster.class_list(name, year.name)]
+
+
+def _draft(dialog: Dialog, students: list[Student], column_: Column, earlier) -> Draft | None:
+    """The draft as the teacher left it, rebuilt from the dialog (the database), not from memory."""
+    raws = dialog.data.get("raws")
+    if raws is None:
+        return None
+    return from_raws(raws, students, column_, earlier, dialog.data.get("given"))
+
+
+async def _window_open(turn: Turn, place: Place, column_: Column) -> bool:
+    year = await turn.uow.school.year()
+    year_row = await turn.uow.school.year_row()
+    semester = next(s for s in year.semesters if s.number == place.semester)
+    decisions = await turn.uow.gradebook.decisions(year_row.id, place.semester)
+    state = entry_state(
+        turn.now,
+        semester,
+        column_.kind,
+        await _grade(turn, place.class_id),
+        place.class_id,
+        place.subject_id,
+        decisions,
+        SCHOOL_TZ,
+    )
+    if state.open:
+        return True
+    leaders = ", ".join(await turn.uow.views.leader_names()) or "-"
+    moment = state.opens_at.astimezone(SCHOOL_TZ).date() if state.opens_at else None
+    turn.say(state.reason, leaders=leaders, date=moment or "-")
+    return False
+
+
+async def _title(turn: Turn, place: Place, offered: Offered | None = None) -> str:
+    subjects = await turn.uow.views.subject_names()
+    parts = [await turn.uow.views.class_name(place.class_id), subjects.get(place.subject_id, "?")]
+    if place.semester:
+        parts.append(turn.t("entry.semester", number=place.semester))
+    if offered:
+        parts.append(turn.t(offered.label_key, **offered.label_params))
+    return " · ".join(parts)
+
+
+def _show(update: Update, turn: Turn, text: str, keyboard) -> None:
+    if update.callback_query:
+        answer_and_show(turn, update.callback_query, text, keyboard)
+    else:
+        turn.send(text, keyboard)

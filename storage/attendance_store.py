@@ -1,0 +1,177 @@
+"""Attendance: the absences of a class's day, that the day was taken, and the submitted months."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.attendance import Absence, next_month
+from storage.changes import Author, record_change
+from storage.models import (
+    AbsenceRow,
+    AttendanceMonthRow,
+    AttendanceTakenRow,
+    SchoolRow,
+    StudentRow,
+)
+from storage.school_store import SqlSchoolStore
+
+
+@dataclass(frozen=True)
+class SavedDay:
+    changed: int  # students whose mark changed now
+    first: bool  # the day (and session) had not been taken before
+
+
+class SqlAttendanceStore:
+    def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
+        self.session = session
+        self.school = school
+
+    async def sessions_per_day(self) -> int:
+        """1 (the whole day, session 0) unless the school's settings say it teaches two sessions."""
+        settings = await self.session.scalar(select(SchoolRow.settings)) or {}
+        return 2 if settings.get("sessions_per_day") == 2 else 1
+
+    async def marks(self, student_ids: list[int], day: date, session: int) -> dict[int, str]:
+        rows = await self.session.execute(
+            select(AbsenceRow.student_id, AbsenceRow.mark).where(
+                AbsenceRow.student_id.in_(student_ids), AbsenceRow.day == day, AbsenceRow.session == session
+            )
+        )
+        return dict(rows.all())
+
+    async def taken_at(self, class_id: int, day: date, session: int) -> datetime | None:
+        return await self.session.scalar(
+            select(AttendanceTakenRow.taken_at).where(
+                AttendanceTakenRow.class_id == class_id,
+                AttendanceTakenRow.day == day,
+                AttendanceTakenRow.session == session,
+            )
+        )
+
+    async def save_day(
+        self,
+        class_id: int,
+        day: date,
+        session: int,
+        student_ids: list[int],
+        marks: dict[int, str],
+        author: Author,
+    ) -> SavedDay:
+        """Makes the absences of ``student_ids`` that day and session exactly ``marks``; each change is
+        recorded. Saving the same marks again changes and records nothing."""
+        existing = {
+            row.student_id: row
+            for row in await self.session.scalars(
+                select(AbsenceRow).where(
+                    AbsenceRow.student_id.in_(student_ids),
+                    AbsenceRow.day == day,
+                    AbsenceRow.session == session,
+                )
+            )
+        }
+        changed = 0
+        for student_id in student_ids:
+            row, new = existing.get(student_id), marks.get(student_id)
+            old = row.mark if row else None
+            if old == new:
+                continue
+            changed += 1
+            record_change(self.session, author, "absence", f"{student_id}:{day}:{session}", old, new)
+            if new is None:
+                await self.session.delete(row)
+                continue
+            row = row or AbsenceRow(student_id=student_id, day=day, session=session)
+            row.class_id, row.mark, row.entered_by, row.entered_at = class_id, new, author.staff_id, author.at
+            self.session.add(row)
+        first = await self._mark_taken(class_id, day, session, author, changed > 0)
+        await self.session.flush()
+        return SavedDay(changed, first)
+
+    async def _mark_taken(
+        self, class_id: int, day: date, session: int, author: Author, changed: bool
+    ) -> bool:
+        row = await self.session.scalar(
+            select(AttendanceTakenRow).where(
+                AttendanceTakenRow.class_id == class_id,
+                AttendanceTakenRow.day == day,
+                AttendanceTakenRow.session == session,
+            )
+        )
+        if row is not None and not changed:
+            return False
+        first = row is None
+        row = row or AttendanceTakenRow(class_id=class_id, day=day, session=session)
+        row.taken_by, row.taken_at = author.staff_id, author.at
+        self.session.add(row)
+        return first
+
+    async def submitted_months(self, class_id: int) -> set[tuple[int, int]]:
+        rows = await self.session.execute(
+            select(AttendanceMonthRow.year, AttendanceMonthRow.month).where(
+                AttendanceMonthRow.class_id == class_id
+            )
+        )
+        return {(year, month) for year, month in rows}
+
+    async def submission(self, class_id: int, year: int, month: int) -> AttendanceMonthRow | None:
+        return await self.session.scalar(
+            select(AttendanceMonthRow).where(
+                AttendanceMonthRow.class_id == class_id,
+                AttendanceMonthRow.year == year,
+                AttendanceMonthRow.month == month,
+            )
+        )
+
+    async def submit_month(self, class_id: int, year: int, month: int, author: Author) -> bool:
+        """The homeroom teacher's statement that the month is complete; False if it was made already."""
+        if await self.submission(class_id, year, month) is not None:
+            return False
+        self.session.add(
+            AttendanceMonthRow(
+                class_id=class_id,
+                year=year,
+                month=month,
+                submitted_by=author.staff_id,
+                submitted_at=author.at,
+            )
+        )
+        record_change(
+            self.session, author, "attendance_month", f"{class_id}:{year}-{month:02d}", None, "submitted"
+        )
+        await self.session.flush()
+        return True
+
+    async def month_absences(self, class_id: int, year: int, month: int) -> list[Absence]:
+        first, after = date(year, month, 1), date(*next_month(year, month), 1)
+        rows = await self.session.execute(
+            select(
+                AbsenceRow.student_id,
+                StudentRow.full_name,
+                AbsenceRow.day,
+                AbsenceRow.session,
+                AbsenceRow.mark,
+            )
+            .join(StudentRow, StudentRow.id == AbsenceRow.student_id)
+            .where(AbsenceRow.class_id == class_id, AbsenceRow.day >= first, AbsenceRow.day < after)
+            .order_by(AbsenceRow.day, AbsenceRow.session)
+        )
+        return [Absence(*row) for row in rows]
+
+    async def days_taken(self, class_id: int, year: int, month: int) -> int:
+        first, after = date(year, month, 1), date(*next_month(year, month), 1)
+        days = await self.session.scalars(
+            select(AttendanceTakenRow.day)
+            .where(
+                AttendanceTakenRow.class_id == class_id,
+                AttendanceTakenRow.day >= first,
+                AttendanceTakenRow.day < after,
+            )
+            .distinct()
+        )
+        return len(list(days))
+

@@ -1,0 +1,44 @@
+"""Writing the change log: every write of school data says who, when, from which account, old and new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ChangeRow
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who writes, from where, and when."""
+
+    staff_id: int | None
+    channel: str
+    account: str
+    at: datetime
+
+
+def record_change(
+    session: AsyncSession,
+    author: Author,
+    entity: str,
+    key: str,
+    old: str | None,
+    new: str | None,
+    reason: str = "",
+) -> None:
+    session.add(
+        ChangeRow(
+            at=author.at,
+            staff_id=author.staff_id,
+            channel=author.channel,
+            account=author.account,
+            entity=entity,
+            entity_key=key,
+            old_value=old,
+            new_value=new,
+            reason=reason,
+        )
+    )
