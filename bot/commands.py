@@ -27,8 +27,27 @@ CLASSES = Command("classes", "lop", "classes")
 CHILDREN = Command("children", "con", "children")
 CANCEL = Command("cancel", "huy", "cancel")
 SCORES = Command("scores", "nhapdiem", "scores")
+RESULTS = Command("results", "ketqua", "results")
+CONDUCT = Command("conduct", "renluyen", "conduct")
+COMMENTS = Command("comments", "nhanxet", "comments")
+ATTENDANCE = Command("attendance", "diemdanh", "attendance")
+ATTENDANCE_MONTH = Command("attendance_month", "thang", "month")
 
-ALL = (START, MENU, HELP, LANGUAGE, CLASSES, SCORES, CHILDREN, CANCEL)
+ALL = (
+    START,
+    MENU,
+    HELP,
+    LANGUAGE,
+    CLASSES,
+    SCORES,
+    COMMENTS,
+    RESULTS,
+    CONDUCT,
+    ATTENDANCE,
+    ATTENDANCE_MONTH,
+    CHILDREN,
+    CANCEL,
+)
 
 
 def registered(language: str) -> list[tuple[str, str]]:

@@ -37,8 +37,15 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     if actor.is_staff:
         for class_id, name, _ in await turn.uow.views.classes(actor.homeroom_classes):
             buttons.append(button(t("bot.menu.homeroom", name=name), "cls", class_id, "menu"))
+        if actor.homeroom_classes:
+            buttons.append(button(t("attendance.menu_button"), "att", "go"))
+            buttons.append(button(t("bot.menu.conduct"), "cd", "start"))
         if actor.teaching:
             buttons.append(button(t("bot.menu.scores"), "sc", "start"))
+            buttons.append(button(t("bot.menu.comments"), "nx", "start"))
+        if actor.teaching or actor.homeroom_classes or actor.is_leader:
+            buttons.append(button(t("bot.menu.results"), "rs", "start"))
+        if actor.teaching:
             buttons.append(button(t("bot.menu.my_classes"), "mine", 0))
         if actor.is_leader or actor.roles & {Role.ADMIN, Role.DEPARTMENT_HEAD}:
             buttons.append(button(t("bot.menu.all_classes"), "all", 0))
@@ -53,18 +60,27 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
 
 def help_text(turn: Turn) -> str:
     actor, t = turn.actor, turn.t
-    shown = [commands.MENU, commands.HELP, commands.LANGUAGE, commands.CANCEL]
-    if actor and actor.is_staff:
-        shown.insert(1, commands.CLASSES)
-    if actor and actor.teaching:
-        shown.insert(2, commands.SCORES)
-    elif actor:
-        shown.insert(1, commands.CHILDREN)
+    shown = [commands.MENU, *_role_commands(actor), commands.HELP, commands.LANGUAGE, commands.CANCEL]
     lines = [t("bot.help.title")]
     for command in shown:
         names = " ".join(f"/{name}" for name in command.names)
         lines.append(t("bot.help.line", names=names, description=t(f"bot.command.{command.key}")))
     return "\n".join(lines)
+
+
+def _role_commands(actor: Actor | None) -> list[commands.Command]:
+    if actor is None:
+        return []
+    if not actor.is_staff:
+        return [commands.CHILDREN]
+    shown = [commands.CLASSES]
+    if actor.teaching:
+        shown += [commands.SCORES, commands.COMMENTS]
+    if actor.teaching or actor.homeroom_classes or actor.is_leader:
+        shown.append(commands.RESULTS)
+    if actor.homeroom_classes:
+        shown += [commands.ATTENDANCE, commands.ATTENDANCE_MONTH, commands.CONDUCT]
+    return shown
 
 
 def back_to_menu(turn: Turn) -> InlineKeyboardMarkup:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from cli.output import EXIT_OK, run_on_database
 from domain import demo
@@ -16,6 +16,11 @@ from storage.uow import UnitOfWork
 def add_parser(commands) -> None:
     parser = commands.add_parser("demo", help="create the demo school (running it twice changes nothing)")
     parser.add_argument("--year", default=None, help="school year (default: the current one)")
+    parser.add_argument(
+        "--fill",
+        action="store_true",
+        help="also fill a plausible first semester: attendance, every score column, conduct",
+    )
     parser.set_defaults(func=run)
 
 
@@ -47,6 +52,58 @@ def run(args) -> int:
             students=roster.total,
             staff=len(staff.entries),
         )
+        if args.fill:
+            args.console.say("demo.filled", **await fill_first_semester(database))
         return EXIT_OK
 
     return run_on_database(args, work)
+
+
+async def fill_first_semester(database) -> dict[str, int]:
+    """Semester I of the newest year, class by class, through the same stores the chat writes with."""
+    import random
+
+    from domain.columns import offered_columns
+    from domain.entry import Student
+    from domain.evaluation import rules_for
+    from storage.changes import Author
+
+    counts = {"values": 0, "absences": 0, "conduct": 0}
+    async with UnitOfWork(database) as uow:
+        year = await uow.school.year()
+        year_row = await uow.school.year_row()
+        semester = year.semesters[0]
+        author = Author(None, "demo", "", datetime.combine(semester.end, time(17), UTC))
+        rows = sorted((await uow.school.subject_rows()).values(), key=lambda row: row.code)
+        subjects = [(row.id, await uow.gradebook.subject(row.id)) for row in rows]
+        for class_row in sorted((await uow.school.class_rows()).values(), key=lambda c: c.name):
+            rng = random.Random(f"{year.name}/{class_row.name}")
+            students = [
+                Student(s.id, s.full_name) for s in await uow.roster.class_list(class_row.name, year.name)
+            ]
+            ability = {s.id: demo.student_ability(rng) for s in students}
+            rules = rules_for(year.name, class_row.grade)
+            for subject_id, subject in (pair for pair in subjects if class_row.grade in pair[1].grades):
+                for offered in offered_columns(rules, subject, class_row.grade):
+                    column = offered.column
+                    values = {
+                        s.id: demo.comment_mark(rng, ability[s.id])
+                        if column.marks
+                        else demo.score_near(rng, ability[s.id], column.integer)
+                        for s in students
+                    }
+                    saved = await uow.gradebook.save_column(
+                        class_row.id, subject_id, year_row.id, 1, column, values, author
+                    )
+                    counts["values"] += saved.saved
+            levels = ("Tốt", "Khá", "Đạt", "Chưa đạt")
+            conduct = {s.id: demo.conduct_level(rng, levels) for s in students}
+            counts["conduct"] += (await uow.gradebook.save_conduct(year_row.id, 1, conduct, author)).saved
+            ids = [s.id for s in students]
+            for day in demo.school_days(semester.start, semester.end):
+                marks = {sid: mark for sid in ids if (mark := demo.absence_mark(rng))}
+                counts["absences"] += (
+                    await uow.attendance.save_day(class_row.id, day, 0, ids, marks, author)
+                ).changed
+        await uow.commit()
+    return counts

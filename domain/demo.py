@@ -249,3 +249,47 @@ def _teachers() -> list[tuple[str, list[tuple[str, str]], bool]]:
             teachers.append((department, taught, department not in heads_done))
             heads_done.add(department)
     return teachers
+
+
+# --- a plausible first semester (sodiem demo --fill) --------------------------------------------
+
+CONDUCT_SHARE = [("Tốt", 70), ("Khá", 22), ("Đạt", 7), ("Chưa đạt", 1)]
+ABSENCE_RATE = 0.012  # about one absence a student a month
+
+
+def student_ability(rng: random.Random) -> float:
+    return min(9.6, max(3.5, rng.gauss(7.0, 1.2)))
+
+
+def score_near(rng: random.Random, ability: float, whole: bool = False) -> str:
+    """A score around the student's level, in halves (or wholes), as text with one decimal."""
+    step = 1.0 if whole else 0.5
+    value = min(10.0, max(0.0, round((ability + rng.gauss(0, 1.0)) / step) * step))
+    return f"{value:.1f}"
+
+
+def comment_mark(rng: random.Random, ability: float) -> str:
+    return "Đ" if rng.random() < (0.99 if ability >= 5 else 0.8) else "CĐ"
+
+
+def conduct_level(rng: random.Random, levels: tuple[str, ...]) -> str:
+    level = _pick(rng, CONDUCT_SHARE)
+    return level if level in levels else levels[min(1, len(levels) - 1)]
+
+
+def absence_mark(rng: random.Random) -> str | None:
+    """None (present) most days; P (excused) or K (unexcused) now and then."""
+    if rng.random() >= ABSENCE_RATE:
+        return None
+    return "P" if rng.random() < 0.75 else "K"
+
+
+def school_days(first: date, last: date) -> list[date]:
+    """Monday to Friday between two dates (the demo ignores holidays)."""
+    from datetime import timedelta
+
+    return [
+        first + timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if (first + timedelta(days=n)).weekday() < 5
+    ]

@@ -20,10 +20,16 @@ from domain.windows import ColumnKind
 FIX = re.compile(r"^(\d{1,3})=(\S+)$")
 SHARP_DROP = Decimal(3)
 MAX_MESSAGE = 2000
-MARK_WORDS = {"d": PASS, "dat": PASS, "cd": FAIL, "chua dat": FAIL, "t": "T", "h": "H", "c": "C"}
 
 
 COMMENT_MARKS = (PASS, FAIL)
+SPELLED_OUT = {
+    PASS: "Đạt",
+    FAIL: "Chưa đạt",
+    "T": "Hoàn thành tốt",
+    "H": "Hoàn thành",
+    "C": "Chưa hoàn thành",
+}
 PRIMARY_LEVELS = ("T", "H", "C")
 
 
@@ -137,8 +143,8 @@ def _cell(number: int, student: Student, raw: str | None, column: Column, earlie
     if raw is None:
         return Cell(number, student, None, problem=("entry.error.missing", {}))
     if column.marks:
-        mark = MARK_WORDS.get(fold(raw)) or (PENDING if raw.lower() == PENDING else None)
-        if mark not in (*column.marks, PENDING):
+        mark = PENDING if raw.lower() == PENDING else _mark(raw, column.marks)
+        if mark is None:
             marks = ", ".join(column.marks)
             return Cell(
                 number, student, raw, problem=("entry.error.not_a_mark", {"value": raw, "marks": marks})
@@ -153,6 +159,18 @@ def _cell(number: int, student: Student, raw: str | None, column: Column, earlie
     if value == PENDING:
         return Cell(number, student, raw, PENDING)
     return Cell(number, student, raw, str(value), warning=_drop(value, earlier))
+
+
+def _mark(raw: str, marks: tuple[str, ...]) -> str | None:
+    """A label typed whole or by its initials, with or without diacritics: 'cd', 'CĐ' and 'chua dat'
+    are Chưa đạt; 'tb' is Trung bình; 'k' is Khá."""
+    typed = fold(raw)
+    for label in marks:
+        words = fold(label).split()
+        spelled = fold(SPELLED_OUT.get(label, label))
+        if typed in (" ".join(words), "".join(word[0] for word in words), "".join(words), spelled):
+            return label
+    return None
 
 
 def _problem_key(raw: str, engine_key: str) -> str:

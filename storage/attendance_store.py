@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,11 +45,13 @@ class SqlAttendanceStore:
         return dict(rows.all())
 
     async def taken_at(self, class_id: int, day: date, session: int) -> datetime | None:
-        return await self.session.scalar(
-            select(AttendanceTakenRow.taken_at).where(
-                AttendanceTakenRow.class_id == class_id,
-                AttendanceTakenRow.day == day,
-                AttendanceTakenRow.session == session,
+        return _aware(
+            await self.session.scalar(
+                select(AttendanceTakenRow.taken_at).where(
+                    AttendanceTakenRow.class_id == class_id,
+                    AttendanceTakenRow.day == day,
+                    AttendanceTakenRow.session == session,
+                )
             )
         )
 
@@ -118,18 +120,20 @@ class SqlAttendanceStore:
         )
         return {(year, month) for year, month in rows}
 
-    async def submission(self, class_id: int, year: int, month: int) -> AttendanceMonthRow | None:
-        return await self.session.scalar(
-            select(AttendanceMonthRow).where(
-                AttendanceMonthRow.class_id == class_id,
-                AttendanceMonthRow.year == year,
-                AttendanceMonthRow.month == month,
+    async def submitted_at(self, class_id: int, year: int, month: int) -> datetime | None:
+        return _aware(
+            await self.session.scalar(
+                select(AttendanceMonthRow.submitted_at).where(
+                    AttendanceMonthRow.class_id == class_id,
+                    AttendanceMonthRow.year == year,
+                    AttendanceMonthRow.month == month,
+                )
             )
         )
 
     async def submit_month(self, class_id: int, year: int, month: int, author: Author) -> bool:
         """The homeroom teacher's statement that the month is complete; False if it was made already."""
-        if await self.submission(class_id, year, month) is not None:
+        if await self.submitted_at(class_id, year, month) is not None:
             return False
         self.session.add(
             AttendanceMonthRow(
@@ -175,3 +179,9 @@ class SqlAttendanceStore:
         )
         return len(list(days))
 
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; every time sodiem stores is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

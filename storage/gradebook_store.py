@@ -136,12 +136,111 @@ class SqlGradebookStore:
         await self.session.flush()
         return SavedColumn(saved, unchanged, kept)
 
-    async def class_scores(self, class_id: int, year_id: int) -> list[ScoreRow]:
-        return list(
-            await self.session.scalars(
-                select(ScoreRow).where(ScoreRow.class_id == class_id, ScoreRow.year_id == year_id)
+    async def conduct_levels(self, year_id: int, semester: int, student_ids: list[int]) -> dict[int, str]:
+        from storage.models import ConductRow
+
+        rows = await self.session.execute(
+            select(ConductRow.student_id, ConductRow.level).where(
+                ConductRow.year_id == year_id,
+                ConductRow.semester == semester,
+                ConductRow.aspect == "conduct",
+                ConductRow.student_id.in_(student_ids),
             )
         )
+        return dict(rows.all())
+
+    async def save_conduct(
+        self, year_id: int, semester: int, levels: dict[int, str], author: Author
+    ) -> SavedColumn:
+        """Conduct levels of a semester; like scores, a different level saved earlier is kept."""
+        from storage.models import ConductRow
+
+        existing = {
+            row.student_id: row
+            for row in await self.session.scalars(
+                select(ConductRow).where(
+                    ConductRow.year_id == year_id,
+                    ConductRow.semester == semester,
+                    ConductRow.aspect == "conduct",
+                    ConductRow.student_id.in_(list(levels)),
+                )
+            )
+        }
+        saved = unchanged = 0
+        kept = []
+        for student_id, level in levels.items():
+            row = existing.get(student_id)
+            if row is not None:
+                unchanged += row.level == level
+                if row.level != level:
+                    kept.append(student_id)
+                continue
+            record_change(self.session, author, "conduct", f"{student_id}:{year_id}:{semester}", None, level)
+            self.session.add(
+                ConductRow(
+                    student_id=student_id,
+                    year_id=year_id,
+                    semester=semester,
+                    aspect="conduct",
+                    level=level,
+                    entered_by=author.staff_id,
+                    entered_at=author.at,
+                )
+            )
+            saved += 1
+        await self.session.flush()
+        return SavedColumn(saved, unchanged, kept)
+
+    async def comments(
+        self, subject_id: int, year_id: int, semester: int, student_ids: list[int]
+    ) -> dict[int, str]:
+        from storage.models import SubjectCommentRow
+
+        rows = await self.session.execute(
+            select(SubjectCommentRow.student_id, SubjectCommentRow.text).where(
+                SubjectCommentRow.subject_id == subject_id,
+                SubjectCommentRow.year_id == year_id,
+                SubjectCommentRow.semester == semester,
+                SubjectCommentRow.student_id.in_(student_ids),
+            )
+        )
+        return dict(rows.all())
+
+    async def save_comment(
+        self, student_id: int, subject_id: int, year_id: int, semester: int, text: str, author: Author
+    ) -> bool:
+        """A teacher's comment on a student's subject for a semester; it may be rewritten while the book is
+        open (the change log keeps every version). False when it was already exactly that."""
+        from storage.models import SubjectCommentRow
+
+        row = await self.session.scalar(
+            select(SubjectCommentRow).where(
+                SubjectCommentRow.student_id == student_id,
+                SubjectCommentRow.subject_id == subject_id,
+                SubjectCommentRow.year_id == year_id,
+                SubjectCommentRow.semester == semester,
+            )
+        )
+        if row is not None and row.text == text:
+            return False
+        record_change(
+            self.session,
+            author,
+            "comment",
+            f"{student_id}:{subject_id}:{year_id}:{semester}",
+            row.text if row else None,
+            text,
+        )
+        row = row or SubjectCommentRow(
+            student_id=student_id, subject_id=subject_id, year_id=year_id, semester=semester
+        )
+        row.text, row.entered_by, row.entered_at = text, author.staff_id, author.at
+        self.session.add(row)
+        await self.session.flush()
+        return True
+
+    async def class_record(self, roster, class_id: int) -> ClassRecord:
+        return await class_record(self.session, self.school, roster, class_id)
 
     async def decisions(self, year_id: int, semester: int) -> list[WindowDecision]:
         rows = await self.session.scalars(
@@ -189,3 +288,63 @@ def _aware(moment):
     from datetime import UTC
 
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ClassRecord:
+    """Everything the engine needs for a class's year, as plain values."""
+
+    students: list[tuple[int, str]]  # (id, full name) in class-list order
+    subjects: list[tuple[int, Subject]]  # taught in the class's grade
+    values: list  # domain.class_record.StoredValue
+    conduct: dict[int, dict[int, str]]  # student → semester (0: year) → level
+    absences: dict[int, tuple[int, int]]  # student → (excused, unexcused) days
+
+
+async def class_record(session: AsyncSession, school: SqlSchoolStore, roster, class_id: int) -> ClassRecord:
+    from domain.class_record import StoredValue
+    from storage.models import AbsenceRow, ClassRow, ConductRow
+
+    class_row = await session.get(ClassRow, class_id)
+    year = await school.year_row()
+    students = [(s.id, s.full_name) for s in await roster.class_list(class_row.name, year.name)]
+    ids = [student_id for student_id, _ in students]
+    subjects = [
+        (
+            row.id,
+            Subject(
+                row.code,
+                row.name,
+                SubjectKind(row.kind),
+                row.periods_per_year,
+                tuple(row.grades),
+                row.has_periodic_test,
+            ),
+        )
+        for row in await session.scalars(select(SubjectRow).order_by(SubjectRow.id))
+        if class_row.grade in row.grades
+    ]
+    scores = await session.scalars(
+        select(ScoreRow).where(ScoreRow.year_id == year.id, ScoreRow.student_id.in_(ids))
+    )
+    values = [
+        StoredValue(s.student_id, s.subject_id, s.semester, s.kind, s.position, s.value) for s in scores
+    ]
+    conduct: dict[int, dict[int, str]] = defaultdict(dict)
+    for row in await session.scalars(
+        select(ConductRow).where(
+            ConductRow.year_id == year.id, ConductRow.student_id.in_(ids), ConductRow.aspect == "conduct"
+        )
+    ):
+        conduct[row.student_id][row.semester] = row.level
+    absences: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    marks = await session.execute(
+        select(AbsenceRow.student_id, AbsenceRow.mark).where(
+            AbsenceRow.student_id.in_(ids), AbsenceRow.day >= year.start, AbsenceRow.day <= year.end
+        )
+    )
+    for student_id, mark in marks:
+        absences[student_id][0 if mark == "P" else 1] += 1
+    return ClassRecord(
+        students, subjects, values, dict(conduct), {k: (v[0], v[1]) for k, v in absences.items()}
+    )

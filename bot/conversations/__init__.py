@@ -1,6 +1,6 @@
 """The conversations of the daily work; each is a flow module (see base.py)."""
 
-from bot.conversations import scores
+from bot.conversations import attendance, comments, conduct, results, scores
 
-FLOWS = (scores,)
+FLOWS = (scores, comments, results, conduct, attendance)
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

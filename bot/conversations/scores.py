@@ -8,18 +8,18 @@ book's open/lock windows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
+from bot.conversations.review import review_lines, shown, value_text
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.columns import Offered, current_semester, offered_columns
-from domain.entry import Cell, Column, Draft, Student, from_raws, one_value, read_message
+from domain.entry import Column, Draft, Student, from_raws, one_value, read_message
 from domain.errors import DomainError
 from domain.evaluation import rules_for
 from domain.permissions import Action, Target, allowed
@@ -230,7 +230,7 @@ async def _next_one(turn, dialog, students, column_, earlier, text) -> None:
     index = dialog.data["index"]
     cell = one_value(text, index + 1, students[index], column_, earlier.get(students[index].id, []))
     if cell.problem:
-        turn.say(cell.problem[0], **_shown(turn, cell.problem[1]))
+        turn.say(cell.problem[0], **shown(cell.problem[1]))
         return
     dialog.data["raws"].append(cell.raw)
     dialog.data["index"] = dialog.data["given"] = index + 1
@@ -250,53 +250,12 @@ async def on_other(update: Update, dialog: Dialog) -> None:
 async def _show_review(turn: Turn, dialog: Dialog, draft: Draft) -> None:
     place = _place(dialog)
     offered = (await _offered(turn, place))[dialog.data["option"]]
-    lines = [turn.t("entry.review_title", title=await _title(turn, place, offered))]
-    lines += [_row(turn, cell) for cell in draft.cells]
-    problems = [turn.t(key, **_shown(turn, params)) for key, params in draft.problems]
-    problems += [
-        turn.t(
-            "entry.problem_line",
-            number=c.number,
-            name=c.student.name,
-            problem=turn.t(c.problem[0], **_shown(turn, c.problem[1])),
-        )
-        for c in draft.cells
-        if c.problem and c.problem[0] != "entry.error.missing"
-    ]
-    if problems:
-        lines += ["", turn.t("entry.must_fix"), *problems, turn.t("entry.how_to_fix")]
-    warnings = [
-        turn.t(
-            "entry.problem_line",
-            number=c.number,
-            name=c.student.name,
-            problem=turn.t(c.warning[0], **_shown(turn, c.warning[1])),
-        )
-        for c in draft.warnings
-    ]
-    if warnings:
-        lines += ["", turn.t("entry.look_again"), *warnings]
+    lines = review_lines(turn, await _title(turn, place, offered), draft)
     buttons = [button(turn.t("entry.save"), PREFIX, "ok")] if draft.ready else []
     buttons.append(button(turn.t("entry.cancel"), PREFIX, "x"))
     pieces = split_for_telegram("\n".join(lines))
     for number, piece in enumerate(pieces, start=1):
         turn.send(piece, column(buttons) if number == len(pieces) else None)
-
-
-def _row(turn: Turn, cell: Cell) -> str:
-    if cell.value is None:
-        shown = "—" if cell.raw is None else f"«{cell.raw}» ⛔"
-    else:
-        shown = _value_text(turn, cell.value) + (" ⚠" if cell.warning else "")
-    return f"{cell.number}. {cell.student.name} — {shown}"
-
-
-def _value_text(turn: Turn, value: str) -> str:
-    return turn.t.number(Decimal(value)) if value[0].isdigit() else value
-
-
-def _shown(turn: Turn, params: dict) -> dict:
-    return {name: value for name, value in params.items() if value is not None}
 
 
 async def _confirm(update, turn, dialog, args) -> None:
@@ -343,7 +302,7 @@ async def _confirm(update, turn, dialog, args) -> None:
         )
     ]
     lines += [
-        f"{n}. {s.name} — {_value_text(turn, saved[s.id]) if s.id in saved else '—'}"
+        f"{n}. {s.name} — {value_text(turn, saved[s.id]) if s.id in saved else '—'}"
         for n, s in enumerate(students, start=1)
     ]
     if result.kept:

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_application
-from cli.demo import create_demo_school
 from bot.config import load_settings
+from cli.demo import create_demo_school
 from domain.identity import PersonKind, PersonRef, create_invite
 from domain.importing import Table
 from domain.roster import import_roster

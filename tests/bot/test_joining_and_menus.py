@@ -20,7 +20,11 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
         menu = await toan.next_message()
         assert menu.button_texts == [
             "👥 Lớp chủ nhiệm 6A",
+            "📋 Điểm danh",
+            "🧭 Rèn luyện",
             "✏️ Nhập điểm",
+            "💬 Nhận xét",
+            "📊 Kết quả",
             "📚 Lớp tôi dạy",
             "🌐 Ngôn ngữ / Language",
             "❓ Trợ giúp",
@@ -79,14 +83,24 @@ async def test_each_role_sees_its_own_menu(school):
         parent.send_command(f"/start {parent_code}")
         menus = {code: await person.wait_for(lambda m: len(m.buttons) > 0) for code, person in people.items()}
         parent_menu = await parent.wait_for(lambda m: len(m.buttons) > 0)
-    assert menus["CB02"].button_texts == ["🏫 Các lớp của trường", "🌐 Ngôn ngữ / Language", "❓ Trợ giúp"]
+    assert menus["CB02"].button_texts == [
+        "📊 Kết quả",
+        "🏫 Các lớp của trường",
+        "🌐 Ngôn ngữ / Language",
+        "❓ Trợ giúp",
+    ]
     assert menus["CB03"].button_texts == [
         "🏫 Các lớp của trường",
         "🔑 Tài khoản",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
-    assert menus["GV02"].button_texts[:3] == ["👥 Lớp chủ nhiệm 6B", "✏️ Nhập điểm", "📚 Lớp tôi dạy"]
+    assert menus["GV02"].button_texts[:4] == [
+        "👥 Lớp chủ nhiệm 6B",
+        "📋 Điểm danh",
+        "🧭 Rèn luyện",
+        "✏️ Nhập điểm",
+    ]
     assert parent_menu.button_texts == ["👨‍👩‍👧 Con của tôi", "🌐 Ngôn ngữ / Language", "❓ Trợ giúp"]
     assert "phụ huynh của Trần Thị Ánh (6A)" in parent_menu.text
 

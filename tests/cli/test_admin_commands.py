@@ -178,3 +178,16 @@ def test_a_school_adjusts_its_subjects(school):
     )
     bad = sodiem("subjects", "set", "TIN", "--grades", "6-15", cwd=school)
     assert bad.returncode == 1 and "6-15" in bad.stderr
+
+
+def test_the_demo_school_filled_with_a_first_semester_twice(tmp_path):
+    sodiem("db", "upgrade", cwd=tmp_path)
+    first = sodiem("demo", "--fill", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    filled = re.search(r"Học kỳ I mẫu: (\d+) điểm, (\d+) mức rèn luyện, (\d+) lượt vắng", first.stdout)
+    values, conduct, absences = map(int, filled.groups())
+    students = int(re.search(r"(\d+) học sinh", first.stdout)[1])
+    assert conduct == students and absences > students // 4
+    assert values > students * 50  # every column of every subject of semester I
+    second = sodiem("demo", "--fill", cwd=tmp_path)
+    assert "Học kỳ I mẫu: 0 điểm, 0 mức rèn luyện, 0 lượt vắng" in second.stdout

@@ -1,0 +1,214 @@
+"""/nhanxet: a subject teacher writes a comment for each student of a class, semester by semester:
+free text, or one tap on a common phrase. Stored in Vietnamese, as report cards print it."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import commands
+from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
+from bot.handlers.common import answer_and_show, refuse
+from bot.keyboards import button, column, paged
+from bot.turn import CHANNEL, Turn, current_turn
+from domain.columns import current_semester
+from domain.permissions import Action, Target, allowed
+from domain.windows import ColumnKind, entry_state
+from locales import SCHOOL_TZ, translator
+from storage.changes import Author
+
+FLOW = "comments"
+COMMAND = commands.COMMENTS
+PREFIX = "nx"
+QUICK_PICKS = (
+    "comments.pick.progress",
+    "comments.pick.good",
+    "comments.pick.try_harder",
+    "comments.pick.homework",
+)
+MAX_COMMENT = 1000
+
+
+def handlers() -> list:
+    return [CommandHandler(COMMAND.names, start), CallbackQueryHandler(press, pattern=rf"^{PREFIX}:")]
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    if turn.actor is None or not turn.actor.teaching:
+        await refuse(turn, "comments")
+        return
+    subjects = await turn.uow.views.subject_names()
+    names = {cid: name for cid, name, _ in await turn.uow.views.classes(turn.actor.taught_classes)}
+    items = sorted(
+        (f"{names[c]} · {subjects[s]}", f"{PREFIX}:c:{c}:{s}") for c, s in turn.actor.teaching if c in names
+    )
+    await save_dialog(turn, Dialog(FLOW, "class"))
+    _show(
+        update, turn, turn.t("comments.choose_class"), paged(turn.t, items, 0, f"{PREFIX}:cp", back=("menu",))
+    )
+
+
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    parts = update.callback_query.data.split(":")[1:]
+    if parts == ["start"]:
+        await start(update, context)
+        return
+    dialog = await current_dialog(turn)
+    if (
+        turn.actor is None
+        or not parts
+        or not all(p.isdigit() for p in parts[1:])
+        or dialog is None
+        or dialog.flow != FLOW
+    ):
+        await refuse(turn, "comments", update.callback_query.data)
+        return
+    numbers = [int(p) for p in parts[1:]]
+    if parts[0] == "c" and len(numbers) == 2:
+        await _class_chosen(update, turn, dialog, *numbers)
+    elif parts[0] in ("l", "s") and len(numbers) == 1 and "class_id" in dialog.data:
+        await _list(
+            update,
+            turn,
+            dialog,
+            numbers[0] if parts[0] == "l" else 0,
+            numbers[0] if parts[0] == "s" else None,
+        )
+    elif parts[0] == "st" and len(numbers) == 1 and "semester" in dialog.data:
+        await _ask(update, turn, dialog, numbers[0])
+    elif parts[0] == "q" and len(numbers) == 1 and numbers[0] < len(QUICK_PICKS) and dialog.step == "text":
+        turn.later(lambda _bot: update.callback_query.answer())
+        await _save(turn, dialog, translator("vi")(QUICK_PICKS[numbers[0]]))
+    elif parts[0] == "x":
+        await end_dialog(turn)
+        answer_and_show(turn, update.callback_query, turn.t("comments.done"), None)
+    else:
+        await refuse(turn, "comments", update.callback_query.data)
+
+
+async def _class_chosen(update: Update, turn: Turn, dialog: Dialog, class_id: int, subject_id: int) -> None:
+    if not allowed(turn.actor, Action.ENTER_SCORES, Target(class_id, subject_id)):
+        await refuse(turn, "comments", f"{class_id}:{subject_id}")
+        return
+    year = await turn.uow.school.year()
+    now = current_semester(year, turn.now.astimezone(SCHOOL_TZ).date()).number
+    dialog.step, dialog.data = "semester", {"class_id": class_id, "subject_id": subject_id}
+    await save_dialog(turn, dialog)
+    buttons = [
+        button(
+            turn.t("entry.semester", number=s.number) + (" •" if s.number == now else ""),
+            PREFIX,
+            "s",
+            s.number,
+        )
+        for s in year.semesters
+    ]
+    _show(update, turn, turn.t("comments.choose_semester"), column(buttons))
+
+
+async def _list(update: Update, turn: Turn, dialog: Dialog, page: int, semester: int | None) -> None:
+    if semester is not None:
+        if semester not in (1, 2) or not await _open(
+            turn, dialog.data["class_id"], dialog.data["subject_id"], semester
+        ):
+            turn.later(lambda _bot: update.callback_query.answer())
+            return
+        dialog.data["semester"] = semester
+    dialog.step = "list"
+    await save_dialog(turn, dialog)
+    text, keyboard = await _list_screen(turn, dialog, page)
+    _show(update, turn, text, keyboard)
+
+
+async def _list_screen(turn: Turn, dialog: Dialog, page: int):
+    students = await _students(turn, dialog.data["class_id"])
+    year = await turn.uow.school.year_row()
+    done = await turn.uow.gradebook.comments(
+        dialog.data["subject_id"], year.id, dialog.data["semester"], [s.id for s in students]
+    )
+    items = [
+        (f"{n}. {s.full_name.split()[-1]}{' ✓' if s.id in done else ''}", f"{PREFIX}:st:{s.id}")
+        for n, s in enumerate(students, start=1)
+    ]
+    keyboard = paged(turn.t, items, page, f"{PREFIX}:l", back=(PREFIX, "x"), per_row=3)
+    return turn.t("comments.list", done=len(done), count=len(students)), keyboard
+
+
+async def _ask(update: Update, turn: Turn, dialog: Dialog, student_id: int) -> None:
+    students = {s.id: s for s in await _students(turn, dialog.data["class_id"])}
+    if student_id not in students:
+        await refuse(turn, "comments", update.callback_query.data)
+        return
+    dialog.step, dialog.data["student_id"] = "text", student_id
+    await save_dialog(turn, dialog)
+    picks = [button(turn.t(key), PREFIX, "q", index) for index, key in enumerate(QUICK_PICKS)]
+    keyboard = column([*picks, button(turn.t("bot.back"), PREFIX, "l", 0)])
+    _show(update, turn, turn.t("comments.ask", name=students[student_id].full_name), keyboard)
+
+
+async def on_text(update: Update, dialog: Dialog) -> None:
+    turn = current_turn()
+    text = " ".join((update.effective_message.text or "").split())
+    if dialog.step != "text":
+        turn.say("entry.use_buttons")
+    elif not text or len(text) > MAX_COMMENT:
+        turn.say("comments.bad_length", limit=MAX_COMMENT)
+    else:
+        await _save(turn, dialog, text)
+
+
+async def on_other(update: Update, dialog: Dialog) -> None:
+    current_turn().say("comments.text_expected")
+
+
+async def _save(turn: Turn, dialog: Dialog, text: str) -> None:
+    class_id, subject_id, semester = (
+        dialog.data["class_id"],
+        dialog.data["subject_id"],
+        dialog.data["semester"],
+    )
+    if not allowed(turn.actor, Action.ENTER_SCORES, Target(class_id, subject_id)):
+        await refuse(turn, "comments", f"{class_id}:{subject_id}")
+        return
+    if not await _open(turn, class_id, subject_id, semester):
+        return
+    year = await turn.uow.school.year_row()
+    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    await turn.uow.gradebook.save_comment(
+        dialog.data["student_id"], subject_id, year.id, semester, text, author
+    )
+    dialog.step = "list"
+    await save_dialog(turn, dialog)
+    turn.say("comments.saved", text=text)
+    list_text, keyboard = await _list_screen(turn, dialog, 0)
+    turn.send(list_text, keyboard)
+
+
+async def _students(turn: Turn, class_id: int):
+    year = await turn.uow.school.year_row()
+    return await turn.uow.roster.class_list(await turn.uow.views.class_name(class_id), year.name)
+
+
+async def _open(turn: Turn, class_id: int, subject_id: int, semester_number: int) -> bool:
+    year = await turn.uow.school.year()
+    year_row = await turn.uow.school.year_row()
+    semester = next(s for s in year.semesters if s.number == semester_number)
+    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
+    decisions = await turn.uow.gradebook.decisions(year_row.id, semester_number)
+    state = entry_state(
+        turn.now, semester, ColumnKind.COMMENT, grade, class_id, subject_id, decisions, SCHOOL_TZ
+    )
+    if not state.open:
+        leaders = ", ".join(await turn.uow.views.leader_names()) or "-"
+        moment = state.opens_at.astimezone(SCHOOL_TZ).date() if state.opens_at else "-"
+        turn.say(state.reason, leaders=leaders, date=moment)
+    return state.open
+
+
+def _show(update: Update, turn: Turn, text: str, keyboard) -> None:
+    if update.callback_query:
+        answer_and_show(turn, update.callback_query, text, keyboard)
+    else:
+        turn.send(text, keyboard)

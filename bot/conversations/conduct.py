@@ -1,0 +1,213 @@
+"""/renluyen: the homeroom teacher enters the class's conduct for a semester in one message
+("T K T Đ CĐ …" under TT22; "T K TB Y …" under TT58), sees it as a table, fixes, and saves."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import commands
+from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
+from bot.conversations.review import review_lines
+from bot.handlers.common import answer_and_show, refuse, split_for_telegram
+from bot.keyboards import button, column
+from bot.turn import CHANNEL, Turn, current_turn
+from domain.columns import current_semester
+from domain.entry import Column, Draft, Student, from_raws, read_message
+from domain.errors import DomainError
+from domain.evaluation import RuleSet, rules_for
+from domain.permissions import Action, Target, allowed
+from domain.windows import ColumnKind, entry_state
+from locales import SCHOOL_TZ
+from storage.changes import Author
+
+FLOW = "conduct"
+COMMAND = commands.CONDUCT
+PREFIX = "cd"
+LEVELS = {
+    RuleSet.TT22: ("Tốt", "Khá", "Đạt", "Chưa đạt"),
+    RuleSet.TT26: ("Tốt", "Khá", "Trung bình", "Yếu"),
+    RuleSet.TT58: ("Tốt", "Khá", "Trung bình", "Yếu"),
+}
+
+
+def handlers() -> list:
+    return [CommandHandler(COMMAND.names, start), CallbackQueryHandler(press, pattern=rf"^{PREFIX}:")]
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    if turn.actor is None or not turn.actor.homeroom_classes:
+        await refuse(turn, "conduct")
+        return
+    classes = await turn.uow.views.classes(turn.actor.homeroom_classes)
+    if len(classes) == 1:
+        await _choose_semester(update, turn, classes[0][0])
+        return
+    keyboard = column([button(name, PREFIX, "c", cid) for cid, name, _ in classes])
+    _show(update, turn, turn.t("conduct.choose_class"), keyboard)
+
+
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    parts = update.callback_query.data.split(":")[1:]
+    if parts == ["start"]:
+        await start(update, context)
+        return
+    numbers = [int(p) for p in parts[1:] if p.isdigit()]
+    dialog = await current_dialog(turn)
+    if turn.actor is None or len(numbers) != len(parts) - 1:
+        await refuse(turn, "conduct", update.callback_query.data)
+    elif parts[0] == "c" and len(numbers) == 1:
+        await _choose_semester(update, turn, numbers[0])
+    elif parts[0] == "s" and len(numbers) == 1 and dialog and dialog.flow == FLOW:
+        await _ask(update, turn, dialog, numbers[0])
+    elif parts[0] == "ok" and dialog and dialog.flow == FLOW and dialog.step == "review":
+        await _save(update, turn, dialog)
+    elif parts[0] == "x":
+        await end_dialog(turn)
+        answer_and_show(turn, update.callback_query, turn.t("entry.cancelled"), None)
+    else:
+        turn.later(lambda _bot: update.callback_query.answer())
+        turn.say("entry.nothing_in_progress")
+
+
+async def _choose_semester(update: Update, turn: Turn, class_id: int) -> None:
+    if not allowed(turn.actor, Action.TAKE_ATTENDANCE, Target(class_id)):  # the homeroom teacher's own class
+        await refuse(turn, "conduct", str(class_id))
+        return
+    if await _levels(turn, class_id) is None:
+        turn.say("conduct.primary")
+        return
+    await save_dialog(turn, Dialog(FLOW, "semester", {"class_id": class_id}))
+    year = await turn.uow.school.year()
+    now = current_semester(year, turn.now.astimezone(SCHOOL_TZ).date()).number
+    buttons = [
+        button(
+            turn.t("entry.semester", number=s.number) + (" •" if s.number == now else ""),
+            PREFIX,
+            "s",
+            s.number,
+        )
+        for s in year.semesters
+    ]
+    name = await turn.uow.views.class_name(class_id)
+    _show(update, turn, turn.t("conduct.choose_semester", name=name), column(buttons))
+
+
+async def _ask(update: Update, turn: Turn, dialog: Dialog, semester: int) -> None:
+    class_id = dialog.data["class_id"]
+    if semester not in (1, 2) or not await _open(turn, class_id, semester):
+        turn.later(lambda _bot: update.callback_query.answer())
+        return
+    dialog.step, dialog.data["semester"] = "values", semester
+    await save_dialog(turn, dialog)
+    students = await _students(turn, class_id)
+    levels = await _levels(turn, class_id)
+    lines = [
+        turn.t("conduct.ask", title=await _title(turn, dialog), count=len(students), levels=", ".join(levels))
+    ]
+    lines += [f"{n}. {s.name}" for n, s in enumerate(students, start=1)]
+    answer_and_show(turn, update.callback_query, "\n".join(lines), None)
+
+
+async def on_text(update: Update, dialog: Dialog) -> None:
+    turn = current_turn()
+    if dialog.step not in ("values", "review"):
+        turn.say("entry.use_buttons")
+        return
+    class_id = dialog.data["class_id"]
+    students = await _students(turn, class_id)
+    column_ = Column(ColumnKind.CONDUCT, 1, await _levels(turn, class_id))
+    try:
+        draft = read_message(
+            update.effective_message.text or "", students, column_, {}, _draft(dialog, students, column_)
+        )
+    except DomainError as error:
+        turn.say(error.key, **error.params)
+        return
+    dialog.step, dialog.data["raws"], dialog.data["given"] = "review", draft.raws, draft.given
+    await save_dialog(turn, dialog)
+    buttons = [button(turn.t("entry.save"), PREFIX, "ok")] if draft.ready else []
+    buttons.append(button(turn.t("entry.cancel"), PREFIX, "x"))
+    pieces = split_for_telegram("\n".join(review_lines(turn, await _title(turn, dialog), draft)))
+    for number, piece in enumerate(pieces, start=1):
+        turn.send(piece, column(buttons) if number == len(pieces) else None)
+
+
+async def on_other(update: Update, dialog: Dialog) -> None:
+    current_turn().say("entry.text_expected")
+
+
+async def _save(update: Update, turn: Turn, dialog: Dialog) -> None:
+    class_id, semester = dialog.data["class_id"], dialog.data["semester"]
+    if not allowed(turn.actor, Action.TAKE_ATTENDANCE, Target(class_id)):
+        await refuse(turn, "conduct", update.callback_query.data)
+        return
+    if not await _open(turn, class_id, semester):
+        turn.later(lambda _bot: update.callback_query.answer())
+        return
+    students = await _students(turn, class_id)
+    draft = _draft(dialog, students, Column(ColumnKind.CONDUCT, 1, await _levels(turn, class_id)))
+    if draft is None or not draft.ready:
+        turn.say("entry.not_ready")
+        return
+    year = await turn.uow.school.year_row()
+    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    result = await turn.uow.gradebook.save_conduct(
+        year.id, semester, {c.student.id: c.value for c in draft.cells}, author
+    )
+    await end_dialog(turn)
+    saved = await turn.uow.gradebook.conduct_levels(year.id, semester, [s.id for s in students])
+    lines = [
+        turn.t(
+            "entry.saved", title=await _title(turn, dialog), saved=result.saved, unchanged=result.unchanged
+        )
+    ]
+    lines += [f"{n}. {s.name} — {saved.get(s.id, '—')}" for n, s in enumerate(students, start=1)]
+    if result.kept:
+        lines += ["", turn.t("entry.kept", names=", ".join(s.name for s in students if s.id in result.kept))]
+    answer_and_show(turn, update.callback_query, "\n".join(lines)[:4096], None)
+
+
+def _draft(dialog: Dialog, students: list[Student], column_: Column) -> Draft | None:
+    raws = dialog.data.get("raws")
+    return None if raws is None else from_raws(raws, students, column_, {}, dialog.data.get("given"))
+
+
+async def _levels(turn: Turn, class_id: int) -> tuple[str, ...] | None:
+    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
+    year = await turn.uow.school.year()
+    return LEVELS.get(rules_for(year.name, grade))
+
+
+async def _students(turn: Turn, class_id: int) -> list[Student]:
+    year = await turn.uow.school.year_row()
+    name = await turn.uow.views.class_name(class_id)
+    return [Student(s.id, s.full_name) for s in await turn.uow.roster.class_list(name, year.name)]
+
+
+async def _open(turn: Turn, class_id: int, semester_number: int) -> bool:
+    year = await turn.uow.school.year()
+    year_row = await turn.uow.school.year_row()
+    semester = next(s for s in year.semesters if s.number == semester_number)
+    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
+    decisions = await turn.uow.gradebook.decisions(year_row.id, semester_number)
+    state = entry_state(turn.now, semester, ColumnKind.CONDUCT, grade, class_id, None, decisions, SCHOOL_TZ)
+    if not state.open:
+        leaders = ", ".join(await turn.uow.views.leader_names()) or "-"
+        moment = state.opens_at.astimezone(SCHOOL_TZ).date() if state.opens_at else "-"
+        turn.say(state.reason, leaders=leaders, date=moment)
+    return state.open
+
+
+async def _title(turn: Turn, dialog: Dialog) -> str:
+    name = await turn.uow.views.class_name(dialog.data["class_id"])
+    return turn.t("conduct.title", name=name, semester=dialog.data.get("semester", "-"))
+
+
+def _show(update: Update, turn: Turn, text: str, keyboard) -> None:
+    if update.callback_query:
+        answer_and_show(turn, update.callback_query, text, keyboard)
+    else:
+        turn.send(text, keyboard)

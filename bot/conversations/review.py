@@ -1,0 +1,55 @@
+"""Showing a column before it is saved: the table, what must be fixed, what deserves a second look."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.turn import Turn
+from domain.entry import Cell, Draft
+
+
+def review_lines(turn: Turn, title: str, draft: Draft) -> list[str]:
+    t = turn.t
+    lines = [t("entry.review_title", title=title), *(_row(turn, cell) for cell in draft.cells)]
+    problems = [t(key, **shown(params)) for key, params in draft.problems]
+    problems += [
+        t(
+            "entry.problem_line",
+            number=c.number,
+            name=c.student.name,
+            problem=t(c.problem[0], **shown(c.problem[1])),
+        )
+        for c in draft.cells
+        if c.problem and c.problem[0] != "entry.error.missing"
+    ]
+    if problems:
+        lines += ["", t("entry.must_fix"), *problems, t("entry.how_to_fix")]
+    warnings = [
+        t(
+            "entry.problem_line",
+            number=c.number,
+            name=c.student.name,
+            problem=t(c.warning[0], **shown(c.warning[1])),
+        )
+        for c in draft.warnings
+    ]
+    if warnings:
+        lines += ["", t("entry.look_again"), *warnings]
+    return lines
+
+
+def _row(turn: Turn, cell: Cell) -> str:
+    if cell.value is None:
+        value = "—" if cell.raw is None else f"«{cell.raw}» ⛔"
+    else:
+        value = value_text(turn, cell.value) + (" ⚠" if cell.warning else "")
+    return f"{cell.number}. {cell.student.name} — {value}"
+
+
+def value_text(turn: Turn, value: str) -> str:
+    """A stored value as the person reads it: 8,5 in Vietnamese; marks and levels as they are."""
+    return turn.t.number(Decimal(value)) if value[0].isdigit() else value
+
+
+def shown(params: dict) -> dict:
+    return {name: value for name, value in params.items() if value is not None}

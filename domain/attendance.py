@@ -1,0 +1,181 @@
+"""Attendance (điểm danh): the homeroom teacher marks who is absent, excused (P) or not (K), day by
+day, and states at the start of the next month that the month is complete [002 §4.1.3].
+
+Pure rules: the tap cycle, short names for buttons, which days may still be entered, the month's
+totals and its due date. Storage and the chat call these with plain values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.names import split_name
+
+EXCUSED = "P"  # vắng có phép
+UNEXCUSED = "K"  # vắng không phép
+MARKS = (EXCUSED, UNEXCUSED)
+WHOLE_DAY = 0  # session 0; a school teaching two sessions records 1 (morning) and 2 (afternoon)
+DUE_DAY = 3  # the month's attendance is due by the 3rd of the next month
+
+
+def next_mark(mark: str | None) -> str | None:
+    """One tap: present → absent with permission (P) → without (K) → present."""
+    if mark is None:
+        return EXCUSED
+    if mark == EXCUSED:
+        return UNEXCUSED
+    return None
+
+
+@dataclass(frozen=True)
+class Pupil:
+    """A student as the attendance sees them: id and full name, in class-list order."""
+
+    id: int
+    full_name: str
+
+
+def short_names(full_names: Sequence[str]) -> list[str]:
+    """Given names for buttons, with the initials of the other names where two share a given name:
+    ['Nguyễn Thị Lan', 'Trần Thị Lan', 'Lê Minh'] → ['Lan N.T.', 'Lan T.T.', 'Minh']."""
+    parts = [split_name(name) for name in full_names]
+    given = [g for _, _, g in parts]
+    shown = []
+    for (family, middle, name), count in zip(parts, (given.count(g) for g in given), strict=True):
+        if count == 1:
+            shown.append(name)
+            continue
+        initials = "".join(f"{word[0]}." for word in f"{family} {middle}".split())
+        shown.append(f"{name} {initials}".strip())
+    return shown
+
+
+def absentees(pupils: Sequence[Pupil], marks: Mapping[int, str]) -> list[tuple[str, str]]:
+    """(short name, mark) of the absent, in class-list order: what the summary lists."""
+    names = short_names([p.full_name for p in pupils])
+    return [(name, marks[p.id]) for p, name in zip(pupils, names, strict=True) if p.id in marks]
+
+
+DAY_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}|\d{2}))?\s*$")
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A day as teachers type it: '13/10', '13-10-2025', '3.9.25'. Without a year, the latest such
+    day that is not after today."""
+    match = DAY_TEXT.match(text)
+    if not match:
+        return None
+    day, month = int(match[1]), int(match[2])
+    if match[3]:
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+    else:
+        year = today.year if (month, day) <= (today.month, today.day) else today.year - 1
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def month_of(day: date) -> tuple[int, int]:
+    return day.year, day.month
+
+
+def month_due(year: int, month: int) -> date:
+    """The 3rd of the next month: the day the homeroom teacher must have entered the month by."""
+    return date(year + month // 12, month % 12 + 1, DUE_DAY)
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year, month - 1) if month > 1 else (year - 1, 12)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year, month + 1) if month < 12 else (year + 1, 1)
+
+
+def day_problem(
+    day: date, today: date, year_start: date, year_end: date, submitted: Collection[tuple[int, int]]
+) -> str | None:
+    """Why ``day`` may not be entered (a message key), or None: not in the future, within the school
+    year, and not in a month the homeroom teacher has submitted (changes then go through corrections)."""
+    if day > today:
+        return "attendance.error.future"
+    if not year_start <= day <= year_end:
+        return "attendance.error.outside_year"
+    if month_of(day) in submitted:
+        return "attendance.error.month_submitted"
+    return None
+
+
+def recent_days(
+    today: date,
+    year_start: date,
+    year_end: date,
+    submitted: Collection[tuple[int, int]],
+    count: int = 6,
+) -> list[date]:
+    """The latest days before today that may still be entered, Sundays left out, newest first."""
+    days: list[date] = []
+    day = today - timedelta(days=1)
+    while len(days) < count and day >= year_start:
+        if day.weekday() != 6 and day_problem(day, today, year_start, year_end, submitted) is None:
+            days.append(day)
+        day -= timedelta(days=1)
+    return days
+
+
+def month_problem(year: int, month: int, today: date, submitted: Collection[tuple[int, int]]) -> str | None:
+    """Why the month may not be submitted (a message key), or None: only a past or current month, once."""
+    if (year, month) > month_of(today):
+        return "attendance.error.month_future"
+    if (year, month) in submitted:
+        return "attendance.error.month_submitted"
+    return None
+
+
+@dataclass(frozen=True)
+class Absence:
+    student_id: int
+    full_name: str
+    day: date
+    session: int
+    mark: str
+
+
+@dataclass(frozen=True)
+class StudentTotals:
+    full_name: str
+    excused: int
+    unexcused: int
+    absences: tuple[Absence, ...] = ()
+
+
+@dataclass(frozen=True)
+class MonthSheet:
+    """A month's absences: each absent student's P and K counts (sessions, or days in a one-session
+    school) in class-list order, and the class totals."""
+
+    students: tuple[StudentTotals, ...]
+    excused: int
+    unexcused: int
+
+
+def month_sheet(absences: Sequence[Absence], order: Sequence[Pupil] = ()) -> MonthSheet:
+    """Totals per student; students of ``order`` first in that order, any other (moved away) after."""
+    by_student: dict[int, list[Absence]] = {}
+    for absence in sorted(absences, key=lambda a: (a.day, a.session)):
+        by_student.setdefault(absence.student_id, []).append(absence)
+    position = {pupil.id: index for index, pupil in enumerate(order)}
+    ids = sorted(by_student, key=lambda sid: (position.get(sid, len(position)), by_student[sid][0].full_name))
+    students = tuple(
+        StudentTotals(
+            by_student[sid][0].full_name,
+            sum(a.mark == EXCUSED for a in by_student[sid]),
+            sum(a.mark == UNEXCUSED for a in by_student[sid]),
+            tuple(by_student[sid]),
+        )
+        for sid in ids
+    )
+    return MonthSheet(students, sum(s.excused for s in students), sum(s.unexcused for s in students))

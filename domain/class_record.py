@@ -1,0 +1,66 @@
+"""A student's record for the evaluation engine, assembled from what the gradebook holds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.evaluation import Absences, Conduct, Kind, SemesterEntries, StudentRecord, SubjectRecord
+from domain.evaluation.values import Entry
+from domain.school import Subject, SubjectKind
+from domain.windows import ColumnKind
+
+SEMESTERS = (1, 2)
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    student_id: int
+    subject_id: int
+    semester: int
+    kind: str
+    position: int
+    value: str
+
+
+def entry(value: str) -> Entry:
+    return Decimal(value) if value[0].isdigit() else value
+
+
+def student_record(
+    student_id: int,
+    subjects: Iterable[tuple[int, Subject]],
+    values: Iterable[StoredValue],
+    conduct: dict[int, str],
+    absences: tuple[int, int] = (0, 0),
+) -> StudentRecord:
+    """``subjects`` are (id, subject) taught in the student's grade; ``values`` may hold other students'."""
+    by_place: dict[tuple[int, int, str], dict[int, Entry]] = defaultdict(dict)
+    for stored in values:
+        if stored.student_id == student_id:
+            by_place[(stored.subject_id, stored.semester, stored.kind)][stored.position] = entry(stored.value)
+    records = []
+    for subject_id, subject in subjects:
+        semesters = {str(n): _semester(by_place, subject_id, n) for n in SEMESTERS}
+        kind = Kind.COMMENT if subject.kind is SubjectKind.COMMENT else Kind.SCORED
+        records.append(SubjectRecord(subject.name, kind, semesters, subject.periods_per_year))
+    conduct_levels = Conduct({str(n): conduct.get(n) for n in SEMESTERS}, conduct.get(0))
+    return StudentRecord(tuple(records), conduct_levels, Absences(*absences))
+
+
+def _semester(by_place, subject_id: int, semester: int) -> SemesterEntries:
+    regular = by_place.get((subject_id, semester, ColumnKind.REGULAR.value), {})
+    periodic = by_place.get((subject_id, semester, ColumnKind.PERIODIC.value)) or by_place.get(
+        (subject_id, semester, ColumnKind.MIDTERM.value), {}
+    )
+    final = by_place.get((subject_id, semester, ColumnKind.FINAL.value), {})
+    return SemesterEntries(_in_order(regular), _in_order(periodic) or (None,), final.get(1))
+
+
+def _in_order(columns: dict[int, Entry]) -> tuple[Entry, ...]:
+    """Columns by position, a gap left as None (not entered yet)."""
+    if not columns:
+        return ()
+    return tuple(columns.get(position) for position in range(1, max(columns) + 1))
