@@ -22,6 +22,16 @@ def add_parser(commands) -> None:
     init.add_argument("--district", default="")
     init.add_argument("--province", default="")
     init.set_defaults(func=run_init)
+    settings = actions.add_parser("set", help="school settings")
+    settings.add_argument(
+        "--sessions-per-day", type=int, choices=[1, 2], help="1: attendance by day; 2: morning and afternoon"
+    )
+    settings.add_argument(
+        "--regular-reentry",
+        choices=["yes", "no"],
+        help="teachers may re-enter regular (coefficient 1) columns while the book is open",
+    )
+    settings.set_defaults(func=run_settings)
 
     classes = commands.add_parser("classes", help="classes of a school year")
     class_actions = classes.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -163,6 +173,27 @@ def run_set_subject(args) -> int:
             code=subject.code,
             name=subject.name,
             periods=subject.periods_per_year,
+        )
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+def run_settings(args) -> int:
+    changes = {}
+    if args.sessions_per_day is not None:
+        changes["sessions_per_day"] = args.sessions_per_day
+    if args.regular_reentry is not None:
+        changes["regular_reentry"] = args.regular_reentry == "yes"
+
+    async def work(database) -> int:
+        async with UnitOfWork(database) as uow:
+            settings = await uow.school.change_settings(**changes)
+            await uow.commit()
+        args.console.say(
+            "school.settings",
+            sessions=settings.get("sessions_per_day", 1),
+            reentry=args.console.t("school.yes" if settings.get("regular_reentry") else "school.no"),
         )
         return EXIT_OK
 

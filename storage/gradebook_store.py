@@ -136,23 +136,26 @@ class SqlGradebookStore:
         await self.session.flush()
         return SavedColumn(saved, unchanged, kept)
 
-    async def conduct_levels(self, year_id: int, semester: int, student_ids: list[int]) -> dict[int, str]:
+    async def conduct_levels(
+        self, year_id: int, semester: int, student_ids: list[int], aspect: str = "conduct"
+    ) -> dict[int, str]:
         from storage.models import ConductRow
 
         rows = await self.session.execute(
             select(ConductRow.student_id, ConductRow.level).where(
                 ConductRow.year_id == year_id,
                 ConductRow.semester == semester,
-                ConductRow.aspect == "conduct",
+                ConductRow.aspect == aspect,
                 ConductRow.student_id.in_(student_ids),
             )
         )
         return dict(rows.all())
 
     async def save_conduct(
-        self, year_id: int, semester: int, levels: dict[int, str], author: Author
+        self, year_id: int, semester: int, levels: dict[int, str], author: Author, aspect: str = "conduct"
     ) -> SavedColumn:
-        """Conduct levels of a semester; like scores, a different level saved earlier is kept."""
+        """Conduct levels of a semester (or, in primary schools, a quality or competency: ``aspect``);
+        like scores, a different level saved earlier is kept."""
         from storage.models import ConductRow
 
         existing = {
@@ -161,7 +164,7 @@ class SqlGradebookStore:
                 select(ConductRow).where(
                     ConductRow.year_id == year_id,
                     ConductRow.semester == semester,
-                    ConductRow.aspect == "conduct",
+                    ConductRow.aspect == aspect,
                     ConductRow.student_id.in_(list(levels)),
                 )
             )
@@ -175,13 +178,15 @@ class SqlGradebookStore:
                 if row.level != level:
                     kept.append(student_id)
                 continue
-            record_change(self.session, author, "conduct", f"{student_id}:{year_id}:{semester}", None, level)
+            record_change(
+                self.session, author, "conduct", f"{student_id}:{year_id}:{semester}:{aspect}", None, level
+            )
             self.session.add(
                 ConductRow(
                     student_id=student_id,
                     year_id=year_id,
                     semester=semester,
-                    aspect="conduct",
+                    aspect=aspect,
                     level=level,
                     entered_by=author.staff_id,
                     entered_at=author.at,

@@ -40,6 +40,18 @@ class SqlSchoolStore:
         row.settings = row.settings or {}
         self.session.add(row)
 
+    async def settings(self) -> dict:
+        row = await self.session.scalar(select(SchoolRow))
+        return dict(row.settings or {}) if row else {}
+
+    async def change_settings(self, **changes: object) -> dict:
+        """Sets the given school settings; returns them all."""
+        row = await self.session.scalar(select(SchoolRow))
+        if row is None:
+            raise DomainError("school.error.not_initialised")
+        row.settings = {**(row.settings or {}), **changes}
+        return dict(row.settings)
+
     async def year_row(self, name: str | None = None) -> SchoolYearRow:
         """The named year, or the newest one still open."""
         query = select(SchoolYearRow)

@@ -10,12 +10,13 @@ from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.review import review_lines
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
-from bot.keyboards import button, column
+from bot.keyboards import button, column, grid
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.columns import current_semester
 from domain.entry import Column, Draft, Student, from_raws, read_message
 from domain.errors import DomainError
 from domain.evaluation import RuleSet, rules_for
+from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.permissions import Action, Target, allowed
 from domain.windows import ColumnKind, entry_state
 from locales import SCHOOL_TZ
@@ -24,6 +25,8 @@ from storage.changes import Author
 FLOW = "conduct"
 COMMAND = commands.CONDUCT
 PREFIX = "cd"
+PRIMARY_ASPECTS = QUALITIES + COMPETENCIES  # TT27: rated T (Tốt), Đ (Đạt), C (Cần cố gắng)
+PRIMARY_MARKS = ("T", "Đ", "C")
 LEVELS = {
     RuleSet.TT22: ("Tốt", "Khá", "Đạt", "Chưa đạt"),
     RuleSet.TT26: ("Tốt", "Khá", "Trung bình", "Yếu"),
@@ -60,6 +63,16 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(turn, "conduct", update.callback_query.data)
     elif parts[0] == "c" and len(numbers) == 1:
         await _choose_semester(update, turn, numbers[0])
+    elif (
+        parts[0] == "a"
+        and len(numbers) == 1
+        and dialog
+        and dialog.flow == FLOW
+        and numbers[0] < len(PRIMARY_ASPECTS)
+    ):
+        dialog.data["aspect"] = PRIMARY_ASPECTS[numbers[0]]
+        await save_dialog(turn, dialog)
+        await _semester_buttons(update, turn, dialog)
     elif parts[0] == "s" and len(numbers) == 1 and dialog and dialog.flow == FLOW:
         await _ask(update, turn, dialog, numbers[0])
     elif parts[0] == "ok" and dialog and dialog.flow == FLOW and dialog.step == "review":
@@ -76,10 +89,18 @@ async def _choose_semester(update: Update, turn: Turn, class_id: int) -> None:
     if not allowed(turn.actor, Action.TAKE_ATTENDANCE, Target(class_id)):  # the homeroom teacher's own class
         await refuse(turn, "conduct", str(class_id))
         return
-    if await _levels(turn, class_id) is None:
-        turn.say("conduct.primary")
+    dialog = Dialog(FLOW, "semester", {"class_id": class_id, "aspect": "conduct"})
+    if await _levels(turn, class_id) == PRIMARY_MARKS:
+        await save_dialog(turn, dialog)
+        buttons = [button(name, PREFIX, "a", index) for index, name in enumerate(PRIMARY_ASPECTS)]
+        name = await turn.uow.views.class_name(class_id)
+        _show(update, turn, turn.t("conduct.choose_aspect", name=name), grid(buttons))
         return
-    await save_dialog(turn, Dialog(FLOW, "semester", {"class_id": class_id}))
+    await save_dialog(turn, dialog)
+    await _semester_buttons(update, turn, dialog)
+
+
+async def _semester_buttons(update: Update, turn: Turn, dialog: Dialog) -> None:
     year = await turn.uow.school.year()
     now = current_semester(year, turn.now.astimezone(SCHOOL_TZ).date()).number
     buttons = [
@@ -91,8 +112,7 @@ async def _choose_semester(update: Update, turn: Turn, class_id: int) -> None:
         )
         for s in year.semesters
     ]
-    name = await turn.uow.views.class_name(class_id)
-    _show(update, turn, turn.t("conduct.choose_semester", name=name), column(buttons))
+    _show(update, turn, turn.t("conduct.choose_semester", title=await _title(turn, dialog)), column(buttons))
 
 
 async def _ask(update: Update, turn: Turn, dialog: Dialog, semester: int) -> None:
@@ -154,11 +174,12 @@ async def _save(update: Update, turn: Turn, dialog: Dialog) -> None:
         return
     year = await turn.uow.school.year_row()
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    aspect = dialog.data.get("aspect", "conduct")
     result = await turn.uow.gradebook.save_conduct(
-        year.id, semester, {c.student.id: c.value for c in draft.cells}, author
+        year.id, semester, {c.student.id: c.value for c in draft.cells}, author, aspect
     )
     await end_dialog(turn)
-    saved = await turn.uow.gradebook.conduct_levels(year.id, semester, [s.id for s in students])
+    saved = await turn.uow.gradebook.conduct_levels(year.id, semester, [s.id for s in students], aspect)
     lines = [
         turn.t(
             "entry.saved", title=await _title(turn, dialog), saved=result.saved, unchanged=result.unchanged
@@ -178,7 +199,7 @@ def _draft(dialog: Dialog, students: list[Student], column_: Column) -> Draft | 
 async def _levels(turn: Turn, class_id: int) -> tuple[str, ...] | None:
     grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
     year = await turn.uow.school.year()
-    return LEVELS.get(rules_for(year.name, grade))
+    return LEVELS.get(rules_for(year.name, grade), PRIMARY_MARKS)
 
 
 async def _students(turn: Turn, class_id: int) -> list[Student]:
@@ -203,7 +224,9 @@ async def _open(turn: Turn, class_id: int, semester_number: int) -> bool:
 
 async def _title(turn: Turn, dialog: Dialog) -> str:
     name = await turn.uow.views.class_name(dialog.data["class_id"])
-    return turn.t("conduct.title", name=name, semester=dialog.data.get("semester", "-"))
+    aspect = dialog.data.get("aspect", "conduct")
+    what = turn.t("conduct.what") if aspect == "conduct" else aspect
+    return turn.t("conduct.title", what=what, name=name, semester=dialog.data.get("semester", "-"))
 
 
 def _show(update: Update, turn: Turn, text: str, keyboard) -> None:

@@ -279,14 +279,11 @@ async def _confirm(update, turn, dialog, args) -> None:
         turn.say("entry.not_ready")
         return
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    settings = await turn.uow.school.settings()
+    may_overwrite = column_.kind is ColumnKind.REGULAR and bool(settings.get("regular_reentry"))
+    values = {c.student.id: c.value for c in draft.cells}
     result = await turn.uow.gradebook.save_column(
-        place.class_id,
-        place.subject_id,
-        year.id,
-        place.semester,
-        column_,
-        {c.student.id: c.value for c in draft.cells},
-        author,
+        place.class_id, place.subject_id, year.id, place.semester, column_, values, author, may_overwrite
     )
     await end_dialog(turn)
     offered = (await _offered(turn, place))[dialog.data["option"]]

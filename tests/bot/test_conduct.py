@@ -43,3 +43,54 @@ async def test_only_the_homeroom_teacher_enters_conduct(school):
         semesters = await teacher.wait_for(lambda m: "HK 1 •" in m.button_texts)
         teacher.press_data(semesters.message_id, "cd:c:1")  # 6A
         assert await teacher.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
+
+
+async def test_a_primary_homeroom_teacher_rates_a_quality(database):
+    from datetime import date
+
+    from domain.importing import Table
+    from domain.roster import import_roster
+    from domain.school import Level, School
+    from domain.setup import init_school
+    from domain.staff import import_staff
+    from storage.uow import UnitOfWork
+    from tests.bot.conftest import STAFF_HEADERS, bot_api_over
+    from tests.storage.helpers import HEADERS, YEAR
+
+    async with UnitOfWork(database) as uow:
+        await init_school(uow.school, School("Trường Tiểu học Hoa Sen", Level.PRIMARY), YEAR)
+        await uow.school.add_classes(["3A"], YEAR)
+        pupils = [
+            [1, "P1", "Lý Thị Ngọc", "01/02/2017", "Nữ", "3A", "Kinh", "", "", ""],
+            [2, "P2", "Võ Văn An", "03/04/2017", "Nam", "3A", "Kinh", "", "", ""],
+        ]
+        await import_roster(
+            uow.roster, YEAR, Table(HEADERS, list(enumerate(pupils, start=2))), date(2025, 9, 1)
+        )
+        teacher = [["GV31", "Đào Thị Thu", "0912000031", "Giáo viên", "", "3A", ""]]
+        await import_staff(uow.staff, YEAR, Table(STAFF_HEADERS, [(2, teacher[0])]), date(2025, 9, 1))
+        await uow.commit()
+    async with bot_api_over(database) as school:
+        person = school.api.person(41, "Cô Thu")
+        async with school.bot_running():
+            await link(school, person, "GV31")
+            person.send_command("/renluyen")
+            aspects = await person.wait_for(lambda m: "chăm chỉ" in m.button_texts)
+            assert aspects.button_texts[:5] == [
+                "yêu nước",
+                "nhân ái",
+                "chăm chỉ",
+                "trung thực",
+                "trách nhiệm",
+            ]
+            person.press("chăm chỉ", aspects)
+            person.press("HK 1 •", await person.wait_for(lambda m: "HK 1 •" in m.button_texts))
+            prompt = await person.wait_for(lambda m: "Các mức: T, Đ, C" in m.text)
+            assert prompt.text.startswith("chăm chỉ lớp 3A · HK 1")
+            review = await person.ask("t c")
+            person.press("✅ Lưu cột điểm", review)
+            saved = await person.wait_for(lambda m: m.text.startswith("Đã lưu chăm chỉ lớp 3A · HK 1"))
+            assert saved.text.splitlines()[1:] == ["1. Võ Văn An — T", "2. Lý Thị Ngọc — C"]
+    async with database.session(read_only=True) as session:
+        aspects = await session.scalars(select(ConductRow.aspect))
+        assert set(aspects) == {"chăm chỉ"}

@@ -171,3 +171,29 @@ async def test_the_menu_leads_to_score_entry(school):
         teacher.press("✏️ Nhập điểm", menu)
         choose = await teacher.wait_for(lambda m: m.text.startswith("Nhập điểm — chọn lớp và môn"))
         assert choose.button_texts == ["6A · Toán", "6B · Toán", "⬅ Quay lại"]
+
+
+async def test_with_the_schools_option_a_regular_column_is_re_entered_and_the_old_value_kept(school):
+    from storage.uow import UnitOfWork
+
+    async with UnitOfWork(school.database) as uow:
+        await uow.school.change_settings(regular_reentry=True)
+        await uow.commit()
+    teacher = school.api.person(9, "Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        for label, values in (("ĐĐGtx 1", "8 9 7"), ("ĐĐGtx 1 ✓", "5 9 7")):
+            teacher.send_command("/nhapdiem")
+            await open_column(teacher, "6A · Toán", "HK 1 •", label)
+            review = await teacher.ask(values)
+            teacher.press("✅ Lưu cột điểm", review)
+            saved = await teacher.wait_for(lambda m: m.text.startswith("Đã lưu"))
+    assert "1 điểm mới, 2 không đổi" in saved.text and "Giữ nguyên" not in saved.text
+    assert sorted((await scores_of(school.database, "TOAN")).values()) == ["5.0", "7.0", "9.0"]
+    async with school.database.session(read_only=True) as session:
+        history = await session.execute(
+            select(ChangeRow.old_value, ChangeRow.new_value).where(
+                ChangeRow.entity == "score", ChangeRow.old_value.is_not(None)
+            )
+        )
+        assert history.all() == [("8.0", "5.0")]

@@ -191,3 +191,9 @@ def test_the_demo_school_filled_with_a_first_semester_twice(tmp_path):
     assert values > students * 50  # every column of every subject of semester I
     second = sodiem("demo", "--fill", cwd=tmp_path)
     assert "Học kỳ I mẫu: 0 điểm, 0 mức rèn luyện, 0 lượt vắng" in second.stdout
+
+
+def test_school_settings(school):
+    done = sodiem("school", "set", "--sessions-per-day", "2", "--regular-reentry", "yes", cwd=school)
+    assert done.returncode == 0, done.stderr
+    assert "2 buổi/ngày" in done.stdout and "khi sổ mở: có" in done.stdout
