@@ -71,6 +71,26 @@ def match_headers(headers: Sequence[str], columns: Sequence[Column]) -> tuple[di
     return positions, problems
 
 
+def read_rows(table: Table, columns: Sequence[Column], read_row) -> tuple[list, list[Problem]]:
+    """Every row through ``read_row(line, values)`` → (entry or None, problems); blank rows (or rows with
+    only a row number) skipped. Problems of the header come alone: the rows cannot be read without it."""
+    positions, problems = match_headers(table.headers, columns)
+    if problems:
+        return [], problems
+    entries = []
+    for line, cells in table.rows:
+        values = {name: cells[pos] if pos < len(cells) else None for name, pos in positions.items()}
+        if not any(text(value) for name, value in values.items() if name != "row_number"):
+            continue
+        entry, row_problems = read_row(line, values)
+        problems.extend(row_problems)
+        if entry:
+            entries.append(entry)
+    if not entries and not problems:
+        problems.append(Problem("import.error.no_rows"))
+    return entries, problems
+
+
 def is_header_row(cells: Sequence[Cell], columns: Sequence[Column]) -> bool:
     """A row is the header when it names at least two of the required columns."""
     wanted = {fold(alias) for column in columns if column.required for alias in column.aliases}

@@ -20,9 +20,9 @@ from domain.importing import (
     Problem,
     Table,
     fold,
-    match_headers,
     parse_date,
     parse_phone,
+    read_rows,
     text,
 )
 from domain.names import clean_name
@@ -77,22 +77,8 @@ class RosterEntry:
 
 
 def read_roster(table: Table, today: date) -> tuple[list[RosterEntry], list[Problem]]:
-    positions, problems = match_headers(table.headers, ROSTER_COLUMNS)
-    if problems:
-        return [], problems
-    entries: list[RosterEntry] = []
-    for line, cells in table.rows:
-        values = {name: cells[pos] if pos < len(cells) else None for name, pos in positions.items()}
-        if not any(text(value) for name, value in values.items() if name != "row_number"):
-            continue  # blank line, or only a row number
-        entry, row_problems = _read_row(line, values, today)
-        problems.extend(row_problems)
-        if entry:
-            entries.append(entry)
-    problems.extend(_duplicate_codes(entries))
-    if not entries and not problems:
-        problems.append(Problem("import.error.no_rows"))
-    return entries, problems
+    entries, problems = read_rows(table, ROSTER_COLUMNS, lambda line, values: _read_row(line, values, today))
+    return entries, problems + _duplicate_codes(entries)
 
 
 def _read_row(line: int, values: dict, today: date) -> tuple[RosterEntry | None, list[Problem]]:

@@ -19,8 +19,8 @@ from domain.importing import (
     Problem,
     Table,
     fold,
-    match_headers,
     parse_phone,
+    read_rows,
     split_list,
     text,
 )
@@ -95,23 +95,9 @@ class SubjectFinder:
 
 
 def read_staff(table: Table, subjects: list[Subject]) -> tuple[list[StaffEntry], list[Problem]]:
-    positions, problems = match_headers(table.headers, STAFF_COLUMNS)
-    if problems:
-        return [], problems
     finder = SubjectFinder(subjects)
-    entries = []
-    for line, cells in table.rows:
-        values = {name: cells[pos] if pos < len(cells) else None for name, pos in positions.items()}
-        if not any(text(value) for name, value in values.items() if name != "row_number"):
-            continue
-        entry, row_problems = _read_row(line, values, finder)
-        problems.extend(row_problems)
-        if entry:
-            entries.append(entry)
-    problems.extend(_conflicts(entries))
-    if not entries and not problems:
-        problems.append(Problem("import.error.no_rows"))
-    return entries, problems
+    entries, problems = read_rows(table, STAFF_COLUMNS, lambda line, values: _read_row(line, values, finder))
+    return entries, problems + _conflicts(entries)
 
 
 def _read_row(line: int, values: dict, finder: SubjectFinder) -> tuple[StaffEntry | None, list[Problem]]:

@@ -18,6 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
+from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button
 from bot.turn import CHANNEL, Turn, current_turn
@@ -107,7 +108,7 @@ async def _begin(update: Update, turn: Turn) -> None:
     await save_dialog(turn, Dialog(FLOW, "class"))
     rows = [[button(name, PREFIX, "c", class_id)] for class_id, name in classes]
     rows.append([button(turn.t("attendance.cancel"), PREFIX, "x")])
-    _show(update, turn, turn.t("attendance.choose_class"), InlineKeyboardMarkup(rows))
+    show(update, turn, turn.t("attendance.choose_class"), InlineKeyboardMarkup(rows))
 
 
 async def _homeroom_classes(turn: Turn) -> list[tuple[int, str]]:
@@ -149,7 +150,7 @@ async def _open_day(update: Update, turn: Turn, class_id: int, day: date) -> Non
         ]
         name = await turn.uow.views.class_name(class_id)
         text = turn.t("attendance.choose_session", class_name=name, date=day)
-        _show(update, turn, text, InlineKeyboardMarkup(rows))
+        show(update, turn, text, InlineKeyboardMarkup(rows))
         return
     await _open_sheet(update, turn, class_id, day, rules.WHOLE_DAY)
 
@@ -266,7 +267,7 @@ async def _ask_to_confirm(update: Update, turn: Turn, sheet: Sheet) -> None:
             [button(turn.t("attendance.edit_more"), PREFIX, "back")],
         ]
     )
-    _show(update, turn, text, keyboard)
+    show(update, turn, text, keyboard)
 
 
 async def _back(update: Update, turn: Turn, dialog: Dialog, args: list[int]) -> None:
@@ -336,7 +337,7 @@ async def _show_days(update: Update, turn: Turn, class_id: int, problem: str) ->
     rows.append([button(turn.t("attendance.cancel"), PREFIX, "x")])
     name = await turn.uow.views.class_name(class_id)
     text = turn.t("attendance.choose_day", class_name=name)
-    _show(update, turn, f"{problem}\n\n{text}" if problem else text, InlineKeyboardMarkup(rows))
+    show(update, turn, f"{problem}\n\n{text}" if problem else text, InlineKeyboardMarkup(rows))
 
 
 def _day_label(turn: Turn, day: date, today: date) -> str:
@@ -507,7 +508,7 @@ async def _show_month(
         lines.append(turn.t("attendance.month.late" if late else "attendance.month.due", due=due))
     keyboard = await _month_keyboard(turn, class_id, year, month)
     pieces = split_for_telegram("\n".join(lines))
-    _show(update, turn, pieces[0], keyboard if len(pieces) == 1 else None)
+    show(update, turn, pieces[0], keyboard if len(pieces) == 1 else None)
     for number, piece in enumerate(pieces[1:], start=2):
         turn.send(piece, keyboard if number == len(pieces) else None)
 
@@ -595,7 +596,7 @@ async def _show_sheet(update: Update, turn: Turn, sheet: Sheet, pupils: list[Pup
         lines.append(turn.t("attendance.sheet.absent", count=len(absent), names=names))
     else:
         lines.append(turn.t("attendance.sheet.nobody_absent"))
-    _show(update, turn, "\n".join(lines), _sheet_keyboard(turn, sheet, pupils))
+    show(update, turn, "\n".join(lines), _sheet_keyboard(turn, sheet, pupils))
 
 
 def _sheet_keyboard(turn: Turn, sheet: Sheet, pupils: list[Pupil]) -> InlineKeyboardMarkup:
@@ -688,10 +689,3 @@ def _day_from_digits(digits: int) -> date | None:
         return date(digits // 10000, digits // 100 % 100, digits % 100)
     except ValueError:
         return None
-
-
-def _show(update: Update, turn: Turn, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    if update.callback_query:
-        answer_and_show(turn, update.callback_query, text, keyboard)
-    else:
-        turn.send(text, keyboard)

@@ -8,12 +8,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
+from bot.conversations.shared import book_open, class_students, show
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, column, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.columns import current_semester
 from domain.permissions import Action, Target, allowed
-from domain.windows import ColumnKind, entry_state
+from domain.windows import ColumnKind
 from locales import SCHOOL_TZ, translator
 from storage.changes import Author
 
@@ -44,7 +45,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         (f"{names[c]} · {subjects[s]}", f"{PREFIX}:c:{c}:{s}") for c, s in turn.actor.teaching if c in names
     )
     await save_dialog(turn, Dialog(FLOW, "class"))
-    _show(
+    show(
         update, turn, turn.t("comments.choose_class"), paged(turn.t, items, 0, f"{PREFIX}:cp", back=("menu",))
     )
 
@@ -105,13 +106,13 @@ async def _class_chosen(update: Update, turn: Turn, dialog: Dialog, class_id: in
         )
         for s in year.semesters
     ]
-    _show(update, turn, turn.t("comments.choose_semester"), column(buttons))
+    show(update, turn, turn.t("comments.choose_semester"), column(buttons))
 
 
 async def _list(update: Update, turn: Turn, dialog: Dialog, page: int, semester: int | None) -> None:
     if semester is not None:
-        if semester not in (1, 2) or not await _open(
-            turn, dialog.data["class_id"], dialog.data["subject_id"], semester
+        if semester not in (1, 2) or not await book_open(
+            turn, dialog.data["class_id"], dialog.data["subject_id"], semester, ColumnKind.COMMENT
         ):
             turn.later(lambda _bot: update.callback_query.answer())
             return
@@ -119,17 +120,17 @@ async def _list(update: Update, turn: Turn, dialog: Dialog, page: int, semester:
     dialog.step = "list"
     await save_dialog(turn, dialog)
     text, keyboard = await _list_screen(turn, dialog, page)
-    _show(update, turn, text, keyboard)
+    show(update, turn, text, keyboard)
 
 
 async def _list_screen(turn: Turn, dialog: Dialog, page: int):
-    students = await _students(turn, dialog.data["class_id"])
+    students = await class_students(turn, dialog.data["class_id"])
     year = await turn.uow.school.year_row()
     done = await turn.uow.gradebook.comments(
         dialog.data["subject_id"], year.id, dialog.data["semester"], [s.id for s in students]
     )
     items = [
-        (f"{n}. {s.full_name.split()[-1]}{' ✓' if s.id in done else ''}", f"{PREFIX}:st:{s.id}")
+        (f"{n}. {s.name.split()[-1]}{' ✓' if s.id in done else ''}", f"{PREFIX}:st:{s.id}")
         for n, s in enumerate(students, start=1)
     ]
     keyboard = paged(turn.t, items, page, f"{PREFIX}:l", back=(PREFIX, "x"), per_row=3)
@@ -137,7 +138,7 @@ async def _list_screen(turn: Turn, dialog: Dialog, page: int):
 
 
 async def _ask(update: Update, turn: Turn, dialog: Dialog, student_id: int) -> None:
-    students = {s.id: s for s in await _students(turn, dialog.data["class_id"])}
+    students = {s.id: s for s in await class_students(turn, dialog.data["class_id"])}
     if student_id not in students:
         await refuse(turn, "comments", update.callback_query.data)
         return
@@ -145,7 +146,7 @@ async def _ask(update: Update, turn: Turn, dialog: Dialog, student_id: int) -> N
     await save_dialog(turn, dialog)
     picks = [button(turn.t(key), PREFIX, "q", index) for index, key in enumerate(QUICK_PICKS)]
     keyboard = column([*picks, button(turn.t("bot.back"), PREFIX, "l", 0)])
-    _show(update, turn, turn.t("comments.ask", name=students[student_id].full_name), keyboard)
+    show(update, turn, turn.t("comments.ask", name=students[student_id].name), keyboard)
 
 
 async def on_text(update: Update, dialog: Dialog) -> None:
@@ -172,7 +173,7 @@ async def _save(turn: Turn, dialog: Dialog, text: str) -> None:
     if not allowed(turn.actor, Action.ENTER_SCORES, Target(class_id, subject_id)):
         await refuse(turn, "comments", f"{class_id}:{subject_id}")
         return
-    if not await _open(turn, class_id, subject_id, semester):
+    if not await book_open(turn, class_id, subject_id, semester, ColumnKind.COMMENT):
         return
     year = await turn.uow.school.year_row()
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
@@ -184,31 +185,3 @@ async def _save(turn: Turn, dialog: Dialog, text: str) -> None:
     turn.say("comments.saved", text=text)
     list_text, keyboard = await _list_screen(turn, dialog, 0)
     turn.send(list_text, keyboard)
-
-
-async def _students(turn: Turn, class_id: int):
-    year = await turn.uow.school.year_row()
-    return await turn.uow.roster.class_list(await turn.uow.views.class_name(class_id), year.name)
-
-
-async def _open(turn: Turn, class_id: int, subject_id: int, semester_number: int) -> bool:
-    year = await turn.uow.school.year()
-    year_row = await turn.uow.school.year_row()
-    semester = next(s for s in year.semesters if s.number == semester_number)
-    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
-    decisions = await turn.uow.gradebook.decisions(year_row.id, semester_number)
-    state = entry_state(
-        turn.now, semester, ColumnKind.COMMENT, grade, class_id, subject_id, decisions, SCHOOL_TZ
-    )
-    if not state.open:
-        leaders = ", ".join(await turn.uow.views.leader_names()) or "-"
-        moment = state.opens_at.astimezone(SCHOOL_TZ).date() if state.opens_at else "-"
-        turn.say(state.reason, leaders=leaders, date=moment)
-    return state.open
-
-
-def _show(update: Update, turn: Turn, text: str, keyboard) -> None:
-    if update.callback_query:
-        answer_and_show(turn, update.callback_query, text, keyboard)
-    else:
-        turn.send(text, keyboard)

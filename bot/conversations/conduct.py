@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.review import review_lines
+from bot.conversations.shared import book_open, class_students, grade_of, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid
 from bot.turn import CHANNEL, Turn, current_turn
@@ -18,7 +19,7 @@ from domain.errors import DomainError
 from domain.evaluation import RuleSet, rules_for
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.permissions import Action, Target, allowed
-from domain.windows import ColumnKind, entry_state
+from domain.windows import ColumnKind
 from locales import SCHOOL_TZ
 from storage.changes import Author
 
@@ -48,7 +49,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _choose_semester(update, turn, classes[0][0])
         return
     keyboard = column([button(name, PREFIX, "c", cid) for cid, name, _ in classes])
-    _show(update, turn, turn.t("conduct.choose_class"), keyboard)
+    show(update, turn, turn.t("conduct.choose_class"), keyboard)
 
 
 async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,7 +95,7 @@ async def _choose_semester(update: Update, turn: Turn, class_id: int) -> None:
         await save_dialog(turn, dialog)
         buttons = [button(name, PREFIX, "a", index) for index, name in enumerate(PRIMARY_ASPECTS)]
         name = await turn.uow.views.class_name(class_id)
-        _show(update, turn, turn.t("conduct.choose_aspect", name=name), grid(buttons))
+        show(update, turn, turn.t("conduct.choose_aspect", name=name), grid(buttons))
         return
     await save_dialog(turn, dialog)
     await _semester_buttons(update, turn, dialog)
@@ -112,17 +113,17 @@ async def _semester_buttons(update: Update, turn: Turn, dialog: Dialog) -> None:
         )
         for s in year.semesters
     ]
-    _show(update, turn, turn.t("conduct.choose_semester", title=await _title(turn, dialog)), column(buttons))
+    show(update, turn, turn.t("conduct.choose_semester", title=await _title(turn, dialog)), column(buttons))
 
 
 async def _ask(update: Update, turn: Turn, dialog: Dialog, semester: int) -> None:
     class_id = dialog.data["class_id"]
-    if semester not in (1, 2) or not await _open(turn, class_id, semester):
+    if semester not in (1, 2) or not await book_open(turn, class_id, None, semester, ColumnKind.CONDUCT):
         turn.later(lambda _bot: update.callback_query.answer())
         return
     dialog.step, dialog.data["semester"] = "values", semester
     await save_dialog(turn, dialog)
-    students = await _students(turn, class_id)
+    students = await class_students(turn, class_id)
     levels = await _levels(turn, class_id)
     lines = [
         turn.t("conduct.ask", title=await _title(turn, dialog), count=len(students), levels=", ".join(levels))
@@ -137,7 +138,7 @@ async def on_text(update: Update, dialog: Dialog) -> None:
         turn.say("entry.use_buttons")
         return
     class_id = dialog.data["class_id"]
-    students = await _students(turn, class_id)
+    students = await class_students(turn, class_id)
     column_ = Column(ColumnKind.CONDUCT, 1, await _levels(turn, class_id))
     try:
         draft = read_message(
@@ -164,10 +165,10 @@ async def _save(update: Update, turn: Turn, dialog: Dialog) -> None:
     if not allowed(turn.actor, Action.TAKE_ATTENDANCE, Target(class_id)):
         await refuse(turn, "conduct", update.callback_query.data)
         return
-    if not await _open(turn, class_id, semester):
+    if not await book_open(turn, class_id, None, semester, ColumnKind.CONDUCT):
         turn.later(lambda _bot: update.callback_query.answer())
         return
-    students = await _students(turn, class_id)
+    students = await class_students(turn, class_id)
     draft = _draft(dialog, students, Column(ColumnKind.CONDUCT, 1, await _levels(turn, class_id)))
     if draft is None or not draft.ready:
         turn.say("entry.not_ready")
@@ -197,29 +198,9 @@ def _draft(dialog: Dialog, students: list[Student], column_: Column) -> Draft | 
 
 
 async def _levels(turn: Turn, class_id: int) -> tuple[str, ...] | None:
-    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
+    grade = await grade_of(turn, class_id)
     year = await turn.uow.school.year()
     return LEVELS.get(rules_for(year.name, grade), PRIMARY_MARKS)
-
-
-async def _students(turn: Turn, class_id: int) -> list[Student]:
-    year = await turn.uow.school.year_row()
-    name = await turn.uow.views.class_name(class_id)
-    return [Student(s.id, s.full_name) for s in await turn.uow.roster.class_list(name, year.name)]
-
-
-async def _open(turn: Turn, class_id: int, semester_number: int) -> bool:
-    year = await turn.uow.school.year()
-    year_row = await turn.uow.school.year_row()
-    semester = next(s for s in year.semesters if s.number == semester_number)
-    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
-    decisions = await turn.uow.gradebook.decisions(year_row.id, semester_number)
-    state = entry_state(turn.now, semester, ColumnKind.CONDUCT, grade, class_id, None, decisions, SCHOOL_TZ)
-    if not state.open:
-        leaders = ", ".join(await turn.uow.views.leader_names()) or "-"
-        moment = state.opens_at.astimezone(SCHOOL_TZ).date() if state.opens_at else "-"
-        turn.say(state.reason, leaders=leaders, date=moment)
-    return state.open
 
 
 async def _title(turn: Turn, dialog: Dialog) -> str:
@@ -227,10 +208,3 @@ async def _title(turn: Turn, dialog: Dialog) -> str:
     aspect = dialog.data.get("aspect", "conduct")
     what = turn.t("conduct.what") if aspect == "conduct" else aspect
     return turn.t("conduct.title", what=what, name=name, semester=dialog.data.get("semester", "-"))
-
-
-def _show(update: Update, turn: Turn, text: str, keyboard) -> None:
-    if update.callback_query:
-        answer_and_show(turn, update.callback_query, text, keyboard)
-    else:
-        turn.send(text, keyboard)

@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.review import review_lines, shown, value_text
+from bot.conversations.shared import book_open, class_students, grade_of, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, paged
 from bot.turn import CHANNEL, Turn, current_turn
@@ -23,7 +24,7 @@ from domain.entry import Column, Draft, Student, from_raws, one_value, read_mess
 from domain.errors import DomainError
 from domain.evaluation import rules_for
 from domain.permissions import Action, Target, allowed
-from domain.windows import ColumnKind, entry_state
+from domain.windows import ColumnKind
 from locales import SCHOOL_TZ
 from storage.changes import Author
 
@@ -67,7 +68,7 @@ async def _show_classes(update: Update, turn: Turn, page: int) -> None:
         (f"{names[c]} · {subjects[s]}", f"{PREFIX}:c:{c}:{s}") for c, s in turn.actor.teaching if c in names
     )
     keyboard = paged(turn.t, items, page, f"{PREFIX}:cp", back=(PREFIX, "x"))
-    _show(update, turn, turn.t("entry.choose_class"), keyboard)
+    show(update, turn, turn.t("entry.choose_class"), keyboard)
 
 
 async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -122,7 +123,7 @@ async def _choose_semester(update: Update, turn: Turn, place: Place) -> None:
     ]
     keyboard = column([*labels, button(turn.t("bot.back"), PREFIX, "cp", 0)])
     title = await _title(turn, place)
-    _show(update, turn, turn.t("entry.choose_semester", title=title), keyboard)
+    show(update, turn, turn.t("entry.choose_semester", title=title), keyboard)
 
 
 async def _semester_chosen(update, turn, dialog, args) -> None:
@@ -146,7 +147,7 @@ async def _show_columns(update: Update, turn: Turn, place: Place) -> None:
         mark = " ✓" if filled else ""
         buttons.append(button(turn.t(option.label_key, **option.label_params) + mark, PREFIX, "k", index))
     keyboard = grid(buttons, [button(turn.t("bot.back"), PREFIX, "c", place.class_id, place.subject_id)])
-    _show(update, turn, turn.t("entry.choose_column", title=await _title(turn, place)), keyboard)
+    show(update, turn, turn.t("entry.choose_column", title=await _title(turn, place)), keyboard)
 
 
 async def _column_chosen(update, turn, dialog, args) -> None:
@@ -156,7 +157,7 @@ async def _column_chosen(update, turn, dialog, args) -> None:
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
     chosen = offered[args[0]].column
-    if not await _window_open(turn, place, chosen):
+    if not await book_open(turn, place.class_id, place.subject_id, place.semester, chosen.kind):
         turn.later(lambda _bot: update.callback_query.answer())
         return
     dialog.step = "values"
@@ -170,7 +171,7 @@ async def _column_chosen(update, turn, dialog, args) -> None:
         given=0,
     )
     await save_dialog(turn, dialog)
-    students = await _students(turn, place)
+    students = await class_students(turn, place.class_id)
     lines = [
         turn.t(
             "entry.ask_values",
@@ -185,7 +186,7 @@ async def _column_chosen(update, turn, dialog, args) -> None:
             button(turn.t("bot.back"), PREFIX, "s", place.semester),
         ]
     )
-    _show(update, turn, "\n".join(lines), keyboard)
+    show(update, turn, "\n".join(lines), keyboard)
 
 
 async def _one_by_one(update, turn, dialog, args) -> None:
@@ -195,7 +196,7 @@ async def _one_by_one(update, turn, dialog, args) -> None:
         return
     dialog.step, dialog.data["raws"], dialog.data["index"] = "one", [], 0
     await save_dialog(turn, dialog)
-    students = await _students(turn, place)
+    students = await class_students(turn, place.class_id)
     turn.later(lambda _bot: update.callback_query.answer())
     turn.say("entry.ask_one", number=1, name=students[0].name, count=len(students))
 
@@ -207,9 +208,9 @@ async def on_text(update: Update, dialog: Dialog) -> None:
         turn.say("entry.use_buttons")
         return
     column_ = _column(dialog)
-    if not await _window_open(turn, place, column_):
+    if not await book_open(turn, place.class_id, place.subject_id, place.semester, column_.kind):
         return
-    students = await _students(turn, place)
+    students = await class_students(turn, place.class_id)
     year = await turn.uow.school.year_row()
     earlier = await turn.uow.gradebook.earlier_scores(place.subject_id, year.id, [s.id for s in students])
     text = update.effective_message.text or ""
@@ -268,10 +269,10 @@ async def _confirm(update, turn, dialog, args) -> None:
     if not allowed(turn.actor, Action.ENTER_SCORES, Target(place.class_id, place.subject_id)):
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
-    if not await _window_open(turn, place, column_):
+    if not await book_open(turn, place.class_id, place.subject_id, place.semester, column_.kind):
         turn.later(lambda _bot: update.callback_query.answer())
         return
-    students = await _students(turn, place)
+    students = await class_students(turn, place.class_id)
     year = await turn.uow.school.year_row()
     earlier = await turn.uow.gradebook.earlier_scores(place.subject_id, year.id, [s.id for s in students])
     draft = _draft(dialog, students, column_, earlier)
@@ -345,20 +346,9 @@ def _column(dialog: Dialog) -> Column:
 
 async def _offered(turn: Turn, place: Place) -> list[Offered]:
     subject = await turn.uow.gradebook.subject(place.subject_id)
-    grade = await _grade(turn, place.class_id)
+    grade = await grade_of(turn, place.class_id)
     year = await turn.uow.school.year()
     return offered_columns(rules_for(year.name, grade), subject, grade)
-
-
-async def _grade(turn: Turn, class_id: int) -> int:
-    classes = await turn.uow.views.classes(frozenset({class_id}))
-    return classes[0][2]
-
-
-async def _students(turn: Turn, place: Place) -> list[Student]:
-    name = await turn.uow.views.class_name(place.class_id)
-    year = await turn.uow.school.year_row()
-    return [Student(s.id, s.full_name) for s in await turn.uow.roster.class_list(name, year.name)]
 
 
 def _draft(dialog: Dialog, students: list[Student], column_: Column, earlier) -> Draft | None:
@@ -369,29 +359,6 @@ def _draft(dialog: Dialog, students: list[Student], column_: Column, earlier) ->
     return from_raws(raws, students, column_, earlier, dialog.data.get("given"))
 
 
-async def _window_open(turn: Turn, place: Place, column_: Column) -> bool:
-    year = await turn.uow.school.year()
-    year_row = await turn.uow.school.year_row()
-    semester = next(s for s in year.semesters if s.number == place.semester)
-    decisions = await turn.uow.gradebook.decisions(year_row.id, place.semester)
-    state = entry_state(
-        turn.now,
-        semester,
-        column_.kind,
-        await _grade(turn, place.class_id),
-        place.class_id,
-        place.subject_id,
-        decisions,
-        SCHOOL_TZ,
-    )
-    if state.open:
-        return True
-    leaders = ", ".join(await turn.uow.views.leader_names()) or "-"
-    moment = state.opens_at.astimezone(SCHOOL_TZ).date() if state.opens_at else None
-    turn.say(state.reason, leaders=leaders, date=moment or "-")
-    return False
-
-
 async def _title(turn: Turn, place: Place, offered: Offered | None = None) -> str:
     subjects = await turn.uow.views.subject_names()
     parts = [await turn.uow.views.class_name(place.class_id), subjects.get(place.subject_id, "?")]
@@ -400,10 +367,3 @@ async def _title(turn: Turn, place: Place, offered: Offered | None = None) -> st
     if offered:
         parts.append(turn.t(offered.label_key, **offered.label_params))
     return " · ".join(parts)
-
-
-def _show(update: Update, turn: Turn, text: str, keyboard) -> None:
-    if update.callback_query:
-        answer_and_show(turn, update.callback_query, text, keyboard)
-    else:
-        turn.send(text, keyboard)
