@@ -36,13 +36,14 @@ def paged(
     page_verb: str,
     back: tuple[str, ...] = ("menu",),
     per_row: int = 2,
+    page_size: int = PAGE_SIZE,
 ) -> InlineKeyboardMarkup:
-    """Buttons for (label, callback data) ``items``, PAGE_SIZE a page, with ◀ ▶ and a back button."""
-    pages = max(1, -(-len(items) // PAGE_SIZE))
+    """Buttons for (label, callback data) ``items``, ``page_size`` a page, with ◀ ▶ and a back button."""
+    pages = max(1, -(-len(items) // page_size))
     page = min(max(page, 0), pages - 1)
     shown = [
         InlineKeyboardButton(label, callback_data=value)
-        for label, value in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        for label, value in items[page * page_size : (page + 1) * page_size]
     ]
     rows = [shown[i : i + per_row] for i in range(0, len(shown), per_row)]
     if pages > 1:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
@@ -160,7 +160,8 @@ async def _column_chosen(update, turn, dialog, args) -> None:
     if not await book_open(turn, place.class_id, place.subject_id, place.semester, chosen.kind):
         turn.later(lambda _bot: update.callback_query.answer())
         return
-    dialog.step = "values"
+    students = await class_students(turn, place.class_id)
+    dialog.step = "marks" if chosen.marks else "values"
     dialog.data.update(
         kind=chosen.kind.value,
         position=chosen.position,
@@ -170,15 +171,19 @@ async def _column_chosen(update, turn, dialog, args) -> None:
         raws=None,
         given=0,
     )
+    if chosen.marks:  # Đ/CĐ or T/H/C: every student starts at the first mark; a tap moves to the next
+        dialog.data.update(raws=[chosen.marks[0]] * len(students), given=len(students))
     await save_dialog(turn, dialog)
-    students = await class_students(turn, place.class_id)
-    lines = [
-        turn.t(
-            "entry.ask_values",
-            title=await _title(turn, _place(dialog), offered[args[0]]),
-            count=len(students),
+    title = await _title(turn, _place(dialog), offered[args[0]])
+    if chosen.marks:
+        show(
+            update,
+            turn,
+            turn.t("entry.ask_marks", title=title, marks=", ".join(chosen.marks)),
+            _marks_keyboard(turn, dialog, students, 0),
         )
-    ]
+        return
+    lines = [turn.t("entry.ask_values", title=title, count=len(students))]
     lines += [f"{n}. {s.name}" for n, s in enumerate(students, start=1)]
     keyboard = column(
         [
@@ -187,6 +192,70 @@ async def _column_chosen(update, turn, dialog, args) -> None:
         ]
     )
     show(update, turn, "\n".join(lines), keyboard)
+
+
+MARKS_PAGE = 24
+
+
+def _marks_keyboard(turn: Turn, dialog: Dialog, students: list[Student], page: int):
+    raws = dialog.data["raws"]
+    items = [
+        (f"{n}. {s.name.split()[-1]}: {raws[n - 1]}", f"{PREFIX}:m:{n - 1}:{page}")
+        for n, s in enumerate(students, start=1)
+    ]
+    keyboard = paged(
+        turn.t, items, page, f"{PREFIX}:mp", back=(PREFIX, "rv"), per_row=3, page_size=MARKS_PAGE
+    )
+    rows = list(keyboard.inline_keyboard)
+    rows[-1] = [button(turn.t("entry.review_marks"), PREFIX, "rv")]  # the way on is the review
+    rows.append([button(turn.t("entry.cancel"), PREFIX, "x")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def _toggle_mark(update, turn, dialog, args) -> None:
+    if dialog.step != "marks" or len(args) != 2 or not 0 <= args[0] < len(dialog.data["raws"]):
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    marks = dialog.data["marks"]
+    current = dialog.data["raws"][args[0]]
+    cycle = [*marks, "v"]
+    dialog.data["raws"][args[0]] = (
+        cycle[(cycle.index(current) + 1) % len(cycle)] if current in cycle else marks[0]
+    )
+    await save_dialog(turn, dialog)
+    students = await class_students(turn, dialog.data["class_id"])
+    title = await _title(turn, _place(dialog), (await _offered(turn, _place(dialog)))[dialog.data["option"]])
+    show(
+        update,
+        turn,
+        turn.t("entry.ask_marks", title=title, marks=", ".join(marks)),
+        _marks_keyboard(turn, dialog, students, args[1]),
+    )
+
+
+async def _marks_page(update, turn, dialog, args) -> None:
+    if dialog.step != "marks" or len(args) != 1:
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    students = await class_students(turn, dialog.data["class_id"])
+    title = await _title(turn, _place(dialog), (await _offered(turn, _place(dialog)))[dialog.data["option"]])
+    show(
+        update,
+        turn,
+        turn.t("entry.ask_marks", title=title, marks=", ".join(dialog.data["marks"])),
+        _marks_keyboard(turn, dialog, students, args[0]),
+    )
+
+
+async def _review_marks(update, turn, dialog, args) -> None:
+    if dialog.step != "marks":
+        await refuse(turn, "enter-scores", update.callback_query.data)
+        return
+    students = await class_students(turn, dialog.data["class_id"])
+    dialog.step = "review"
+    await save_dialog(turn, dialog)
+    turn.later(lambda _bot: update.callback_query.answer())
+    await _show_review(turn, dialog, _draft(dialog, students, _column(dialog), {}))
 
 
 async def _one_by_one(update, turn, dialog, args) -> None:
@@ -204,7 +273,7 @@ async def _one_by_one(update, turn, dialog, args) -> None:
 async def on_text(update: Update, dialog: Dialog) -> None:
     turn = current_turn()
     place = _place(dialog)
-    if place is None or dialog.step not in ("values", "review", "one") or place.kind is None:
+    if place is None or dialog.step not in ("values", "marks", "review", "one") or place.kind is None:
         turn.say("entry.use_buttons")
         return
     column_ = _column(dialog)
@@ -315,6 +384,9 @@ async def _cancel(update, turn, dialog, args) -> None:
 
 
 PRESSES = {
+    "m": _toggle_mark,
+    "mp": _marks_page,
+    "rv": _review_marks,
     "cp": _class_page,
     "c": _class_chosen,
     "s": _semester_chosen,

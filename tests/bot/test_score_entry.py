@@ -197,3 +197,32 @@ async def test_with_the_schools_option_a_regular_column_is_re_entered_and_the_ol
             )
         )
         assert history.all() == [("8.0", "5.0")]
+
+
+async def test_a_comment_subject_column_by_buttons(demo_school):
+    school = demo_school
+    teacher = school.api.person(10, "Thầy Thể dục")
+    names = await class_list_names(school.database, "6A")
+    async with school.bot_running():
+        await link(school, teacher, "GV023")  # Giáo dục thể chất in 6A, 7A, 8A, 9A
+        teacher.send_command("/nhapdiem")
+        for label in ("6A · Giáo dục thể chất", "HK 1 •", "ĐĐGtx 1"):
+            teacher.press(label, await teacher.wait_for(lambda m, label=label: label in m.button_texts))
+        sheet = await teacher.wait_for(lambda m: "chạm để đổi: Đ, CĐ" in m.text)
+        second = f"2. {names[1].split()[-1]}: Đ"
+        assert second in sheet.button_texts and "▶" in sheet.button_texts
+        teacher.press(second, sheet)
+        sheet = await teacher.wait_for(lambda m: f"2. {names[1].split()[-1]}: CĐ" in m.button_texts)
+        teacher.press("▶", sheet)
+        later = f"30. {names[29].split()[-1]}"
+        sheet = await teacher.wait_for(lambda m: f"{later}: Đ" in m.button_texts)
+        teacher.press(f"{later}: Đ", sheet)
+        sheet = await teacher.wait_for(lambda m: f"{later}: CĐ" in m.button_texts)
+        teacher.press(f"{later}: CĐ", sheet)
+        sheet = await teacher.wait_for(lambda m: f"{later}: v" in m.button_texts)
+        teacher.press("👀 Xem lại để lưu", sheet)
+        review = await teacher.wait_for(lambda m: "✅ Lưu cột điểm" in m.button_texts)
+        teacher.press("✅ Lưu cột điểm", review)
+        await teacher.wait_for(lambda m: m.text.startswith("Đã lưu 6A · Giáo dục thể chất · HK 1 · ĐĐGtx 1"))
+    values = sorted((await scores_of(school.database, "GDTC")).values())
+    assert values.count("CĐ") == 1 and values.count("v") == 1 and values.count("Đ") == len(names) - 2
