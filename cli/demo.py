@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from cli.output import EXIT_OK, run_on_database
 from domain import demo
 from domain.roster import import_roster
-from domain.school import Level, School
+from domain.school import Level, School, SubjectKind
 from domain.setup import current_year_name, init_school
 from domain.staff import import_staff
 from storage.uow import UnitOfWork
@@ -66,9 +66,11 @@ async def fill_first_semester(database) -> dict[str, int]:
     from domain.columns import offered_columns
     from domain.entry import Student
     from domain.evaluation import rules_for
+    from locales import translator
     from storage.changes import Author
 
-    counts = {"values": 0, "absences": 0, "conduct": 0}
+    t_vi = translator("vi")  # comments are written in Vietnamese, as report cards print them
+    counts = {"values": 0, "absences": 0, "conduct": 0, "comments": 0}
     async with UnitOfWork(database) as uow:
         year = await uow.school.year()
         year_row = await uow.school.year_row()
@@ -96,6 +98,12 @@ async def fill_first_semester(database) -> dict[str, int]:
                         class_row.id, subject_id, year_row.id, 1, column, values, author
                     )
                     counts["values"] += saved.saved
+                if subject.kind is not SubjectKind.COMMENT:
+                    for student in students:
+                        text = t_vi(demo.comment_key(rng, ability[student.id]))
+                        counts["comments"] += await uow.gradebook.save_comment(
+                            student.id, subject_id, year_row.id, 1, text, author
+                        )
             levels = ("Tốt", "Khá", "Đạt", "Chưa đạt")
             conduct = {s.id: demo.conduct_level(rng, levels) for s in students}
             counts["conduct"] += (await uow.gradebook.save_conduct(year_row.id, 1, conduct, author)).saved

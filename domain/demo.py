@@ -293,3 +293,12 @@ def school_days(first: date, last: date) -> list[date]:
         for n in range((last - first).days + 1)
         if (first + timedelta(days=n)).weekday() < 5
     ]
+
+
+def comment_key(rng: random.Random, ability: float) -> str:
+    """A common comment for a student of that level (catalog keys of the quick picks)."""
+    if ability >= 8:
+        return "comments.pick.good"
+    if ability >= 6.5:
+        return rng.choice(["comments.pick.progress", "comments.pick.good"])
+    return rng.choice(["comments.pick.try_harder", "comments.pick.homework"])

@@ -10,11 +10,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, save_dialog
+from bot.conversations.shared import grade_of
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, paged
 from bot.turn import Turn, current_turn
 from domain.class_record import student_record
-from domain.evaluation import StudentResult, evaluate_student, rules_for
+from domain.evaluation import RuleSet, StudentResult, evaluate_student, rules_for
 from domain.permissions import Action, Target, allowed
 from domain.school import Role
 
@@ -115,6 +116,10 @@ async def _show(update: Update, turn: Turn, period: int) -> None:
     if not _may_see(turn, class_id, subject_id):
         await refuse(turn, "results", f"{class_id}:{subject_id}")
         return
+    if await _rules(turn, class_id) is RuleSet.TT27:
+        turn.later(lambda _bot: update.callback_query.answer())
+        turn.say("results.primary")
+        return
     students, results, subject_name = await _evaluate(turn, class_id, subject_id)
     key = "year" if period == YEAR else str(period)
     title = await _title(turn, class_id, subject_name, period)
@@ -134,9 +139,7 @@ async def _evaluate(
     turn: Turn, class_id: int, subject_id: int
 ) -> tuple[list, list[StudentResult], str | None]:
     record = await turn.uow.gradebook.class_record(turn.uow.roster, class_id)
-    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
-    year = await turn.uow.school.year()
-    rules = rules_for(year.name, grade)
+    rules = await _rules(turn, class_id)
     subjects = [(sid, s) for sid, s in record.subjects if not subject_id or sid == subject_id]
     results = [
         evaluate_student(
@@ -153,6 +156,11 @@ async def _evaluate(
     ]
     subject_name = subjects[0][1].name if subject_id and subjects else None
     return record.students, results, subject_name
+
+
+async def _rules(turn: Turn, class_id: int) -> RuleSet:
+    year = await turn.uow.school.year()
+    return rules_for(year.name, await grade_of(turn, class_id))
 
 
 def _summary(turn: Turn, result: StudentResult, subject_name: str | None, key: str) -> str:

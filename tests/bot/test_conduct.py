@@ -91,6 +91,10 @@ async def test_a_primary_homeroom_teacher_rates_a_quality(database):
             person.press("✅ Lưu cột điểm", review)
             saved = await person.wait_for(lambda m: m.text.startswith("Đã lưu chăm chỉ lớp 3A · HK 1"))
             assert saved.text.splitlines()[1:] == ["1. Võ Văn An — T", "2. Lý Thị Ngọc — C"]
+            person.send_command("/ketqua")
+            person.press("3A — cả lớp", await person.wait_for(lambda m: "3A — cả lớp" in m.button_texts))
+            person.press("HK 1", await person.wait_for(lambda m: "HK 1" in m.button_texts))
+            assert await person.wait_for(lambda m: m.text.startswith("Kết quả của lớp tiểu học"))
     async with database.session(read_only=True) as session:
         aspects = await session.scalars(select(ConductRow.aspect))
         assert set(aspects) == {"chăm chỉ"}

@@ -184,13 +184,14 @@ def test_the_demo_school_filled_with_a_first_semester_twice(tmp_path):
     sodiem("db", "upgrade", cwd=tmp_path)
     first = sodiem("demo", "--fill", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    filled = re.search(r"Học kỳ I mẫu: (\d+) điểm, (\d+) mức rèn luyện, (\d+) lượt vắng", first.stdout)
-    values, conduct, absences = map(int, filled.groups())
+    pattern = r"Học kỳ I mẫu: (\d+) điểm, (\d+) mức rèn luyện, (\d+) lượt vắng, (\d+) lời nhận xét"
+    values, conduct, absences, comments = map(int, re.search(pattern, first.stdout).groups())
     students = int(re.search(r"(\d+) học sinh", first.stdout)[1])
+    assert comments == students * 8  # the eight scored subjects of grades 6–9
     assert conduct == students and absences > students // 4
     assert values > students * 50  # every column of every subject of semester I
     second = sodiem("demo", "--fill", cwd=tmp_path)
-    assert "Học kỳ I mẫu: 0 điểm, 0 mức rèn luyện, 0 lượt vắng" in second.stdout
+    assert "Học kỳ I mẫu: 0 điểm, 0 mức rèn luyện, 0 lượt vắng, 0 lời nhận xét" in second.stdout
 
 
 def test_school_settings(school):
