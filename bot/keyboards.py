@@ -13,6 +13,11 @@ CALLBACK_LIMIT = 64
 PAGE_SIZE = 8
 
 
+def is_number(text: str) -> bool:
+    """A short run of ASCII digits: what our callback data and list numbers hold, nothing else."""
+    return len(text) <= 9 and text.isascii() and text.isdecimal()
+
+
 def data(*parts: object) -> str:
     """Callback data from short parts: data('cls', 12, 0) → 'cls:12:0'."""
     text = ":".join(str(part) for part in parts)

@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
 
 from domain.permissions import Actor
 from locales import Translator, translator
@@ -30,6 +30,8 @@ class Turn:
     t: Translator = field(default_factory=translator)
     outbox: list[Delivery] = field(default_factory=list)
     failed: bool = False
+    query: CallbackQuery | None = None  # the button press this update is, if it is one
+    answered: bool = False
 
     def send(
         self, text: str, keyboard: InlineKeyboardMarkup | None = None, chat_id: int | None = None
@@ -51,11 +53,20 @@ class Turn:
     def later(self, delivery: Delivery) -> None:
         self.outbox.append(delivery)
 
+    def answer_press(self) -> None:
+        """Answers the button press (once): Telegram shows a spinner until it is answered."""
+        if self.query is not None and not self.answered:
+            self.answered = True
+            query = self.query
+            self.outbox.insert(0, lambda _bot: query.answer())
+
     def fail(self, key: str = "bot.error.generic") -> None:
         """Drops everything this turn meant to send and says that something went wrong, in the language
         the person had before this update (a change of language is rolled back with the rest)."""
         self.failed = True
         self.outbox.clear()
+        self.answered = False
+        self.answer_press()
         if self.actor is not None:
             self.t = translator(self.actor.language)
         self.say(key)

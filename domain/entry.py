@@ -20,6 +20,7 @@ from domain.windows import ColumnKind
 FIX = re.compile(r"^(\d{1,3})=(\S+)$")
 SHARP_DROP = Decimal(3)
 MAX_MESSAGE = 2000
+MAX_VALUE = 12  # characters of one typed value
 
 
 COMMENT_MARKS = (PASS, FAIL)
@@ -124,6 +125,8 @@ def from_raws(
 
 def one_value(raw: str, number: int, student: Student, column: Column, earlier: list[Decimal]) -> Cell:
     """One student's value, for entry student by student."""
+    if len(raw) > MAX_MESSAGE:
+        raise DomainError("entry.error.too_long", limit=MAX_MESSAGE)
     return _cell(number, student, raw.strip(), column, earlier)
 
 
@@ -140,6 +143,10 @@ def _apply_fixes(draft: Draft, tokens: list[str], column: Column, earlier: dict[
 
 
 def _cell(number: int, student: Student, raw: str | None, column: Column, earlier: list[Decimal]) -> Cell:
+    if raw is not None and len(raw) > MAX_VALUE:  # nothing valid is that long; echo it shortened
+        return Cell(
+            number, student, raw, problem=("entry.error.not_a_number", {"value": raw[:MAX_VALUE] + "…"})
+        )
     if raw is None:
         return Cell(number, student, None, problem=("entry.error.missing", {}))
     if column.marks:
@@ -185,7 +192,7 @@ def _problem_key(raw: str, engine_key: str) -> str:
 
 def _slip(raw: str) -> Decimal | None:
     """85 for 8,5 or 100 for 10: the comma forgotten."""
-    if raw.isdigit() and 11 <= int(raw) <= 100:
+    if raw.isascii() and raw.isdecimal() and 11 <= int(raw) <= 100:
         return Decimal(raw) / 10
     return None
 

@@ -20,7 +20,7 @@ from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
-from bot.keyboards import button
+from bot.keyboards import button, is_number
 from bot.turn import CHANNEL, Turn, current_turn
 from domain import attendance as rules
 from domain.attendance import Pupil
@@ -120,7 +120,7 @@ async def _homeroom_classes(turn: Turn) -> list[tuple[int, str]]:
 
 async def _not_homeroom(update: Update, turn: Turn) -> None:
     if update.callback_query:
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
     if turn.actor is None:
         await refuse(turn, REFUSED)
         return
@@ -177,7 +177,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         or not turn.actor.is_staff
         or known is None
         or len(parts) != known[1]
-        or not all(part.isdigit() for part in parts)
+        or not all(is_number(part) for part in parts)
     ):
         await _refuse(turn, update)
         return
@@ -234,7 +234,7 @@ async def _page(update: Update, turn: Turn, dialog: Dialog, args: list[int]) -> 
         return
     pupils = await _pupils(turn, sheet.class_id, sheet.day)
     if args[0] == sheet.page or args[0] >= _pages(pupils):  # the page counter itself: nothing to show
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         return
     sheet = replace(sheet, page=args[0])
     await _keep(turn, sheet, "marks")
@@ -286,7 +286,7 @@ async def _confirm(update: Update, turn: Turn, dialog: Dialog, args: list[int]) 
         return
     problem = await _day_problem(turn, sheet.class_id, sheet.day)
     if problem:  # the month was submitted (or the day left the school year) since the list was opened
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         turn.say(problem, **_problem_params(turn, sheet.day))
         return
     pupils = await _pupils(turn, sheet.class_id, sheet.day)
@@ -359,7 +359,7 @@ async def _enter_day(update: Update, turn: Turn, class_id: int, day: date) -> No
     problem = await _day_problem(turn, class_id, day)
     if problem:
         if update.callback_query:
-            turn.later(lambda _bot: update.callback_query.answer())
+            turn.answer_press()
         turn.say(problem, **_problem_params(turn, day))
         return
     await _open_day(update, turn, class_id, day)
@@ -373,7 +373,7 @@ async def _session_chosen(update: Update, turn: Turn, dialog: Dialog, args: list
     day = date.fromisoformat(data["day"])
     problem = await _day_problem(turn, data["class_id"], day)
     if problem:
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         turn.say(problem, **_problem_params(turn, day))
         return
     await _open_sheet(update, turn, data["class_id"], day, args[0])
@@ -405,12 +405,12 @@ async def on_other(update: Update, dialog: Dialog) -> None:
 
 
 def _nothing_in_progress(update: Update, turn: Turn) -> None:
-    turn.later(lambda _bot: update.callback_query.answer())
+    turn.answer_press()
     turn.say("attendance.nothing_in_progress")
 
 
 async def _refuse(turn: Turn, update: Update) -> None:
-    turn.later(lambda _bot: update.callback_query.answer())
+    turn.answer_press()
     await refuse(turn, REFUSED, update.callback_query.data or "")
 
 
@@ -448,7 +448,7 @@ async def _ask_submit(update: Update, turn: Turn, args: list[int]) -> None:
     class_id, year, month = target
     problem = await _month_problem(turn, class_id, year, month)
     if problem:
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         turn.say(problem, month=month, year=year)
         return
     name = await turn.uow.views.class_name(class_id)
@@ -470,7 +470,7 @@ async def _submit(update: Update, turn: Turn, args: list[int]) -> None:
     class_id, year, month = target
     problem = await _month_problem(turn, class_id, year, month)
     if problem:  # a second press, or a month not begun
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         turn.say(problem, month=month, year=year)
         return
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)

@@ -10,7 +10,7 @@ from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.shared import book_open, class_students, show
 from bot.handlers.common import answer_and_show, refuse
-from bot.keyboards import button, column, paged
+from bot.keyboards import button, column, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.columns import current_semester
 from domain.permissions import Action, Target, allowed
@@ -39,15 +39,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if turn.actor is None or not turn.actor.teaching:
         await refuse(turn, "comments")
         return
+    await save_dialog(turn, Dialog(FLOW, "class"))
+    show(update, turn, turn.t("comments.choose_class"), await _class_keyboard(turn, 0))
+
+
+async def _class_keyboard(turn: Turn, page: int):
     subjects = await turn.uow.views.subject_names()
     names = {cid: name for cid, name, _ in await turn.uow.views.classes(turn.actor.taught_classes)}
     items = sorted(
         (f"{names[c]} · {subjects[s]}", f"{PREFIX}:c:{c}:{s}") for c, s in turn.actor.teaching if c in names
     )
-    await save_dialog(turn, Dialog(FLOW, "class"))
-    show(
-        update, turn, turn.t("comments.choose_class"), paged(turn.t, items, 0, f"{PREFIX}:cp", back=("menu",))
-    )
+    return paged(turn.t, items, page, f"{PREFIX}:cp", back=("menu",))
 
 
 async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -60,7 +62,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if (
         turn.actor is None
         or not parts
-        or not all(p.isdigit() for p in parts[1:])
+        or not all(is_number(p) for p in parts[1:])
         or dialog is None
         or dialog.flow != FLOW
     ):
@@ -69,19 +71,29 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     numbers = [int(p) for p in parts[1:]]
     if parts[0] == "c" and len(numbers) == 2:
         await _class_chosen(update, turn, dialog, *numbers)
-    elif parts[0] in ("l", "s") and len(numbers) == 1 and "class_id" in dialog.data:
+    elif parts[0] == "cp" and len(numbers) == 1:
+        show(update, turn, turn.t("comments.choose_class"), await _class_keyboard(turn, numbers[0]))
+    elif parts[0] == "s" and len(numbers) == 1 and "class_id" in dialog.data:
+        await _list(update, turn, dialog, 0, numbers[0])
+    elif parts[0] == "l" and len(numbers) == 1 and "semester" in dialog.data:
         await _list(
             update,
             turn,
             dialog,
-            numbers[0] if parts[0] == "l" else 0,
-            numbers[0] if parts[0] == "s" else None,
+            numbers[0],
+            None,
         )
     elif parts[0] == "st" and len(numbers) == 1 and "semester" in dialog.data:
         await _ask(update, turn, dialog, numbers[0])
-    elif parts[0] == "q" and len(numbers) == 1 and numbers[0] < len(QUICK_PICKS) and dialog.step == "text":
-        turn.later(lambda _bot: update.callback_query.answer())
-        await _save(turn, dialog, translator("vi")(QUICK_PICKS[numbers[0]]))
+    elif (
+        parts[0] == "q"
+        and len(numbers) == 2
+        and numbers[1] < len(QUICK_PICKS)
+        and dialog.step == "text"
+        and dialog.data.get("student_id") == numbers[0]
+    ):  # a pick on an older student's screen: refused
+        turn.answer_press()
+        await _save(turn, dialog, translator("vi")(QUICK_PICKS[numbers[1]]))
     elif parts[0] == "x":
         await end_dialog(turn)
         answer_and_show(turn, update.callback_query, turn.t("comments.done"), None)
@@ -114,7 +126,7 @@ async def _list(update: Update, turn: Turn, dialog: Dialog, page: int, semester:
         if semester not in (1, 2) or not await book_open(
             turn, dialog.data["class_id"], dialog.data["subject_id"], semester, ColumnKind.COMMENT
         ):
-            turn.later(lambda _bot: update.callback_query.answer())
+            turn.answer_press()
             return
         dialog.data["semester"] = semester
     dialog.step = "list"
@@ -144,7 +156,7 @@ async def _ask(update: Update, turn: Turn, dialog: Dialog, student_id: int) -> N
         return
     dialog.step, dialog.data["student_id"] = "text", student_id
     await save_dialog(turn, dialog)
-    picks = [button(turn.t(key), PREFIX, "q", index) for index, key in enumerate(QUICK_PICKS)]
+    picks = [button(turn.t(key), PREFIX, "q", student_id, index) for index, key in enumerate(QUICK_PICKS)]
     keyboard = column([*picks, button(turn.t("bot.back"), PREFIX, "l", 0)])
     show(update, turn, turn.t("comments.ask", name=students[student_id].name), keyboard)
 
@@ -175,6 +187,11 @@ async def _save(turn: Turn, dialog: Dialog, text: str) -> None:
         return
     if not await book_open(turn, class_id, subject_id, semester, ColumnKind.COMMENT):
         return
+    names = {s.id: s.name for s in await class_students(turn, class_id)}
+    name = names.get(dialog.data["student_id"])
+    if name is None:  # no longer in the class (a transfer since the screen was opened)
+        await refuse(turn, "comments", str(dialog.data["student_id"]))
+        return
     year = await turn.uow.school.year_row()
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
     await turn.uow.gradebook.save_comment(
@@ -182,6 +199,6 @@ async def _save(turn: Turn, dialog: Dialog, text: str) -> None:
     )
     dialog.step = "list"
     await save_dialog(turn, dialog)
-    turn.say("comments.saved", text=text)
+    turn.say("comments.saved", name=name, text=text)
     list_text, keyboard = await _list_screen(turn, dialog, 0)
     turn.send(list_text, keyboard)

@@ -8,10 +8,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
-from bot.conversations.review import review_lines
+from bot.conversations.review import review_lines, stamp_review, still_current
 from bot.conversations.shared import book_open, class_students, grade_of, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
-from bot.keyboards import button, column, grid
+from bot.keyboards import button, column, grid, is_number
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.columns import current_semester
 from domain.entry import Column, Draft, Student, from_raws, read_message
@@ -58,7 +58,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parts == ["start"]:
         await start(update, context)
         return
-    numbers = [int(p) for p in parts[1:] if p.isdigit()]
+    numbers = [int(p) for p in parts[1:] if is_number(p)]
     dialog = await current_dialog(turn)
     if turn.actor is None or len(numbers) != len(parts) - 1:
         await refuse(turn, "conduct", update.callback_query.data)
@@ -70,19 +70,25 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         and dialog
         and dialog.flow == FLOW
         and numbers[0] < len(PRIMARY_ASPECTS)
+        and "class_id" in dialog.data
+        and await _levels(turn, dialog.data["class_id"]) == PRIMARY_MARKS
     ):
-        dialog.data["aspect"] = PRIMARY_ASPECTS[numbers[0]]
+        dialog.step = "semester"
+        dialog.data = {"class_id": dialog.data["class_id"], "aspect": PRIMARY_ASPECTS[numbers[0]]}
         await save_dialog(turn, dialog)
         await _semester_buttons(update, turn, dialog)
-    elif parts[0] == "s" and len(numbers) == 1 and dialog and dialog.flow == FLOW:
+    elif (
+        parts[0] == "s" and len(numbers) == 1 and dialog and dialog.flow == FLOW and "class_id" in dialog.data
+    ):
         await _ask(update, turn, dialog, numbers[0])
     elif parts[0] == "ok" and dialog and dialog.flow == FLOW and dialog.step == "review":
-        await _save(update, turn, dialog)
-    elif parts[0] == "x":
+        if await still_current(turn, dialog, numbers):
+            await _save(update, turn, dialog)
+    elif parts[0] == "x" and dialog and dialog.flow == FLOW:
         await end_dialog(turn)
         answer_and_show(turn, update.callback_query, turn.t("entry.cancelled"), None)
     else:
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         turn.say("entry.nothing_in_progress")
 
 
@@ -119,9 +125,11 @@ async def _semester_buttons(update: Update, turn: Turn, dialog: Dialog) -> None:
 async def _ask(update: Update, turn: Turn, dialog: Dialog, semester: int) -> None:
     class_id = dialog.data["class_id"]
     if semester not in (1, 2) or not await book_open(turn, class_id, None, semester, ColumnKind.CONDUCT):
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         return
     dialog.step, dialog.data["semester"] = "values", semester
+    for stale in ("raws", "given", "revision", "ids"):  # a draft belongs to one semester and aspect
+        dialog.data.pop(stale, None)
     await save_dialog(turn, dialog)
     students = await class_students(turn, class_id)
     levels = await _levels(turn, class_id)
@@ -149,7 +157,9 @@ async def on_text(update: Update, dialog: Dialog) -> None:
         return
     dialog.step, dialog.data["raws"], dialog.data["given"] = "review", draft.raws, draft.given
     await save_dialog(turn, dialog)
-    buttons = [button(turn.t("entry.save"), PREFIX, "ok")] if draft.ready else []
+    revision = stamp_review(dialog, draft)
+    await save_dialog(turn, dialog)
+    buttons = [button(turn.t("entry.save"), PREFIX, "ok", revision)] if draft.ready else []
     buttons.append(button(turn.t("entry.cancel"), PREFIX, "x"))
     pieces = split_for_telegram("\n".join(review_lines(turn, await _title(turn, dialog), draft)))
     for number, piece in enumerate(pieces, start=1):
@@ -166,7 +176,7 @@ async def _save(update: Update, turn: Turn, dialog: Dialog) -> None:
         await refuse(turn, "conduct", update.callback_query.data)
         return
     if not await book_open(turn, class_id, None, semester, ColumnKind.CONDUCT):
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         return
     students = await class_students(turn, class_id)
     draft = _draft(dialog, students, Column(ColumnKind.CONDUCT, 1, await _levels(turn, class_id)))

@@ -12,7 +12,7 @@ from bot import commands
 from bot.conversations.base import Dialog, current_dialog, save_dialog
 from bot.conversations.shared import grade_of
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
-from bot.keyboards import button, column, paged
+from bot.keyboards import button, column, is_number, paged
 from bot.turn import Turn, current_turn
 from domain.class_record import student_record
 from domain.evaluation import RuleSet, StudentResult, evaluate_student, rules_for
@@ -70,7 +70,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parts == ["start"]:  # the menu's button
         await start(update, context)
         return
-    if turn.actor is None or not parts or not all(p.isdigit() for p in parts[1:]):
+    if turn.actor is None or not parts or not all(is_number(p) for p in parts[1:]):
         await refuse(turn, "results", update.callback_query.data)
         return
     numbers = [int(p) for p in parts[1:]]
@@ -109,18 +109,24 @@ async def _choose_period(update: Update, turn: Turn, class_id: int, subject_id: 
 async def _show(update: Update, turn: Turn, period: int) -> None:
     dialog = await current_dialog(turn)
     if dialog is None or dialog.flow != FLOW or "class_id" not in dialog.data:
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         turn.say("results.start_again")
         return
     class_id, subject_id = dialog.data["class_id"], dialog.data["subject_id"]
     if not _may_see(turn, class_id, subject_id):
         await refuse(turn, "results", f"{class_id}:{subject_id}")
         return
-    if await _rules(turn, class_id) is RuleSet.TT27:
-        turn.later(lambda _bot: update.callback_query.answer())
+    if await turn.uow.views.class_name(class_id) is not None and await _rules(turn, class_id) is RuleSet.TT27:
+        turn.answer_press()
         turn.say("results.primary")
         return
+    if await turn.uow.views.class_name(class_id) is None:
+        await refuse(turn, "results", str(class_id))
+        return
     students, results, subject_name = await _evaluate(turn, class_id, subject_id)
+    if subject_id and subject_name is None:  # not a subject of this class's grade
+        await refuse(turn, "results", f"{class_id}:{subject_id}")
+        return
     key = "year" if period == YEAR else str(period)
     title = await _title(turn, class_id, subject_name, period)
     lines = [title, ""]
@@ -187,7 +193,7 @@ def _value(turn: Turn, value) -> str:
 async def on_text(update: Update, dialog: Dialog) -> None:
     turn = current_turn()
     text = (update.effective_message.text or "").strip()
-    if dialog.step != "explain" or not text.isdigit():
+    if dialog.step != "explain" or not is_number(text):
         turn.say("results.ask_number" if dialog.step == "explain" else "entry.use_buttons")
         return
     class_id, subject_id, period = dialog.data["class_id"], dialog.data["subject_id"], dialog.data["period"]

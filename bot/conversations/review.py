@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.conversations.base import Dialog
 from bot.turn import Turn
 from domain.entry import Cell, Draft
 
@@ -53,3 +54,25 @@ def value_text(turn: Turn, value: str) -> str:
 
 def shown(params: dict) -> dict:
     return {name: value for name, value in params.items() if value is not None}
+
+
+def stamp_review(dialog: Dialog, draft: Draft) -> int:
+    """A new revision for the review about to be shown, and the students it was typed for; its Save
+    button carries the revision, so a Save pressed on an older review saves nothing."""
+    dialog.data["revision"] = dialog.data.get("revision", 0) + 1
+    dialog.data["ids"] = [cell.student.id for cell in draft.cells]
+    return dialog.data["revision"]
+
+
+async def still_current(turn: Turn, dialog: Dialog, args: list[int]) -> bool:
+    """The pressed Save belongs to the latest review, and the class list is the one it was typed for."""
+    from bot.conversations.shared import class_students
+
+    turn.answer_press()
+    if args != [dialog.data.get("revision")]:
+        turn.say("entry.stale")
+        return False
+    if [s.id for s in await class_students(turn, dialog.data["class_id"])] != dialog.data.get("ids"):
+        turn.say("entry.class_changed")
+        return False
+    return True

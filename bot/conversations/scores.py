@@ -14,10 +14,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
-from bot.conversations.review import review_lines, shown, value_text
+from bot.conversations.review import review_lines, shown, stamp_review, still_current, value_text
 from bot.conversations.shared import book_open, class_students, grade_of, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
-from bot.keyboards import button, column, grid, paged
+from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.columns import Offered, current_semester, offered_columns
 from domain.entry import Column, Draft, Student, from_raws, one_value, read_message
@@ -79,14 +79,14 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     dialog = await current_dialog(turn)
     if turn.actor is None or dialog is None or dialog.flow != FLOW:
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         if turn.actor is None:
             await refuse(turn, "enter-scores", update.callback_query.data)
         else:
             turn.say("entry.nothing_in_progress")
         return
     action = PRESSES.get(parts[0])
-    if action is None or not all(p.isdigit() for p in parts[1:]):
+    if action is None or not all(is_number(p) for p in parts[1:]):
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
     await action(update, turn, dialog, [int(p) for p in parts[1:]])
@@ -158,7 +158,7 @@ async def _column_chosen(update, turn, dialog, args) -> None:
         return
     chosen = offered[args[0]].column
     if not await book_open(turn, place.class_id, place.subject_id, place.semester, chosen.kind):
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         return
     students = await class_students(turn, place.class_id)
     dialog.step = "marks" if chosen.marks else "values"
@@ -254,7 +254,7 @@ async def _review_marks(update, turn, dialog, args) -> None:
     students = await class_students(turn, dialog.data["class_id"])
     dialog.step = "review"
     await save_dialog(turn, dialog)
-    turn.later(lambda _bot: update.callback_query.answer())
+    turn.answer_press()
     await _show_review(turn, dialog, _draft(dialog, students, _column(dialog), {}))
 
 
@@ -266,7 +266,7 @@ async def _one_by_one(update, turn, dialog, args) -> None:
     dialog.step, dialog.data["raws"], dialog.data["index"] = "one", [], 0
     await save_dialog(turn, dialog)
     students = await class_students(turn, place.class_id)
-    turn.later(lambda _bot: update.callback_query.answer())
+    turn.answer_press()
     turn.say("entry.ask_one", number=1, name=students[0].name, count=len(students))
 
 
@@ -320,8 +320,10 @@ async def on_other(update: Update, dialog: Dialog) -> None:
 async def _show_review(turn: Turn, dialog: Dialog, draft: Draft) -> None:
     place = _place(dialog)
     offered = (await _offered(turn, place))[dialog.data["option"]]
+    revision = stamp_review(dialog, draft)
+    await save_dialog(turn, dialog)
     lines = review_lines(turn, await _title(turn, place, offered), draft)
-    buttons = [button(turn.t("entry.save"), PREFIX, "ok")] if draft.ready else []
+    buttons = [button(turn.t("entry.save"), PREFIX, "ok", revision)] if draft.ready else []
     buttons.append(button(turn.t("entry.cancel"), PREFIX, "x"))
     pieces = split_for_telegram("\n".join(lines))
     for number, piece in enumerate(pieces, start=1):
@@ -331,15 +333,17 @@ async def _show_review(turn: Turn, dialog: Dialog, draft: Draft) -> None:
 async def _confirm(update, turn, dialog, args) -> None:
     place = _place(dialog)
     if place is None or dialog.step != "review" or place.kind is None:
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         turn.say("entry.nothing_in_progress")
+        return
+    if not await still_current(turn, dialog, args):
         return
     column_ = _column(dialog)
     if not allowed(turn.actor, Action.ENTER_SCORES, Target(place.class_id, place.subject_id)):
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
     if not await book_open(turn, place.class_id, place.subject_id, place.semester, column_.kind):
-        turn.later(lambda _bot: update.callback_query.answer())
+        turn.answer_press()
         return
     students = await class_students(turn, place.class_id)
     year = await turn.uow.school.year_row()

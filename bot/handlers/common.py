@@ -16,6 +16,7 @@ async def refuse(turn: Turn, action: str, detail: str = "") -> None:
     """An unauthorised action: a polite answer, a log line and a row the leadership can read."""
     log.warning("refused %s to telegram:%s (%s)", action, turn.account, detail)
     await turn.uow.identity.record_refusal(CHANNEL, turn.account, action, detail, turn.now)
+    turn.answer_press()
     turn.say("bot.refused" if turn.actor else "bot.unknown_person")
 
 
@@ -23,18 +24,25 @@ def answer_and_show(
     turn: Turn, query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None
 ) -> None:
     """Answers the press first, then shows ``text`` in place of the pressed message."""
-    turn.later(lambda _bot: query.answer())
-    turn.later(lambda _bot: query.edit_message_text(text[:MESSAGE_LIMIT], reply_markup=keyboard))
+    turn.answer_press()
+    shown = split_for_telegram(text)[0]
+    turn.later(lambda _bot: query.edit_message_text(shown, reply_markup=keyboard))
+
+
+def telegram_length(text: str) -> int:
+    """Telegram counts UTF-16 code units: an emoji is two."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def split_for_telegram(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Long texts in pieces at line ends, each within Telegram's limit."""
     pieces, current = [], ""
     for line in text.splitlines(keepends=True):
-        while len(line) > limit:
-            pieces.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) > limit:
+        while telegram_length(line) > limit:
+            cut = limit // 2  # a safe cut: no character is more than two UTF-16 units
+            pieces.append(line[:cut])
+            line = line[cut:]
+        if telegram_length(current) + telegram_length(line) > limit:
             pieces.append(current)
             current = ""
         current += line

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot import views
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
-from bot.keyboards import button, column, paged
+from bot.keyboards import button, column, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.permissions import Action, Target, allowed
 from domain.school import Role
@@ -91,7 +91,7 @@ async def my_classes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def class_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
     verb, _, page = update.callback_query.data.partition(":")
-    if turn.actor is None or not turn.actor.is_staff or not page.isdigit():
+    if turn.actor is None or not turn.actor.is_staff or not is_number(page):
         await refuse(turn, "classes", update.callback_query.data)
         return
     await _class_buttons(update, turn, verb, int(page))
@@ -123,7 +123,7 @@ async def class_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """A class's list, for those allowed to see the class."""
     turn = current_turn()
     parts = update.callback_query.data.split(":")
-    class_id = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+    class_id = int(parts[1]) if len(parts) == 3 and is_number(parts[1]) else None
     back = parts[2] if len(parts) == 3 and parts[2] in ("menu", "mine", "all") else None
     if (
         class_id is None
@@ -184,5 +184,5 @@ async def accounts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unknown_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press this bot never offered: a forged or stale button."""
     turn = current_turn()
-    turn.later(lambda _bot: update.callback_query.answer())
+    turn.answer_press()
     await refuse(turn, "unknown-button", update.callback_query.data or "")

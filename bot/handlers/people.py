@@ -19,6 +19,7 @@ LINK_FLOW = "link"
 async def load_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Runs first for every update: who this is (read anew, so a revoked account is unknown at once)."""
     turn = current_turn()
+    turn.query = update.callback_query
     if not turn.account:
         return
     turn.actor = await turn.uow.identity.actor(CHANNEL, turn.account)

@@ -36,3 +36,24 @@ async def test_comments_typed_and_picked_are_saved_in_vietnamese(school):
             "HS001": "Chăm chỉ, cẩn thận khi làm bài.",
         }
         assert await session.scalar(select(ChangeRow.new_value).where(ChangeRow.entity == "comment").limit(1))
+
+
+async def test_a_quick_pick_on_an_older_students_screen_is_refused(school):
+    teacher = school.api.person(32, "Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        teacher.send_command("/nhanxet")
+        teacher.press("6A · Toán", await teacher.wait_for(lambda m: "6A · Toán" in m.button_texts))
+        teacher.press("HK 1 •", await teacher.wait_for(lambda m: "HK 1 •" in m.button_texts))
+        teacher.press("1. Anh", await teacher.wait_for(lambda m: "1. Anh" in m.button_texts))
+        first = await teacher.wait_for(lambda m: m.text.startswith("Nhận xét cho Lê Minh Anh"))
+        pick = first.find_button("Có tiến bộ rõ rệt, cần phát huy.")["callback_data"]
+        assert (await teacher.ask("Tốt.")).text == "Đã lưu nhận xét cho Lê Minh Anh: «Tốt.»"
+        listing = await teacher.wait_for(lambda m: "3. Bình" in m.button_texts)
+        teacher.press("3. Bình", listing)
+        await teacher.wait_for(lambda m: m.text.startswith("Nhận xét cho Nguyễn Văn Bình"))
+        teacher.press_data(first.message_id, pick)  # Anh's old screen, while Bình's is open
+        assert await teacher.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
+    async with school.database.session(read_only=True) as session:
+        texts = await session.scalars(select(SubjectCommentRow.text))
+        assert list(texts) == ["Tốt."]

@@ -131,11 +131,12 @@ async def test_a_restart_in_the_middle_of_an_entry_loses_nothing_and_saves_nothi
         teacher.send_command("/nhapdiem")
         await open_column(teacher, "6A · Toán", "HK 1 •", "ĐĐGtx 2")
         review = await teacher.ask("8 9 10")
+        save_data = review.find_button("✅ Lưu cột điểm")["callback_data"]
     await asyncio.sleep(3)  # a restart takes a few seconds (and the flood limits of Telegram do not forget)
     async with school.bot_running():  # the bot was restarted; the teacher presses Save on the old message
         teacher.press("✅ Lưu cột điểm", review)
         await teacher.wait_for(lambda m: m.text.startswith("Đã lưu 6A · Toán · HK 1 · ĐĐGtx 2"))
-        teacher.press_data(review.message_id, "sc:ok")  # a second press of the same button
+        teacher.press_data(review.message_id, save_data)  # a second press of the same button
         assert await teacher.wait_for(lambda m: m.text.startswith("Không có cột điểm nào đang nhập"))
     assert len(await scores_of(school.database, "TOAN")) == 3
     async with school.database.session(read_only=True) as session:
@@ -226,3 +227,18 @@ async def test_a_comment_subject_column_by_buttons(demo_school):
         await teacher.wait_for(lambda m: m.text.startswith("Đã lưu 6A · Giáo dục thể chất · HK 1 · ĐĐGtx 1"))
     values = sorted((await scores_of(school.database, "GDTC")).values())
     assert values.count("CĐ") == 1 and values.count("v") == 1 and values.count("Đ") == len(names) - 2
+
+
+async def test_a_save_pressed_on_an_older_review_saves_nothing(school):
+    teacher = school.api.person(13, "Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        teacher.send_command("/nhapdiem")
+        await open_column(teacher, "6A · Toán", "HK 1 •", "ĐĐGtx 3")
+        first = await teacher.ask("1 1 1")
+        second = await teacher.ask("9 9 9")
+        teacher.press("✅ Lưu cột điểm", first)
+        assert await teacher.wait_for(lambda m: m.text.startswith("Nút «Lưu» này thuộc một bảng kiểm tra cũ"))
+        teacher.press("✅ Lưu cột điểm", second)
+        await teacher.wait_for(lambda m: m.text.startswith("Đã lưu"))
+    assert sorted((await scores_of(school.database, "TOAN")).values()) == ["9.0", "9.0", "9.0"]
