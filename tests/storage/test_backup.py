@@ -43,9 +43,11 @@ async def test_a_backup_is_consistent_while_writers_keep_writing(database, tmp_p
     await create_demo_school(database, YEAR)
 
     async def keep_writing(stop: asyncio.Event) -> None:
+        written = 0
         while not stop.is_set():
+            written += 1
             async with database.session() as session:
-                await session.execute(update(SchoolRow).values(name=SchoolRow.name + "."))
+                await session.execute(update(SchoolRow).values(district=f"write {written}"))
                 await session.commit()
 
     stop = asyncio.Event()
