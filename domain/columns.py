@@ -8,6 +8,8 @@ from datetime import date
 
 from domain.entry import COMMENT_MARKS, PRIMARY_LEVELS, Column
 from domain.evaluation import Kind, RuleSet, SubjectRecord, required_columns
+from domain.evaluation.model import TT22_LEVELS, TT58_CONDUCT
+from domain.evaluation.values import PASS
 from domain.school import SchoolYear, Semester, Subject, SubjectKind
 from domain.windows import ColumnKind
 
@@ -79,3 +81,15 @@ def current_semester(year: SchoolYear, day: date) -> Semester:
     """The semester a day falls in; before the year, the first; after it (or between), the last begun."""
     started = [semester for semester in year.semesters if semester.start <= day]
     return started[-1] if started else year.semesters[0]
+
+
+PRIMARY_RATINGS = ("T", PASS, "C")  # qualities and competencies: Tốt, Đạt, Cần cố gắng (TT27 Điều 7)
+
+
+def conduct_levels(rules: RuleSet) -> tuple[str, ...]:
+    """The levels a homeroom teacher gives: TT22 rèn luyện, TT58/TT26 hạnh kiểm, or primary ratings."""
+    if rules is RuleSet.TT22:
+        return TT22_LEVELS
+    if rules in (RuleSet.TT26, RuleSet.TT58):
+        return TT58_CONDUCT
+    return PRIMARY_RATINGS

@@ -1,5 +1,6 @@
-"""/renluyen: the homeroom teacher enters the class's conduct for a semester in one message
-("T K T Đ CĐ …" under TT22; "T K TB Y …" under TT58), sees it as a table, fixes, and saves."""
+"""/renluyen: the homeroom teacher enters the class's conduct for a semester in one message (the
+circular's levels or their initials), sees it as a table, fixes, and saves. In a primary class:
+one quality or competency at a time, rated T, Đ or C."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from bot.conversations.shared import book_open, class_students, grade_of, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number
 from bot.turn import CHANNEL, Turn, current_turn
-from domain.columns import current_semester
+from domain.columns import PRIMARY_RATINGS, conduct_levels, current_semester
 from domain.entry import Column, Draft, Student, from_raws, read_message
 from domain.errors import DomainError
-from domain.evaluation import RuleSet, rules_for
+from domain.evaluation import rules_for
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.permissions import Action, Target, allowed
 from domain.windows import ColumnKind
@@ -27,12 +28,7 @@ FLOW = "conduct"
 COMMAND = commands.CONDUCT
 PREFIX = "cd"
 PRIMARY_ASPECTS = QUALITIES + COMPETENCIES  # TT27: rated T (Tốt), Đ (Đạt), C (Cần cố gắng)
-PRIMARY_MARKS = ("T", "Đ", "C")
-LEVELS = {
-    RuleSet.TT22: ("Tốt", "Khá", "Đạt", "Chưa đạt"),
-    RuleSet.TT26: ("Tốt", "Khá", "Trung bình", "Yếu"),
-    RuleSet.TT58: ("Tốt", "Khá", "Trung bình", "Yếu"),
-}
+PRIMARY_MARKS = PRIMARY_RATINGS
 
 
 def handlers() -> list:
@@ -210,7 +206,7 @@ def _draft(dialog: Dialog, students: list[Student], column_: Column) -> Draft | 
 async def _levels(turn: Turn, class_id: int) -> tuple[str, ...] | None:
     grade = await grade_of(turn, class_id)
     year = await turn.uow.school.year()
-    return LEVELS.get(rules_for(year.name, grade), PRIMARY_MARKS)
+    return conduct_levels(rules_for(year.name, grade))
 
 
 async def _title(turn: Turn, dialog: Dialog) -> str:

@@ -16,8 +16,6 @@ from domain.permissions import Action, Target, allowed
 from domain.school import Role
 from locales import LANGUAGES, translator
 
-LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-
 
 def _linked(turn: Turn) -> bool:
     return turn.actor is not None
@@ -50,7 +48,7 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await refuse(turn, "language")
         return
     keyboard = column(
-        [button(LANGUAGE_NAMES[code], "lang", code) for code in LANGUAGES]
+        [button(translator(code)("language.name"), "lang", code) for code in LANGUAGES]
         + [button(turn.t("bot.back"), "menu")]
     )
     if update.callback_query:
