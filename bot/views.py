@@ -12,7 +12,7 @@ from domain.school import Role
 
 
 async def describe(turn: Turn, actor: Actor) -> str:
-    """'Giáo viên, Tổ trưởng chuyên môn; chủ nhiệm 6A; dạy Toán 6A, 6B' or 'phụ huynh của em ...'."""
+    """The person's roles, homeroom classes and subjects taught, or the children of a parent, in words."""
     t, views = turn.t, turn.uow.views
     if not actor.is_staff:
         children = await views.children(actor.children)

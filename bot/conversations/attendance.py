@@ -641,7 +641,7 @@ def _pages(pupils: list[Pupil]) -> int:
 
 
 async def _summary(turn: Turn, sheet: Sheet, pupils: list[Pupil]) -> str:
-    """'6A, 14/10/2025: 2 vắng — Lan (P), Minh (K)'."""
+    """The confirmation line: the class, the day, how many are absent and who (P or K)."""
     name = await turn.uow.views.class_name(sheet.class_id)
     when = _when(turn, sheet.day, sheet.session)
     absent = rules.absentees(pupils, sheet.marks)
