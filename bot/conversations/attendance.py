@@ -263,11 +263,16 @@ async def _ask_to_confirm(update: Update, turn: Turn, sheet: Sheet) -> None:
     text = turn.t("attendance.confirm", summary=await _summary(turn, sheet, pupils))
     keyboard = InlineKeyboardMarkup(
         [
-            [button(turn.t("attendance.confirm_button"), PREFIX, "ok")],
+            [button(turn.t("attendance.confirm_button"), PREFIX, "ok", _stamp(sheet))],
             [button(turn.t("attendance.edit_more"), PREFIX, "back")],
         ]
     )
     show(update, turn, text, keyboard)
+
+
+def _stamp(sheet: Sheet) -> int:
+    """What a confirm button confirms: the day and the session."""
+    return sheet.day.toordinal() * 10 + sheet.session
 
 
 async def _back(update: Update, turn: Turn, dialog: Dialog, args: list[int]) -> None:
@@ -283,6 +288,10 @@ async def _confirm(update: Update, turn: Turn, dialog: Dialog, args: list[int]) 
     sheet = _sheet(dialog)
     if sheet is None or dialog.step != "confirm":
         _nothing_in_progress(update, turn)
+        return
+    if args != [_stamp(sheet)]:  # the button of an older confirmation, for another day or session
+        turn.answer_press()
+        turn.say("entry.stale")
         return
     problem = await _day_problem(turn, sheet.class_id, sheet.day)
     if problem:  # the month was submitted (or the day left the school year) since the list was opened
@@ -571,7 +580,7 @@ PRESSES = {  # verb: (handler, number of ids, needs the dialog)
     "all": (_everyone_present, 0, True),
     "save": (_save, 0, True),
     "back": (_back, 0, True),
-    "ok": (_confirm, 0, True),
+    "ok": (_confirm, 1, True),
     "x": (_cancel, 0, True),
     "days": (_choose_day, 0, True),
     "d": (_day_chosen, 1, True),

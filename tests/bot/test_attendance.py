@@ -147,9 +147,10 @@ async def test_a_restart_in_the_middle_loses_nothing_and_saves_nothing_twice(sch
         assert sheet.button_texts[:3] == ["1. Anh (P)", "2. Ánh (K)", "3. Bình ✓"]
         teacher.press(SAVE, sheet)
         summary = await teacher.wait_for(lambda m: CONFIRM in m.button_texts)
+        confirm_data = summary.find_button(CONFIRM)["callback_data"]
         teacher.press(CONFIRM, summary)
         await teacher.wait_for(lambda m: m.text.startswith("✅ Đã lưu điểm danh."))
-        teacher.press_data(summary.message_id, "att:ok")  # the same button pressed again
+        teacher.press_data(summary.message_id, confirm_data)  # the same button pressed again
         assert await teacher.wait_for(lambda m: m.text.startswith("Không có buổi điểm danh nào đang mở"))
         teacher.send_command("/diemdanh")  # taking the same day again shows what was saved
         again = await open_list(teacher, "📋 Điểm danh 6A, 14/10/2025")
