@@ -8,7 +8,6 @@ from bot import commands
 from bot.keyboards import button, column
 from bot.turn import Turn
 from domain.permissions import Action, Actor, allowed
-from domain.school import Role
 
 
 async def describe(turn: Turn, actor: Actor) -> str:
@@ -47,7 +46,7 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("bot.menu.results"), "rs", "start"))
         if actor.teaching:
             buttons.append(button(t("bot.menu.my_classes"), "mine", 0))
-        if actor.is_leader or actor.roles & {Role.ADMIN, Role.DEPARTMENT_HEAD}:
+        if actor.sees_every_class:
             buttons.append(button(t("bot.menu.all_classes"), "all", 0))
         if allowed(actor, Action.MANAGE_PEOPLE):
             buttons.append(button(t("bot.menu.accounts"), "acct"))

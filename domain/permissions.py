@@ -28,6 +28,8 @@ class Action(StrEnum):
     SCHOOL_NOTICE = "school-notice"
     CLASS_NOTICE = "class-notice"
     VIEW_PROGRESS = "view-progress"
+    VIEW_RESULTS = "view-results"  # a class's results, or with a subject, that subject's
+    ENTER_CONDUCT = "enter-conduct"  # conduct, or primary qualities and competencies
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class Actor:
     @property
     def is_leader(self) -> bool:
         return bool(self.roles & LEADERSHIP)
+
+    @property
+    def sees_every_class(self) -> bool:
+        """The leadership, the administrator and department heads open any class's list."""
+        return self.is_leader or bool(self.roles & {Role.ADMIN, Role.DEPARTMENT_HEAD})
 
     @property
     def taught_classes(self) -> frozenset[int]:
@@ -83,11 +90,9 @@ def _homeroom_or_leader(actor: Actor, target: Target) -> bool:
 
 def _sees_class(actor: Actor, target: Target) -> bool:
     return (
-        actor.is_leader
-        or Role.ADMIN in actor.roles
+        actor.sees_every_class
         or target.class_id in actor.homeroom_classes
         or target.class_id in actor.taught_classes
-        or Role.DEPARTMENT_HEAD in actor.roles
     )
 
 
@@ -107,6 +112,12 @@ def _school_notice(actor: Actor, _: Target) -> bool:
     return actor.is_leader or Role.ADMIN in actor.roles
 
 
+def _results(actor: Actor, target: Target) -> bool:
+    if target.subject_id is not None:
+        return actor.is_leader or (target.class_id, target.subject_id) in actor.teaching
+    return actor.is_leader or Role.ADMIN in actor.roles or target.class_id in actor.homeroom_classes
+
+
 def _progress(actor: Actor, _: Target) -> bool:
     return actor.is_leader or Role.DEPARTMENT_HEAD in actor.roles
 
@@ -123,4 +134,6 @@ RULES = {
     Action.SCHOOL_NOTICE: _school_notice,
     Action.CLASS_NOTICE: _homeroom_or_leader,
     Action.VIEW_PROGRESS: _progress,
+    Action.VIEW_RESULTS: _results,
+    Action.ENTER_CONDUCT: lambda actor, target: target.class_id in actor.homeroom_classes,
 }

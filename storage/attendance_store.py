@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attendance import Absence, next_month
 from storage.changes import Author, record_change
+from storage.db import as_utc
 from storage.models import (
     AbsenceRow,
     AttendanceMonthRow,
@@ -45,7 +46,7 @@ class SqlAttendanceStore:
         return dict(rows.all())
 
     async def taken_at(self, class_id: int, day: date, session: int) -> datetime | None:
-        return _aware(
+        return as_utc(
             await self.session.scalar(
                 select(AttendanceTakenRow.taken_at).where(
                     AttendanceTakenRow.class_id == class_id,
@@ -121,7 +122,7 @@ class SqlAttendanceStore:
         return {(year, month) for year, month in rows}
 
     async def submitted_at(self, class_id: int, year: int, month: int) -> datetime | None:
-        return _aware(
+        return as_utc(
             await self.session.scalar(
                 select(AttendanceMonthRow.submitted_at).where(
                     AttendanceMonthRow.class_id == class_id,
@@ -178,10 +179,3 @@ class SqlAttendanceStore:
             .distinct()
         )
         return len(list(days))
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes; every time sodiem stores is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment

@@ -12,6 +12,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -30,6 +31,11 @@ def database_url(url: str | None = None) -> str:
     elif parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg"):
         parsed = parsed.set(drivername="postgresql+asyncpg")
     return parsed.render_as_string(hide_password=False)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; every moment sodiem stores is UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def is_sqlite(url: str) -> bool:

@@ -9,12 +9,22 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.class_record import StoredValue
 from domain.entry import Column
-from domain.school import Subject, SubjectKind
+from domain.school import Subject
 from domain.windows import ColumnKind, WindowDecision, WindowState
 from storage.changes import Author, record_change
-from storage.models import BookWindowRow, ScoreRow, SubjectRow
-from storage.school_store import SqlSchoolStore
+from storage.db import as_utc
+from storage.models import (
+    AbsenceRow,
+    BookWindowRow,
+    ClassRow,
+    ConductRow,
+    ScoreRow,
+    SubjectCommentRow,
+    SubjectRow,
+)
+from storage.school_store import SqlSchoolStore, subject_of
 
 
 @dataclass(frozen=True)
@@ -40,16 +50,7 @@ class SqlGradebookStore:
 
     async def subject(self, subject_id: int) -> Subject | None:
         row = await self.session.get(SubjectRow, subject_id)
-        if row is None:
-            return None
-        return Subject(
-            row.code,
-            row.name,
-            SubjectKind(row.kind),
-            row.periods_per_year,
-            tuple(row.grades),
-            row.has_periodic_test,
-        )
+        return subject_of(row) if row is not None else None
 
     async def column_values(
         self, class_id: int, subject_id: int, year_id: int, semester: int, column: Column
@@ -139,7 +140,6 @@ class SqlGradebookStore:
     async def conduct_levels(
         self, year_id: int, semester: int, student_ids: list[int], aspect: str = "conduct"
     ) -> dict[int, str]:
-        from storage.models import ConductRow
 
         rows = await self.session.execute(
             select(ConductRow.student_id, ConductRow.level).where(
@@ -156,7 +156,6 @@ class SqlGradebookStore:
     ) -> SavedColumn:
         """Conduct levels of a semester (or, in primary schools, a quality or competency: ``aspect``);
         like scores, a different level saved earlier is kept."""
-        from storage.models import ConductRow
 
         existing = {
             row.student_id: row
@@ -199,7 +198,6 @@ class SqlGradebookStore:
     async def comments(
         self, subject_id: int, year_id: int, semester: int, student_ids: list[int]
     ) -> dict[int, str]:
-        from storage.models import SubjectCommentRow
 
         rows = await self.session.execute(
             select(SubjectCommentRow.student_id, SubjectCommentRow.text).where(
@@ -216,7 +214,6 @@ class SqlGradebookStore:
     ) -> bool:
         """A teacher's comment on a student's subject for a semester; it may be rewritten while the book is
         open (the change log keeps every version). False when it was already exactly that."""
-        from storage.models import SubjectCommentRow
 
         row = await self.session.scalar(
             select(SubjectCommentRow).where(
@@ -245,7 +242,40 @@ class SqlGradebookStore:
         return True
 
     async def class_record(self, roster, class_id: int) -> ClassRecord:
-        return await class_record(self.session, self.school, roster, class_id)
+        """Everything the engine needs for the class's year, read in a few queries."""
+        class_row = await self.session.get(ClassRow, class_id)
+        year = await self.school.year_row()
+        students = [(s.id, s.full_name) for s in await roster.class_list(class_row.name, year.name)]
+        ids = [student_id for student_id, _ in students]
+        subjects = [
+            (row.id, subject_of(row))
+            for row in await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id))
+            if class_row.grade in row.grades
+        ]
+        scores = await self.session.scalars(
+            select(ScoreRow).where(ScoreRow.year_id == year.id, ScoreRow.student_id.in_(ids))
+        )
+        values = [
+            StoredValue(s.student_id, s.subject_id, s.semester, s.kind, s.position, s.value) for s in scores
+        ]
+        conduct: dict[int, dict[int, str]] = defaultdict(dict)
+        for row in await self.session.scalars(
+            select(ConductRow).where(
+                ConductRow.year_id == year.id, ConductRow.student_id.in_(ids), ConductRow.aspect == "conduct"
+            )
+        ):
+            conduct[row.student_id][row.semester] = row.level
+        absences: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        marks = await self.session.execute(
+            select(AbsenceRow.student_id, AbsenceRow.mark).where(
+                AbsenceRow.student_id.in_(ids), AbsenceRow.day >= year.start, AbsenceRow.day <= year.end
+            )
+        )
+        for student_id, mark in marks:
+            absences[student_id][0 if mark == "P" else 1] += 1
+        return ClassRecord(
+            students, subjects, values, dict(conduct), {k: (v[0], v[1]) for k, v in absences.items()}
+        )
 
     async def decisions(self, year_id: int, semester: int) -> list[WindowDecision]:
         rows = await self.session.scalars(
@@ -254,13 +284,13 @@ class SqlGradebookStore:
         return [
             WindowDecision(
                 WindowState(r.state),
-                _aware(r.starts_at),
-                _aware(r.ends_at) if r.ends_at else None,
+                as_utc(r.starts_at),
+                as_utc(r.ends_at) if r.ends_at else None,
                 r.grade,
                 r.class_id,
                 r.subject_id,
                 ColumnKind(r.kind) if r.kind else None,
-                _aware(r.decided_at),
+                as_utc(r.decided_at),
             )
             for r in rows
         ]
@@ -289,12 +319,6 @@ class SqlGradebookStore:
         record_change(self.session, author, "book-window", scope, None, decision.state.value)
 
 
-def _aware(moment):
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class ClassRecord:
     """Everything the engine needs for a class's year, as plain values."""
@@ -304,52 +328,3 @@ class ClassRecord:
     values: list  # domain.class_record.StoredValue
     conduct: dict[int, dict[int, str]]  # student → semester (0: year) → level
     absences: dict[int, tuple[int, int]]  # student → (excused, unexcused) days
-
-
-async def class_record(session: AsyncSession, school: SqlSchoolStore, roster, class_id: int) -> ClassRecord:
-    from domain.class_record import StoredValue
-    from storage.models import AbsenceRow, ClassRow, ConductRow
-
-    class_row = await session.get(ClassRow, class_id)
-    year = await school.year_row()
-    students = [(s.id, s.full_name) for s in await roster.class_list(class_row.name, year.name)]
-    ids = [student_id for student_id, _ in students]
-    subjects = [
-        (
-            row.id,
-            Subject(
-                row.code,
-                row.name,
-                SubjectKind(row.kind),
-                row.periods_per_year,
-                tuple(row.grades),
-                row.has_periodic_test,
-            ),
-        )
-        for row in await session.scalars(select(SubjectRow).order_by(SubjectRow.id))
-        if class_row.grade in row.grades
-    ]
-    scores = await session.scalars(
-        select(ScoreRow).where(ScoreRow.year_id == year.id, ScoreRow.student_id.in_(ids))
-    )
-    values = [
-        StoredValue(s.student_id, s.subject_id, s.semester, s.kind, s.position, s.value) for s in scores
-    ]
-    conduct: dict[int, dict[int, str]] = defaultdict(dict)
-    for row in await session.scalars(
-        select(ConductRow).where(
-            ConductRow.year_id == year.id, ConductRow.student_id.in_(ids), ConductRow.aspect == "conduct"
-        )
-    ):
-        conduct[row.student_id][row.semester] = row.level
-    absences: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    marks = await session.execute(
-        select(AbsenceRow.student_id, AbsenceRow.mark).where(
-            AbsenceRow.student_id.in_(ids), AbsenceRow.day >= year.start, AbsenceRow.day <= year.end
-        )
-    )
-    for student_id, mark in marks:
-        absences[student_id][0 if mark == "P" else 1] += 1
-    return ClassRecord(
-        students, subjects, values, dict(conduct), {k: (v[0], v[1]) for k, v in absences.items()}
-    )

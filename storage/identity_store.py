@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.identity import InviteRecord, PersonKind, PersonRef
 from domain.permissions import Actor
 from domain.school import Role
+from storage.db import as_utc
 from storage.models import (
     AccountRow,
     ClassRow,
@@ -64,7 +65,7 @@ class SqlIdentityStore:
             row.id,
             _person(row.staff_id, row.guardian_id),
             row.student_id,
-            _aware(row.expires_at),
+            as_utc(row.expires_at),
             row.used_at is not None,
         )
 
@@ -217,10 +218,3 @@ class SqlIdentityStore:
         self.session.add(
             RefusalRow(channel=channel, external_id=account, action=action, detail=detail[:200], at=now)
         )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; every time sodiem stores is UTC."""
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -16,7 +16,20 @@ from domain.school import (
     grade_of_class,
     normalise_class_name,
 )
-from storage.models import ClassRow, SchoolRow, SchoolYearRow, SemesterRow, SubjectRow
+from storage.models import (
+    AccountRow,
+    ClassRow,
+    EnrolmentRow,
+    GuardianRow,
+    HomeroomRow,
+    SchoolRow,
+    SchoolYearRow,
+    SemesterRow,
+    StaffRoleRow,
+    StaffRow,
+    StudentRow,
+    SubjectRow,
+)
 
 SEMESTER_FIELDS = ("number", "start", "midterm_start", "midterm_end", "final_start", "final_end", "end")
 
@@ -80,12 +93,7 @@ class SqlSchoolStore:
 
     async def subjects(self) -> list[Subject]:
         rows = await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id))
-        return [
-            Subject(
-                r.code, r.name, SubjectKind(r.kind), r.periods_per_year, tuple(r.grades), r.has_periodic_test
-            )
-            for r in rows
-        ]
+        return [subject_of(row) for row in rows]
 
     async def subject_rows(self) -> dict[str, SubjectRow]:
         return {row.code: row for row in await self.session.scalars(select(SubjectRow))}
@@ -165,7 +173,6 @@ class SqlClassViews:
         return {row.id: row.name for row in await self.session.scalars(select(SubjectRow))}
 
     async def homeroom_teacher(self, class_id: int) -> str | None:
-        from storage.models import HomeroomRow, StaffRow
 
         return await self.session.scalar(
             select(StaffRow.full_name)
@@ -175,7 +182,6 @@ class SqlClassViews:
 
     async def children(self, student_ids: frozenset[int]) -> list[tuple[str, str | None]]:
         """(student name, current class name) of a parent's children."""
-        from storage.models import EnrolmentRow, StudentRow
 
         year = await self.school.year_row()
         rows = await self.session.execute(
@@ -192,7 +198,6 @@ class SqlClassViews:
 
     async def leader_names(self) -> list[str]:
         """The principal and vice-principals: whom a teacher asks to open the book."""
-        from storage.models import StaffRoleRow, StaffRow
 
         rows = await self.session.scalars(
             select(StaffRow.full_name)
@@ -203,7 +208,6 @@ class SqlClassViews:
         return list(dict.fromkeys(rows))
 
     async def account_counts(self) -> dict[str, int]:
-        from storage.models import AccountRow, GuardianRow, StaffRow
 
         async def scalar(query) -> int:
             return await self.session.scalar(query) or 0
@@ -216,3 +220,14 @@ class SqlClassViews:
             "guardians": await scalar(select(func.count()).select_from(GuardianRow)),
             "guardians_linked": await scalar(select(func.count(AccountRow.guardian_id.distinct()))),
         }
+
+
+def subject_of(row: SubjectRow) -> Subject:
+    return Subject(
+        row.code,
+        row.name,
+        SubjectKind(row.kind),
+        row.periods_per_year,
+        tuple(row.grades),
+        row.has_periodic_test,
+    )

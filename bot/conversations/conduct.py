@@ -89,7 +89,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _choose_semester(update: Update, turn: Turn, class_id: int) -> None:
-    if not allowed(turn.actor, Action.TAKE_ATTENDANCE, Target(class_id)):  # the homeroom teacher's own class
+    if not allowed(turn.actor, Action.ENTER_CONDUCT, Target(class_id)):
         await refuse(turn, "conduct", str(class_id))
         return
     dialog = Dialog(FLOW, "semester", {"class_id": class_id, "aspect": "conduct"})
@@ -168,7 +168,7 @@ async def on_other(update: Update, dialog: Dialog) -> None:
 
 async def _save(update: Update, turn: Turn, dialog: Dialog) -> None:
     class_id, semester = dialog.data["class_id"], dialog.data["semester"]
-    if not allowed(turn.actor, Action.TAKE_ATTENDANCE, Target(class_id)):
+    if not allowed(turn.actor, Action.ENTER_CONDUCT, Target(class_id)):
         await refuse(turn, "conduct", update.callback_query.data)
         return
     if not await book_open(turn, class_id, None, semester, ColumnKind.CONDUCT):

@@ -17,7 +17,6 @@ from bot.turn import Turn, current_turn
 from domain.class_record import student_record
 from domain.evaluation import RuleSet, StudentResult, evaluate_student, rules_for
 from domain.permissions import Action, Target, allowed
-from domain.school import Role
 
 FLOW = "results"
 COMMAND = commands.RESULTS
@@ -53,9 +52,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _choices(turn: Turn) -> list[tuple[str, str]]:
     actor, views = turn.actor, turn.uow.views
-    sees_all = actor.is_leader or Role.ADMIN in actor.roles
-    classes = await views.classes(None if sees_all else actor.homeroom_classes)
-    items = [(turn.t("results.whole_class", name=name), f"{PREFIX}:c:{cid}:0") for cid, name, _ in classes]
+    classes = [(cid, name) for cid, name, _ in await views.classes() if _may_see(turn, cid, 0)]
+    items = [(turn.t("results.whole_class", name=name), f"{PREFIX}:c:{cid}:0") for cid, name in classes]
     subjects = await views.subject_names()
     names = {cid: name for cid, name, _ in await views.classes(actor.taught_classes)}
     items += sorted(
@@ -86,9 +84,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _may_see(turn: Turn, class_id: int, subject_id: int) -> bool:
-    if subject_id:
-        return (class_id, subject_id) in turn.actor.teaching or allowed(turn.actor, Action.APPROVE)
-    return turn.actor.is_leader or Role.ADMIN in turn.actor.roles or class_id in turn.actor.homeroom_classes
+    """``subject_id`` 0 means the whole class."""
+    return allowed(turn.actor, Action.VIEW_RESULTS, Target(class_id, subject_id or None))
 
 
 async def _choose_period(update: Update, turn: Turn, class_id: int, subject_id: int) -> None:

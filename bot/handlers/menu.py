@@ -13,7 +13,6 @@ from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.permissions import Action, Target, allowed
-from domain.school import Role
 from locales import LANGUAGES, translator
 
 
@@ -82,8 +81,7 @@ async def my_classes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if actor is None or not actor.is_staff:
         await refuse(turn, "classes")
         return
-    sees_all = actor.is_leader or actor.roles & {Role.ADMIN, Role.DEPARTMENT_HEAD}
-    await _class_buttons(update, turn, "all" if sees_all else "mine", 0)
+    await _class_buttons(update, turn, "all" if actor.sees_every_class else "mine", 0)
 
 
 async def class_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,7 +96,7 @@ async def class_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def _class_buttons(update: Update, turn: Turn, scope: str, page: int) -> None:
     actor = turn.actor
     views_ = turn.uow.views
-    if scope == "all" and not (actor.is_leader or actor.roles & {Role.ADMIN, Role.DEPARTMENT_HEAD}):
+    if scope == "all" and not actor.sees_every_class:
         await refuse(turn, "classes", "all")
         return
     if scope == "mine":

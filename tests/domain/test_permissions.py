@@ -56,3 +56,20 @@ def test_a_parent_may_only_look_at_their_own_child(action):
 @pytest.mark.parametrize("action", list(Action))
 def test_nobody_unlinked_may_do_anything(action):
     assert not allowed(None, action, Target(CLASS_6A, MATH, 100))
+
+
+def test_results_of_a_subject_for_its_teacher_and_of_a_class_for_its_homeroom_teacher():
+    assert allowed(TEACHER, Action.VIEW_RESULTS, Target(CLASS_6B, MATH))
+    assert not allowed(TEACHER, Action.VIEW_RESULTS, Target(CLASS_6B, LIT))
+    assert allowed(TEACHER, Action.VIEW_RESULTS, Target(CLASS_6A))  # homeroom: the whole class
+    assert not allowed(TEACHER, Action.VIEW_RESULTS, Target(CLASS_6B))
+    assert allowed(VICE, Action.VIEW_RESULTS, Target(CLASS_7A)) and allowed(
+        ADMIN, Action.VIEW_RESULTS, Target(CLASS_7A)
+    )
+    assert not allowed(ADMIN, Action.VIEW_RESULTS, Target(CLASS_7A, MATH))
+
+
+def test_conduct_is_the_homeroom_teachers():
+    assert allowed(TEACHER, Action.ENTER_CONDUCT, Target(CLASS_6A))
+    assert not allowed(TEACHER, Action.ENTER_CONDUCT, Target(CLASS_6B))
+    assert not allowed(VICE, Action.ENTER_CONDUCT, Target(CLASS_6A))
