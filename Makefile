@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CATALOGS = $(sort $(basename $(notdir $(wildcard locales/*/LC_MESSAGES/*.po))))
 
-.PHONY: run test install catalogs lint bench clean
+.PHONY: run test install system catalogs lint bench clean
+
+# Debian packages the tests read files back with (poppler's pdftotext, pdffonts, pdftoppm) and the
+# sandbox's browser tests drive (chromium). Installed when missing and we may; otherwise named.
+DEBIAN_PACKAGES := poppler-utils chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sodiem needs Python 3.11 or newer: install it, or run make PYTHON=python3.11 ...")'
@@ -21,7 +25,15 @@ catalogs: $(INSTALLED)
 	@for domain in $(CATALOGS); do for lang in vi en; do test -f locales/$$lang/LC_MESSAGES/$$domain.mo \
 		|| { echo "catalog $$lang/$$domain did not compile"; exit 1; }; done; done
 
-install: $(INSTALLED) catalogs
+system:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "missing Debian packages (tests that need them are skipped): $$missing"; fi
+
+install: $(INSTALLED) catalogs system
 
 # Migrate, make sure the demo school is there, then run the bot (which explains how to get a
 # token when SODIEM_TELEGRAM_TOKEN is not set).

@@ -370,3 +370,12 @@ class BookWindowRow(Base):
     ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- The vice-principal's desk: corrections, locks, the audit chain (migration 0004) ---------------
+
+
+# --- Exports: the record of what was exported (migration 0005) -------------------------------------
+
+
+# --- Parents, notices, the outbox, the scheduler (migration 0006) ----------------------------------
