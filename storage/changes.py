@@ -1,9 +1,10 @@
-"""Writing the change log: every write of school data says who, when, from which account, old and new."""
+"""Writing the change log: every write of school data says who, when, from which account, old and new.
+The entries are chained into the tamper-evident audit trail at commit (storage/audit.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +32,7 @@ def record_change(
 ) -> None:
     session.add(
         ChangeRow(
-            at=author.at,
+            at=author.at.astimezone(UTC),
             staff_id=author.staff_id,
             channel=author.channel,
             account=author.account,

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     UniqueConstraint,
@@ -260,6 +261,11 @@ class ChangeRow(Base):
     old_value: Mapped[str | None] = mapped_column(String(2000))
     new_value: Mapped[str | None] = mapped_column(String(2000))
     reason: Mapped[str] = mapped_column(String(500), default="")
+    # The audit chain (storage/audit.py): the entry's place in the chain, sealed at commit, and
+    # the hash of this entry together with the hash of the one before.
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ScoreRow(Base):
@@ -373,6 +379,59 @@ class BookWindowRow(Base):
 
 
 # --- The vice-principal's desk: corrections, locks, the audit chain (migration 0004) ---------------
+
+
+class AuditHeadRow(Base):
+    """The end of the audit chain: its last sequence number and hash (one row). Appending locks it,
+    so entries are chained one transaction at a time; verifying compares the chain's end with it."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class CorrectionRow(Base):
+    """A request to correct one saved value (the "Phiếu ghi nhận việc chỉnh điểm") and its decision.
+    ``target``: score (a score or mark of a column) or absence (a mark of a submitted month)."""
+
+    __tablename__ = "correction"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id"))
+    semester: Mapped[int] = mapped_column(Integer)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"))
+    target: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"))
+    kind: Mapped[str | None] = mapped_column(String(10))
+    position: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[date | None] = mapped_column(Date)
+    session: Mapped[int | None] = mapped_column(Integer)
+    old_value: Mapped[str | None] = mapped_column(String(10))
+    new_value: Mapped[str | None] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(500))
+    examiner: Mapped[str] = mapped_column(String(100), default="")
+    deadline: Mapped[date | None] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class CorrectionEvidenceRow(Base):
+    """A photo attached to a correction request, downloaded and kept with it."""
+
+    __tablename__ = "correction_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    correction_id: Mapped[int | None] = mapped_column(ForeignKey("correction.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    mime_type: Mapped[str] = mapped_column(String(50))
+    telegram_file_id: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 # --- Exports: the record of what was exported (migration 0005) -------------------------------------

@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attendance_store import SqlAttendanceStore
+from storage.audit import seal
 from storage.db import Database
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
@@ -45,6 +46,7 @@ class UnitOfWork:
         return self
 
     async def commit(self) -> None:
+        await seal(self.session)
         await self.session.commit()
 
     async def __aexit__(

@@ -1,0 +1,107 @@
+"""The audit trail: every change is chained to the one before; a row changed, deleted or slipped in
+behind sodiem's back is found by ``sodiem audit verify``, which names the first entry that does not fit."""
+
+import asyncio
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, select, update
+
+from storage.audit import verify
+from storage.changes import Author, record_change
+from storage.models import ChangeRow
+from storage.uow import UnitOfWork
+
+MORNING = datetime(2025, 10, 14, 1, 0, tzinfo=UTC)
+
+
+async def write_changes(database, count: int, start: int = 0, who: str = "7") -> None:
+    for number in range(start, start + count):
+        async with UnitOfWork(database) as uow:
+            author = Author(None, "telegram", who, MORNING + timedelta(minutes=number))
+            record_change(uow.session, author, "score", f"1:2:1:1:regular:{number}", None, "8.5", "entered")
+            await uow.commit()
+
+
+async def report(database):
+    async with database.session(read_only=True) as session:
+        return await verify(session)
+
+
+async def test_every_change_is_chained_and_the_chain_verifies(database):
+    await write_changes(database, 5)
+    result = await report(database)
+    assert result.entries == 5 and result.first_break is None
+    async with database.session(read_only=True) as session:
+        rows = (await session.scalars(select(ChangeRow).order_by(ChangeRow.seq))).all()
+    assert [row.seq for row in rows] == [1, 2, 3, 4, 5]
+    assert all(row.prev_hash == before.hash for before, row in zip(rows, rows[1:], strict=False))
+
+
+async def test_a_value_changed_in_the_database_is_named(database):
+    await write_changes(database, 4)
+    async with database.session() as session:
+        third = await session.scalar(select(ChangeRow.id).where(ChangeRow.seq == 3))
+        await session.execute(update(ChangeRow).where(ChangeRow.id == third).values(new_value="10"))
+        await session.commit()
+    result = await report(database)
+    assert result.entries == 2
+    assert result.first_break.entry_id == third and result.first_break.why == "audit.break.altered"
+
+
+async def test_a_deleted_entry_and_a_cut_end_are_found(database):
+    await write_changes(database, 4)
+    async with database.session() as session:
+        await session.execute(delete(ChangeRow).where(ChangeRow.seq == 4))
+        await session.commit()
+    cut = await report(database)
+    assert cut.entries == 3 and cut.first_break.why == "audit.break.end_cut"
+    async with database.session() as session:
+        await session.execute(delete(ChangeRow).where(ChangeRow.seq == 2))
+        await session.commit()
+    assert (await report(database)).first_break.why == "audit.break.missing"
+
+
+async def test_an_entry_slipped_in_outside_sodiem_is_found(database):
+    await write_changes(database, 2)
+    async with database.session() as session:
+        session.add(ChangeRow(at=MORNING, entity="score", entity_key="x", old_value="4", new_value="9"))
+        await session.commit()
+    assert (await report(database)).first_break.why == "audit.break.unsealed"
+
+
+async def test_transactions_at_the_same_moment_make_one_chain(database):
+    await asyncio.gather(*(write_changes(database, 3, start=10 * n, who=str(n)) for n in range(6)))
+    result = await report(database)
+    assert result.entries == 18 and result.first_break is None
+
+
+def test_sodiem_audit_verify_names_the_altered_entry(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'audit.db'}"
+    env = {**os.environ, "SODIEM_DATABASE_URL": url, "SODIEM_LOCALE": "en"}
+    sodiem = [str(Path(sys.executable).with_name("sodiem"))]
+    assert subprocess.run([*sodiem, "db", "upgrade"], env=env, capture_output=True).returncode == 0
+
+    async def prepare(tamper: bool) -> None:
+        from storage.db import Database
+
+        database = Database(url)
+        if tamper:
+            async with database.session() as session:
+                await session.execute(update(ChangeRow).where(ChangeRow.seq == 2).values(reason="typo"))
+                await session.commit()
+        else:
+            await write_changes(database, 3)
+        await database.dispose()
+
+    asyncio.run(prepare(tamper=False))
+    intact = subprocess.run([*sodiem, "audit", "verify"], env=env, capture_output=True, text=True)
+    assert intact.returncode == 0 and "3 entries" in intact.stdout
+    asyncio.run(prepare(tamper=True))
+    broken = subprocess.run([*sodiem, "audit", "verify"], env=env, capture_output=True, text=True)
+    assert broken.returncode == 1
+    assert "Entry 2 (number 2 in the chain" in broken.stderr
+    assert "changed after it was written" in broken.stderr
