@@ -32,6 +32,12 @@ CONDUCT = Command("conduct", "renluyen", "conduct")
 COMMENTS = Command("comments", "nhanxet", "comments")
 ATTENDANCE = Command("attendance", "diemdanh", "attendance")
 ATTENDANCE_MONTH = Command("attendance_month", "thang", "month")
+CORRECT = Command("correct", "suadiem", "correct")
+HISTORY = Command("history", "lichsu", "history")
+APPROVALS = Command("approvals", "duyet", "approvals")
+LOCK = Command("lock", "khoaso", "lock")
+UNLOCK = Command("unlock", "moso", "unlock")
+LOCK_SCHEDULE = Command("locks", "lichkhoa", "locks")
 
 ALL = (
     START,
@@ -45,6 +51,12 @@ ALL = (
     CONDUCT,
     ATTENDANCE,
     ATTENDANCE_MONTH,
+    CORRECT,
+    HISTORY,
+    APPROVALS,
+    LOCK,
+    UNLOCK,
+    LOCK_SCHEDULE,
     CHILDREN,
     CANCEL,
 )

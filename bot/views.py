@@ -45,6 +45,12 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
         if actor.teaching or actor.homeroom_classes or actor.is_leader:
             buttons.append(button(t("bot.menu.results"), "rs", "start"))
         if actor.teaching:
+            buttons.append(button(t("bot.menu.correct"), "cr", "start"))
+        if allowed(actor, Action.APPROVE):
+            buttons.append(button(t("bot.menu.approvals"), "ap", "start"))
+        if allowed(actor, Action.LOCK_BOOK):
+            buttons.append(button(t("bot.menu.locks"), "lk", "start"))
+        if actor.teaching:
             buttons.append(button(t("bot.menu.my_classes"), "mine", 0))
         if actor.sees_every_class:
             buttons.append(button(t("bot.menu.all_classes"), "all", 0))
@@ -74,11 +80,16 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         return [commands.CHILDREN]
     shown = [commands.CLASSES]
     if actor.teaching:
-        shown += [commands.SCORES, commands.COMMENTS]
+        shown += [commands.SCORES, commands.COMMENTS, commands.CORRECT]
     if actor.teaching or actor.homeroom_classes or actor.is_leader:
         shown.append(commands.RESULTS)
     if actor.homeroom_classes:
         shown += [commands.ATTENDANCE, commands.ATTENDANCE_MONTH, commands.CONDUCT]
+    shown.append(commands.HISTORY)
+    if allowed(actor, Action.APPROVE):
+        shown.append(commands.APPROVALS)
+    if allowed(actor, Action.LOCK_BOOK):
+        shown += [commands.LOCK, commands.UNLOCK, commands.LOCK_SCHEDULE]
     return shown
 
 

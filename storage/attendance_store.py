@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attendance import Absence, next_month
-from storage.changes import Author, record_change
+from storage.changes import Author, absence_key, record_change
 from storage.db import as_utc
 from storage.models import (
     AbsenceRow,
@@ -84,7 +84,7 @@ class SqlAttendanceStore:
             if old == new:
                 continue
             changed += 1
-            record_change(self.session, author, "absence", f"{student_id}:{day}:{session}", old, new)
+            record_change(self.session, author, "absence", absence_key(student_id, day, session), old, new)
             if new is None:
                 await self.session.delete(row)
                 continue

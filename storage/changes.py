@@ -4,7 +4,7 @@ The entries are chained into the tamper-evident audit trail at commit (storage/a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,3 +43,12 @@ def record_change(
             reason=reason,
         )
     )
+
+
+def score_key(student_id: int, subject_id: int, year_id: int, semester: int, kind: str, position: int) -> str:
+    """The change log's key of one gradebook value."""
+    return f"{student_id}:{subject_id}:{year_id}:{semester}:{kind}:{position}"
+
+
+def absence_key(student_id: int, day: date, session: int) -> str:
+    return f"{student_id}:{day}:{session}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from domain.class_record import StoredValue
 from domain.entry import Column
 from domain.school import Subject
 from domain.windows import ColumnKind, WindowDecision, WindowState
-from storage.changes import Author, record_change
+from storage.changes import Author, record_change, score_key
 from storage.db import as_utc
 from storage.models import (
     AbsenceRow,
@@ -67,6 +68,28 @@ class SqlGradebookStore:
         )
         return dict(rows.all())
 
+    async def saved_value(
+        self, student_id: int, subject_id: int, year_id: int, semester: int, kind: str, position: int
+    ) -> ScoreRow | None:
+        return await self.session.scalar(
+            select(ScoreRow).where(
+                ScoreRow.student_id == student_id,
+                ScoreRow.subject_id == subject_id,
+                ScoreRow.year_id == year_id,
+                ScoreRow.semester == semester,
+                ScoreRow.kind == kind,
+                ScoreRow.position == position,
+            )
+        )
+
+    async def subjects_with_values(self, class_id: int, year_id: int) -> set[int]:
+        rows = await self.session.scalars(
+            select(ScoreRow.subject_id)
+            .where(ScoreRow.class_id == class_id, ScoreRow.year_id == year_id)
+            .distinct()
+        )
+        return set(rows)
+
     async def earlier_scores(
         self, subject_id: int, year_id: int, student_ids: list[int]
     ) -> dict[int, list[Decimal]]:
@@ -113,7 +136,7 @@ class SqlGradebookStore:
         kept = []
         for student_id, value in values.items():
             row = existing.get(student_id)
-            key = f"{student_id}:{subject_id}:{year_id}:{semester}:{column.kind.value}:{column.position}"
+            key = score_key(student_id, subject_id, year_id, semester, column.kind.value, column.position)
             if row is not None and row.value == value:
                 unchanged += 1
                 continue
@@ -307,8 +330,8 @@ class SqlGradebookStore:
                 class_id=decision.class_id,
                 subject_id=decision.subject_id,
                 kind=decision.kind.value if decision.kind else None,
-                starts_at=decision.starts_at,
-                ends_at=decision.ends_at,
+                starts_at=decision.starts_at.astimezone(UTC),  # SQLite keeps no offset: store UTC
+                ends_at=decision.ends_at.astimezone(UTC) if decision.ends_at else None,
                 decided_by=author.staff_id,
                 decided_at=author.at,
             )

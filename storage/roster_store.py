@@ -30,6 +30,9 @@ class SqlRosterStore:
         self.session = session
         self.school = school
 
+    async def student(self, student_id: int) -> StudentRow | None:
+        return await self.session.get(StudentRow, student_id)
+
     async def class_names(self, year: str) -> set[str]:
         return set(await self.school.class_rows(year))
 

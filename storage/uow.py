@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attendance_store import SqlAttendanceStore
 from storage.audit import seal
+from storage.correction_store import SqlCorrectionStore
 from storage.db import Database
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
@@ -27,6 +28,7 @@ class UnitOfWork:
     views: SqlClassViews
     gradebook: SqlGradebookStore
     attendance: SqlAttendanceStore
+    corrections: SqlCorrectionStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -43,6 +45,7 @@ class UnitOfWork:
         self.views = SqlClassViews(self.session, self.school)
         self.gradebook = SqlGradebookStore(self.session, self.school)
         self.attendance = SqlAttendanceStore(self.session, self.school)
+        self.corrections = SqlCorrectionStore(self.session, self.gradebook)
         return self
 
     async def commit(self) -> None:

@@ -1,6 +1,6 @@
 """The conversations of the daily work; each is a flow module (see base.py)."""
 
-from bot.conversations import attendance, comments, conduct, results, scores
+from bot.conversations import approvals, attendance, comments, conduct, corrections, locking, results, scores
 
-FLOWS = (scores, comments, results, conduct, attendance)
+FLOWS = (scores, comments, results, conduct, attendance, corrections, approvals, locking)
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from bot.conversations.base import Dialog
 from bot.turn import Turn
 from domain.entry import Cell, Draft
+from locales import Translator
 
 
 def review_lines(turn: Turn, title: str, draft: Draft) -> list[str]:
@@ -43,13 +44,15 @@ def _row(turn: Turn, cell: Cell) -> str:
     if cell.value is None:
         value = "—" if cell.raw is None else f"«{cell.raw}» ⛔"
     else:
-        value = value_text(turn, cell.value) + (" ⚠" if cell.warning else "")
+        value = value_text(turn.t, cell.value) + (" ⚠" if cell.warning else "")
     return f"{cell.number}. {cell.student.name} — {value}"
 
 
-def value_text(turn: Turn, value: str) -> str:
+def value_text(t: Translator, value: str | None) -> str:
     """A stored value as the person reads it: 8,5 in Vietnamese; marks and levels as they are."""
-    return turn.t.number(Decimal(value)) if value[0].isdigit() else value
+    if not value:
+        return "—"
+    return t.number(Decimal(value)) if value[0].isdigit() else value
 
 
 def shown(params: dict) -> dict:

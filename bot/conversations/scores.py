@@ -373,7 +373,7 @@ async def _confirm(update, turn, dialog, args) -> None:
         )
     ]
     lines += [
-        f"{n}. {s.name} — {value_text(turn, saved[s.id]) if s.id in saved else '—'}"
+        f"{n}. {s.name} — {value_text(turn.t, saved[s.id]) if s.id in saved else '—'}"
         for n, s in enumerate(students, start=1)
     ]
     if result.kept:

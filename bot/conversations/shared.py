@@ -6,9 +6,12 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers.common import answer_and_show
 from bot.turn import Turn
+from domain.columns import Offered, offered_columns
 from domain.entry import Student
+from domain.evaluation import rules_for
 from domain.windows import ColumnKind, entry_state
-from locales import SCHOOL_TZ
+from locales import SCHOOL_TZ, Translator
+from storage.uow import UnitOfWork
 
 
 def show(update: Update, turn: Turn, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -21,6 +24,21 @@ def show(update: Update, turn: Turn, text: str, keyboard: InlineKeyboardMarkup |
 
 async def grade_of(turn: Turn, class_id: int) -> int:
     return (await turn.uow.views.classes(frozenset({class_id})))[0][2]
+
+
+async def offered_for(uow: UnitOfWork, class_id: int, subject_id: int) -> list[Offered]:
+    """The columns of a class's subject under the rule set of its grade, in the book's order."""
+    subject = await uow.gradebook.subject(subject_id)
+    grade = (await uow.views.classes(frozenset({class_id})))[0][2]
+    year = await uow.school.year()
+    return offered_columns(rules_for(year.name, grade), subject, grade)
+
+
+def column_name(t: Translator, offered: list[Offered], kind: str, position: int) -> str:
+    for option in offered:
+        if option.column.kind == kind and option.column.position == position:
+            return t(option.label_key, **option.label_params)
+    return f"{kind} {position}"
 
 
 async def class_students(turn: Turn, class_id: int) -> list[Student]:

@@ -1,0 +1,265 @@
+"""The leadership's side of corrections: every vice-principal and principal receives each request
+at once with Approve and Reject; /duyet lists what is waiting. One decision settles a request: the
+store's conditional update lets exactly one of two simultaneous presses count, and the other leader
+is told who decided. Approving writes the value even in a locked book and tells the teacher;
+rejecting asks the leader why and tells the teacher."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import commands
+from bot.conversations.base import Dialog, end_dialog, save_dialog
+from bot.conversations.review import value_text
+from bot.conversations.shared import column_name, offered_for
+from bot.handlers.common import answer_and_show, refuse
+from bot.keyboards import button, is_number, paged
+from bot.turn import CHANNEL, Turn, current_turn
+from domain.corrections import MAX_REASON, Status, Target, is_periodic_test
+from domain.permissions import Action, allowed
+from domain.windows import ColumnKind
+from locales import Translator, translator
+from storage.changes import Author
+from storage.models import CorrectionRow
+from storage.uow import UnitOfWork
+
+FLOW = "approval"
+COMMAND = commands.APPROVALS
+PREFIX = "ap"
+
+
+def handlers() -> list:
+    return [CommandHandler(COMMAND.names, waiting), CallbackQueryHandler(press, pattern=rf"^{PREFIX}:")]
+
+
+async def slip_text(t: Translator, uow: UnitOfWork, request: CorrectionRow, photos: int) -> str:
+    """The request as the paper slip reads, in ``t``'s language."""
+    subjects = await uow.views.subject_names()
+    student = await uow.roster.student(request.student_id)
+    offered = await offered_for(uow, request.class_id, request.subject_id)
+    lines = [
+        t("correction.slip.title", id=request.id) if request.id else t("correction.slip.draft"),
+        t("correction.slip.teacher", name=await uow.corrections.staff_name(request.requested_by)),
+        t(
+            "correction.slip.where",
+            class_name=await uow.views.class_name(request.class_id),
+            subject=subjects.get(request.subject_id, "?"),
+            semester=request.semester,
+            column=column_name(t, offered, request.kind, request.position),
+        ),
+        t("correction.slip.student", name=student.full_name if student else "?"),
+        t(
+            "correction.slip.change",
+            old=value_text(t, request.old_value),
+            new=value_text(t, request.new_value),
+        ),
+        t("correction.slip.reason", reason=request.reason),
+    ]
+    if request.examiner:
+        lines.append(t("correction.slip.examiner", name=request.examiner))
+    lines.append(t("correction.slip.photos", count=photos) if photos else t("correction.slip.no_photo"))
+    if request.deadline:
+        rule = (
+            "correction.rule.test"
+            if is_periodic_test(ColumnKind(request.kind))
+            else "correction.rule.regular"
+        )
+        key = "correction.slip.late" if request.late else "correction.slip.on_time"
+        lines.append(t(key, deadline=request.deadline, rule=t(rule)))
+    return "\n".join(lines)
+
+
+def decision_keyboard(t: Translator, correction_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t("correction.approve"), PREFIX, "ok", correction_id),
+                button(t("correction.reject"), PREFIX, "no", correction_id),
+            ]
+        ]
+    )
+
+
+async def send_to_leaders(turn: Turn, request: CorrectionRow) -> str:
+    """Sends the request, its photos first, to every leader but its author; returns their names."""
+    own = {account for account, _ in await turn.uow.corrections.accounts_of(request.requested_by, CHANNEL)}
+    for account, language in await turn.uow.corrections.approvers(CHANNEL):
+        if account not in own:
+            await _send_card(turn, int(account), translator(language), request)
+    return ", ".join(await turn.uow.views.leader_names())
+
+
+async def _send_card(turn: Turn, chat_id: int, t: Translator, request: CorrectionRow) -> None:
+    photos = await turn.uow.corrections.evidence(request.id)
+    for photo in photos:
+        caption = t("correction.photo_caption", id=request.id)
+        content = photo.content
+        turn.later(
+            lambda bot, content=content, caption=caption: bot.send_photo(chat_id, content, caption=caption)
+        )
+    text = await slip_text(t, turn.uow, request, len(photos))
+    keyboard = decision_keyboard(t, request.id) if request.status == Status.PENDING else None
+    turn.send(text, keyboard, chat_id=chat_id)
+
+
+async def waiting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    if not allowed(turn.actor, Action.APPROVE):
+        await refuse(turn, "approve")
+        return
+    await _show_waiting(update, turn, 0)
+
+
+async def _show_waiting(update: Update, turn: Turn, page: int) -> None:
+    pending = await turn.uow.corrections.pending()
+    if not pending:
+        turn.answer_press()
+        turn.say("correction.none_waiting")
+        return
+    names = await turn.uow.views.subject_names()
+    items = []
+    for request in pending:
+        class_name = await turn.uow.views.class_name(request.class_id)
+        late = " ⚠" if request.late else ""
+        change = f"{value_text(turn.t, request.old_value)} → {value_text(turn.t, request.new_value)}"
+        label = f"#{request.id} {class_name} {names.get(request.subject_id, '')}: {change}{late}"
+        items.append((label, f"{PREFIX}:v:{request.id}"))
+    keyboard = paged(turn.t, items, page, f"{PREFIX}:p", back=("menu",), per_row=1)
+    text = turn.t("correction.waiting", count=len(pending))
+    if update.callback_query:
+        answer_and_show(turn, update.callback_query, text, keyboard)
+    else:
+        turn.send(text, keyboard)
+
+
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    parts = update.callback_query.data.split(":")[1:]
+    if parts == ["start"]:
+        await waiting(update, context)
+        return
+    action = PRESSES.get(parts[0])
+    if (
+        action is None
+        or not allowed(turn.actor, Action.APPROVE)
+        or len(parts) != 2
+        or not is_number(parts[1])
+    ):
+        await refuse(turn, "approve", update.callback_query.data)
+        return
+    await action(update, turn, int(parts[1]))
+
+
+async def _page(update, turn: Turn, page: int) -> None:
+    await _show_waiting(update, turn, page)
+
+
+async def _view(update, turn: Turn, correction_id: int) -> None:
+    request = await turn.uow.corrections.get(correction_id)
+    if request is None:
+        await refuse(turn, "approve", str(correction_id))
+        return
+    turn.answer_press()
+    await _send_card(turn, turn.chat_id, turn.t, request)
+
+
+async def _approve(update, turn: Turn, correction_id: int) -> None:
+    await _decide(update, turn, correction_id, Status.APPROVED)
+
+
+async def _reject(update, turn: Turn, correction_id: int) -> None:
+    request = await _decidable(turn, correction_id)
+    if request is None:
+        return
+    await save_dialog(turn, Dialog(FLOW, "reason", {"id": correction_id}))
+    turn.answer_press()
+    cancel = InlineKeyboardMarkup([[button(turn.t("correction.cancel"), PREFIX, "x", correction_id)]])
+    turn.say("correction.ask_reject_reason", cancel, id=correction_id, limit=MAX_REASON)
+
+
+async def on_text(update: Update, dialog: Dialog) -> None:
+    turn = current_turn()
+    note = (update.effective_message.text or "").strip()
+    if dialog.step != "reason" or not allowed(turn.actor, Action.APPROVE):
+        await end_dialog(turn)
+        await refuse(turn, "approve")
+        return
+    if not 3 <= len(note) <= MAX_REASON:
+        turn.say("correction.bad_reason", limit=MAX_REASON)
+        return
+    await end_dialog(turn)
+    await _decide(update, turn, dialog.data["id"], Status.REJECTED, note)
+
+
+async def on_other(update: Update, dialog: Dialog) -> None:
+    current_turn().say("correction.reason_expected")
+
+
+async def _decidable(turn: Turn, correction_id: int) -> CorrectionRow | None:
+    """The request if this leader may still decide it; else they are told why not."""
+    request = await turn.uow.corrections.get(correction_id)
+    if request is None:
+        await refuse(turn, "approve", str(correction_id))
+        return None
+    turn.answer_press()
+    if request.requested_by == turn.actor.person.id:
+        turn.say("correction.own_request")
+        return None
+    if request.status != Status.PENDING:
+        await _already_decided(turn, request)
+        return None
+    return request
+
+
+async def _decide(update: Update, turn: Turn, correction_id: int, status: Status, note: str = "") -> None:
+    request = await _decidable(turn, correction_id)
+    if request is None:
+        return
+    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    if not await turn.uow.corrections.decide(correction_id, status, author, note):
+        await _already_decided(turn, await turn.uow.corrections.get(correction_id))
+        return
+    request = await turn.uow.corrections.get(correction_id)
+    outcome = await _outcome(turn.t, turn.uow, request)
+    if update.callback_query:
+        text = await slip_text(
+            turn.t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id))
+        )
+        answer_and_show(turn, update.callback_query, f"{text}\n\n{outcome}", None)
+    else:
+        turn.send(outcome)
+    for account, language in await turn.uow.corrections.accounts_of(request.requested_by, CHANNEL):
+        t = translator(language)
+        slip = await slip_text(t, turn.uow, request, 0)
+        turn.send(f"{await _outcome(t, turn.uow, request)}\n\n{slip}", chat_id=int(account))
+
+
+async def _outcome(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> str:
+    who = await uow.corrections.staff_name(request.decided_by)
+    if request.status == Status.APPROVED:
+        key = (
+            "correction.outcome.approved_absence"
+            if request.target == Target.ABSENCE
+            else "correction.outcome.approved"
+        )
+        return t(key, id=request.id, who=who, at=request.decided_at)
+    return t(
+        "correction.outcome.rejected",
+        id=request.id,
+        who=who,
+        at=request.decided_at,
+        note=request.decision_note,
+    )
+
+
+async def _already_decided(turn: Turn, request: CorrectionRow) -> None:
+    turn.say("correction.already_decided", outcome=await _outcome(turn.t, turn.uow, request))
+
+
+async def _cancel(update, turn: Turn, _: int) -> None:
+    await end_dialog(turn)
+    answer_and_show(turn, update.callback_query, turn.t("correction.cancelled"), None)
+
+
+PRESSES = {"p": _page, "v": _view, "ok": _approve, "no": _reject, "x": _cancel}

@@ -1,0 +1,61 @@
+"""Correction requests (chỉnh sửa điểm, seed 002 §5): what a request must carry, its deadline, and
+whether it is late. A late request can still be made; it says it is late and why.
+
+Deadlines: a regular score (and an original-TT58 periodic test) may be corrected until two weeks
+before the next mid-term or end-of-term test after it was entered; a mid-term or end-of-term score
+(a primary periodic test too) within five days after its test. The test dates are the semester's
+test windows; the deadline counts from the window's last day, the latest a class may have sat it.
+Conduct and written comments are changed by their author while the book is open, not corrected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from domain.school import Semester
+from domain.windows import ColumnKind
+
+BEFORE_TEST = timedelta(days=14)
+AFTER_TEST = timedelta(days=5)
+MAX_REASON = 500
+MAX_EXAMINER = 100
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Target(StrEnum):
+    SCORE = "score"  # a score or a mark (Đ/CĐ, T/H/C) of a column
+    ABSENCE = "absence"  # an attendance mark of a submitted month
+
+
+@dataclass(frozen=True)
+class Deadline:
+    last_day: date  # the last day a request is on time
+    test_day: date  # the test the deadline is counted from
+
+
+def is_periodic_test(kind: ColumnKind) -> bool:
+    """Mid-term and end-of-term tests need the test paper and the examiner's confirmation."""
+    return kind in (ColumnKind.MIDTERM, ColumnKind.FINAL, ColumnKind.TEST)
+
+
+def deadline(semester: Semester, kind: ColumnKind, position: int, entered_on: date) -> Deadline | None:
+    if kind is ColumnKind.MIDTERM or (kind is ColumnKind.TEST and position == 1):
+        return Deadline(semester.midterm_end + AFTER_TEST, semester.midterm_end)
+    if kind in (ColumnKind.FINAL, ColumnKind.TEST):
+        return Deadline(semester.final_end + AFTER_TEST, semester.final_end)
+    if kind in (ColumnKind.REGULAR, ColumnKind.PERIODIC):
+        for test_day in (semester.midterm_start, semester.final_start):
+            if entered_on <= test_day - BEFORE_TEST:
+                return Deadline(test_day - BEFORE_TEST, test_day)
+        return Deadline(semester.final_start - BEFORE_TEST, semester.final_start)
+    return None
+
+
+def is_late(limit: Deadline | None, today: date) -> bool:
+    return limit is not None and today > limit.last_day

@@ -1,0 +1,194 @@
+"""Correction requests, their evidence, the one decision that settles each, and applying it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.corrections import Status, Target
+from domain.permissions import LEADERSHIP
+from storage.changes import Author, absence_key, record_change, score_key
+from storage.db import as_utc
+from storage.gradebook_store import SqlGradebookStore
+from storage.models import (
+    AbsenceRow,
+    AccountRow,
+    ChangeRow,
+    CorrectionEvidenceRow,
+    CorrectionRow,
+    ScoreRow,
+    StaffRoleRow,
+    StaffRow,
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    author: str  # the staff member's name, or the channel when there is none
+    old: str | None
+    new: str | None
+    reason: str
+
+
+class SqlCorrectionStore:
+    def __init__(self, session: AsyncSession, gradebook: SqlGradebookStore) -> None:
+        self.session = session
+        self.gradebook = gradebook
+
+    async def add_evidence(self, staff_id: int, content: bytes, mime: str, file_id: str, at: datetime) -> int:
+        row = CorrectionEvidenceRow(
+            staff_id=staff_id, content=content, mime_type=mime, telegram_file_id=file_id, received_at=at
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def evidence(self, correction_id: int) -> list[CorrectionEvidenceRow]:
+        rows = await self.session.scalars(
+            select(CorrectionEvidenceRow)
+            .where(CorrectionEvidenceRow.correction_id == correction_id)
+            .order_by(CorrectionEvidenceRow.id)
+        )
+        return list(rows)
+
+    async def submit(self, request: CorrectionRow, evidence_ids: list[int], author: Author) -> int:
+        """Stores the request with its evidence (only photos the same teacher sent) and records it."""
+        self.session.add(request)
+        await self.session.flush()
+        if evidence_ids:
+            await self.session.execute(
+                update(CorrectionEvidenceRow)
+                .where(
+                    CorrectionEvidenceRow.id.in_(evidence_ids),
+                    CorrectionEvidenceRow.staff_id == request.requested_by,
+                    CorrectionEvidenceRow.correction_id.is_(None),
+                )
+                .values(correction_id=request.id)
+            )
+        record_change(
+            self.session,
+            author,
+            "correction",
+            str(request.id),
+            None,
+            f"{Status.PENDING}: {request.old_value} → {request.new_value}",
+            request.reason,
+        )
+        return request.id
+
+    async def get(self, correction_id: int) -> CorrectionRow | None:
+        return await self.session.get(CorrectionRow, correction_id, populate_existing=True)
+
+    async def pending(self) -> list[CorrectionRow]:
+        rows = await self.session.scalars(
+            select(CorrectionRow).where(CorrectionRow.status == Status.PENDING).order_by(CorrectionRow.id)
+        )
+        return list(rows)
+
+    async def decide(self, correction_id: int, status: Status, author: Author, note: str = "") -> bool:
+        """Settles a pending request. Exactly one decision counts: of two leaders deciding at the same
+        moment, the one whose update finds the request still pending wins; the other gets False."""
+        result = await self.session.execute(
+            update(CorrectionRow)
+            .where(CorrectionRow.id == correction_id, CorrectionRow.status == Status.PENDING)
+            .values(status=status, decided_by=author.staff_id, decided_at=author.at, decision_note=note)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False
+        row = await self.session.get(CorrectionRow, correction_id, populate_existing=True)
+        record_change(self.session, author, "correction", str(correction_id), Status.PENDING, status, note)
+        if status is Status.APPROVED:
+            await self._apply(row, author)
+        return True
+
+    async def _apply(self, row: CorrectionRow, author: Author) -> None:
+        """Writes the approved value, whatever the book's lock says: a correction never needs it opened."""
+        reason = f"#{row.id}: {row.reason}"
+        if row.target == Target.ABSENCE:
+            await self._apply_absence(row, author, reason)
+            return
+        key = score_key(row.student_id, row.subject_id, row.year_id, row.semester, row.kind, row.position)
+        score = await self.gradebook.saved_value(
+            row.student_id, row.subject_id, row.year_id, row.semester, row.kind, row.position
+        )
+        record_change(
+            self.session, author, "score", key, score.value if score else None, row.new_value, reason
+        )
+        if score is None:
+            score = ScoreRow(
+                student_id=row.student_id,
+                class_id=row.class_id,
+                subject_id=row.subject_id,
+                year_id=row.year_id,
+                semester=row.semester,
+                kind=row.kind,
+                position=row.position,
+            )
+            self.session.add(score)
+        score.value, score.entered_by, score.entered_at = row.new_value, row.requested_by, author.at
+
+    async def _apply_absence(self, row: CorrectionRow, author: Author, reason: str) -> None:
+        absence = await self.session.scalar(
+            select(AbsenceRow).where(
+                AbsenceRow.student_id == row.student_id,
+                AbsenceRow.day == row.day,
+                AbsenceRow.session == row.session,
+            )
+        )
+        old = absence.mark if absence else None
+        key = absence_key(row.student_id, row.day, row.session)
+        record_change(self.session, author, "absence", key, old, row.new_value, reason)
+        if row.new_value is None:
+            if absence is not None:
+                await self.session.delete(absence)
+            return
+        absence = absence or AbsenceRow(student_id=row.student_id, day=row.day, session=row.session)
+        absence.class_id, absence.mark = row.class_id, row.new_value
+        absence.entered_by, absence.entered_at = row.requested_by, author.at
+        self.session.add(absence)
+
+    async def history(self, entity: str, key: str) -> list[HistoryEntry]:
+        rows = await self.session.execute(
+            select(ChangeRow, StaffRow.full_name)
+            .outerjoin(StaffRow, StaffRow.id == ChangeRow.staff_id)
+            .where(ChangeRow.entity == entity, ChangeRow.entity_key == key)
+            .order_by(ChangeRow.id)
+        )
+        return [
+            HistoryEntry(
+                as_utc(change.at), name or change.channel, change.old_value, change.new_value, change.reason
+            )
+            for change, name in rows
+        ]
+
+    async def approvers(self, channel: str) -> list[tuple[str, str]]:
+        """(account, language) of every linked vice-principal and principal on ``channel``."""
+        rows = await self.session.execute(
+            select(AccountRow.external_id, AccountRow.language)
+            .join(StaffRow, StaffRow.id == AccountRow.staff_id)
+            .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
+            .where(
+                AccountRow.channel == channel,
+                StaffRow.active.is_(True),
+                StaffRoleRow.role.in_([role.value for role in LEADERSHIP]),
+            )
+            .distinct()
+        )
+        return [(account, language) for account, language in rows]
+
+    async def accounts_of(self, staff_id: int, channel: str) -> list[tuple[str, str]]:
+        rows = await self.session.execute(
+            select(AccountRow.external_id, AccountRow.language).where(
+                AccountRow.channel == channel, AccountRow.staff_id == staff_id
+            )
+        )
+        return [(account, language) for account, language in rows]
+
+    async def staff_name(self, staff_id: int | None) -> str:
+        row = await self.session.get(StaffRow, staff_id) if staff_id else None
+        return row.full_name if row else "-"

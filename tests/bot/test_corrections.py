@@ -1,0 +1,230 @@
+"""A saved score turns out wrong: the teacher asks for a correction from the phone, with a photo of
+the test paper; the vice-principal approves (or rejects) it with one tap; the teacher is told; the
+history of the value shows every step. One decision counts, even when two leaders press at once."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from domain.entry import Column
+from domain.windows import ColumnKind, WindowDecision, WindowState
+from storage.audit import verify
+from storage.changes import Author
+from storage.models import ChangeRow, CorrectionEvidenceRow, CorrectionRow, RefusalRow, ScoreRow, StaffRow
+from storage.uow import UnitOfWork
+from tests.bot.test_score_entry import link
+from tests.localapi.helpers import png
+from tests.storage.helpers import class_list_names
+
+REGULAR = Column(ColumnKind.REGULAR, 1)
+MIDTERM = Column(ColumnKind.MIDTERM, 1)
+
+
+async def saved_scores(school, column: Column, values: list[str], at: datetime | None = None) -> None:
+    """GV01 saved a column of Toán in 6A (values in class-list order)."""
+    async with UnitOfWork(school.database) as uow:
+        year = await uow.school.year_row()
+        class_id = (await uow.school.class_row("6A")).id
+        subject_id = (await uow.school.subject_rows())["TOAN"].id
+        teacher = await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == "GV01"))
+        students = await uow.roster.class_list("6A", year.name)
+        author = Author(teacher, "telegram", "1", at or school.clock())
+        values_by_id = {s.id: v for s, v in zip(students, values, strict=True)}
+        await uow.gradebook.save_column(class_id, subject_id, year.id, 1, column, values_by_id, author)
+        await uow.commit()
+
+
+async def stored(school, column: Column) -> list[str]:
+    """The column's values in class-list order."""
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        students = await uow.roster.class_list("6A", (await uow.school.year_row()).name)
+        rows = await uow.session.execute(
+            select(ScoreRow.student_id, ScoreRow.value).where(
+                ScoreRow.kind == column.kind.value, ScoreRow.position == column.position
+            )
+        )
+        values = dict(rows.all())
+    return [values[student.id] for student in students]
+
+
+async def press_in_turn(person, *labels: str):
+    for label in labels:
+        message = await person.wait_for(lambda m, label=label: label in m.button_texts)
+        person.press(label, message)
+
+
+async def ask_for_correction(teacher, column_label: str, student: str, new: str, reason: str):
+    teacher.send_command("/suadiem")
+    await press_in_turn(teacher, "6A", "Toán", "HK 1", column_label)
+    await press_student(teacher, student)
+    await teacher.wait_for(lambda m: "Gửi giá trị mới" in m.text)
+    await teacher.ask(new)
+    return await teacher.ask(reason)
+
+
+async def press_student(person, name: str) -> None:
+    """Presses the first student's button (its label also shows the saved value)."""
+    message = await person.wait_for(lambda m: "chọn học sinh" in m.text)
+    person.press(next(label for label in message.button_texts if label.startswith(f"1. {name}")), message)
+
+
+async def test_the_vice_principal_approves_and_the_value_and_its_history_change(school):
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, REGULAR, ["6", "8", "9"])
+    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link(school, deputy, "CB02")
+        asked = await ask_for_correction(teacher, "ĐĐGtx 1", first, "7,5", "Ghi nhầm điểm của bạn cùng bàn")
+        assert "Gửi ảnh minh chứng" in asked.text and "Bỏ qua, không có ảnh" in asked.button_texts
+        teacher.mark_read()
+        teacher.send_photo(png(40, 30))
+        slip = await teacher.next_message()
+        assert "Điểm cũ → điểm mới: 6 → 7,5" in slip.text
+        assert "Minh chứng: 1 ảnh" in slip.text and "Trong hạn (hạn chót 08/12/2025" in slip.text
+        teacher.press("📨 Gửi đề nghị", slip)
+        sent = await teacher.wait_for(lambda m: "Đã gửi phiếu chỉnh điểm #" in m.text)
+        assert "Phạm Văn Phó" in sent.text
+
+        photo = await deputy.wait_for(lambda m: m.file is not None)
+        assert deputy.file_bytes(photo) == png(40, 30)
+        card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+        assert f"Học sinh: {first}" in card.text and "Lý do: Ghi nhầm điểm của bạn cùng bàn" in card.text
+        deputy.press("✅ Duyệt", card)
+        done = await deputy.wait_for(lambda m: "đã được Phạm Văn Phó duyệt" in m.text)
+        assert done.buttons == []
+        told = await teacher.wait_for(lambda m: "đã được Phạm Văn Phó duyệt" in m.text)
+        assert "Điểm đã được sửa" in told.text
+        assert await stored(school, REGULAR) == ["7.5", "8", "9"]
+
+        teacher.send_command("/lichsu")
+        await press_in_turn(teacher, "6A", "Toán", "HK 1", "ĐĐGtx 1")
+        await press_student(teacher, first)
+        history = await teacher.wait_for(lambda m: m.text.startswith("Lịch sử:"))
+        lines = history.text.splitlines()[1:]
+        assert lines[0].endswith("Trần Văn Toàn: — → 6")
+        assert "Phạm Văn Phó: 6 → 7,5" in lines[1] and "Ghi nhầm điểm của bạn cùng bàn" in lines[1]
+    async with school.database.session(read_only=True) as session:
+        evidence = await session.scalar(select(CorrectionEvidenceRow.content))
+        assert evidence == png(40, 30)  # downloaded and kept, not only Telegram's file id
+        report = await verify(session)
+    assert report.first_break is None and report.entries >= 6
+
+
+async def test_a_rejection_tells_the_teacher_why_and_changes_nothing(school):
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, REGULAR, ["6", "8", "9"])
+    teacher, principal = school.api.person(1, "Thầy Toàn"), school.api.person(3, "Cô Hạnh")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link(school, principal, "CB01")
+        await ask_for_correction(teacher, "ĐĐGtx 1", first, "9", "Chấm lại bài")
+        await press_in_turn(teacher, "Bỏ qua, không có ảnh", "📨 Gửi đề nghị")
+        card = await principal.wait_for(lambda m: "❌ Từ chối" in m.button_texts)
+        assert "Minh chứng: không có ảnh" in card.text
+        principal.press("❌ Từ chối", card)
+        await principal.wait_for(lambda m: "Lý do từ chối phiếu" in m.text)
+        principal.send_text("Cần bài làm của học sinh để đối chiếu")
+        told = await teacher.wait_for(lambda m: "đã bị Nguyễn Thị Hạnh từ chối" in m.text)
+        assert "Lý do: Cần bài làm của học sinh để đối chiếu" in told.text
+    assert await stored(school, REGULAR) == ["6", "8", "9"]
+
+
+async def test_a_late_midterm_correction_needs_the_paper_and_the_examiner_and_says_it_is_late(school):
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, MIDTERM, ["5", "7", "8"], at=datetime(2025, 11, 5, 3, 0, tzinfo=UTC))
+    school.clock.now = datetime(2025, 11, 20, 2, 0, tzinfo=UTC)
+    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link(school, deputy, "CB02")
+        asked = await ask_for_correction(teacher, "ĐĐGgk", first, "6,5", "Cộng sót câu 3")
+        assert "bắt buộc" in asked.text and "Bỏ qua, không có ảnh" not in asked.button_texts
+        assert "cần một ảnh" in (await teacher.ask("không có ảnh")).text
+        teacher.mark_read()
+        teacher.send_photo(png(64, 48))
+        assert "giám khảo" in (await teacher.next_message()).text
+        slip = await teacher.ask("Nguyễn Văn Giám")
+        assert "Giám khảo xác nhận: Nguyễn Văn Giám" in slip.text
+        assert "⚠ TRỄ HẠN: hạn chót là 13/11/2025 (năm ngày sau kỳ kiểm tra)" in slip.text
+        teacher.press("📨 Gửi đề nghị", slip)
+        card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+        assert "⚠ TRỄ HẠN" in card.text
+        deputy.send_command("/duyet")
+        waiting = await deputy.wait_for(lambda m: "đang chờ duyệt" in m.text)
+        assert any(label.endswith(" 6A Toán: 5 → 6,5 ⚠") for label in waiting.button_texts)
+
+
+async def test_forged_approvals_from_a_teacher_change_nothing(school):
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, REGULAR, ["6", "8", "9"])
+    teacher = school.api.person(1, "Thầy Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await ask_for_correction(teacher, "ĐĐGtx 1", first, "10", "Nhầm")
+        await press_in_turn(teacher, "Bỏ qua, không có ảnh", "📨 Gửi đề nghị")
+        sent = await teacher.wait_for(lambda m: "Đã gửi phiếu chỉnh điểm #" in m.text)
+        number = sent.text.split("#")[1].split()[0]
+        for forged in (f"ap:ok:{number}", f"ap:v:{number}", f"ap:no:{number}", "ap:ok:999999"):
+            teacher.press_data(sent.message_id, forged)
+            await teacher.wait_for(lambda m: "không có quyền" in m.text)
+    assert await stored(school, REGULAR) == ["6", "8", "9"]
+    async with school.database.session(read_only=True) as session:
+        assert await session.scalar(select(CorrectionRow.status)) == "pending"
+        assert await session.scalar(select(func.count()).select_from(RefusalRow)) == 4
+
+
+async def test_two_leaders_approving_at_once_make_one_decision(school):
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, REGULAR, ["6", "8", "9"])
+    teacher = school.api.person(1, "Thầy Toàn")
+    deputy, principal = school.api.person(2, "Thầy Phó"), school.api.person(3, "Cô Hạnh")
+    async with school.bot_running():
+        for person, code in ((teacher, "GV01"), (deputy, "CB02"), (principal, "CB01")):
+            await link(school, person, code)
+        await ask_for_correction(teacher, "ĐĐGtx 1", first, "7", "Nhầm dòng")
+        await press_in_turn(teacher, "Bỏ qua, không có ảnh", "📨 Gửi đề nghị")
+        cards = await asyncio.gather(
+            *(leader.wait_for(lambda m: "✅ Duyệt" in m.button_texts) for leader in (deputy, principal))
+        )
+        deputy.press("✅ Duyệt", cards[0])
+        principal.press("✅ Duyệt", cards[1])
+        answers = await asyncio.gather(
+            *(leader.wait_for(lambda m: "duyệt lúc" in m.text) for leader in (deputy, principal))
+        )
+        assert sum("đã được quyết định trước đó" in answer.text for answer in answers) == 1
+        await teacher.wait_for(lambda m: "duyệt lúc" in m.text)
+    async with school.database.session(read_only=True) as session:
+        correction_id = await session.scalar(select(CorrectionRow.id))
+        decisions = await session.scalar(
+            select(func.count()).select_from(ChangeRow).where(ChangeRow.entity == "correction")
+        )
+        changes = await session.scalar(
+            select(func.count()).select_from(ChangeRow).where(ChangeRow.reason.like(f"#{correction_id}:%"))
+        )
+    assert decisions == 2 and changes == 1  # the request, one decision; the value written once
+    assert await stored(school, REGULAR) == ["7.0", "8", "9"]
+
+
+async def test_a_correction_is_approved_into_a_locked_book(school):
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, REGULAR, ["6", "8", "9"])
+    async with UnitOfWork(school.database) as uow:
+        year = await uow.school.year_row()
+        lock = WindowDecision(WindowState.LOCKED, school.clock(), decided_at=school.clock())
+        await uow.gradebook.add_decision(year.id, 1, lock, Author(None, "cli", "admin", school.clock()))
+        await uow.commit()
+    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link(school, deputy, "CB02")
+        teacher.send_command("/nhapdiem")
+        await press_in_turn(teacher, "6A · Toán", "HK 1 •", "ĐĐGtx 1 ✓")
+        await teacher.wait_for(lambda m: "Sổ điểm đang khoá" in m.text)
+        await ask_for_correction(teacher, "ĐĐGtx 1", first, "8,5", "Nhập nhầm")
+        await press_in_turn(teacher, "Bỏ qua, không có ảnh", "📨 Gửi đề nghị")
+        card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+        deputy.press("✅ Duyệt", card)
+        await teacher.wait_for(lambda m: "Điểm đã được sửa" in m.text)
+    assert await stored(school, REGULAR) == ["8.5", "8", "9"]  # as entry writes them: tenths

@@ -1,0 +1,40 @@
+"""Correction deadlines from seed 002 §5, on the semester of the default calendar."""
+
+from datetime import date
+
+from domain.corrections import deadline, is_late, is_periodic_test
+from domain.school import Semester
+from domain.windows import ColumnKind
+
+FIRST = Semester(
+    1,
+    start=date(2025, 9, 5),
+    midterm_start=date(2025, 10, 27),
+    midterm_end=date(2025, 11, 1),
+    final_start=date(2025, 12, 22),
+    final_end=date(2025, 12, 27),
+    end=date(2026, 1, 10),
+)
+
+
+def test_a_regular_score_may_be_corrected_until_two_weeks_before_the_next_test():
+    early = deadline(FIRST, ColumnKind.REGULAR, 1, entered_on=date(2025, 9, 20))
+    assert early.last_day == date(2025, 10, 13) and early.test_day == FIRST.midterm_start
+    assert not is_late(early, date(2025, 10, 13)) and is_late(early, date(2025, 10, 14))
+    after_midterm = deadline(FIRST, ColumnKind.REGULAR, 3, entered_on=date(2025, 10, 20))
+    assert after_midterm.last_day == date(2025, 12, 8) and after_midterm.test_day == FIRST.final_start
+
+
+def test_a_test_score_within_five_days_after_the_test():
+    midterm = deadline(FIRST, ColumnKind.MIDTERM, 1, entered_on=date(2025, 10, 30))
+    assert midterm.last_day == date(2025, 11, 6)
+    final = deadline(FIRST, ColumnKind.FINAL, 1, entered_on=date(2025, 12, 26))
+    assert final.last_day == date(2026, 1, 1)
+    assert deadline(FIRST, ColumnKind.TEST, 2, entered_on=date(2025, 12, 26)).last_day == date(2026, 1, 1)
+    assert is_periodic_test(ColumnKind.MIDTERM) and not is_periodic_test(ColumnKind.REGULAR)
+
+
+def test_a_score_entered_late_in_the_term_is_late_at_once_and_comments_have_no_deadline():
+    limit = deadline(FIRST, ColumnKind.REGULAR, 4, entered_on=date(2025, 12, 15))
+    assert is_late(limit, date(2025, 12, 15))
+    assert deadline(FIRST, ColumnKind.COMMENT, 1, entered_on=date(2025, 12, 15)) is None
