@@ -10,9 +10,14 @@ from locales import translator
 
 @dataclass(frozen=True)
 class Command:
-    key: str  # the catalog key of its description: bot.command.<key>
+    key: str  # the catalog key of its description: bot.command.<key>, unless ``description`` is given
     vi: str
     en: str
+    description: str = ""  # the catalog key of its description, for commands of another catalog area
+
+    @property
+    def description_key(self) -> str:
+        return self.description or f"bot.command.{self.key}"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -32,6 +37,8 @@ CONDUCT = Command("conduct", "renluyen", "conduct")
 COMMENTS = Command("comments", "nhanxet", "comments")
 ATTENDANCE = Command("attendance", "diemdanh", "attendance")
 ATTENDANCE_MONTH = Command("attendance_month", "thang", "month")
+PROGRESS = Command("progress", "tiendo", "progress", "progress.command")
+DISTRIBUTION = Command("distribution", "phodiem", "distribution", "distribution.command")
 
 ALL = (
     START,
@@ -45,6 +52,8 @@ ALL = (
     CONDUCT,
     ATTENDANCE,
     ATTENDANCE_MONTH,
+    PROGRESS,
+    DISTRIBUTION,
     CHILDREN,
     CANCEL,
 )
@@ -53,4 +62,4 @@ ALL = (
 def registered(language: str) -> list[tuple[str, str]]:
     """(command, description) pairs to register for people whose Telegram speaks ``language``."""
     t = translator(language)
-    return [(getattr(command, language), t(f"bot.command.{command.key}")) for command in ALL]
+    return [(getattr(command, language), t(command.description_key)) for command in ALL]
