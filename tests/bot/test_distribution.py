@@ -126,7 +126,7 @@ async def test_the_vice_principal_sees_the_spread_of_a_class_midterm(demo_school
     vice = school.api.person(41, "Phó")
     async with school.bot_running():
         await link(school, vice, "CB002")
-        vice.press("📊 Phổ điểm", vice.last_message)
+        vice.press("📶 Phổ điểm", vice.last_message)
         for label in ("Một môn của một lớp", "6A", "Toán", "HK 1", "ĐĐGgk"):
             screen = await vice.wait_for(lambda m, label=label: label in m.button_texts)
             vice.press(label, screen)
@@ -182,3 +182,61 @@ def test_the_bars_are_as_tall_as_their_counts():
     png = render(Distribution(tuple(Decimal(s) for s in scores)), texts)
     assert Image.open(io.BytesIO(png)).size == (WIDTH, HEIGHT)
     assert_bars_match(png, [3, 6, 0, 0, 21])
+
+
+async def test_the_semester_averages_of_a_whole_grade_come_from_the_engine(demo_school):
+    school = demo_school
+    columns = [Column(ColumnKind.REGULAR, n) for n in (1, 2, 3, 4)]
+    columns += [MIDTERM, Column(ColumnKind.FINAL, 1)]
+    async with UnitOfWork(school.database) as uow:  # every Toán column of 6A; one student lacks one
+        year = await uow.school.year_row()
+        math = (await uow.school.subject_rows())["TOAN"]
+        class_row = await uow.school.class_row("6A")
+        students = await uow.roster.class_list("6A")
+        author = Author(None, "test", "", school.clock())
+        for offset, column in enumerate(columns):
+            values = {s.id: SCORES[(n + 5 * offset) % len(SCORES)] for n, s in enumerate(students)}
+            if offset == 2:
+                del values[students[0].id]
+            await uow.gradebook.save_column(class_row.id, math.id, year.id, 1, column, values, author)
+        await uow.commit()
+    vice = school.api.person(43, "Phó")
+    async with school.bot_running():
+        await link(school, vice, "CB002")
+        vice.send_command("/phodiem")
+        for label in ("Cả khối, mọi môn", "Khối 6", "HK 1", "Điểm TB môn học kỳ"):
+            screen = await vice.wait_for(lambda m, label=label: label in m.button_texts)
+            vice.press(label, screen)
+        chart = await vice.wait_for(lambda m: m.file is not None)
+
+    async with school.database.session(read_only=True) as session:  # straight from the tables
+        rows = await session.execute(
+            select(ScoreRow.student_id, ScoreRow.kind, ScoreRow.value)
+            .join(SubjectRow, SubjectRow.id == ScoreRow.subject_id)
+            .where(SubjectRow.code == "TOAN", ScoreRow.semester == 1)
+        )
+        grade_six = select(ClassRow.id).where(ClassRow.grade == 6)
+        in_grade = await session.scalars(
+            select(EnrolmentRow.student_id).where(
+                EnrolmentRow.class_id.in_(grade_six), EnrolmentRow.date_out.is_(None)
+            )
+        )
+        in_grade = len(in_grade.all())
+    weights = {"regular": 1, "midterm": 2, "final": 3}
+    sums: dict[int, list[Decimal]] = {}
+    for student_id, kind, value in rows:
+        total = sums.setdefault(student_id, [Decimal(0), Decimal(0), Decimal(0)])
+        total[0] += weights[kind] * Decimal(value)
+        total[1] += weights[kind]
+        total[2] += 1
+    averages = [
+        (total / weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        for total, weight, columns_entered in sums.values()
+        if columns_entered == 6
+    ]
+    lines = chart.text.splitlines()
+    assert lines[0] == "Phổ điểm · Khối 6 · mọi môn · HK 1 · Điểm TB môn học kỳ"
+    scored_subjects = 8  # of grade 6: Ngữ văn, Toán, Ngoại ngữ 1, GDCD, LS&ĐL, KHTN, Công nghệ, Tin học
+    assert lines[1] == f"{len(averages)} điểm; chưa có điểm: {in_grade * scored_subjects - len(averages)}"
+    assert lines[2:] == expected_caption_lines([str(a) for a in averages])
+    assert_bars_match(vice.file_bytes(chart), [int(line.split(": ")[1].split(" ")[0]) for line in lines[2:]])

@@ -45,6 +45,9 @@ async def test_the_vice_principal_sees_the_class_furthest_behind_first(school):
         menu = vice.last_message
         vice.press("📈 Tiến độ nhập điểm", menu)
         report = await vice.wait_for(lambda m: m.text.startswith("Tiến độ nhập điểm"))
+        help_text = (await vice.ask("/trogiup")).text
+    assert "/tiendo /progress — Tiến độ nhập điểm theo lớp, môn, giáo viên" in help_text
+    assert "/phodiem /distribution — Phổ điểm" in help_text
     lines = report.text.splitlines()
     assert lines[0] == "Tiến độ nhập điểm · HK 1 (từ 05/09/2025 đến 14/10/2025)"
     assert lines[1].startswith("Đã nhập 18/20 giá trị cần có đến nay (90%); 8/10 môn–lớp đã đủ.")
