@@ -57,12 +57,16 @@ class SqlProgressStore:
         subject_ids: list[int] | None = None,
     ) -> list[StoredValue]:
         """The semester's values, of those students and subjects when given."""
-        query = select(ScoreRow).where(ScoreRow.year_id == year_id, ScoreRow.semester == semester)
+        query = select(
+            ScoreRow.student_id,
+            ScoreRow.subject_id,
+            ScoreRow.semester,
+            ScoreRow.kind,
+            ScoreRow.position,
+            ScoreRow.value,
+        ).where(ScoreRow.year_id == year_id, ScoreRow.semester == semester)
         if student_ids is not None:
             query = query.where(ScoreRow.student_id.in_(student_ids))
         if subject_ids is not None:
             query = query.where(ScoreRow.subject_id.in_(subject_ids))
-        return [
-            StoredValue(r.student_id, r.subject_id, r.semester, r.kind, r.position, r.value)
-            for r in await self.session.scalars(query)
-        ]
+        return [StoredValue(*row) for row in await self.session.execute(query)]

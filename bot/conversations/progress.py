@@ -61,7 +61,7 @@ async def _show_page(update: Update, page: int) -> None:
     if not rows:
         show(update, turn, t("progress.nothing_due", **_phase(semester, turn.now)), _back(t))
         return
-    header = _header(t, semester, turn.now, rows)
+    header = "\n".join([_header(t, semester, turn.now, rows), "", t("progress.order")])
     pages = paginate(header, [_line(t, n, row) for n, row in enumerate(rows, start=1)])
     page = min(page, len(pages) - 1)
     show(update, turn, pages[page], _keyboard(t, page, len(pages)))
@@ -96,7 +96,7 @@ async def progress_summary(uow: UnitOfWork, t: Translator, now: datetime) -> str
     if not rows:
         return t("progress.nothing_due", **_phase(semester, now))
     summary = summarise(rows, SUMMARY_ROWS)
-    lines = [_header(t, semester, now, rows)]
+    lines = [_header(t, semester, now, rows), ""]
     if summary.behind:
         lines.append(t("progress.summary.behind"))
         lines += [_line(t, n, row) for n, row in enumerate(summary.behind, start=1)]
@@ -123,7 +123,6 @@ def _header(t: Translator, semester: Semester, now: datetime, rows: list[Progres
                 complete=summary.complete,
                 rows=summary.rows,
             ),
-            "",
         ]
     )
 
