@@ -36,45 +36,44 @@ async def timed(label: str, work) -> object:
 
 
 async def main(url: str) -> None:
-    if True:
-        database = Database(url)
-        await create_demo_school(database, YEAR)
-        filled = await fill_first_semester(database)
-        print(f"demo school: {filled['values']} values in semester 1")
-        t = translator("vi")
+    database = Database(url)
+    await create_demo_school(database, YEAR)
+    filled = await fill_first_semester(database)
+    print(f"demo school: {filled['values']} values in semester 1")
+    t = translator("vi")
 
-        async def rows():
-            async with UnitOfWork(database, read_only=True) as uow:
-                return (await entry_progress(uow, NOW))[1]
+    async def rows():
+        async with UnitOfWork(database, read_only=True) as uow:
+            return (await entry_progress(uow, NOW))[1]
 
-        async def summary():
-            async with UnitOfWork(database, read_only=True) as uow:
-                return await progress_summary(uow, t, NOW)
+    async def summary():
+        async with UnitOfWork(database, read_only=True) as uow:
+            return await progress_summary(uow, t, NOW)
 
-        async def averages():
-            async with UnitOfWork(database, read_only=True) as uow:
-                year = await uow.school.year_row()
-                taught = [c for c in await uow.progress.taught(year.id) if c.grade == 6]
-                classes = sorted({c.class_id for c in taught})
-                students = [s for ids in (await uow.progress.students(classes)).values() for s in ids]
-                subjects = list({c.subject_id: c.subject for c in taught}.items())
-                values = await uow.progress.values(year.id, 1, students)
-                return of_semester_averages(students, subjects, values, rules_for(YEAR, 6), 1)
+    async def averages():
+        async with UnitOfWork(database, read_only=True) as uow:
+            year = await uow.school.year_row()
+            taught = [c for c in await uow.progress.taught(year.id) if c.grade == 6]
+            classes = sorted({c.class_id for c in taught})
+            students = [s for ids in (await uow.progress.students(classes)).values() for s in ids]
+            subjects = list({c.subject_id: c.subject for c in taught}.items())
+            values = await uow.progress.values(year.id, 1, students)
+            return of_semester_averages(students, subjects, values, rules_for(YEAR, 6), 1)
 
-        found = await timed("progress rows of the whole school", rows)
-        print(f"  {len(found)} class-subjects, {sum(r.required for r in found)} values due")
-        await timed("the vice-principal's summary", summary)
-        distribution = await timed("semester averages of grade 6", averages)
-        print(f"  {distribution.count} averages")
-        texts = ChartTexts("Phổ điểm", ("a", "b", "c", "d", "e"), "", "", "", "", tuple(map(str, range(11))))
+    found = await timed("progress rows of the whole school", rows)
+    print(f"  {len(found)} class-subjects, {sum(r.required for r in found)} values due")
+    await timed("the vice-principal's summary", summary)
+    distribution = await timed("semester averages of grade 6", averages)
+    print(f"  {distribution.count} averages")
+    texts = ChartTexts("Phổ điểm", ("a", "b", "c", "d", "e"), "", "", "", "", tuple(map(str, range(11))))
 
-        async def chart():
-            return await asyncio.to_thread(render, distribution, texts)
+    async def chart():
+        return await asyncio.to_thread(render, distribution, texts)
 
-        await timed("drawing the first chart (loads matplotlib)", chart)
-        png = await timed("drawing a chart", chart)
-        print(f"  {len(png) // 1024} KiB PNG")
-        await database.dispose()
+    await timed("drawing the first chart (loads matplotlib)", chart)
+    png = await timed("drawing a chart", chart)
+    print(f"  {len(png) // 1024} KiB PNG")
+    await database.dispose()
 
 
 if __name__ == "__main__":

@@ -59,7 +59,14 @@ async def _show_page(update: Update, page: int) -> None:
     semester, rows = await entry_progress(turn.uow, turn.now, turn.actor)
     t = turn.t
     if not rows:
-        show(update, turn, t("progress.nothing_due", **_phase(semester, turn.now)), _back(t))
+        followed = any(
+            allowed(turn.actor, Action.VIEW_PROGRESS, Target(item.class_id, item.subject_id))
+            for item in await turn.uow.progress.taught((await turn.uow.school.year_row()).id)
+        )
+        text = (
+            t("progress.nothing_due", **_phase(semester, turn.now)) if followed else t("progress.no_subjects")
+        )
+        show(update, turn, text, _back(t))
         return
     header = "\n".join([_header(t, semester, turn.now, rows), "", t("progress.order")])
     pages = paginate(header, [_line(t, n, row) for n, row in enumerate(rows, start=1)])

@@ -97,6 +97,20 @@ async def test_a_department_head_sees_only_the_department_and_a_subject_teacher_
     assert refusals == 2
 
 
+async def test_a_department_head_outside_any_department_is_told_why_there_is_nothing(school):
+    async with UnitOfWork(school.database) as uow:
+        staff = await uow.session.scalar(select(StaffRow).where(StaffRow.code == "GV02"))
+        staff.department_id = None
+        uow.session.add(StaffRoleRow(staff_id=staff.id, role="department-head"))
+        await uow.commit()
+    head = school.api.person(33, "Văn")
+    async with school.bot_running():
+        await link(school, head, "GV02")
+        answer = await head.ask("/tiendo")
+    assert answer.text.startswith("Chưa có môn nào để bạn theo dõi")
+    assert "cột «Tổ chuyên môn»" in answer.text
+
+
 def test_pages_fit_a_telegram_message_however_long_the_names():
     lines = [f"{n}. 6A · {'Giáo dục công dân ' * 6} · {'Nguyễn Thị Thanh Hương ' * 5}" for n in range(60)]
     pages = paginate("Tiến độ nhập điểm\n", lines)
