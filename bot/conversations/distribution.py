@@ -96,64 +96,67 @@ def _parse(parts: list[str]) -> tuple[Choice | None, int]:
     grade, class_id, subject_id, semester = (int(p) for p in parts[1:5])
     if semester not in (0, 1, 2):
         return None, 0
-    return Choice(parts[0], grade, class_id, subject_id, semester, what), int(parts[6]) if len(
-        parts
-    ) == 7 else 0
+    page = int(parts[6]) if len(parts) == 7 else 0
+    return Choice(parts[0], grade, class_id, subject_id, semester, what), page
 
 
 async def _next(update: Update, turn: Turn, choice: Choice, page: int, raw: str) -> None:
     """Shows the first choice still missing, or the chart when everything is chosen."""
     t = turn.t
     classes = await turn.uow.views.classes()
-    if choice.scope == CLASS and not choice.class_id:
-        items = [(name, replace(choice, grade=grade, class_id=cid).data()) for cid, name, grade in classes]
-        show(update, turn, t("distribution.choose_class"), _paged(t, items, page, choice))
-        return
-    grades = sorted({grade for _, _, grade in classes})
-    if choice.scope == CLASS:
-        found = [grade for cid, _, grade in classes if cid == choice.class_id]
-        if found != [choice.grade]:
-            await refuse(turn, "distribution", raw)
-            return
-    elif not choice.grade:
-        shown = grades if choice.scope == SUBJECT else await _whole_grades(turn)
-        items = [(t("distribution.grade", grade=g), replace(choice, grade=g).data()) for g in shown]
-        show(update, turn, t("distribution.choose_grade"), _paged(t, items, page, choice))
-        return
-    elif choice.grade not in grades:
+    if not _known_place(choice, classes):
         await refuse(turn, "distribution", raw)
+        return
+    if not choice.grade:
+        text, items = await _places(turn, choice, classes)
+        show(update, turn, text, _paged(t, items, page, choice))
         return
     rules = rules_for((await turn.uow.school.year()).name, choice.grade)
     subjects = await _scored_subjects(turn, choice.grade, rules)
-    if choice.scope != GRADE:
-        if not choice.subject_id:
-            items = [
-                (s.name, replace(choice, subject_id=sid).data())
-                for sid, s in subjects
-                if _may_see(turn, choice, sid)
-            ]
-            show(update, turn, t("distribution.choose_subject"), _paged(t, items, page, choice))
-            return
-        subjects = [(sid, s) for sid, s in subjects if sid == choice.subject_id]
-        if not subjects or not _may_see(turn, choice, choice.subject_id):
-            await refuse(turn, "distribution", raw)
-            return
-    elif not subjects or not all(_may_see(turn, choice, sid) for sid, _ in subjects):
-        await refuse(turn, "distribution", raw)
+    if choice.scope != GRADE and not choice.subject_id:
+        items = [
+            (s.name, replace(choice, subject_id=sid).data())
+            for sid, s in subjects
+            if _may_see(turn, choice, sid)
+        ]
+        show(update, turn, t("distribution.choose_subject"), _paged(t, items, page, choice))
         return
-    if not choice.semester:
+    if choice.scope != GRADE:
+        subjects = [(sid, s) for sid, s in subjects if sid == choice.subject_id]
+    whats = _whats(t, rules, choice, subjects)
+    if (
+        not subjects
+        or not all(_may_see(turn, choice, sid) for sid, _ in subjects)
+        or choice.what not in (*whats, "0")
+    ):
+        await refuse(turn, "distribution", raw)
+    elif not choice.semester:
         buttons = [button(t("entry.semester", number=n), replace(choice, semester=n).data()) for n in (1, 2)]
         show(update, turn, t("distribution.choose_semester"), column([*buttons, _back(t)]))
-        return
-    whats = _whats(t, rules, choice, subjects)
-    if choice.what == "0":
+    elif choice.what == "0":
         buttons = [button(label, replace(choice, what=code).data()) for code, label in whats.items()]
         show(update, turn, t("distribution.choose_what"), column([*buttons, _back(t)]))
-        return
-    if choice.what not in whats:
-        await refuse(turn, "distribution", raw)
-        return
-    await _chart(turn, choice, rules, subjects, classes, whats[choice.what])
+    else:
+        await _chart(turn, choice, rules, subjects, classes, whats[choice.what])
+
+
+def _known_place(choice: Choice, classes: list[tuple[int, str, int]]) -> bool:
+    """The class (with its own grade) or the grade is one of this year's, or not chosen yet."""
+    if choice.scope == CLASS and (choice.class_id or choice.grade):
+        return (choice.class_id, choice.grade) in {(cid, grade) for cid, _, grade in classes}
+    return not choice.class_id and (not choice.grade or choice.grade in {g for _, _, g in classes})
+
+
+async def _places(turn: Turn, choice: Choice, classes: list) -> tuple[str, list[tuple[str, str]]]:
+    """The classes to choose from, or the grades."""
+    t = turn.t
+    if choice.scope == CLASS:
+        items = [(name, replace(choice, grade=grade, class_id=cid).data()) for cid, name, grade in classes]
+        return t("distribution.choose_class"), items
+    shown = sorted({g for _, _, g in classes}) if choice.scope == SUBJECT else await _whole_grades(turn)
+    return t("distribution.choose_grade"), [
+        (t("distribution.grade", grade=g), replace(choice, grade=g).data()) for g in shown
+    ]
 
 
 def _may_see(turn: Turn, choice: Choice, subject_id: int) -> bool:

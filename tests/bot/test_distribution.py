@@ -161,8 +161,17 @@ async def test_a_department_head_sees_the_department_s_subjects_only(demo_school
         head.press("Khối 7", await head.wait_for(lambda m: "Khối 7" in m.button_texts))
         subjects = await head.wait_for(lambda m: "Toán" in m.button_texts)
         assert sorted(subjects.button_texts[:-1]) == ["Tin học", "Toán"]
-        head.press_data(subjects.message_id, "pd:m:7:0:1:1:m1")  # subject 1 is Ngữ văn: forged
-        await head.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
+        # Ngữ văn (subject 1); every subject of grade 7; a class of grade 6 said to be of grade 9; a grade
+        # the school does not have; a column that does not exist
+        for forged in (
+            "pd:m:7:0:1:1:m1",
+            "pd:k:7:0:0:0:0",
+            "pd:l:9:1:2:1:m1",
+            "pd:m:13:0:2:1:m1",
+            "pd:m:7:0:2:1:r9",
+        ):
+            head.press_data(subjects.message_id, forged)
+            await head.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
         head.press("Toán", subjects)
         head.press("HK 1", await head.wait_for(lambda m: "HK 1" in m.button_texts))
         whats = await head.wait_for(lambda m: "ĐĐGgk" in m.button_texts)
