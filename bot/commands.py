@@ -15,6 +15,10 @@ class Command:
     en: str
 
     @property
+    def description_key(self) -> str:
+        return f"bot.command.{self.key}"
+
+    @property
     def names(self) -> tuple[str, ...]:
         return (self.vi, self.en) if self.vi != self.en else (self.vi,)
 
@@ -38,6 +42,8 @@ APPROVALS = Command("approvals", "duyet", "approvals")
 LOCK = Command("lock", "khoaso", "lock")
 UNLOCK = Command("unlock", "moso", "unlock")
 LOCK_SCHEDULE = Command("locks", "lichkhoa", "locks")
+PROGRESS = Command("progress", "tiendo", "progress")
+DISTRIBUTION = Command("distribution", "phodiem", "distribution")
 
 ALL = (
     START,
@@ -57,6 +63,8 @@ ALL = (
     LOCK,
     UNLOCK,
     LOCK_SCHEDULE,
+    PROGRESS,
+    DISTRIBUTION,
     CHILDREN,
     CANCEL,
 )
@@ -65,4 +73,4 @@ ALL = (
 def registered(language: str) -> list[tuple[str, str]]:
     """(command, description) pairs to register for people whose Telegram speaks ``language``."""
     t = translator(language)
-    return [(getattr(command, language), t(f"bot.command.{command.key}")) for command in ALL]
+    return [(getattr(command, language), t(command.description_key)) for command in ALL]

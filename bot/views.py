@@ -54,6 +54,9 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("bot.menu.my_classes"), "mine", 0))
         if actor.sees_every_class:
             buttons.append(button(t("bot.menu.all_classes"), "all", 0))
+        if allowed(actor, Action.VIEW_PROGRESS):
+            buttons.append(button(t("progress.menu_button"), "td", "start"))
+            buttons.append(button(t("distribution.menu_button"), "pd", "start"))
         if allowed(actor, Action.MANAGE_PEOPLE):
             buttons.append(button(t("bot.menu.accounts"), "acct"))
     else:
@@ -69,7 +72,7 @@ def help_text(turn: Turn) -> str:
     lines = [t("bot.help.title")]
     for command in shown:
         names = " ".join(f"/{name}" for name in command.names)
-        lines.append(t("bot.help.line", names=names, description=t(f"bot.command.{command.key}")))
+        lines.append(t("bot.help.line", names=names, description=t(command.description_key)))
     return "\n".join(lines)
 
 
@@ -90,6 +93,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.APPROVALS)
     if allowed(actor, Action.LOCK_BOOK):
         shown += [commands.LOCK, commands.UNLOCK, commands.LOCK_SCHEDULE]
+    if allowed(actor, Action.VIEW_PROGRESS):
+        shown += [commands.PROGRESS, commands.DISTRIBUTION]
     return shown
 
 

@@ -118,8 +118,14 @@ def _results(actor: Actor, target: Target) -> bool:
     return actor.is_leader or Role.ADMIN in actor.roles or target.class_id in actor.homeroom_classes
 
 
-def _progress(actor: Actor, _: Target) -> bool:
-    return actor.is_leader or Role.DEPARTMENT_HEAD in actor.roles
+def _progress(actor: Actor, target: Target) -> bool:
+    """Entry progress and score distributions: the leadership and the administrator see every subject; a
+    department head the subjects of their department (``subject_id`` None: opening the screen at all)."""
+    if actor.is_leader or Role.ADMIN in actor.roles:
+        return True
+    if Role.DEPARTMENT_HEAD not in actor.roles:
+        return False
+    return target.subject_id is None or target.subject_id in actor.department_subjects
 
 
 RULES = {

@@ -14,6 +14,7 @@ from storage.correction_store import SqlCorrectionStore
 from storage.db import Database
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
+from storage.progress_store import SqlProgressStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.staff_store import SqlStaffStore
@@ -29,6 +30,7 @@ class UnitOfWork:
     gradebook: SqlGradebookStore
     attendance: SqlAttendanceStore
     corrections: SqlCorrectionStore
+    progress: SqlProgressStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -46,6 +48,7 @@ class UnitOfWork:
         self.gradebook = SqlGradebookStore(self.session, self.school)
         self.attendance = SqlAttendanceStore(self.session, self.school)
         self.corrections = SqlCorrectionStore(self.session, self.gradebook)
+        self.progress = SqlProgressStore(self.session)
         return self
 
     async def commit(self) -> None:

@@ -1,6 +1,28 @@
 """The conversations of the daily work; each is a flow module (see base.py)."""
 
-from bot.conversations import approvals, attendance, comments, conduct, corrections, locking, results, scores
+from bot.conversations import (
+    approvals,
+    attendance,
+    comments,
+    conduct,
+    corrections,
+    distribution,
+    locking,
+    progress,
+    results,
+    scores,
+)
 
-FLOWS = (scores, comments, results, conduct, attendance, corrections, approvals, locking)
+FLOWS = (
+    scores,
+    comments,
+    results,
+    conduct,
+    attendance,
+    corrections,
+    approvals,
+    locking,
+    progress,
+    distribution,
+)
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

@@ -89,11 +89,15 @@ async def test_each_role_sees_its_own_menu(school):
         "✅ Duyệt chỉnh điểm",
         "🔒 Khóa / mở sổ",
         "🏫 Các lớp của trường",
+        "📈 Tiến độ nhập điểm",
+        "📶 Phổ điểm",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
     assert menus["CB03"].button_texts == [
         "🏫 Các lớp của trường",
+        "📈 Tiến độ nhập điểm",
+        "📶 Phổ điểm",
         "🔑 Tài khoản",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
