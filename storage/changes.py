@@ -21,6 +21,11 @@ class Author:
     at: datetime
 
 
+def system_author(channel: str) -> Author:
+    """Changes made by sodiem's own commands (an import, the command line), not by a linked person."""
+    return Author(None, channel, "", datetime.now(UTC))
+
+
 def record_change(
     session: AsyncSession,
     author: Author,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.identity import InviteRecord, PersonKind, PersonRef
 from domain.permissions import Actor
 from domain.school import Role
+from storage.changes import Author, record_change, system_author
 from storage.db import as_utc
 from storage.models import (
     AccountRow,
@@ -99,6 +100,15 @@ class SqlIdentityStore:
         row = await self._account(channel, account) or AccountRow(channel=channel, external_id=account)
         row.staff_id, row.guardian_id = _ids(person)["staff_id"], _ids(person)["guardian_id"]
         row.linked_at = now
+        linked = f"{person.kind.value}:{person.id}"
+        record_change(
+            self.session,
+            Author(row.staff_id, channel, account, now),
+            "account",
+            f"{channel}:{account}",
+            None,
+            linked,
+        )
         self.session.add(row)
         await self.session.flush()
 
@@ -133,8 +143,16 @@ class SqlIdentityStore:
         )
 
     async def revoke_staff(self, staff_id: int) -> int:
-        result = await self.session.execute(delete(AccountRow).where(AccountRow.staff_id == staff_id))
-        return result.rowcount
+        """Unlinks every account of the staff member; each unlinking is recorded."""
+        accounts = await self.session.scalars(select(AccountRow).where(AccountRow.staff_id == staff_id))
+        author = system_author("revoke")
+        count = 0
+        for account in accounts:
+            key = f"{account.channel}:{account.external_id}"
+            record_change(self.session, author, "account", key, f"staff:{staff_id}", None, "access revoked")
+            await self.session.delete(account)
+            count += 1
+        return count
 
     async def actor(self, channel: str, account: str) -> Actor | None:
         row = await self._account(channel, account)

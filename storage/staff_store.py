@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.school import Role, Subject
 from domain.staff import KnownStaff, StaffEntry, StaffPlan, StaffSnapshot
+from storage.changes import Author, record_change, system_author
 from storage.models import (
     ClassRow,
     DepartmentRow,
@@ -66,18 +67,21 @@ class SqlStaffStore:
     async def apply_staff(self, year: str, plan: StaffPlan, today: date) -> None:
         rows = {_key(row): row for row in await self.session.scalars(select(StaffRow))}
         departments = {d.name: d for d in await self.session.scalars(select(DepartmentRow))}
+        author = system_author("staff-import")
         for entry in plan.entries:
             row = rows.get(entry.key) or StaffRow()
-            self._copy(row, entry, departments)
+            self._copy(row, entry, departments, author)
             self.session.add(row)
             rows[entry.key] = row
         await self.session.flush()
         classes = await self.school.class_rows(year)
-        await self._apply_homerooms(plan, rows, classes)
-        await self._apply_teaching(plan, rows, classes)
+        await self._apply_homerooms(plan, rows, classes, author)
+        await self._apply_teaching(plan, rows, classes, author)
         await self.session.flush()
 
-    def _copy(self, row: StaffRow, entry: StaffEntry, departments: dict[str, DepartmentRow]) -> None:
+    def _copy(
+        self, row: StaffRow, entry: StaffEntry, departments: dict[str, DepartmentRow], author: Author
+    ) -> None:
         row.code, row.full_name, row.phone = entry.code or None, entry.full_name, entry.phone
         if entry.department and entry.department not in departments:
             departments[entry.department] = DepartmentRow(name=entry.department)
@@ -85,25 +89,37 @@ class SqlStaffStore:
         row.department = departments[entry.department] if entry.department else None
         held = {role.role for role in row.roles}
         wanted = {role.value for role in entry.roles}
+        if held != wanted:
+            old = ", ".join(sorted(held)) or None
+            record_change(
+                self.session, author, "roles", entry.key, old, ", ".join(sorted(wanted)), "staff import"
+            )
         row.roles = [r for r in row.roles if r.role in wanted] + [StaffRoleRow(role=r) for r in wanted - held]
 
     async def _apply_homerooms(
-        self, plan: StaffPlan, rows: dict[str, StaffRow], classes: dict[str, ClassRow]
+        self, plan: StaffPlan, rows: dict[str, StaffRow], classes: dict[str, ClassRow], author: Author
     ) -> None:
         current = {h.class_id: h for h in await self.session.scalars(select(HomeroomRow))}
         for class_name, _, key in plan.homeroom_changes:
             class_id = classes[class_name].id
             assignment = current.get(class_id) or HomeroomRow(class_id=class_id)
+            old = str(assignment.staff_id) if assignment.staff_id else None
+            record_change(
+                self.session, author, "homeroom", class_name, old, str(rows[key].id), "staff import"
+            )
             assignment.staff_id = rows[key].id
             self.session.add(assignment)
 
     async def _apply_teaching(
-        self, plan: StaffPlan, rows: dict[str, StaffRow], classes: dict[str, ClassRow]
+        self, plan: StaffPlan, rows: dict[str, StaffRow], classes: dict[str, ClassRow], author: Author
     ) -> None:
         subjects = await self.school.subject_rows()
         current = {(t.class_id, t.subject_id): t for t in await self.session.scalars(select(TeachingRow))}
         for class_name, subject_code, _, key in plan.teaching_changes:
             pair = (classes[class_name].id, subjects[subject_code].id)
             assignment = current.get(pair) or TeachingRow(class_id=pair[0], subject_id=pair[1])
+            old = str(assignment.staff_id) if assignment.staff_id else None
+            key_text = f"{class_name}:{subject_code}"
+            record_change(self.session, author, "teaching", key_text, old, str(rows[key].id), "staff import")
             assignment.staff_id = rows[key].id
             self.session.add(assignment)
