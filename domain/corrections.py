@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from domain.attendance import MARKS, WHOLE_DAY, parse_day
+from domain.errors import DomainError
 from domain.school import Semester
 from domain.windows import ColumnKind
 
@@ -59,3 +61,37 @@ def deadline(semester: Semester, kind: ColumnKind, position: int, entered_on: da
 
 def is_late(limit: Deadline | None, today: date) -> bool:
     return limit is not None and today > limit.last_day
+
+
+SESSION_WORDS = {"sáng": 1, "s": 1, "chiều": 2, "c": 2, "morning": 1, "afternoon": 2}
+PRESENT = {"-", "có", "co", "present"}
+
+
+@dataclass(frozen=True)
+class MarkChange:
+    day: date
+    session: int
+    mark: str | None  # P, K, or None: present
+
+
+def read_mark_change(text: str, year: int, month: int, two_sessions: bool) -> MarkChange:
+    """'14/10 K' (or '14/10 -' for present); in a two-session school '14/10 sáng K'. The day must be
+    in the month being corrected."""
+    words = text.strip().lower().split()
+    if len(words) != (3 if two_sessions else 2):
+        raise DomainError("correction.error.mark_format" + ("_sessions" if two_sessions else ""))
+    day = parse_day(words[0], date(year, month, 28) if month != 2 else date(year, 2, 28))
+    day = day.replace(year=year) if day else None
+    if day is None or (day.year, day.month) != (year, month):
+        raise DomainError("correction.error.day_not_in_month", month=f"{month:02d}/{year}")
+    session = WHOLE_DAY
+    if two_sessions:
+        if words[1] not in SESSION_WORDS:
+            raise DomainError("correction.error.mark_format_sessions")
+        session = SESSION_WORDS[words[1]]
+    mark = words[-1].upper()
+    if words[-1] in PRESENT:
+        return MarkChange(day, session, None)
+    if mark not in MARKS:
+        raise DomainError("correction.error.bad_mark", value=words[-1])
+    return MarkChange(day, session, mark)

@@ -35,24 +35,16 @@ def handlers() -> list:
 
 async def slip_text(t: Translator, uow: UnitOfWork, request: CorrectionRow, photos: int) -> str:
     """The request as the paper slip reads, in ``t``'s language."""
-    subjects = await uow.views.subject_names()
     student = await uow.roster.student(request.student_id)
-    offered = await offered_for(uow, request.class_id, request.subject_id)
     lines = [
         t("correction.slip.title", id=request.id) if request.id else t("correction.slip.draft"),
         t("correction.slip.teacher", name=await uow.corrections.staff_name(request.requested_by)),
-        t(
-            "correction.slip.where",
-            class_name=await uow.views.class_name(request.class_id),
-            subject=subjects.get(request.subject_id, "?"),
-            semester=request.semester,
-            column=column_name(t, offered, request.kind, request.position),
-        ),
+        await _where(t, uow, request),
         t("correction.slip.student", name=student.full_name if student else "?"),
         t(
             "correction.slip.change",
-            old=value_text(t, request.old_value),
-            new=value_text(t, request.new_value),
+            old=_value(t, request, request.old_value),
+            new=_value(t, request, request.new_value),
         ),
         t("correction.slip.reason", reason=request.reason),
     ]
@@ -68,6 +60,27 @@ async def slip_text(t: Translator, uow: UnitOfWork, request: CorrectionRow, phot
         key = "correction.slip.late" if request.late else "correction.slip.on_time"
         lines.append(t(key, deadline=request.deadline, rule=t(rule)))
     return "\n".join(lines)
+
+
+async def _where(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> str:
+    class_name = await uow.views.class_name(request.class_id)
+    if request.target == Target.ABSENCE:
+        session = f" ({t(f'correction.session.{request.session}')})" if request.session else ""
+        return t("correction.slip.where_absence", class_name=class_name, day=request.day, session=session)
+    offered = await offered_for(uow, request.class_id, request.subject_id)
+    return t(
+        "correction.slip.where",
+        class_name=class_name,
+        subject=(await uow.views.subject_names()).get(request.subject_id, "?"),
+        semester=request.semester,
+        column=column_name(t, offered, request.kind, request.position),
+    )
+
+
+def _value(t: Translator, request: CorrectionRow, value: str | None) -> str:
+    if request.target == Target.ABSENCE:
+        return t(f"correction.mark.{value or 'present'}")
+    return value_text(t, value)
 
 
 def decision_keyboard(t: Translator, correction_id: int) -> InlineKeyboardMarkup:

@@ -9,6 +9,7 @@ the slip with its deadline, and sends it to the leadership (bot/conversations/ap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from telegram import Update
@@ -22,8 +23,17 @@ from bot.conversations.shared import class_students, offered_for, show
 from bot.handlers.common import refuse
 from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
-from domain.columns import Offered
-from domain.corrections import MAX_EXAMINER, MAX_REASON, Status, Target, deadline, is_late, is_periodic_test
+from domain.columns import Offered, current_semester
+from domain.corrections import (
+    MAX_EXAMINER,
+    MAX_REASON,
+    Status,
+    Target,
+    deadline,
+    is_late,
+    is_periodic_test,
+    read_mark_change,
+)
 from domain.entry import Student, one_value
 from domain.errors import DomainError
 from domain.permissions import Action, Actor, allowed
@@ -85,7 +95,7 @@ def _may(actor: Actor, mode: str, class_id: int, subject_id: int | None = None) 
 
 async def start_correction(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
-    if turn.actor is None or not turn.actor.teaching:
+    if turn.actor is None or not (turn.actor.teaching or turn.actor.homeroom_classes):
         await refuse(turn, "request-correction")
         return
     await _start(update, turn, FIX)
@@ -115,6 +125,12 @@ async def _classes(turn: Turn, mode: str) -> list[tuple[int, str, int]]:
 
 async def _show_classes(update: Update, turn: Turn, mode: str, page: int) -> None:
     items = [(name, f"{PREFIX}:c:{class_id}") for class_id, name, _ in await _classes(turn, mode)]
+    if mode == FIX:
+        homerooms = await turn.uow.views.classes(turn.actor.homeroom_classes)
+        items += [
+            (turn.t("correction.attendance_of", name=name), f"{PREFIX}:am:{cid}")
+            for cid, name, _ in homerooms
+        ]
     keyboard = paged(turn.t, items, page, f"{PREFIX}:cp", back=(PREFIX, "x"), per_row=3)
     show(update, turn, turn.t(f"correction.{mode}.choose_class"), keyboard)
 
@@ -325,7 +341,7 @@ async def _reason_typed(turn: Turn, dialog: Dialog, text: str) -> None:
 
 
 async def _ask_evidence(turn: Turn, dialog: Dialog) -> None:
-    if await _periodic(turn, _pick(dialog)):
+    if await _needs_paper(turn, dialog):
         turn.say("correction.ask_photo_required", keyboard=column([_cancel(turn)]))
         return
     turn.say(
@@ -364,7 +380,7 @@ async def on_other(update: Update, dialog: Dialog) -> None:
 
 
 async def _no_photo(update, turn, dialog, args) -> None:
-    if dialog.step != "evidence" or await _periodic(turn, _pick(dialog)):
+    if dialog.step != "evidence" or await _needs_paper(turn, dialog):
         await refuse(turn, "request-correction", update.callback_query.data)
         return
     turn.answer_press()
@@ -372,7 +388,7 @@ async def _no_photo(update, turn, dialog, args) -> None:
 
 
 async def _after_photo(turn: Turn, dialog: Dialog) -> None:
-    if await _periodic(turn, _pick(dialog)):
+    if await _needs_paper(turn, dialog):
         dialog.step = "examiner"
         await save_dialog(turn, dialog)
         turn.say("correction.ask_examiner", limit=MAX_EXAMINER)
@@ -391,6 +407,8 @@ async def _show_slip(turn: Turn, dialog: Dialog) -> None:
 
 async def _request(turn: Turn, dialog: Dialog) -> CorrectionRow:
     """The request as the dialog describes it, with today's deadline check."""
+    if dialog.data.get("target") == Target.ABSENCE:
+        return await _absence_request(turn, dialog)
     pick = _pick(dialog)
     year = await turn.uow.school.year()
     year_row = await turn.uow.school.year_row()
@@ -425,12 +443,11 @@ async def _request(turn: Turn, dialog: Dialog) -> CorrectionRow:
 
 
 async def _send(update, turn, dialog, args) -> None:
-    pick = _pick(dialog)
-    if dialog.step != "confirm" or not _may(turn.actor, FIX, pick.class_id, pick.subject_id):
+    if dialog.step != "confirm" or not await _may_request(turn, dialog):
         await refuse(turn, "request-correction", update.callback_query.data)
         return
     request = await _request(turn, dialog)
-    if request.old_value != (await _column_values(turn, pick)).get(pick.student_id):
+    if request.old_value != await _current_value(turn, dialog):
         turn.answer_press()
         turn.say("correction.value_moved")
         return
@@ -448,30 +465,131 @@ async def _cancel_pressed(update, turn, dialog, args) -> None:
     show(update, turn, turn.t("correction.cancelled"), None)
 
 
-PRESSES = {
-    "cp": _class_page,
-    "c": _class_chosen,
-    "sb": _subject_chosen,
-    "s": _semester_chosen,
-    "k": _column_chosen,
-    "sp": _student_page,
-    "st": _student_chosen,
-    "np": _no_photo,
-    "ok": _send,
-    "x": _cancel_pressed,
-}
+# --- an attendance mark of a submitted month ---------------------------------------------------
 
 
-async def _text_instead_of_photo(turn: Turn, dialog: Dialog, text: str) -> None:
-    turn.say("correction.photo_expected")
+async def _attendance_class(update, turn, dialog, args) -> None:
+    if len(args) != 1 or not allowed(turn.actor, Action.TAKE_ATTENDANCE, Scope(args[0])):
+        await refuse(turn, "request-correction", update.callback_query.data)
+        return
+    months = sorted(await turn.uow.attendance.submitted_months(args[0]), reverse=True)
+    dialog.data.update(target=Target.ABSENCE.value, class_id=args[0])
+    dialog.step = "month"
+    await save_dialog(turn, dialog)
+    buttons = [button(f"{month:02d}/{year}", PREFIX, "mo", year * 100 + month) for year, month in months]
+    name = await turn.uow.views.class_name(args[0])
+    key = "correction.choose_month" if months else "correction.no_months"
+    show(update, turn, turn.t(key, name=name), grid(buttons, [_cancel(turn)], per_row=3))
 
 
-TEXT_STEPS = {
-    "value": _value_typed,
-    "reason": _reason_typed,
-    "evidence": _text_instead_of_photo,
-    "examiner": _examiner_typed,
-}
+async def _month_chosen(update, turn, dialog, args) -> None:
+    class_id = dialog.data.get("class_id")
+    submitted = await turn.uow.attendance.submitted_months(class_id) if class_id else set()
+    if dialog.step != "month" or len(args) != 1 or divmod(args[0], 100) not in submitted:
+        await refuse(turn, "request-correction", update.callback_query.data)
+        return
+    dialog.step, dialog.data["month"] = "absence_student", args[0]
+    await save_dialog(turn, dialog)
+    items = [
+        (f"{n}. {s.name}", f"{PREFIX}:as:{s.id}")
+        for n, s in enumerate(await class_students(turn, class_id), start=1)
+    ]
+    year, month = divmod(args[0], 100)
+    text = turn.t("correction.choose_absence_student", month=f"{month:02d}/{year}")
+    show(
+        update,
+        turn,
+        text,
+        paged(turn.t, items, 0, f"{PREFIX}:mo", back=(PREFIX, "x"), per_row=1, page_size=50),
+    )
+
+
+async def _absence_student(update, turn, dialog, args) -> None:
+    students = {s.id: s.name for s in await class_students(turn, dialog.data.get("class_id"))}
+    if dialog.step != "absence_student" or len(args) != 1 or args[0] not in students:
+        await refuse(turn, "request-correction", update.callback_query.data)
+        return
+    dialog.step, dialog.data["student_id"] = "mark", args[0]
+    await save_dialog(turn, dialog)
+    year, month = divmod(dialog.data["month"], 100)
+    absences = [
+        f"{a.day:%d/%m}{_session_text(turn, a.session)} {a.mark}"
+        for a in await turn.uow.attendance.month_absences(dialog.data["class_id"], year, month)
+        if a.student_id == args[0]
+    ]
+    two = await turn.uow.attendance.sessions_per_day() == 2
+    key = "correction.ask_mark_sessions" if two else "correction.ask_mark"
+    text = turn.t(
+        key, name=students[args[0]], absences=", ".join(absences) or turn.t("correction.no_absences")
+    )
+    show(update, turn, text, column([_cancel(turn)]))
+
+
+async def _mark_typed(turn: Turn, dialog: Dialog, text: str) -> None:
+    year, month = divmod(dialog.data["month"], 100)
+    two = await turn.uow.attendance.sessions_per_day() == 2
+    try:
+        change = read_mark_change(text, year, month, two)
+    except DomainError as error:
+        turn.say(error.key, **error.params)
+        return
+    old = (await turn.uow.attendance.marks([dialog.data["student_id"]], change.day, change.session)).get(
+        dialog.data["student_id"]
+    )
+    if old == change.mark:
+        turn.say("correction.same_mark")
+        return
+    dialog.data.update(day=change.day.isoformat(), session=change.session, new=change.mark)
+    dialog.step = "reason"
+    await save_dialog(turn, dialog)
+    turn.say("correction.ask_reason", keyboard=column([_cancel(turn)]), limit=MAX_REASON)
+
+
+async def _absence_request(turn: Turn, dialog: Dialog) -> CorrectionRow:
+    data = dialog.data
+    day = date.fromisoformat(data["day"])
+    year = await turn.uow.school.year()
+    return CorrectionRow(
+        year_id=(await turn.uow.school.year_row()).id,
+        semester=current_semester(year, day).number,
+        class_id=data["class_id"],
+        student_id=data["student_id"],
+        target=Target.ABSENCE,
+        day=day,
+        session=data["session"],
+        old_value=await _current_value(turn, dialog),
+        new_value=data["new"],
+        reason=data["reason"],
+        examiner="",
+        late=False,
+        requested_by=turn.actor.person.id,
+        requested_at=turn.now,
+        status=Status.PENDING,
+        decision_note="",
+    )
+
+
+def _session_text(turn: Turn, session: int) -> str:
+    return f" {turn.t(f'correction.session.{session}')}" if session else ""
+
+
+async def _may_request(turn: Turn, dialog: Dialog) -> bool:
+    class_id = dialog.data.get("class_id")
+    if dialog.data.get("target") == Target.ABSENCE:
+        return allowed(turn.actor, Action.TAKE_ATTENDANCE, Scope(class_id))
+    return _may(turn.actor, FIX, class_id, dialog.data.get("subject_id"))
+
+
+async def _current_value(turn: Turn, dialog: Dialog) -> str | None:
+    """What is saved now where the request points."""
+    data = dialog.data
+    if data.get("target") == Target.ABSENCE:
+        marks = await turn.uow.attendance.marks(
+            [data["student_id"]], date.fromisoformat(data["day"]), data["session"]
+        )
+        return marks.get(data["student_id"])
+    pick = _pick(dialog)
+    return (await _column_values(turn, pick)).get(pick.student_id)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -504,7 +622,11 @@ async def _column_values(turn: Turn, pick: Pick) -> dict[int, str]:
     )
 
 
-async def _periodic(turn: Turn, pick: Pick) -> bool:
+async def _needs_paper(turn: Turn, dialog: Dialog) -> bool:
+    """Mid-term and end-of-term scores need the test paper's photo and the examiner's name."""
+    if dialog.data.get("target") == Target.ABSENCE:
+        return False
+    pick = _pick(dialog)
     return is_periodic_test((await _offered(turn, pick))[pick.option].column.kind)
 
 
@@ -520,3 +642,33 @@ async def _title(turn: Turn, pick: Pick) -> str:
         students = {s.id: s.name for s in await class_students(turn, pick.class_id)}
         parts.append(students.get(pick.student_id, "?"))
     return " · ".join(parts)
+
+
+PRESSES = {
+    "cp": _class_page,
+    "c": _class_chosen,
+    "sb": _subject_chosen,
+    "s": _semester_chosen,
+    "k": _column_chosen,
+    "sp": _student_page,
+    "st": _student_chosen,
+    "am": _attendance_class,
+    "mo": _month_chosen,
+    "as": _absence_student,
+    "np": _no_photo,
+    "ok": _send,
+    "x": _cancel_pressed,
+}
+
+
+async def _text_instead_of_photo(turn: Turn, dialog: Dialog, text: str) -> None:
+    turn.say("correction.photo_expected")
+
+
+TEXT_STEPS = {
+    "value": _value_typed,
+    "reason": _reason_typed,
+    "mark": _mark_typed,
+    "evidence": _text_instead_of_photo,
+    "examiner": _examiner_typed,
+}

@@ -38,3 +38,24 @@ def test_a_score_entered_late_in_the_term_is_late_at_once_and_comments_have_no_d
     limit = deadline(FIRST, ColumnKind.REGULAR, 4, entered_on=date(2025, 12, 15))
     assert is_late(limit, date(2025, 12, 15))
     assert deadline(FIRST, ColumnKind.COMMENT, 1, entered_on=date(2025, 12, 15)) is None
+
+
+def test_a_mark_change_is_read_within_its_month():
+    from domain.corrections import MarkChange, read_mark_change
+    from domain.errors import DomainError
+
+    assert read_mark_change("14/10 k", 2025, 10, False) == MarkChange(date(2025, 10, 14), 0, "K")
+    assert read_mark_change("14/10 -", 2025, 10, False) == MarkChange(date(2025, 10, 14), 0, None)
+    assert read_mark_change("3/10 chiều P", 2025, 10, True) == MarkChange(date(2025, 10, 3), 2, "P")
+    for typed, key in (
+        ("14/11 K", "correction.error.day_not_in_month"),
+        ("14/10 X", "correction.error.bad_mark"),
+        ("14/10", "correction.error.mark_format"),
+        ("31/09 K", "correction.error.day_not_in_month"),
+    ):
+        try:
+            read_mark_change(typed, 2025, 10, False)
+        except DomainError as error:
+            assert error.key == key
+        else:
+            raise AssertionError(typed)
