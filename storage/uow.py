@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attendance_store import SqlAttendanceStore
 from storage.db import Database
+from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
 from storage.roster_store import SqlRosterStore
@@ -26,6 +27,7 @@ class UnitOfWork:
     views: SqlClassViews
     gradebook: SqlGradebookStore
     attendance: SqlAttendanceStore
+    exports: SqlExportStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -42,6 +44,7 @@ class UnitOfWork:
         self.views = SqlClassViews(self.session, self.school)
         self.gradebook = SqlGradebookStore(self.session, self.school)
         self.attendance = SqlAttendanceStore(self.session, self.school)
+        self.exports = SqlExportStore(self.session, self.school, self.roster)
         return self
 
     async def commit(self) -> None:
