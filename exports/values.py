@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.numbers import get_decimal_symbol
@@ -40,3 +41,13 @@ def fingerprint(rows: Iterable[Iterable[object]]) -> str:
         digest.update(b"\n")
     text = digest.hexdigest()[:FINGERPRINT_LENGTH].upper()
     return f"{text[:4]}-{text[4:]}"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One value where a file and the database disagree: ``where`` names it (page or student, subject,
+    column), ``found`` is the file's, ``expected`` the database's ("" when absent)."""
+
+    where: str
+    found: str
+    expected: str
