@@ -73,9 +73,14 @@ def text(value: str, style: ParagraphStyle = BODY) -> Paragraph:
 
 
 def grid(
-    rows: list[list], widths: list[float] | None = None, header_rows: int = 1, size: float = 7.5
+    rows: list[list],
+    widths: list[float] | None = None,
+    header_rows: int = 1,
+    size: float = 7.5,
+    extra: list[tuple] = (),
 ) -> Table:
-    """A table with lines, a bold header and the rows as given (strings or flowables)."""
+    """A table with lines, a bold header and the rows as given (strings or flowables); ``extra`` are more
+    TableStyle commands (merged header cells)."""
     cells = [[nfc(c) if isinstance(c, str) else c for c in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
@@ -86,10 +91,11 @@ def grid(
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("TOPPADDING", (0, 0), (-1, -1), 1 if size < 7 else 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if size < 7 else 1.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                *extra,
             ]
         )
     )

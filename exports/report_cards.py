@@ -135,15 +135,19 @@ def card_pdf(cards: list[ReportCard], t: Translator) -> bytes:
     meta = Meta(
         title=t("exports.card.title"),
         subject=f"{scope} · {period_name(first.period, t)}" if first else "",
-        keywords=_keywords("reportcards", first),
+        keywords=_keywords(first, t),
     )
     return render(story, t, meta)
 
 
-def _keywords(kind: str, card: ReportCard | None) -> str:
+def _keywords(card: ReportCard | None, t: Translator) -> str:
+    """What ``export verify`` needs to build the file again (see exports.gradebook.keywords)."""
     if card is None:
-        return f"sodiem kind={kind}"
-    return f"sodiem kind={kind} class={card.class_name} year={card.year} period={card.period.value}"
+        return "sodiem kind=reportcards"
+    return (
+        f"sodiem kind=reportcards class={card.class_name} year={card.year} period={card.period.value} "
+        f"lang={t.language}"
+    )
 
 
 def _card_story(card: ReportCard, t: Translator) -> list:
@@ -190,4 +194,4 @@ def signatures(t: Translator, who: list[tuple[str, str | None]]) -> Table:
     titles = [text(t(key), CENTRE) for key, _ in who]
     notes = [text(t("exports.sign.note"), CENTRE) for _ in who]
     names = [text(name or "", CENTRE) for _, name in who]
-    return plain([titles, notes, [""] * len(who), names], heights=[None, None, 18 * mm, None])
+    return plain([titles, notes, [""] * len(who), names], heights=[None, None, 15 * mm, None])

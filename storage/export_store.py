@@ -39,12 +39,13 @@ class SqlExportStore:
         rows = (await self.school.class_rows()).values()
         return [row.name for row in sorted(rows, key=lambda row: (row.grade, row.name))]
 
-    async def class_book(self, class_name: str) -> ClassBook:
-        """Everything recorded for the class in the current year (raises NotFound for an unknown class)."""
+    async def class_book(self, class_name: str, year_name: str | None = None) -> ClassBook:
+        """Everything recorded for the class in the year (default: the current one); NotFound for an
+        unknown class or year."""
         school = await self.school.require_school()
-        year = await self.school.year()
-        year_row = await self.school.year_row()
-        class_row = await self.school.class_row(class_name)
+        year = await self.school.year(year_name)
+        year_row = await self.school.year_row(year_name)
+        class_row = await self.school.class_row(class_name, year.name)
         listed = await self.roster.class_list(class_row.name, year.name)
         ids = [s.id for s in listed]
         query = select(StudentRow.id, StudentRow.ethnicity).where(StudentRow.id.in_(ids))
