@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from domain.errors import DomainError
 from domain.report_card import Period, report_cards
@@ -37,7 +38,10 @@ async def verify(database, path: Path) -> Verdict:
     """Raises DomainError("exports.verify.unknown_file") for a file sodiem did not make."""
     data = Path(path).read_bytes()
     if data.startswith(b"%PDF"):
-        return await _verify_pdf(database, data)
+        try:
+            return await _verify_pdf(database, data)
+        except PdfReadError as error:
+            raise DomainError("exports.verify.unknown_file", file=str(path)) from error
     try:
         records = read_dbf(path)
     except Exception as error:  # anything unreadable is simply not one of our DBF files
@@ -61,12 +65,10 @@ def pdf_identity(reader: PdfReader) -> dict[str, str]:
 
 
 def pdf_pages(data: bytes) -> list[list[str]]:
-    """Each page's text lines as pypdf reads them, NFC, without blank lines."""
+    """Each page's lines as pypdf lays them out (a table row is a line), NFC, spaces collapsed."""
     reader = PdfReader(io.BytesIO(data))
-    return [
-        [nfc(line).strip() for line in page.extract_text().splitlines() if line.strip()]
-        for page in reader.pages
-    ]
+    pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
+    return [[" ".join(nfc(line).split()) for line in page.splitlines() if line.strip()] for page in pages]
 
 
 async def _verify_pdf(database, data: bytes) -> Verdict:
@@ -74,7 +76,7 @@ async def _verify_pdf(database, data: bytes) -> Verdict:
     identity = pdf_identity(found)
     kind = identity.get("kind")
     if kind not in ("gradebook", "reportcards") or not {"class", "year", "period"} <= set(identity):
-        raise DomainError("exports.verify.unknown_file", file="PDF")
+        raise PdfReadError("not a sodiem export")
     t = translator(identity.get("lang") if identity.get("lang") in LANGUAGES else None)
     period = Period(identity["period"])
     async with UnitOfWork(database, read_only=True) as uow:
