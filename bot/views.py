@@ -44,6 +44,8 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("bot.menu.comments"), "nx", "start"))
         if actor.teaching or actor.homeroom_classes or actor.is_leader:
             buttons.append(button(t("bot.menu.results"), "rs", "start"))
+        if allowed(actor, Action.EXPORT) or actor.homeroom_classes:
+            buttons.append(button(t("exports.menu_button"), "xu", "start"))
         if actor.teaching:
             buttons.append(button(t("bot.menu.my_classes"), "mine", 0))
         if actor.sees_every_class:
@@ -79,6 +81,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.RESULTS)
     if actor.homeroom_classes:
         shown += [commands.ATTENDANCE, commands.ATTENDANCE_MONTH, commands.CONDUCT]
+    if allowed(actor, Action.EXPORT) or actor.homeroom_classes:
+        shown.append(commands.EXPORT)
     return shown
 
 

@@ -6,12 +6,13 @@ the fingerprint). The command line and the chat both come here.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import DomainError
-from domain.report_card import Period, report_cards
+from domain.report_card import ClassBook, Period, report_cards
 from exports.dbf_file import write_dbf
 from exports.gradebook import gradebook_pdf, sections
 from exports.report_cards import card_fingerprint, card_pdf
@@ -43,12 +44,17 @@ class Exported:
 async def export_class(
     uow: UnitOfWork, kind: str, class_name: str, period: Period, t: Translator
 ) -> Exported:
-    """Raises DomainError for a period the kind has not (a DBF is per semester)."""
+    """Raises DomainError for a period the kind has not (a DBF is per semester). The file is rendered in a
+    worker thread: a gradebook takes a while, and the chat keeps answering others meanwhile."""
     if period not in PERIODS[kind]:
         raise DomainError(
             "exports.error.period", kind=kind, periods=", ".join(p.value for p in PERIODS[kind])
         )
     book = await uow.exports.class_book(class_name)
+    return await asyncio.to_thread(class_file, kind, book, period, t)
+
+
+def class_file(kind: str, book: ClassBook, period: Period, t: Translator) -> Exported:
     stem = f"{book.class_name}-{kind}-{book.year.name}-{period.value}"
     if kind == "dbf":
         with tempfile.TemporaryDirectory() as folder:
