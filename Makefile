@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/evaluate.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/exports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

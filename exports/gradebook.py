@@ -62,7 +62,15 @@ def sections(book: ClassBook, period: Period, t: Translator) -> list[Section]:
 
 
 def gradebook_pdf(book: ClassBook, period: Period, t: Translator) -> bytes:
-    parts = sections(book, period, t)
+    return render_sections(book, period, t, sections(book, period, t))
+
+
+def book_fingerprint(parts: list[Section]) -> str:
+    """The fingerprint of the whole book: of its sections' fingerprints, in order."""
+    return fingerprint([[part.fingerprint] for part in parts])
+
+
+def render_sections(book: ClassBook, period: Period, t: Translator, parts: list[Section]) -> bytes:
     story: list = []
     for number, part in enumerate(parts):
         if number:

@@ -82,7 +82,7 @@ def grid(
     """A table with lines, a bold header and the rows as given (strings or flowables); ``extra`` are more
     TableStyle commands (merged header cells)."""
     cells = [[nfc(c) if isinstance(c, str) else c for c in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=header_rows)
+    table = _Grid(cells, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
         TableStyle(
             [
@@ -100,6 +100,14 @@ def grid(
         )
     )
     return table
+
+
+class _Grid(Table):
+    """Skips drawing empty cells: an attendance month is mostly empty, and each cell drawn costs."""
+
+    def _drawCell(self, cellval, cellstyle, pos, size) -> None:  # noqa: N802 (reportlab's name)
+        if cellval != "":
+            super()._drawCell(cellval, cellstyle, pos, size)
 
 
 def plain(rows: list[list], widths: list[float] | None = None, heights: list | None = None) -> Table:

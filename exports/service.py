@@ -14,7 +14,7 @@ from pathlib import Path
 from domain.errors import DomainError
 from domain.report_card import ClassBook, Period, report_cards
 from exports.dbf_file import write_dbf
-from exports.gradebook import gradebook_pdf, sections
+from exports.gradebook import book_fingerprint, render_sections, sections
 from exports.report_cards import card_fingerprint, card_pdf
 from exports.summary import summary_xlsx
 from exports.transcript import transcripts
@@ -62,10 +62,9 @@ def class_file(kind: str, book: ClassBook, period: Period, t: Translator) -> Exp
             mark = write_dbf(book, int(period.value), path)
             return Exported(kind, book.class_name, period.value, f"{stem}.dbf", path.read_bytes(), mark)
     if kind == "gradebook":
-        mark = fingerprint([[part.fingerprint] for part in sections(book, period, t)])
-        return Exported(
-            kind, book.class_name, period.value, f"{stem}.pdf", gradebook_pdf(book, period, t), mark
-        )
+        parts = sections(book, period, t)
+        data = render_sections(book, period, t, parts)
+        return Exported(kind, book.class_name, period.value, f"{stem}.pdf", data, book_fingerprint(parts))
     cards = report_cards(book, period)
     mark = fingerprint([[card_fingerprint(card, t)] for card in cards])
     return Exported(kind, book.class_name, period.value, f"{stem}.pdf", card_pdf(cards, t), mark)
