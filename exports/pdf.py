@@ -53,7 +53,7 @@ BODY = ParagraphStyle("body", fontName=REGULAR, fontSize=9, leading=11.5)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9)
 CENTRE = ParagraphStyle("centre", parent=BODY, alignment=1)
 HEADING = ParagraphStyle("heading", parent=BODY, fontName=BOLD, fontSize=12, leading=15, alignment=1)
-TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=20, leading=26, alignment=1)
+TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=16, leading=22, alignment=1)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=7.5, leading=9)
 
 
