@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python bench/evaluate.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/progress.py
+	$(BIN)/python bench/exports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -44,6 +44,7 @@ UNLOCK = Command("unlock", "moso", "unlock")
 LOCK_SCHEDULE = Command("locks", "lichkhoa", "locks")
 PROGRESS = Command("progress", "tiendo", "progress")
 DISTRIBUTION = Command("distribution", "phodiem", "distribution")
+EXPORT = Command("export", "xuat", "export")
 
 ALL = (
     START,
@@ -65,6 +66,7 @@ ALL = (
     LOCK_SCHEDULE,
     PROGRESS,
     DISTRIBUTION,
+    EXPORT,
     CHILDREN,
     CANCEL,
 )

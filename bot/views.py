@@ -44,6 +44,8 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("bot.menu.comments"), "nx", "start"))
         if actor.teaching or actor.homeroom_classes or actor.is_leader:
             buttons.append(button(t("bot.menu.results"), "rs", "start"))
+        if allowed(actor, Action.EXPORT) or actor.homeroom_classes:
+            buttons.append(button(t("exports.menu_button"), "xu", "start"))
         if actor.teaching:
             buttons.append(button(t("bot.menu.correct"), "cr", "start"))
         if allowed(actor, Action.APPROVE):
@@ -95,6 +97,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown += [commands.LOCK, commands.UNLOCK, commands.LOCK_SCHEDULE]
     if allowed(actor, Action.VIEW_PROGRESS):
         shown += [commands.PROGRESS, commands.DISTRIBUTION]
+    if allowed(actor, Action.EXPORT) or actor.homeroom_classes:
+        shown.append(commands.EXPORT)
     return shown
 
 

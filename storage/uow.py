@@ -12,6 +12,7 @@ from storage.attendance_store import SqlAttendanceStore
 from storage.audit import seal
 from storage.correction_store import SqlCorrectionStore
 from storage.db import Database
+from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
 from storage.progress_store import SqlProgressStore
@@ -31,6 +32,7 @@ class UnitOfWork:
     attendance: SqlAttendanceStore
     corrections: SqlCorrectionStore
     progress: SqlProgressStore
+    exports: SqlExportStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -49,6 +51,7 @@ class UnitOfWork:
         self.attendance = SqlAttendanceStore(self.session, self.school)
         self.corrections = SqlCorrectionStore(self.session, self.gradebook)
         self.progress = SqlProgressStore(self.session)
+        self.exports = SqlExportStore(self.session, self.school, self.roster)
         return self
 
     async def commit(self) -> None:

@@ -7,6 +7,7 @@ from bot.conversations import (
     conduct,
     corrections,
     distribution,
+    exports,
     locking,
     progress,
     results,
@@ -24,5 +25,6 @@ FLOWS = (
     locking,
     progress,
     distribution,
+    exports,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

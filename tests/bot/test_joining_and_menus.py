@@ -25,6 +25,7 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
             "✏️ Nhập điểm",
             "💬 Nhận xét",
             "📊 Kết quả",
+            "📤 Xuất sổ điểm, phiếu liên lạc",
             "✏️ Đề nghị chỉnh điểm",
             "📚 Lớp tôi dạy",
             "🌐 Ngôn ngữ / Language",
@@ -86,6 +87,7 @@ async def test_each_role_sees_its_own_menu(school):
         parent_menu = await parent.wait_for(lambda m: len(m.buttons) > 0)
     assert menus["CB02"].button_texts == [
         "📊 Kết quả",
+        "📤 Xuất sổ điểm, phiếu liên lạc",
         "✅ Duyệt chỉnh điểm",
         "🔒 Khóa / mở sổ",
         "🏫 Các lớp của trường",
@@ -95,6 +97,7 @@ async def test_each_role_sees_its_own_menu(school):
         "❓ Trợ giúp",
     ]
     assert menus["CB03"].button_texts == [
+        "📤 Xuất sổ điểm, phiếu liên lạc",
         "🏫 Các lớp của trường",
         "📈 Tiến độ nhập điểm",
         "📶 Phổ điểm",

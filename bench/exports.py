@@ -1,0 +1,82 @@
+"""Export speed: the printed gradebook of one class for the year, and of the whole demo school (twelve
+classes of about 40). The demo school is filled as ``sodiem demo --fill`` fills it (semester I), and
+semester II the same way, in a throwaway SQLite database. Times include reading the class's book from
+the database. Targets: a class under 2 s, the school under 30 s.
+
+Run: .venv/bin/python bench/exports.py"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pypdf import PdfReader  # noqa: E402
+
+from cli.demo import create_demo_school, fill_first_semester  # noqa: E402
+from domain.report_card import Period  # noqa: E402
+from exports.service import export_class  # noqa: E402
+from locales import translator  # noqa: E402
+from storage.db import Database  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.uow import UnitOfWork  # noqa: E402
+from tests.exports.conftest import fill_class  # noqa: E402
+
+YEAR = "2025-2026"
+ROUNDS = 3
+
+
+def pages(data: bytes) -> int:
+    import io
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+async def gradebook(database: Database, class_name: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    async with UnitOfWork(database, read_only=True) as uow:
+        exported = await export_class(uow, "gradebook", class_name, Period.YEAR, translator("vi"))
+    return time.perf_counter() - start, pages(exported.data)
+
+
+async def main(url: str) -> None:
+    database = Database(url)
+    started = time.perf_counter()
+    await create_demo_school(database, YEAR)
+    await fill_first_semester(database)
+    async with UnitOfWork(database, read_only=True) as uow:
+        classes = await uow.exports.class_names()
+    for name in classes:
+        await fill_class(database, name, semesters=(2,))
+    filled = time.perf_counter() - started
+    print(f"demo school filled (both semesters): {filled:.1f} s, {len(classes)} classes")
+
+    runs = [await gradebook(database, classes[0]) for _ in range(ROUNDS)]
+    seconds = statistics.median(s for s, _ in runs)
+    count = runs[0][1]
+    print(
+        f"one class ({classes[0]}), year gradebook: {seconds:.2f} s, {count} pages, "
+        f"{count / seconds:.1f} pages/s (target < 2 s)"
+    )
+    start = time.perf_counter()
+    total = 0
+    for name in classes:
+        total += (await gradebook(database, name))[1]
+    seconds = time.perf_counter() - start
+    print(
+        f"whole school ({len(classes)} classes), year gradebooks: {seconds:.2f} s, {total} pages, "
+        f"{total / seconds:.1f} pages/s (target < 30 s)"
+    )
+    await database.dispose()
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/bench.db"
+        upgrade(url)
+        asyncio.run(main(url))
