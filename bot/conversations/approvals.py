@@ -6,6 +6,8 @@ rejecting asks the leader why and tells the teacher."""
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -19,6 +21,7 @@ from bot.turn import CHANNEL, Turn, current_turn
 from domain.corrections import MAX_REASON, Status, Target, is_periodic_test
 from domain.permissions import Action, allowed
 from domain.windows import ColumnKind
+from exports.correction_slip import slip_pdf
 from locales import Translator, translator
 from storage.changes import Author
 from storage.models import CorrectionRow
@@ -153,12 +156,13 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await waiting(update, context)
         return
     action = PRESSES.get(parts[0])
-    if (
-        action is None
-        or not allowed(turn.actor, Action.APPROVE)
-        or len(parts) != 2
-        or not is_number(parts[1])
-    ):
+    if action is None or len(parts) != 2 or not is_number(parts[1]):
+        await refuse(turn, "approve", update.callback_query.data)
+        return
+    if parts[0] == "pdf":
+        await _print_slip(update, turn, int(parts[1]))
+        return
+    if not allowed(turn.actor, Action.APPROVE):
         await refuse(turn, "approve", update.callback_query.data)
         return
     await action(update, turn, int(parts[1]))
@@ -239,13 +243,45 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
         text = await slip_text(
             turn.t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id))
         )
-        answer_and_show(turn, update.callback_query, f"{text}\n\n{outcome}", None)
+        answer_and_show(turn, update.callback_query, f"{text}\n\n{outcome}", _print_button(turn.t, request))
     else:
-        turn.send(outcome)
+        turn.send(outcome, _print_button(turn.t, request))
     for account, language in await turn.uow.corrections.accounts_of(request.requested_by, CHANNEL):
         t = translator(language)
         slip = await slip_text(t, turn.uow, request, 0)
-        turn.send(f"{await _outcome(t, turn.uow, request)}\n\n{slip}", chat_id=int(account))
+        text = f"{await _outcome(t, turn.uow, request)}\n\n{slip}"
+        turn.send(text, _print_button(t, request), chat_id=int(account))
+
+
+def _print_button(t: Translator, request: CorrectionRow) -> InlineKeyboardMarkup | None:
+    if request.status != Status.APPROVED:
+        return None
+    return InlineKeyboardMarkup([[button(t("correction.print"), PREFIX, "pdf", request.id)]])
+
+
+async def _print_slip(update: Update, turn: Turn, correction_id: int) -> None:
+    """The approved slip as a PDF, for the leadership and the teacher who asked."""
+    request = await turn.uow.corrections.get(correction_id)
+    mine = request is not None and turn.actor is not None and request.requested_by == turn.actor.person.id
+    if (
+        request is None
+        or request.status != Status.APPROVED
+        or not (mine or allowed(turn.actor, Action.APPROVE))
+    ):
+        await refuse(turn, "print-correction", str(correction_id))
+        return
+    turn.answer_press()
+    photos = [photo.content for photo in await turn.uow.corrections.evidence(request.id)]
+    lines = (await slip_text(turn.t, turn.uow, request, len(photos))).splitlines()
+    lines.append(await _outcome(turn.t, turn.uow, request))
+    signers = [turn.t("correction.sign.teacher")]
+    if request.examiner:
+        signers.append(turn.t("correction.sign.examiner"))
+    signers.append(turn.t("correction.sign.leader"))
+    content = await asyncio.to_thread(slip_pdf, turn.t, lines[0], lines[1:], photos, signers)
+    name = f"phieu-chinh-diem-{request.id}.pdf"
+    chat = turn.chat_id
+    turn.later(lambda bot: bot.send_document(chat, content, filename=name))
 
 
 async def _outcome(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> str:
@@ -275,4 +311,4 @@ async def _cancel(update, turn: Turn, _: int) -> None:
     answer_and_show(turn, update.callback_query, turn.t("correction.cancelled"), None)
 
 
-PRESSES = {"p": _page, "v": _view, "ok": _approve, "no": _reject, "x": _cancel}
+PRESSES = {"p": _page, "v": _view, "ok": _approve, "no": _reject, "x": _cancel, "pdf": _print_slip}

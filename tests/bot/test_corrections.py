@@ -3,6 +3,7 @@ the test paper; the vice-principal approves (or rejects) it with one tap; the te
 history of the value shows every step. One decision counts, even when two leaders press at once."""
 
 import asyncio
+import subprocess
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -69,7 +70,18 @@ async def press_student(person, name: str) -> None:
     person.press(next(label for label in message.button_texts if label.startswith(f"1. {name}")), message)
 
 
-async def test_the_vice_principal_approves_and_the_value_and_its_history_change(school):
+def read_pdf(content: bytes, folder) -> tuple[str, int]:
+    """The text (poppler's pdftotext) and the number of images (pdfimages) of a PDF."""
+    path = folder / "slip.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True)
+    return text.stdout, len(listing.stdout.splitlines()) - 2
+
+
+async def test_the_vice_principal_approves_and_the_value_and_its_history_change(school, tmp_path):
     first = (await class_list_names(school.database, "6A"))[0]
     await saved_scores(school, REGULAR, ["6", "8", "9"])
     teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
@@ -93,10 +105,16 @@ async def test_the_vice_principal_approves_and_the_value_and_its_history_change(
         assert f"Học sinh: {first}" in card.text and "Lý do: Ghi nhầm điểm của bạn cùng bàn" in card.text
         deputy.press("✅ Duyệt", card)
         done = await deputy.wait_for(lambda m: "đã được Phạm Văn Phó duyệt" in m.text)
-        assert done.buttons == []
+        assert done.button_texts == ["🖨 In phiếu (PDF)"]  # no more Approve or Reject
         told = await teacher.wait_for(lambda m: "đã được Phạm Văn Phó duyệt" in m.text)
         assert "Điểm đã được sửa" in told.text
         assert await stored(school, REGULAR) == ["7.5", "8", "9"]
+
+        deputy.press("🖨 In phiếu (PDF)", done)
+        printed = await deputy.wait_for(lambda m: m.file is not None and m.file.file_name.endswith(".pdf"))
+        slip_text, images = read_pdf(deputy.file_bytes(printed), tmp_path)
+        assert "PHIẾU GHI NHẬN VIỆC CHỈNH ĐIỂM #" in slip_text and "6 → 7,5" in slip_text
+        assert "Phó hiệu trưởng duyệt" in slip_text and images == 1  # the photo of the evidence
 
         teacher.send_command("/lichsu")
         await press_in_turn(teacher, "6A", "Toán", "HK 1", "ĐĐGtx 1")
