@@ -15,14 +15,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.review import review_lines, shown, stamp_review, still_current, value_text
-from bot.conversations.shared import book_open, class_students, grade_of, show
+from bot.conversations.shared import book_open, class_students, offered_for, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
-from domain.columns import Offered, current_semester, offered_columns
+from domain.columns import Offered, current_semester
 from domain.entry import Column, Draft, Student, from_raws, one_value, read_message
 from domain.errors import DomainError
-from domain.evaluation import rules_for
 from domain.permissions import Action, Target, allowed
 from domain.windows import ColumnKind
 from locales import SCHOOL_TZ
@@ -421,10 +420,7 @@ def _column(dialog: Dialog) -> Column:
 
 
 async def _offered(turn: Turn, place: Place) -> list[Offered]:
-    subject = await turn.uow.gradebook.subject(place.subject_id)
-    grade = await grade_of(turn, place.class_id)
-    year = await turn.uow.school.year()
-    return offered_columns(rules_for(year.name, grade), subject, grade)
+    return await offered_for(turn.uow, place.class_id, place.subject_id)
 
 
 def _draft(dialog: Dialog, students: list[Student], column_: Column, earlier) -> Draft | None:
