@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from domain.attendance import MARKS, WHOLE_DAY, parse_day
@@ -61,6 +62,13 @@ def deadline(semester: Semester, kind: ColumnKind, position: int, entered_on: da
 
 def is_late(limit: Deadline | None, today: date) -> bool:
     return limit is not None and today > limit.last_day
+
+
+def same_value(new: str | None, old: str | None) -> bool:
+    """Two stored values are the same: 7 and 7.0 are one score; marks as written; None is nothing."""
+    if new and old and new[0].isdigit() and old[0].isdigit():
+        return Decimal(new) == Decimal(old)
+    return new == old
 
 
 SESSION_WORDS = {"sáng": 1, "s": 1, "chiều": 2, "c": 2, "morning": 1, "afternoon": 2}

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,14 +56,20 @@ async def seal(session: AsyncSession) -> None:
 
 
 async def _locked_head(session: AsyncSession) -> AuditHeadRow:
-    """The head row, locked until commit. Migration 0004 creates it; if it was emptied, the first
-    transaction to get here creates it again (and any other waits for that one, then finds it)."""
+    """The head row, locked until commit. Migration 0004 creates it; if it was deleted, the first
+    transaction to get here rebuilds it from the last sealed entry (and any other waits for that one,
+    then finds it); ``verify`` still compares it with the chain."""
     query = select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID).with_for_update()
     head = await session.scalar(query)
     if head is None:
+        last = await session.scalar(
+            select(ChangeRow).where(ChangeRow.seq.is_not(None)).order_by(ChangeRow.seq.desc()).limit(1)
+        )
         try:
             async with session.begin_nested():
-                session.add(AuditHeadRow(id=HEAD_ID, seq=0, hash=""))
+                session.add(
+                    AuditHeadRow(id=HEAD_ID, seq=last.seq if last else 0, hash=last.hash if last else "")
+                )
         except IntegrityError:
             pass
         head = await session.scalar(query)
@@ -90,6 +96,10 @@ class AuditReport:
 
 
 async def verify(session: AsyncSession) -> AuditReport:
+    """Reads the head and the chain in one snapshot (on PostgreSQL a REPEATABLE READ transaction; on
+    SQLite a read transaction is one), so entries committed meanwhile are not taken for a cut end."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
     head = await session.get(AuditHeadRow, HEAD_ID)
     rows = await session.stream_scalars(select(ChangeRow).order_by(ChangeRow.seq.is_(None), ChangeRow.seq))
     expected_seq, previous, count = 1, "", 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.corrections import Status, Target
+from domain.corrections import Status, Target, same_value
 from domain.permissions import LEADERSHIP
 from storage.changes import Author, absence_key, record_change, score_key
 from storage.db import as_utc
@@ -23,6 +24,12 @@ from storage.models import (
     StaffRoleRow,
     StaffRow,
 )
+
+
+class Decision(StrEnum):
+    DONE = "done"
+    ALREADY = "already"  # another leader decided first
+    MOVED = "moved"  # the value is no longer the one the request corrects
 
 
 @dataclass(frozen=True)
@@ -83,15 +90,42 @@ class SqlCorrectionStore:
     async def get(self, correction_id: int) -> CorrectionRow | None:
         return await self.session.get(CorrectionRow, correction_id, populate_existing=True)
 
+    async def pending_for(self, request: CorrectionRow) -> int | None:
+        """The id of a request for the same value that is still waiting, if there is one."""
+        same_place = (
+            (CorrectionRow.day == request.day, CorrectionRow.session == request.session)
+            if request.target == Target.ABSENCE
+            else (
+                CorrectionRow.subject_id == request.subject_id,
+                CorrectionRow.year_id == request.year_id,
+                CorrectionRow.semester == request.semester,
+                CorrectionRow.kind == request.kind,
+                CorrectionRow.position == request.position,
+            )
+        )
+        return await self.session.scalar(
+            select(CorrectionRow.id).where(
+                CorrectionRow.status == Status.PENDING,
+                CorrectionRow.target == request.target,
+                CorrectionRow.student_id == request.student_id,
+                *same_place,
+            )
+        )
+
     async def pending(self) -> list[CorrectionRow]:
         rows = await self.session.scalars(
             select(CorrectionRow).where(CorrectionRow.status == Status.PENDING).order_by(CorrectionRow.id)
         )
         return list(rows)
 
-    async def decide(self, correction_id: int, status: Status, author: Author, note: str = "") -> bool:
+    async def decide(self, correction_id: int, status: Status, author: Author, note: str = "") -> Decision:
         """Settles a pending request. Exactly one decision counts: of two leaders deciding at the same
-        moment, the one whose update finds the request still pending wins; the other gets False."""
+        moment, the one whose update finds the request still pending wins; the other gets ALREADY.
+        An approval whose value has changed since the request was made is not applied (MOVED)."""
+        if status is Status.APPROVED:
+            row = await self.get(correction_id)
+            if row is not None and not same_value(await self.current_value(row), row.old_value):
+                return Decision.MOVED
         result = await self.session.execute(
             update(CorrectionRow)
             .where(CorrectionRow.id == correction_id, CorrectionRow.status == Status.PENDING)
@@ -99,12 +133,28 @@ class SqlCorrectionStore:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            return False
+            return Decision.ALREADY
         row = await self.session.get(CorrectionRow, correction_id, populate_existing=True)
         record_change(self.session, author, "correction", str(correction_id), Status.PENDING, status, note)
         if status is Status.APPROVED:
             await self._apply(row, author)
-        return True
+        return Decision.DONE
+
+    async def current_value(self, row: CorrectionRow) -> str | None:
+        """What is stored now at the place the request points to."""
+        if row.target == Target.ABSENCE:
+            absence = await self.session.scalar(
+                select(AbsenceRow.mark).where(
+                    AbsenceRow.student_id == row.student_id,
+                    AbsenceRow.day == row.day,
+                    AbsenceRow.session == row.session,
+                )
+            )
+            return absence
+        score = await self.gradebook.saved_value(
+            row.student_id, row.subject_id, row.year_id, row.semester, row.kind, row.position
+        )
+        return score.value if score else None
 
     async def _apply(self, row: CorrectionRow, author: Author) -> None:
         """Writes the approved value, whatever the book's lock says: a correction never needs it opened."""
@@ -166,10 +216,10 @@ class SqlCorrectionStore:
             for change, name in rows
         ]
 
-    async def approvers(self, channel: str) -> list[tuple[str, str]]:
-        """(account, language) of every linked vice-principal and principal on ``channel``."""
+    async def approvers(self, channel: str) -> list[tuple[str, str, str]]:
+        """(account, language, name) of every linked vice-principal and principal on ``channel``."""
         rows = await self.session.execute(
-            select(AccountRow.external_id, AccountRow.language)
+            select(AccountRow.external_id, AccountRow.language, StaffRow.full_name)
             .join(StaffRow, StaffRow.id == AccountRow.staff_id)
             .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
             .where(
@@ -179,7 +229,7 @@ class SqlCorrectionStore:
             )
             .distinct()
         )
-        return [(account, language) for account, language in rows]
+        return [(account, language, name) for account, language, name in rows]
 
     async def accounts_of(self, staff_id: int, channel: str) -> list[tuple[str, str]]:
         rows = await self.session.execute(

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
-from bot.conversations.base import Dialog, end_dialog, save_dialog
+from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.review import value_text
 from bot.conversations.shared import column_name, offered_for
 from bot.handlers.common import answer_and_show, refuse
@@ -24,6 +24,8 @@ from domain.windows import ColumnKind
 from exports.correction_slip import slip_pdf
 from locales import Translator, translator
 from storage.changes import Author
+from storage.correction_store import Decision
+from storage.db import as_utc
 from storage.models import CorrectionRow
 from storage.uow import UnitOfWork
 
@@ -100,10 +102,12 @@ def decision_keyboard(t: Translator, correction_id: int) -> InlineKeyboardMarkup
 async def send_to_leaders(turn: Turn, request: CorrectionRow) -> str:
     """Sends the request, its photos first, to every leader but its author; returns their names."""
     own = {account for account, _ in await turn.uow.corrections.accounts_of(request.requested_by, CHANNEL)}
-    for account, language in await turn.uow.corrections.approvers(CHANNEL):
+    reached = []
+    for account, language, name in await turn.uow.corrections.approvers(CHANNEL):
         if account not in own:
             await _send_card(turn, int(account), translator(language), request)
-    return ", ".join(await turn.uow.views.leader_names())
+            reached.append(name)
+    return ", ".join(dict.fromkeys(reached))
 
 
 async def _send_card(turn: Turn, chat_id: int, t: Translator, request: CorrectionRow) -> None:
@@ -115,7 +119,9 @@ async def _send_card(turn: Turn, chat_id: int, t: Translator, request: Correctio
             lambda bot, content=content, caption=caption: bot.send_photo(chat_id, content, caption=caption)
         )
     text = await slip_text(t, turn.uow, request, len(photos))
-    keyboard = decision_keyboard(t, request.id) if request.status == Status.PENDING else None
+    keyboard = (
+        decision_keyboard(t, request.id) if request.status == Status.PENDING else _print_button(t, request)
+    )
     turn.send(text, keyboard, chat_id=chat_id)
 
 
@@ -234,8 +240,13 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
     if request is None:
         return
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
-    if not await turn.uow.corrections.decide(correction_id, status, author, note):
+    decision = await turn.uow.corrections.decide(correction_id, status, author, note)
+    if decision is Decision.ALREADY:
         await _already_decided(turn, await turn.uow.corrections.get(correction_id))
+        return
+    if decision is Decision.MOVED:
+        now = await turn.uow.corrections.current_value(request)
+        turn.say("correction.moved_since", id=correction_id, now=_value(turn.t, request, now))
         return
     request = await turn.uow.corrections.get(correction_id)
     outcome = await _outcome(turn.t, turn.uow, request)
@@ -248,7 +259,7 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
         turn.send(outcome, _print_button(turn.t, request))
     for account, language in await turn.uow.corrections.accounts_of(request.requested_by, CHANNEL):
         t = translator(language)
-        slip = await slip_text(t, turn.uow, request, 0)
+        slip = await slip_text(t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id)))
         text = f"{await _outcome(t, turn.uow, request)}\n\n{slip}"
         turn.send(text, _print_button(t, request), chat_id=int(account))
 
@@ -292,12 +303,12 @@ async def _outcome(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> st
             if request.target == Target.ABSENCE
             else "correction.outcome.approved"
         )
-        return t(key, id=request.id, who=who, at=request.decided_at)
+        return t(key, id=request.id, who=who, at=as_utc(request.decided_at))
     return t(
         "correction.outcome.rejected",
         id=request.id,
         who=who,
-        at=request.decided_at,
+        at=as_utc(request.decided_at),
         note=request.decision_note,
     )
 
@@ -307,7 +318,9 @@ async def _already_decided(turn: Turn, request: CorrectionRow) -> None:
 
 
 async def _cancel(update, turn: Turn, _: int) -> None:
-    await end_dialog(turn)
+    dialog = await current_dialog(turn)
+    if dialog is not None and dialog.flow == FLOW:
+        await end_dialog(turn)
     answer_and_show(turn, update.callback_query, turn.t("correction.cancelled"), None)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
@@ -23,6 +22,7 @@ from bot.conversations.shared import class_students, offered_for, show
 from bot.handlers.common import refuse
 from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
+from domain.attendance import MARKS
 from domain.columns import Offered, current_semester
 from domain.corrections import (
     MAX_EXAMINER,
@@ -33,6 +33,7 @@ from domain.corrections import (
     is_late,
     is_periodic_test,
     read_mark_change,
+    same_value,
 )
 from domain.entry import Student, one_value
 from domain.errors import DomainError
@@ -150,10 +151,36 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             turn.say("correction.nothing_in_progress")
         return
     action = PRESSES.get(parts[0])
-    if action is None or not all(is_number(p) for p in parts[1:]):
-        await refuse(turn, "request-correction", update.callback_query.data)
+    if (
+        action is None
+        or not all(is_number(p) for p in parts[1:])
+        or not _still_allowed(turn, dialog, parts[0])
+    ):
+        await refuse(turn, _refused_action(dialog), update.callback_query.data)
         return
     await action(update, turn, dialog, [int(p) for p in parts[1:]])
+
+
+SCORE_PRESSES = {"sb", "s", "k", "sp", "st"}
+ABSENCE_PRESSES = {"mo", "as"}
+
+
+def _still_allowed(turn: Turn, dialog: Dialog, verb: str) -> bool:
+    """Every press is checked against the place the dialog holds: an old button of another class, or of
+    the other kind of request, cannot carry a choice over."""
+    absence = dialog.data.get("target") == Target.ABSENCE
+    if (verb in SCORE_PRESSES and absence) or (verb in ABSENCE_PRESSES and not absence):
+        return False
+    class_id, subject_id = dialog.data.get("class_id"), dialog.data.get("subject_id")
+    if absence:
+        return allowed(turn.actor, Action.TAKE_ATTENDANCE, Scope(class_id))
+    if class_id is None or verb in ("c", "cp", "am", "sb"):  # these check the choice they make
+        return True
+    return _may(turn.actor, _pick(dialog).mode, class_id, subject_id)
+
+
+def _refused_action(dialog: Dialog) -> str:
+    return "value-history" if _pick(dialog).mode == HISTORY else "request-correction"
 
 
 async def _class_page(update, turn, dialog, args) -> None:
@@ -163,14 +190,18 @@ async def _class_page(update, turn, dialog, args) -> None:
 async def _class_chosen(update, turn, dialog, args) -> None:
     mode = _pick(dialog).mode
     if len(args) != 1 or (mode == HISTORY and not _may(turn.actor, HISTORY, args[0])):
-        await refuse(turn, "value-history", update.callback_query.data)
+        await refuse(turn, _refused_action(dialog), update.callback_query.data)
         return
     subjects = await _subjects(turn, mode, args[0])
-    if not subjects:
-        await refuse(turn, "request-correction", update.callback_query.data)
+    if not subjects and mode == FIX:
+        await refuse(turn, _refused_action(dialog), update.callback_query.data)
         return
-    dialog.step, dialog.data["class_id"] = "subject", args[0]
+    dialog.step, dialog.data = "subject", {"mode": mode, "class_id": args[0]}  # nothing carried over
     await save_dialog(turn, dialog)
+    if not subjects:
+        name = await turn.uow.views.class_name(args[0])
+        show(update, turn, turn.t("correction.no_subjects", name=name), grid([], [_back(turn, "cp", 0)]))
+        return
     names = await turn.uow.views.subject_names()
     buttons = [button(names[s], PREFIX, "sb", s) for s in sorted(subjects, key=lambda s: names[s])]
     title = await turn.uow.views.class_name(args[0])
@@ -192,7 +223,8 @@ async def _subject_chosen(update, turn, dialog, args) -> None:
     if len(args) != 1 or pick.class_id is None or not _may(turn.actor, pick.mode, pick.class_id, args[0]):
         await refuse(turn, "request-correction", update.callback_query.data)
         return
-    dialog.step, dialog.data["subject_id"] = "semester", args[0]
+    dialog.step = "semester"
+    dialog.data = {"mode": pick.mode, "class_id": pick.class_id, "subject_id": args[0]}
     await save_dialog(turn, dialog)
     year = await turn.uow.school.year()
     buttons = [
@@ -267,7 +299,7 @@ async def _student_chosen(update, turn, dialog, args) -> None:
         await end_dialog(turn)
         show(update, turn, await _history_text(turn, pick, title), None)
         return
-    dialog.step = "value"
+    dialog.step, dialog.data["old"] = "value", saved[args[0]]
     await save_dialog(turn, dialog)
     option = (await _offered(turn, pick))[pick.option]
     hint = ", ".join(option.column.marks) if option.column.marks else turn.t("correction.score_hint")
@@ -429,7 +461,7 @@ async def _request(turn: Turn, dialog: Dialog) -> CorrectionRow:
         subject_id=pick.subject_id,
         kind=column_.kind.value,
         position=column_.position,
-        old_value=saved.value,
+        old_value=dialog.data["old"],
         new_value=dialog.data["new"],
         reason=dialog.data["reason"],
         examiner=dialog.data.get("examiner", ""),
@@ -447,9 +479,17 @@ async def _send(update, turn, dialog, args) -> None:
         await refuse(turn, "request-correction", update.callback_query.data)
         return
     request = await _request(turn, dialog)
-    if request.old_value != await _current_value(turn, dialog):
+    if not same_value(await _current_value(turn, dialog), request.old_value):
         turn.answer_press()
         turn.say("correction.value_moved")
+        return
+    waiting = await turn.uow.corrections.pending_for(request)
+    if waiting is not None:
+        turn.answer_press()
+        turn.say("correction.already_pending", id=waiting)
+        return
+    if not _complete(request, dialog, await _needs_paper(turn, dialog)):
+        await refuse(turn, "request-correction", update.callback_query.data)
         return
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
     await turn.uow.corrections.submit(request, dialog.data.get("evidence", []), author)
@@ -457,7 +497,10 @@ async def _send(update, turn, dialog, args) -> None:
     turn.answer_press()
     turn.later(lambda _bot: update.callback_query.edit_message_reply_markup(None))
     sent_to = await approvals.send_to_leaders(turn, request)
-    turn.say("correction.sent", id=request.id, leaders=sent_to or "-")
+    if sent_to:
+        turn.say("correction.sent", id=request.id, leaders=sent_to)
+    else:
+        turn.say("correction.sent_nobody", id=request.id)
 
 
 async def _cancel_pressed(update, turn, dialog, args) -> None:
@@ -473,7 +516,7 @@ async def _attendance_class(update, turn, dialog, args) -> None:
         await refuse(turn, "request-correction", update.callback_query.data)
         return
     months = sorted(await turn.uow.attendance.submitted_months(args[0]), reverse=True)
-    dialog.data.update(target=Target.ABSENCE.value, class_id=args[0])
+    dialog.data = {"mode": FIX, "target": Target.ABSENCE.value, "class_id": args[0]}
     dialog.step = "month"
     await save_dialog(turn, dialog)
     buttons = [button(f"{month:02d}/{year}", PREFIX, "mo", year * 100 + month) for year, month in months]
@@ -490,18 +533,13 @@ async def _month_chosen(update, turn, dialog, args) -> None:
         return
     dialog.step, dialog.data["month"] = "absence_student", args[0]
     await save_dialog(turn, dialog)
-    items = [
-        (f"{n}. {s.name}", f"{PREFIX}:as:{s.id}")
+    buttons = [
+        button(f"{n}. {s.name}", PREFIX, "as", s.id)
         for n, s in enumerate(await class_students(turn, class_id), start=1)
     ]
     year, month = divmod(args[0], 100)
     text = turn.t("correction.choose_absence_student", month=f"{month:02d}/{year}")
-    show(
-        update,
-        turn,
-        text,
-        paged(turn.t, items, 0, f"{PREFIX}:mo", back=(PREFIX, "x"), per_row=1, page_size=50),
-    )
+    show(update, turn, text, column([*buttons, _cancel(turn)]))
 
 
 async def _absence_student(update, turn, dialog, args) -> None:
@@ -539,7 +577,7 @@ async def _mark_typed(turn: Turn, dialog: Dialog, text: str) -> None:
     if old == change.mark:
         turn.say("correction.same_mark")
         return
-    dialog.data.update(day=change.day.isoformat(), session=change.session, new=change.mark)
+    dialog.data.update(day=change.day.isoformat(), session=change.session, new=change.mark, old=old)
     dialog.step = "reason"
     await save_dialog(turn, dialog)
     turn.say("correction.ask_reason", keyboard=column([_cancel(turn)]), limit=MAX_REASON)
@@ -557,7 +595,7 @@ async def _absence_request(turn: Turn, dialog: Dialog) -> CorrectionRow:
         target=Target.ABSENCE,
         day=day,
         session=data["session"],
-        old_value=await _current_value(turn, dialog),
+        old_value=data["old"],
         new_value=data["new"],
         reason=data["reason"],
         examiner="",
@@ -595,11 +633,14 @@ async def _current_value(turn: Turn, dialog: Dialog) -> str | None:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def same_value(new: str, old: str | None) -> bool:
-    """7 and 7.0 are the same score."""
-    if old and new[0].isdigit() and old[0].isdigit():
-        return Decimal(new) == Decimal(old)
-    return new == old
+def _complete(request: CorrectionRow, dialog: Dialog, needs_paper: bool) -> bool:
+    """The request as a whole, checked once more before it is stored: a reason, and for a test column
+    the paper's photo and the examiner; an attendance mark only P, K or present."""
+    if not request.reason or (needs_paper and not (dialog.data.get("evidence") and request.examiner)):
+        return False
+    if request.target == Target.ABSENCE:
+        return request.new_value in (*MARKS, None) and request.day is not None
+    return request.subject_id is not None and request.new_value is not None
 
 
 def _back(turn: Turn, *parts: object):

@@ -3,6 +3,7 @@ the test paper; the vice-principal approves (or rejects) it with one tap; the te
 history of the value shows every step. One decision counts, even when two leaders press at once."""
 
 import asyncio
+import re
 import subprocess
 from datetime import UTC, datetime
 
@@ -22,14 +23,16 @@ REGULAR = Column(ColumnKind.REGULAR, 1)
 MIDTERM = Column(ColumnKind.MIDTERM, 1)
 
 
-async def saved_scores(school, column: Column, values: list[str], at: datetime | None = None) -> None:
-    """GV01 saved a column of Toán in 6A (values in class-list order)."""
+async def saved_scores(
+    school, column: Column, values: list[str], at=None, class_name="6A", subject="TOAN", teacher="GV01"
+) -> None:
+    """A teacher saved a column (values in class-list order): by default GV01's Toán in 6A."""
     async with UnitOfWork(school.database) as uow:
         year = await uow.school.year_row()
-        class_id = (await uow.school.class_row("6A")).id
-        subject_id = (await uow.school.subject_rows())["TOAN"].id
-        teacher = await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == "GV01"))
-        students = await uow.roster.class_list("6A", year.name)
+        class_id = (await uow.school.class_row(class_name)).id
+        subject_id = (await uow.school.subject_rows())[subject].id
+        teacher = await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == teacher))
+        students = await uow.roster.class_list(class_name, year.name)
         author = Author(teacher, "telegram", "1", at or school.clock())
         values_by_id = {s.id: v for s, v in zip(students, values, strict=True)}
         await uow.gradebook.save_column(class_id, subject_id, year.id, 1, column, values_by_id, author)
@@ -182,8 +185,8 @@ async def test_forged_approvals_from_a_teacher_change_nothing(school):
         await link(school, teacher, "GV01")
         await ask_for_correction(teacher, "ĐĐGtx 1", first, "10", "Nhầm")
         await press_in_turn(teacher, "Bỏ qua, không có ảnh", "📨 Gửi đề nghị")
-        sent = await teacher.wait_for(lambda m: "Đã gửi phiếu chỉnh điểm #" in m.text)
-        number = sent.text.split("#")[1].split()[0]
+        sent = await teacher.wait_for(lambda m: "chưa thành viên Ban giám hiệu nào liên kết" in m.text)
+        number = re.search(r"#(\d+)", sent.text)[1]  # saved for /duyet though nobody was reached
         for forged in (f"ap:ok:{number}", f"ap:v:{number}", f"ap:no:{number}", "ap:ok:999999"):
             teacher.press_data(sent.message_id, forged)
             await teacher.wait_for(lambda m: "không có quyền" in m.text)
@@ -281,3 +284,42 @@ async def test_an_attendance_mark_of_a_submitted_month_is_corrected_after_approv
         await teacher.wait_for(lambda m: "Điểm danh đã được sửa" in m.text)
     async with UnitOfWork(school.database, read_only=True) as uow:
         assert await uow.attendance.marks([student.id], day, 0) == {student.id: "K"}
+
+
+async def test_an_old_button_cannot_carry_a_subject_into_another_class(school):
+    """GV01 may see 6A's Ngữ văn (his homeroom class) but not 6B's: a semester button left from 6A
+    pressed after choosing 6B is refused, and nothing of 6B's Ngữ văn is shown."""
+    await saved_scores(school, REGULAR, ["7", "8", "9"], subject="NV", teacher="GV02")
+    await saved_scores(school, REGULAR, ["9,5"], class_name="6B", subject="NV", teacher="GV02")
+    teacher = school.api.person(1, "Thầy Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        teacher.send_command("/lichsu")
+        await press_in_turn(teacher, "6A", "Ngữ văn")
+        semesters = await teacher.wait_for(lambda m: "HK 1" in m.button_texts)
+        teacher.send_command("/lichsu")
+        await press_in_turn(teacher, "6B")
+        await teacher.wait_for(lambda m: "6B: chưa có điểm nào bạn được xem" in m.text)
+        teacher.press("HK 1", semesters)
+        await teacher.wait_for(lambda m: "không có quyền" in m.text)
+        assert not any("9,5" in m.text for m in teacher.messages)
+
+
+async def test_a_value_changed_after_the_request_is_not_overwritten(school):
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, REGULAR, ["6", "8", "9"])
+    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link(school, deputy, "CB02")
+        await ask_for_correction(teacher, "ĐĐGtx 1", first, "7", "Nhầm")
+        await press_in_turn(teacher, "Bỏ qua, không có ảnh", "📨 Gửi đề nghị")
+        card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+        async with UnitOfWork(school.database) as uow:  # meanwhile the value changes another way
+            row = await uow.session.scalar(select(ScoreRow).where(ScoreRow.value == "6"))
+            row.value = "5"
+            await uow.commit()
+        deputy.press("✅ Duyệt", card)
+        moved = await deputy.wait_for(lambda m: "không được áp dụng" in m.text)
+        assert "hiện là 5" in moved.text
+    assert await stored(school, REGULAR) == ["5", "8", "9"]

@@ -105,3 +105,42 @@ def test_sodiem_audit_verify_names_the_altered_entry(tmp_path):
     assert broken.returncode == 1
     assert "Entry 2 (number 2 in the chain" in broken.stderr
     assert "changed after it was written" in broken.stderr
+
+
+async def test_a_lost_head_is_rebuilt_from_the_chain_and_writing_goes_on(database):
+    from storage.models import AuditHeadRow
+
+    await write_changes(database, 2)
+    async with database.session() as session:
+        await session.execute(delete(AuditHeadRow))
+        await session.commit()
+    await write_changes(database, 2, start=5)
+    result = await report(database)
+    assert result.entries == 4 and result.first_break is None
+
+
+async def test_the_change_log_of_an_upgraded_database_is_sealed_by_the_migration(empty_database_url):
+    from sqlalchemy import text
+
+    from storage.db import Database
+    from storage.migrate import downgrade, upgrade
+
+    await asyncio.to_thread(upgrade, empty_database_url)
+    await asyncio.to_thread(downgrade, empty_database_url, "0003")
+    database = Database(empty_database_url)
+    async with database.session() as session:
+        for number in range(3):
+            await session.execute(
+                text(
+                    "INSERT INTO change_log (at, channel, account, entity, entity_key, new_value, reason) "
+                    "VALUES (:at, 'telegram', '7', 'score', :key, '8.5', '')"
+                ),
+                {"at": MORNING + timedelta(minutes=number), "key": f"k{number}"},
+            )
+        await session.commit()
+    await database.dispose()
+    await asyncio.to_thread(upgrade, empty_database_url)
+    database = Database(empty_database_url)
+    result = await report(database)
+    await database.dispose()
+    assert result.entries == 3 and result.first_break is None

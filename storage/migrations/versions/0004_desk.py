@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
     )
-    op.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '')")
+    _seal_existing_entries()
     op.create_table(
         "correction",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -91,6 +91,27 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_correction_evidence")),
     )
     op.create_index(op.f("ix_correction_evidence_correction_id"), "correction_evidence", ["correction_id"])
+
+
+def _seal_existing_entries() -> None:
+    """Chains the change log written before the audit trail existed, in the order it was written."""
+    from storage.audit import entry_hash
+
+    log = sa.table(
+        "change_log",
+        *(sa.column(name) for name in ("id", "staff_id", "channel", "account", "entity", "entity_key")),
+        *(sa.column(name) for name in ("old_value", "new_value", "reason", "seq", "prev_hash", "hash")),
+        sa.column("at", sa.DateTime(timezone=True)),
+    )
+    bind = op.get_bind()
+    seq, previous = 0, ""
+    for row in bind.execute(sa.select(log).order_by(log.c.id)).all():
+        seq += 1
+        digest = entry_hash(row, seq, previous)
+        bind.execute(log.update().where(log.c.id == row.id).values(seq=seq, prev_hash=previous, hash=digest))
+        previous = digest
+    head = sa.table("audit_head", sa.column("id"), sa.column("seq"), sa.column("hash"))
+    bind.execute(head.insert().values(id=1, seq=seq, hash=previous))
 
 
 def downgrade() -> None:
