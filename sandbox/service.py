@@ -60,6 +60,11 @@ class Sandbox:
         self._application: Application | None = None
         self._lock = asyncio.Lock()
 
+    @property
+    def database(self) -> Database | None:
+        """The copy of the demo school now in use (None while it is being replaced)."""
+        return self._database
+
     # --- lifecycle -------------------------------------------------------------------------------
 
     async def prepare(self) -> None:
@@ -151,7 +156,7 @@ class Sandbox:
                 shown[persona.key] = [
                     {
                         "key": task.key,
-                        "text": t(f"sandbox.tour.{task.key}"),
+                        "text": t(task.key),
                         "coming": task.check is None,
                         "done": task.check is not None and await task.check(session, doings),
                     }

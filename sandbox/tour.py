@@ -33,7 +33,7 @@ Check = Callable[[AsyncSession, Doings], Awaitable[bool]]
 
 @dataclass(frozen=True)
 class Task:
-    key: str  # its text: sandbox.tour.<key>
+    key: str  # the catalog key of its text
     check: Check | None  # None: the bot cannot do this yet; the task is shown as coming
 
 
@@ -82,29 +82,29 @@ def changed(entity: str) -> Check:
 
 TOUR: dict[str, tuple[Task, ...]] = {
     "subject": (
-        Task("subject.menu", used(commands.MENU, "menu")),
-        Task("subject.my_classes", used(commands.CLASSES, "mine", "cls")),
-        Task("subject.scores", changed("score")),
+        Task("sandbox.tour.subject.menu", used(commands.MENU, "menu")),
+        Task("sandbox.tour.subject.my_classes", used(commands.CLASSES, "mine", "cls")),
+        Task("sandbox.tour.subject.scores", changed("score")),
         # /suadiem is being built on main: the lead gives this task its check when merging
-        Task("subject.ask_correction", None),
+        Task("sandbox.tour.subject.ask_correction", None),
     ),
     "homeroom": (
-        Task("homeroom.menu", used(commands.MENU, "menu")),
-        Task("homeroom.attendance", took_todays_attendance),
-        Task("homeroom.conduct", changed("conduct")),
+        Task("sandbox.tour.homeroom.menu", used(commands.MENU, "menu")),
+        Task("sandbox.tour.homeroom.attendance", took_todays_attendance),
+        Task("sandbox.tour.homeroom.conduct", changed("conduct")),
     ),
     "vice_principal": (
-        Task("vice_principal.all_classes", used(commands.CLASSES, "all")),
-        Task("vice_principal.results", used(commands.RESULTS, "rs")),
+        Task("sandbox.tour.vice_principal.all_classes", used(commands.CLASSES, "all")),
+        Task("sandbox.tour.vice_principal.results", used(commands.RESULTS, "rs")),
         # /duyet is being built on main: the lead gives this task its check when merging
-        Task("vice_principal.approve_correction", None),
+        Task("sandbox.tour.vice_principal.approve_correction", None),
     ),
     "parent": (
-        Task("parent.children", used(commands.CHILDREN, "kids")),
-        Task("parent.language", used(commands.LANGUAGE, "lang")),
+        Task("sandbox.tour.parent.children", used(commands.CHILDREN, "kids")),
+        Task("sandbox.tour.parent.language", used(commands.LANGUAGE, "lang")),
     ),
     "admin": (
-        Task("admin.accounts", used(None, "acct")),
-        Task("admin.help", used(commands.HELP, "help")),
+        Task("sandbox.tour.admin.accounts", used(None, "acct")),
+        Task("sandbox.tour.admin.help", used(commands.HELP, "help")),
     ),
 }

@@ -48,7 +48,7 @@ def send(page: Page, text: str) -> None:
 
 
 def task(page: Page, key: str):
-    return page.locator(f'[data-task="{key}"]')
+    return page.locator(f'[data-task="sandbox.tour.{key}"]')
 
 
 def screenshot(page: Page, artifacts, name: str, viewport: dict) -> None:
@@ -63,7 +63,7 @@ def screenshot(page: Page, artifacts, name: str, viewport: dict) -> None:
 
 
 async def absences_today(running) -> dict[str, str]:
-    async with running.sandbox._database.session(read_only=True) as session:
+    async with running.sandbox.database.session(read_only=True) as session:
         rows = await session.execute(
             select(StudentRow.full_name, AbsenceRow.mark)
             .join(StudentRow, StudentRow.id == AbsenceRow.student_id)

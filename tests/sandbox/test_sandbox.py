@@ -58,7 +58,8 @@ def bot_texts(chat: dict) -> list[str]:
 
 
 def tasks(running, persona: str) -> dict[str, bool]:
-    return {task["key"]: task["done"] for task in running.get("/sandbox/tour")["tasks"][persona]}
+    shown = running.get("/sandbox/tour")["tasks"][persona]
+    return {task["key"].removeprefix("sandbox.tour."): task["done"] for task in shown}
 
 
 def test_the_five_people_are_linked_to_the_demo_school_each_in_their_own_chat(sandbox):
@@ -102,7 +103,7 @@ def test_a_column_of_scores_entered_in_the_chat_ticks_the_task_off_from_the_data
     assert f"{count} điểm mới, 0 không đổi" in bot_texts(saved)[-1]
 
     async def changes_by_the_teacher() -> int:
-        async with sandbox.sandbox._database.session(read_only=True) as session:
+        async with sandbox.sandbox.database.session(read_only=True) as session:
             staff_id = sandbox.sandbox.members["subject"].staff_id
             query = select(func.count()).where(ChangeRow.entity == "score", ChangeRow.staff_id == staff_id)
             return await session.scalar(query.select_from(ChangeRow))
@@ -114,6 +115,32 @@ def test_a_column_of_scores_entered_in_the_chat_ticks_the_task_off_from_the_data
         "homeroom.attendance": False,
         "homeroom.conduct": False,
     }
+
+
+def test_the_tour_ticks_off_what_each_person_did_in_the_chat_and_nothing_else(sandbox):
+    vi = translator("vi")
+    vice_principal, parent, admin = 7003, 7004, 7005
+    sandbox.post(f"/_sim/people/{SUBJECT}/text", {"text": "/lop"})
+    press(sandbox, vice_principal, re.compile(re.escape(vi("bot.menu.all_classes"))))
+    sandbox.post(f"/_sim/people/{parent}/text", {"text": "/ngonngu"})
+    answered = press(sandbox, admin, re.compile(re.escape(vi("bot.menu.accounts"))))
+    assert answered["callback_query_id"]
+    chat_until(sandbox, parent, lambda c: len(bot_texts(c)) >= 3)
+    assert tasks(sandbox, "subject") == {
+        "subject.menu": False,
+        "subject.my_classes": True,
+        "subject.scores": False,
+        "subject.ask_correction": False,
+    }
+    assert tasks(sandbox, "vice_principal") == {
+        "vice_principal.all_classes": True,
+        "vice_principal.results": False,
+        "vice_principal.approve_correction": False,
+    }
+    assert tasks(sandbox, "parent") == {"parent.children": False, "parent.language": True}
+    assert tasks(sandbox, "admin") == {"admin.accounts": True, "admin.help": False}
+    coming = [t["key"] for ts in sandbox.get("/sandbox/tour")["tasks"].values() for t in ts if t["coming"]]
+    assert coming == ["sandbox.tour.subject.ask_correction", "sandbox.tour.vice_principal.approve_correction"]
 
 
 def test_the_language_switch_reaches_the_page_and_the_bot(sandbox):
@@ -143,7 +170,7 @@ def test_a_reset_forgets_every_chat_and_change(sandbox):
 
 def test_every_text_of_the_page_and_the_tour_is_in_both_languages():
     keys = set(page_keys()) | {p.label_key for p in PERSONAS}
-    keys |= {f"sandbox.tour.{task.key}" for tasks in TOUR.values() for task in tasks}
+    keys |= {task.key for tasks in TOUR.values() for task in tasks}
     assert "sandbox.page.reset" in keys and "sandbox.page.resetting" in keys
     for language in ("vi", "en"):
         assert [key for key in sorted(keys) if not has_message(key, language)] == []
