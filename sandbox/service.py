@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from aiohttp import web
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, utc_now
 from bot.config import load_settings
 from bot.turn import CHANNEL
 from domain.errors import DomainError
@@ -26,14 +25,9 @@ from sandbox.school import Fill, Member, copy_database, invite_everyone, prepare
 from storage.db import Database
 from storage.uow import UnitOfWork
 
-log = logging.getLogger("sodiem.sandbox")
 TOKEN = "700000:sandbox-local-token"
 HOST = "127.0.0.1"
 POLL_TIMEOUT = 5  # seconds a getUpdates waits; updates still arrive at once
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Sandbox:
@@ -130,7 +124,7 @@ class Sandbox:
 
     # --- what the page asks ----------------------------------------------------------------------
 
-    def today(self):
+    def today(self) -> date:
         return self.clock().astimezone(SCHOOL_TZ).date()
 
     async def set_language(self, language: str) -> None:
