@@ -5,7 +5,9 @@ reset brings back the pristine school. Screenshots of the main screens are kept 
 from __future__ import annotations
 
 import io
+import os
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,7 +19,24 @@ from sandbox.service import TOKEN
 from storage.models import AbsenceRow, ClassRow, StudentRow
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")  # Playwright's loop must be gone before other modules use asyncio
+def browser():
+    """Debian's headless chromium driven by Playwright (never a browser Playwright downloads)."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: `make system` installs Debian's chromium package"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield browser
+        browser.close()
+
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

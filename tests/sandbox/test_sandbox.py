@@ -57,6 +57,11 @@ def bot_texts(chat: dict) -> list[str]:
     return [m.get("text", "") for m in chat["messages"] if m["from_bot"]]
 
 
+def last_bot_text(chat: dict) -> str:
+    texts = bot_texts(chat)
+    return texts[-1] if texts else ""
+
+
 def tasks(running, persona: str) -> dict[str, bool]:
     shown = running.get("/sandbox/tour")["tasks"][persona]
     return {task["key"].removeprefix("sandbox.tour."): task["done"] for task in shown}
@@ -93,14 +98,14 @@ def test_a_column_of_scores_entered_in_the_chat_ticks_the_task_off_from_the_data
     assert labels[:4] == ["ĐĐGtx 1 ✓", "ĐĐGtx 2 ✓", "ĐĐGtx 3 ✓", "ĐĐGtx 4"]  # a semester under way
     assert "ĐĐGck" in labels  # the end-of-term test is still to come
     press(sandbox, SUBJECT, re.compile(r"^ĐĐGtx 4$"))
-    prompt = chat_until(sandbox, SUBJECT, lambda c: "Gửi giá trị của cả lớp" in bot_texts(c)[-1])
-    count = sum(1 for line in bot_texts(prompt)[-1].splitlines() if re.match(r"^\d+\. ", line))
+    prompt = chat_until(sandbox, SUBJECT, lambda c: "Gửi giá trị của cả lớp" in last_bot_text(c))
+    count = sum(1 for line in last_bot_text(prompt).splitlines() if re.match(r"^\d+\. ", line))
     sandbox.post(f"/_sim/people/{SUBJECT}/text", {"text": " ".join(["7,5"] * count)})
     press(sandbox, SUBJECT, re.compile(r"Lưu cột điểm"))
     saved = chat_until(
-        sandbox, SUBJECT, lambda c: bot_texts(c)[-1].startswith("Đã lưu 6B · Toán · HK 1 · ĐĐGtx 4")
+        sandbox, SUBJECT, lambda c: last_bot_text(c).startswith("Đã lưu 6B · Toán · HK 1 · ĐĐGtx 4")
     )
-    assert f"{count} điểm mới, 0 không đổi" in bot_texts(saved)[-1]
+    assert f"{count} điểm mới, 0 không đổi" in last_bot_text(saved)
 
     async def changes_by_the_teacher() -> int:
         async with sandbox.sandbox.database.session(read_only=True) as session:
@@ -150,9 +155,9 @@ def test_the_language_switch_reaches_the_page_and_the_bot(sandbox):
     assert state["personas"][0]["label"] == "Subject teacher"
     sandbox.post(f"/_sim/people/{SUBJECT}/text", {"text": "/help"})
     chat = chat_until(
-        sandbox, SUBJECT, lambda c: bot_texts(c)[-1].startswith(translator("en")("bot.help.title"))
+        sandbox, SUBJECT, lambda c: last_bot_text(c).startswith(translator("en")("bot.help.title"))
     )
-    assert "/nhapdiem /scores" in bot_texts(chat)[-1]
+    assert "/nhapdiem /scores" in last_bot_text(chat)
 
 
 def test_a_reset_forgets_every_chat_and_change(sandbox):
