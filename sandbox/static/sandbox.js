@@ -91,7 +91,8 @@ function renderWho() {
 function choose(persona) {
   page.active = persona;
   renderWho();
-  $("messages").replaceChildren();
+  chatBox.replaceChildren();
+  pinned = true;
   page.seq = 0;
   startPolling();
   refreshTour();
@@ -128,17 +129,24 @@ function startPolling() {
   })();
 }
 
+// The chat stays at its newest message unless the person scrolled up to read, as a phone does; also when
+// the box changes size (the tour folding, the keyboard appearing).
+const chatBox = $("messages");
+let pinned = true;
+const pin = () => { if (pinned) chatBox.scrollTop = chatBox.scrollHeight; };
+chatBox.addEventListener("scroll", () => {
+  pinned = chatBox.scrollHeight - chatBox.scrollTop - chatBox.clientHeight < 80;
+});
+new ResizeObserver(pin).observe(chatBox);
+
 function renderChat(chat) {
-  const box = $("messages");
-  const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   if (!chat.messages.length) {
-    box.replaceChildren(span("empty", T("sandbox.page.empty")));
+    chatBox.replaceChildren(span("empty", T("sandbox.page.empty")));
   } else {
-    box.replaceChildren(...chat.messages.map(renderMessage));
+    chatBox.replaceChildren(...chat.messages.map(renderMessage));
   }
-  if (nearBottom || box.dataset.user !== String(page.active.user_id)) box.scrollTop = box.scrollHeight;
-  box.dataset.user = String(page.active.user_id);
   renderKeyboard(chat.keyboard);
+  pin();
 }
 
 function renderMessage(message) {
@@ -232,7 +240,10 @@ async function press(messageId, data) {
   if (answer && answer.answer && answer.answer.text) toast(answer.answer.text);
 }
 
+// After the person's own action the chat goes to its newest message, where the answer comes.
 async function act(url, body) {
+  pinned = true;
+  pin();
   try {
     return await postJson(url, body);
   } catch (error) {

@@ -145,6 +145,13 @@ def test_on_a_phone_people_switch_with_one_click_each_with_their_own_chat(sandbo
     page.locator('[data-persona="parent"]').click()
     expect(page.locator(".message.me").last).to_have_text("/con")
     expect(task(page, "parent.children")).to_have_class(DONE)
+
+    page.locator('[data-persona="homeroom"]').click()
+    tap(page, vi("attendance.menu_button"))
+    expect(last_bot_message(page)).to_contain_text("📋 Điểm danh 6A")
+    newest = page.locator(".message.bot:has(.buttons)").last.locator("button").last
+    expect(newest).to_be_in_viewport()  # the chat follows its newest message, tour open or not
+    screenshot(page, artifacts, "phone-attendance.png", PHONE)
     page.close()
 
 
