@@ -86,9 +86,9 @@ class _Routes:
         person = self._person(request)
         after = int(request.query.get("after", 0))
         timeout = min(float(request.query.get("timeout", 0)), MAX_WAIT)
-        chat = person.chat
 
         def latest() -> int:
+            chat = person.chat  # it may begin while the page waits
             return max((message.changed_seq for message in chat.messages.values()), default=0) if chat else 0
 
         await wait_until(person.world.chat_signal(person.id), lambda: latest() > after or None, timeout)
