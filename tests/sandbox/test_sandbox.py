@@ -122,6 +122,23 @@ def test_a_column_of_scores_entered_in_the_chat_ticks_the_task_off_from_the_data
     }
 
 
+def test_the_homeroom_teachers_conduct_levels_tick_the_conduct_task_off(sandbox):
+    homeroom = 7002
+    sandbox.post(f"/_sim/people/{homeroom}/text", {"text": "/renluyen"})
+    press(sandbox, homeroom, re.compile(r"^HK 1"))
+    prompt = chat_until(sandbox, homeroom, lambda c: last_bot_text(c).startswith("Rèn luyện lớp 6A · HK 1"))
+    count = sum(1 for line in last_bot_text(prompt).splitlines() if re.match(r"^\d+\. ", line))
+    assert count == 42  # conduct is not entered yet: the semester is under way
+    sandbox.post(f"/_sim/people/{homeroom}/text", {"text": " ".join(["t"] * count)})
+    press(sandbox, homeroom, re.compile(r"Lưu"))
+    chat_until(sandbox, homeroom, lambda c: last_bot_text(c).startswith("Đã lưu Rèn luyện lớp 6A · HK 1"))
+    assert tasks(sandbox, "homeroom") == {
+        "homeroom.menu": False,
+        "homeroom.attendance": False,
+        "homeroom.conduct": True,
+    }
+
+
 def test_the_tour_ticks_off_what_each_person_did_in_the_chat_and_nothing_else(sandbox):
     vi = translator("vi")
     vice_principal, parent, admin = 7003, 7004, 7005
