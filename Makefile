@@ -35,13 +35,13 @@ system:
 
 install: $(INSTALLED) catalogs system
 
-# Migrate, make sure the demo school is there, then run the bot (which explains how to get a
-# token when SODIEM_TELEGRAM_TOKEN is not set).
+# With a token (SODIEM_TELEGRAM_TOKEN, in the environment or .env): migrate, make sure the demo school
+# is there, then run the bot. Without one: the sandbox, the bot in a web page on a throwaway demo school.
 run: install
-	$(BIN)/sodiem db upgrade
-	$(BIN)/sodiem demo
-	$(BIN)/sodiem students --class 6A
-	$(BIN)/sodiem run
+	@if [ -n "$$SODIEM_TELEGRAM_TOKEN" ] || grep -qs '^SODIEM_TELEGRAM_TOKEN=.' .env; then \
+		$(BIN)/sodiem db upgrade && $(BIN)/sodiem demo && $(BIN)/sodiem students --class 6A \
+		&& $(BIN)/sodiem run; \
+	else $(BIN)/sodiem sandbox; fi
 
 test: install
 	$(BIN)/ruff check .

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from aiohttp import web
 
-from localapi.world import wait_until
+from localapi.world import StoredMessage, wait_until
 
 if TYPE_CHECKING:
     from localapi.people import Person
     from localapi.server import LocalBotApi
 
 MAX_WAIT = 30.0
+ANSWER_WAIT = 3.0  # how long a press waits for the bot's answer to the callback query
 
 
 def add_routes(app: web.Application, local: LocalBotApi) -> None:
@@ -21,7 +23,10 @@ def add_routes(app: web.Application, local: LocalBotApi) -> None:
     app.router.add_post("/_sim/people", routes.add_person)
     app.router.add_post("/_sim/people/{user_id}/text", routes.send_text)
     app.router.add_post("/_sim/people/{user_id}/press", routes.press)
+    app.router.add_post("/_sim/people/{user_id}/key", routes.press_key)
     app.router.add_get("/_sim/people/{user_id}/messages", routes.messages)
+    app.router.add_get("/_sim/people/{user_id}/chat", routes.chat)
+    app.router.add_get("/_sim/files/{file_id}", routes.file)
     app.router.add_get("/_sim/stats", routes.stats)
 
 
@@ -41,10 +46,24 @@ class _Routes:
         return web.json_response({"message": message.data})
 
     async def press(self, request: web.Request) -> web.Response:
-        """Body: ``{"message_id": 3, "data": "approve:17"}``."""
+        """Body: ``{"message_id": 3, "data": "approve:17"}``. Answers the query id and, when the bot
+        answered the query within a few seconds, its answer (``{"text": ..., "show_alert": ...}``)."""
         body = await request.json()
-        query = self._person(request).press_data(body["message_id"], body["data"])
-        return web.json_response({"callback_query_id": query.id})
+        person = self._person(request)
+        try:
+            query = person.press_data(int(body["message_id"]), str(body["data"]))
+        except LookupError as error:
+            raise web.HTTPNotFound(text=str(error)) from None
+        answer = await wait_until(person.world.chat_signal(person.id), lambda: query.answer, ANSWER_WAIT)
+        return web.json_response({"callback_query_id": query.id, "answer": answer})
+
+    async def press_key(self, request: web.Request) -> web.Response:
+        """Body: ``{"text": "Xem điểm"}``: a key of the reply keyboard the person sees."""
+        try:
+            message = self._person(request).press_key((await request.json())["text"])
+        except LookupError as error:
+            raise web.HTTPNotFound(text=str(error)) from None
+        return web.json_response({"message": message.data})
 
     async def messages(self, request: web.Request) -> web.Response:
         """The bot's messages as they now stand; with ``?after=SEQ&timeout=S``, waits up to S seconds
@@ -60,6 +79,34 @@ class _Routes:
         messages = [{**message.data, "edit_count": message.edit_count} for message in person.messages]
         return web.json_response({"seq": max(latest(), after), "messages": messages})
 
+    async def chat(self, request: web.Request) -> web.Response:
+        """The whole chat as a phone shows it: both sides' messages in order (``from_bot``, and
+        ``file_url`` for a document or photo), and the reply keyboard on the screen (rows of labels).
+        Waits like ``messages`` with ``?after=SEQ&timeout=S``."""
+        person = self._person(request)
+        after = int(request.query.get("after", 0))
+        timeout = min(float(request.query.get("timeout", 0)), MAX_WAIT)
+
+        def latest() -> int:
+            chat = person.chat  # it may begin while the page waits
+            return max((message.changed_seq for message in chat.messages.values()), default=0) if chat else 0
+
+        await wait_until(person.world.chat_signal(person.id), lambda: latest() > after or None, timeout)
+        chat = person.chat
+        messages = [_shown(message) for message in chat.messages.values()] if chat else []
+        keyboard = chat.keyboard if chat else None
+        keys = [[key["text"] for key in row] for row in keyboard["keyboard"]] if keyboard else []
+        return web.json_response({"seq": max(latest(), after), "messages": messages, "keyboard": keys})
+
+    async def file(self, request: web.Request) -> web.Response:
+        """A file sent in a chat, by its file_id, named as it was sent."""
+        file = self.local.world.files.get(request.match_info["file_id"])
+        if file is None:
+            raise web.HTTPNotFound(text="no such file")
+        disposition = "inline" if file.mime_type.startswith("image/") else "attachment"
+        headers = {"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(file.file_name)}"}
+        return web.Response(body=file.content, content_type=file.mime_type, headers=headers)
+
     async def stats(self, request: web.Request) -> web.Response:
         refusals = [
             {"method": r.method, "code": r.code, "description": r.description} for r in self.local.refusals
@@ -72,3 +119,10 @@ class _Routes:
         if person is None:
             raise web.HTTPNotFound(text=f"no person {user_id}; POST /_sim/people first")
         return person
+
+
+def _shown(message: StoredMessage) -> dict[str, Any]:
+    shown = {**message.data, "from_bot": message.from_bot, "edit_count": message.edit_count}
+    if message.file is not None:
+        shown["file_url"] = f"/_sim/files/{message.file.file_id}"
+    return shown

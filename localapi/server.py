@@ -90,6 +90,11 @@ class LocalBotApi:
     # --- addresses -------------------------------------------------------------------------------
 
     @property
+    def port(self) -> int:
+        """The port asked for (0: any free one) until started, then the port it listens on."""
+        return self._port
+
+    @property
     def url(self) -> str:
         return f"http://{HOST}:{self._port}"
 
@@ -120,6 +125,11 @@ class LocalBotApi:
             user.update({key: value for key, value in optional.items() if value is not None})
             self.people[user_id] = Person(self.world, self.world.add_user(user))
         return self.people[user_id]
+
+    def forget_people(self) -> None:
+        """Forgets every person and chat, as if the bot had just been created."""
+        self.people.clear()
+        self.world.forget_people()
 
     def block_bot(self, user_id: int) -> None:
         """The person blocks the bot: sends to them answer 403 until they unblock or write again."""
@@ -211,6 +221,8 @@ async def _method(request: web.Request) -> web.StreamResponse:
     except LostResponse:
         if request.transport:
             request.transport.abort()
+        return web.Response()
+    except ConnectionResetError:  # the client went away mid-request (a bot stopping): nobody to answer
         return web.Response()
     return web.json_response({"ok": True, "result": result})
 

@@ -180,7 +180,7 @@ class World:
         self._seq = itertools.count(1)
 
     def chat_signal(self, chat_id: int) -> Signal:
-        """Fires when the bot's messages in the chat change or a press in it is answered."""
+        """Fires when a message in the chat comes or changes, or a press in it is answered."""
         return self._chat_signals.setdefault(chat_id, Signal())
 
     def next_seq(self) -> int:
@@ -200,6 +200,7 @@ class World:
             self.set_blocked(user_id, False)
         message = self._store(chat, from_bot=False, content=content, file=file)
         self.enqueue("message", copy.deepcopy(message.data))
+        self.chat_signal(chat.id).fire()
         return message
 
     def press(self, user_id: int, message: StoredMessage, data: str) -> CallbackQuery:
@@ -301,6 +302,17 @@ class World:
         """The first updates of the queue; updates of kinds not allowed are dropped, as Telegram does."""
         self.updates = [update for update in self.updates if self._allowed(update)]
         return self.updates[:limit]
+
+    def forget_people(self) -> None:
+        """Forgets every user, chat, file, press and pending update: a fresh Telegram for the same bot
+        (the sandbox's reset). Numbers keep growing, so a poller's offset stays valid."""
+        self.users.clear()
+        self.chats.clear()
+        self.files.clear()
+        self.callback_queries.clear()
+        self.updates.clear()
+        for signal in self._chat_signals.values():
+            signal.fire()
 
     def close(self) -> None:
         """Lets every waiting long poll answer at once, so that the server can stop."""
