@@ -85,8 +85,7 @@ TOUR: dict[str, tuple[Task, ...]] = {
         Task("sandbox.tour.subject.menu", used(commands.MENU, "menu")),
         Task("sandbox.tour.subject.my_classes", used(commands.CLASSES, "mine", "cls")),
         Task("sandbox.tour.subject.scores", changed("score")),
-        # /suadiem is being built on main: the lead gives this task its check when merging
-        Task("sandbox.tour.subject.ask_correction", None),
+        Task("sandbox.tour.subject.ask_correction", changed("correction")),
     ),
     "homeroom": (
         Task("sandbox.tour.homeroom.menu", used(commands.MENU, "menu")),
@@ -96,8 +95,7 @@ TOUR: dict[str, tuple[Task, ...]] = {
     "vice_principal": (
         Task("sandbox.tour.vice_principal.all_classes", used(commands.CLASSES, "all")),
         Task("sandbox.tour.vice_principal.results", used(commands.RESULTS, "rs")),
-        # /duyet is being built on main: the lead gives this task its check when merging
-        Task("sandbox.tour.vice_principal.approve_correction", None),
+        Task("sandbox.tour.vice_principal.approve_correction", changed("correction")),
     ),
     "parent": (
         Task("sandbox.tour.parent.children", used(commands.CHILDREN, "kids")),

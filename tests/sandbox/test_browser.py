@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from locales import translator
 from sandbox.service import TOKEN
-from storage.models import AbsenceRow, ClassRow, StudentRow
+from storage.models import AbsenceRow, ClassRow, ScoreRow, StudentRow, SubjectRow
 
 pytest.importorskip("playwright")
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
@@ -209,4 +209,45 @@ def test_start_over_brings_back_the_pristine_school_and_empty_chats(sandbox, bro
     expect(page.locator(".message.me")).to_have_count(1)  # the /start the sandbox wrote, nothing else
     expect(task(page, "subject.menu")).not_to_have_class(DONE)
     assert sandbox.get("/sandbox/state")["generation"] == generation + 1
+    page.close()
+
+
+async def saved_score(running, student_name: str) -> str:
+    async with running.sandbox.database.session(read_only=True) as session:
+        return await session.scalar(
+            select(ScoreRow.value)
+            .join(StudentRow, StudentRow.id == ScoreRow.student_id)
+            .join(ClassRow, ClassRow.id == ScoreRow.class_id)
+            .join(SubjectRow, SubjectRow.id == ScoreRow.subject_id)
+            .where(ClassRow.name == "6B", SubjectRow.code == "TOAN", StudentRow.full_name == student_name)
+            .where(ScoreRow.kind == "regular", ScoreRow.position == 1, ScoreRow.semester == 1)
+        )
+
+
+def test_a_teacher_asks_for_a_correction_and_the_vice_principal_approves_it(sandbox, browser, artifacts):
+    page = open_page(browser, sandbox, DESKTOP)
+    page.locator('[data-persona="subject"]').click()
+    send(page, "/suadiem")
+    for label in ("6B", "Toán", "HK 1", "ĐĐGtx 1"):
+        tap(page, label)
+    first = page.locator(".message.bot:has(.buttons)").last.get_by_role("button", name=re.compile(r"^1\. "))
+    name, old = first.inner_text()[3:].rsplit(": ", 1)
+    new = "10" if old != "10" else "9"
+    first.click()
+    expect(last_bot_message(page)).to_contain_text("Gửi giá trị mới")
+    send(page, new)
+    expect(last_bot_message(page)).to_contain_text("Lý do chỉnh sửa")
+    send(page, "Nhập nhầm dòng")
+    tap(page, "Bỏ qua, không có ảnh")
+    tap(page, "📨 Gửi đề nghị")
+    expect(last_bot_message(page)).to_contain_text("Đã gửi phiếu chỉnh điểm #")
+    expect(task(page, "subject.ask_correction")).to_have_class(DONE)
+
+    page.locator('[data-persona="vice_principal"]').click()
+    expect(page.locator(".message.bot:has(.buttons)").last).to_contain_text(f"Học sinh: {name}")
+    screenshot(page, artifacts, "desktop-correction-card.png", DESKTOP)
+    tap(page, "✅ Duyệt")
+    expect(page.locator("#messages")).to_contain_text("Điểm đã được sửa")
+    expect(task(page, "vice_principal.approve_correction")).to_have_class(DONE)
+    assert float(sandbox.call(saved_score(sandbox, name))) == float(new)
     page.close()
