@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.attendance import MARKS, WHOLE_DAY, parse_day
+from domain.attendance import MARKS, WHOLE_DAY, next_month, parse_day
 from domain.errors import DomainError
 from domain.school import Semester
 from domain.windows import ColumnKind
@@ -88,8 +88,7 @@ def read_mark_change(text: str, year: int, month: int, two_sessions: bool) -> Ma
     words = text.strip().lower().split()
     if len(words) != (3 if two_sessions else 2):
         raise DomainError("correction.error.mark_format" + ("_sessions" if two_sessions else ""))
-    day = parse_day(words[0], date(year, month, 28) if month != 2 else date(year, 2, 28))
-    day = day.replace(year=year) if day else None
+    day = parse_day(words[0], date(*next_month(year, month), 1) - timedelta(days=1))  # the month's last day
     if day is None or (day.year, day.month) != (year, month):
         raise DomainError("correction.error.day_not_in_month", month=f"{month:02d}/{year}")
     session = WHOLE_DAY

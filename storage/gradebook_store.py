@@ -339,7 +339,9 @@ class SqlGradebookStore:
         scope = (
             f"{year_id}:{semester}:{decision.grade}:{decision.class_id}:{decision.subject_id}:{decision.kind}"
         )
-        record_change(self.session, author, "book-window", scope, None, decision.state.value)
+        until = decision.ends_at.astimezone(UTC).isoformat() if decision.ends_at else "-"
+        what = f"{decision.state.value} from {decision.starts_at.astimezone(UTC).isoformat()} until {until}"
+        record_change(self.session, author, "book-window", scope, None, what)
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,10 @@ async def _class_page(update, turn, dialog, args) -> None:
 
 
 async def _grade_chosen(update, turn, dialog, args) -> None:
+    grades = {grade for _, _, grade in await turn.uow.views.classes()}
+    if dialog.step != "scope" or len(args) != 1 or (args[0] and args[0] not in grades):
+        await refuse(turn, "lock-book", update.callback_query.data)
+        return
     dialog.data.update(grade=args[0] or None, class_id=None)
     await _ask_subject(update, turn, dialog)
 
@@ -184,6 +188,10 @@ async def on_text(update: Update, dialog: Dialog) -> None:
         return
     if moment <= turn.now:
         turn.say("lock.moment_past", now=turn.now)
+        return
+    year = await turn.uow.school.year()
+    if not year.start <= moment.date() <= year.end:
+        turn.say("lock.moment_outside_year", start=year.start, end=year.end)
         return
     if dialog.step == "when":
         await _moment_given(turn, dialog, moment)

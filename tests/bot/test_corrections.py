@@ -117,7 +117,7 @@ async def test_the_vice_principal_approves_and_the_value_and_its_history_change(
         printed = await deputy.wait_for(lambda m: m.file is not None and m.file.file_name.endswith(".pdf"))
         slip_text, images = read_pdf(deputy.file_bytes(printed), tmp_path)
         assert "PHIẾU GHI NHẬN VIỆC CHỈNH ĐIỂM #" in slip_text and "6 → 7,5" in slip_text
-        assert "Phó hiệu trưởng duyệt" in slip_text and images == 1  # the photo of the evidence
+        assert "Ban giám hiệu duyệt" in slip_text and images == 1  # the photo of the evidence
 
         teacher.send_command("/lichsu")
         await press_in_turn(teacher, "6A", "Toán", "HK 1", "ĐĐGtx 1")
@@ -214,7 +214,7 @@ async def test_two_leaders_approving_at_once_make_one_decision(school):
         answers = await asyncio.gather(
             *(leader.wait_for(lambda m: "duyệt lúc" in m.text) for leader in (deputy, principal))
         )
-        assert sum("đã được quyết định trước đó" in answer.text for answer in answers) == 1
+        assert sum("đã được xử lý" in answer.text for answer in answers) == 1
         await teacher.wait_for(lambda m: "duyệt lúc" in m.text)
     async with school.database.session(read_only=True) as session:
         correction_id = await session.scalar(select(CorrectionRow.id))

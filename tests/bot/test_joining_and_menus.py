@@ -89,7 +89,7 @@ async def test_each_role_sees_its_own_menu(school):
         "📊 Kết quả",
         "📤 Xuất sổ điểm, phiếu liên lạc",
         "✅ Duyệt chỉnh điểm",
-        "🔒 Khóa / mở sổ",
+        "🔒 Khoá / mở sổ",
         "🏫 Các lớp của trường",
         "📈 Tiến độ nhập điểm",
         "📶 Phổ điểm",

@@ -23,9 +23,9 @@ async def test_a_grade_locked_now_and_one_class_opened_for_a_day(school):
         deputy.send_command("/khoaso")
         await press_in_turn(deputy, "Khối 6", "Toán", "Thường xuyên", "Ngay bây giờ")
         confirm = await deputy.wait_for(lambda m: "✅ Xác nhận" in m.button_texts)
-        assert confirm.text == "🔒 Khóa sổ · Khối 6 · Toán · Thường xuyên · từ 14/10/2025 08:00"
+        assert confirm.text == "🔒 Khoá sổ · Khối 6 · Toán · Thường xuyên · từ 14/10/2025 08:00"
         deputy.press("✅ Xác nhận", confirm)
-        await deputy.wait_for(lambda m: m.text.startswith("Đã ghi: 🔒 Khóa sổ · Khối 6"))
+        await deputy.wait_for(lambda m: m.text.startswith("Đã ghi: 🔒 Khoá sổ · Khối 6"))
         assert "Sổ điểm đang khoá" in (await open_regular_column(teacher)).text
 
         deputy.send_command("/moso")
@@ -38,7 +38,7 @@ async def test_a_grade_locked_now_and_one_class_opened_for_a_day(school):
         assert "Gửi giá trị" in (await open_regular_column(teacher)).text
 
         deputy.send_command("/lichkhoa")
-        plan = await deputy.wait_for(lambda m: m.text.startswith("📅 Lịch khóa/mở sổ — HK 1"))
+        plan = await deputy.wait_for(lambda m: m.text.startswith("📅 Lịch khoá/mở sổ — HK 1"))
         assert "• Thường xuyên: mở từ" in plan.text
         assert plan.text.count("đang áp dụng") == 2
     async with school.database.session(read_only=True) as session:
@@ -58,8 +58,9 @@ async def test_a_lock_set_for_later_takes_effect_at_its_time(school):
         await deputy.wait_for(lambda m: "Từ lúc nào?" in m.text)
         assert "Không đọc được ngày giờ" in (await deputy.ask("31/02/2025 17:00")).text
         assert "Thời điểm này đã qua" in (await deputy.ask("01/10/2025")).text
+        assert "nằm ngoài năm học" in (await deputy.ask("20/10/2027 17:00")).text
         confirm = await deputy.ask("20/10/2025 17:00")
-        assert confirm.text == "🔒 Khóa sổ · Toàn trường · mọi cột · từ 20/10/2025 17:00"
+        assert confirm.text == "🔒 Khoá sổ · Toàn trường · mọi cột · từ 20/10/2025 17:00"
         deputy.press("✅ Xác nhận", confirm)
         await deputy.wait_for(lambda m: m.text.startswith("Đã ghi:"))
         deputy.send_command("/lichkhoa")

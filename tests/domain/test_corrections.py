@@ -59,3 +59,17 @@ def test_a_mark_change_is_read_within_its_month():
             assert error.key == key
         else:
             raise AssertionError(typed)
+
+
+def test_a_mark_change_on_the_last_days_of_a_month_and_a_typed_year():
+    from domain.corrections import read_mark_change
+    from domain.errors import DomainError
+
+    assert read_mark_change("29/02 K", 2028, 2, False).day == date(2028, 2, 29)
+    assert read_mark_change("30/09 P", 2025, 9, False).day == date(2025, 9, 30)
+    try:
+        read_mark_change("22/09/2024 K", 2025, 9, False)
+    except DomainError as error:
+        assert error.key == "correction.error.day_not_in_month"
+    else:
+        raise AssertionError("a day of another year was taken")
