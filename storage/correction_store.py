@@ -35,7 +35,7 @@ class Decision(StrEnum):
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
-    author: str  # the staff member's name, or the channel when there is none
+    author: str | None  # the staff member's name; None for sodiem's own commands (imports, the CLI)
     old: str | None
     new: str | None
     reason: str
@@ -210,9 +210,7 @@ class SqlCorrectionStore:
             .order_by(ChangeRow.id)
         )
         return [
-            HistoryEntry(
-                as_utc(change.at), name or change.channel, change.old_value, change.new_value, change.reason
-            )
+            HistoryEntry(as_utc(change.at), name, change.old_value, change.new_value, change.reason)
             for change, name in rows
         ]
 

@@ -321,7 +321,7 @@ async def _history_text(turn: Turn, pick: Pick, title: str) -> str:
             turn.t(
                 "correction.history.line",
                 at=entry.at,
-                author=entry.author,
+                author=entry.author or turn.t("correction.history.system"),
                 old=value_text(turn.t, entry.old),
                 new=value_text(turn.t, entry.new),
                 reason=reason,
