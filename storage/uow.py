@@ -12,6 +12,7 @@ from storage.attendance_store import SqlAttendanceStore
 from storage.db import Database
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
+from storage.outbox_store import SqlOutboxStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.staff_store import SqlStaffStore
@@ -26,6 +27,7 @@ class UnitOfWork:
     views: SqlClassViews
     gradebook: SqlGradebookStore
     attendance: SqlAttendanceStore
+    outbox: SqlOutboxStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -42,6 +44,7 @@ class UnitOfWork:
         self.views = SqlClassViews(self.session, self.school)
         self.gradebook = SqlGradebookStore(self.session, self.school)
         self.attendance = SqlAttendanceStore(self.session, self.school)
+        self.outbox = SqlOutboxStore(self.session)
         return self
 
     async def commit(self) -> None:
