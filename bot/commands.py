@@ -32,6 +32,7 @@ CONDUCT = Command("conduct", "renluyen", "conduct")
 COMMENTS = Command("comments", "nhanxet", "comments")
 ATTENDANCE = Command("attendance", "diemdanh", "attendance")
 ATTENDANCE_MONTH = Command("attendance_month", "thang", "month")
+NOTICE = Command("notice", "thongbao", "notice")
 
 ALL = (
     START,
@@ -45,6 +46,7 @@ ALL = (
     CONDUCT,
     ATTENDANCE,
     ATTENDANCE_MONTH,
+    NOTICE,
     CHILDREN,
     CANCEL,
 )

@@ -50,6 +50,8 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("bot.menu.all_classes"), "all", 0))
         if allowed(actor, Action.MANAGE_PEOPLE):
             buttons.append(button(t("bot.menu.accounts"), "acct"))
+        if actor.homeroom_classes or allowed(actor, Action.SCHOOL_NOTICE):
+            buttons.append(button(t("notices.menu_button"), "nt", "start"))
     else:
         buttons.append(button(t("bot.menu.children"), "kids"))
     buttons += [button(t("bot.menu.language"), "lang"), button(t("bot.menu.help"), "help")]
@@ -79,6 +81,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.RESULTS)
     if actor.homeroom_classes:
         shown += [commands.ATTENDANCE, commands.ATTENDANCE_MONTH, commands.CONDUCT]
+    if actor.homeroom_classes or allowed(actor, Action.SCHOOL_NOTICE):
+        shown.append(commands.NOTICE)
     return shown
 
 

@@ -25,6 +25,7 @@ MAX_ATTEMPTS = 6  # transient failures; a channel's "wait" is not a failure
 BACKOFF_FIRST = 2.0  # seconds, doubled at each attempt
 BACKOFF_MAX = 300.0
 POLL_SECONDS = 1.0
+IDLE_TICK = 0.2  # how soon a stopping application is noticed
 
 
 def utc_now() -> datetime:
@@ -68,36 +69,31 @@ class Dispatcher:
         self._pacers = {name: Pacer(channel.per_second) for name, channel in self.channels.items()}
         self._last_sent: dict[tuple[str, str], float] = {}
         self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._keep_running: Callable[[], bool] = lambda: True
 
     # --- running ---------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self.run(), name="sodiem-outbox")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     def wake(self) -> None:
         """New rows were committed: look now rather than at the next poll."""
         self._wake.set()
 
-    async def run(self) -> None:
+    async def run(self, keep_running: Callable[[], bool] = lambda: True) -> None:
+        """Delivers as rows become due, until ``keep_running`` says no (checked a few times a second)."""
+        self._keep_running = keep_running
         await self.recover()
-        while True:
-            try:
-                sent = await self.deliver_due()
-            except Exception:  # the database was briefly unreachable: try again at the next poll
-                log.exception("outbox round failed")
-                sent = 0
-            if not sent:
+        last_look = 0.0
+        while keep_running():
+            if time.monotonic() - last_look >= POLL_SECONDS or self._wake.is_set():
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                last_look = time.monotonic()
+                try:
+                    if await self.deliver_due():
+                        last_look = 0.0  # more may be due: look again at once
+                        continue
+                except Exception:  # the database was briefly unreachable: try again at the next poll
+                    log.exception("outbox round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), IDLE_TICK)
 
     async def run_until_idle(self) -> None:
         """Delivers until no row is pending (waiting for retries that are due later)."""
@@ -144,7 +140,7 @@ class Dispatcher:
         return len(chosen)
 
     async def _worker(self, queue: asyncio.Queue[tuple[int, str]]) -> None:
-        while not queue.empty():
+        while not queue.empty() and self._keep_running():
             await self._deliver(*queue.get_nowait())
 
     async def _deliver(self, row_id: int, channel_name: str) -> None:

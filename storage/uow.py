@@ -12,6 +12,7 @@ from storage.attendance_store import SqlAttendanceStore
 from storage.db import Database
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
+from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
@@ -28,6 +29,7 @@ class UnitOfWork:
     gradebook: SqlGradebookStore
     attendance: SqlAttendanceStore
     outbox: SqlOutboxStore
+    notices: SqlNoticeStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -45,6 +47,7 @@ class UnitOfWork:
         self.gradebook = SqlGradebookStore(self.session, self.school)
         self.attendance = SqlAttendanceStore(self.session, self.school)
         self.outbox = SqlOutboxStore(self.session)
+        self.notices = SqlNoticeStore(self.session, self.school)
         return self
 
     async def commit(self) -> None:

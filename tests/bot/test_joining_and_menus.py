@@ -26,6 +26,7 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
             "💬 Nhận xét",
             "📊 Kết quả",
             "📚 Lớp tôi dạy",
+            "📢 Thông báo",
             "🌐 Ngôn ngữ / Language",
             "❓ Trợ giúp",
         ]
@@ -86,12 +87,14 @@ async def test_each_role_sees_its_own_menu(school):
     assert menus["CB02"].button_texts == [
         "📊 Kết quả",
         "🏫 Các lớp của trường",
+        "📢 Thông báo",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
     assert menus["CB03"].button_texts == [
         "🏫 Các lớp của trường",
         "🔑 Tài khoản",
+        "📢 Thông báo",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
