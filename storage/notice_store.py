@@ -169,6 +169,19 @@ class SqlNoticeStore:
             )
         return found
 
+    async def guardians_on_record(self, student_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+        """Each student's guardians (id, name), linked to the bot or not, in the order recorded."""
+        rows = await self.session.execute(
+            select(GuardianLinkRow.student_id, GuardianRow.id, GuardianRow.full_name)
+            .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
+            .where(GuardianLinkRow.student_id.in_(student_ids))
+            .order_by(GuardianLinkRow.id)
+        )
+        found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for student_id, guardian_id, name in rows:
+            found[student_id].append((guardian_id, name))
+        return found
+
     async def _guardians(self, classes: list[int]) -> list[Recipient]:
         students = list(
             await self.session.scalars(
