@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from cli import backup, db, demo, evaluate, imports, people, run, school, students
+from cli import backup, db, demo, evaluate, export, imports, people, run, school, students
 from cli.output import Console
 from locales import LANGUAGES
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--database", default=None, help="database URL; default SODIEM_DATABASE_URL or sqlite ./sodiem.db"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (db, school, imports, students, demo, backup, people, run, evaluate):
+    for module in (db, school, imports, students, demo, backup, people, run, evaluate, export):
         module.add_parser(commands)
     return parser
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attendance_store import SqlAttendanceStore
 from storage.db import Database
+from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
 from storage.notice_store import SqlNoticeStore
@@ -30,6 +31,7 @@ class UnitOfWork:
     attendance: SqlAttendanceStore
     outbox: SqlOutboxStore
     notices: SqlNoticeStore
+    exports: SqlExportStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -48,6 +50,7 @@ class UnitOfWork:
         self.attendance = SqlAttendanceStore(self.session, self.school)
         self.outbox = SqlOutboxStore(self.session)
         self.notices = SqlNoticeStore(self.session, self.school)
+        self.exports = SqlExportStore(self.session, self.school, self.roster)
         return self
 
     async def commit(self) -> None:

@@ -1,0 +1,166 @@
+"""``sodiem export dbf|gradebook|reportcards|transcript|summary|verify``: the legal files of a class or
+the school, written where ``--out`` says and recorded (who, when, what, fingerprint); ``verify`` checks
+a DBF or PDF against the database (exit status 0 when equal, 1 listing the differences)."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
+from domain.errors import DomainError
+from domain.report_card import Period, report_card
+from exports.report_cards import card_fingerprint, card_pdf
+from exports.service import Exported, export_class, export_summary, export_transcripts, record
+from exports.verify import verify
+from storage.changes import Author
+from storage.uow import UnitOfWork
+
+SEMESTER_HELP = "1, 2 or year (report cards also mid1, mid2)"
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "export", help="the legal files: DBF, the printed gradebook, report cards ..."
+    )
+    kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind, help_text, out_help in (
+        ("dbf", "a class's DBF for a semester", "the .dbf file"),
+        ("gradebook", "a class's printed gradebook (PDF)", "the .pdf file"),
+        ("reportcards", "report cards of a class, a page per student (PDF)", "the .pdf file"),
+    ):
+        sub = kinds.add_parser(kind, help=help_text)
+        sub.add_argument("--class", dest="class_name", required=True)
+        sub.add_argument("--semester", required=True, help=SEMESTER_HELP)
+        sub.add_argument("--out", type=Path, required=True, help=out_help)
+        if kind == "reportcards":
+            sub.add_argument("--student", help="only this student's card (student code)")
+        sub.set_defaults(func=run_class)
+    transcript = kinds.add_parser("transcript", help="transcript XML (học bạ), one file per student")
+    transcript.add_argument("--class", dest="class_name", required=True)
+    transcript.add_argument("--out", type=Path, required=True, help="the folder to write into")
+    transcript.set_defaults(func=run_transcript)
+    summary = kinds.add_parser("summary", help="the district's summary spreadsheet (.xlsx)")
+    summary.add_argument("--semester", default="year", help="1, 2 or year (default)")
+    summary.add_argument("--out", type=Path, required=True)
+    summary.set_defaults(func=run_summary)
+    check = kinds.add_parser("verify", help="does a DBF or PDF equal the data? (exit 0 yes, 1 no)")
+    check.add_argument("file", type=Path)
+    check.set_defaults(func=run_verify)
+
+
+def _author() -> Author:
+    try:
+        account = getpass.getuser()
+    except OSError:
+        account = ""
+    return Author(None, "cli", account, datetime.now(UTC))
+
+
+def _period(args) -> Period:
+    try:
+        return Period(str(args.semester).lower())
+    except ValueError:
+        raise DomainError("exports.error.bad_period", value=args.semester) from None
+
+
+def _write(args, exported: Exported, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(exported.data)
+    args.console.say(
+        "exports.cli.written",
+        file=str(path),
+        size=max(1, len(exported.data) // 1024),
+        fingerprint=exported.fingerprint,
+    )
+
+
+def run_class(args) -> int:
+    async def work(database) -> int:
+        period = _period(args)
+        t = args.console.t
+        async with UnitOfWork(database) as uow:
+            if getattr(args, "student", None):
+                exported = await _one_card(uow, args.class_name, period, args.student, t)
+            else:
+                exported = await export_class(uow, args.kind, args.class_name, period, t)
+            record(uow, _author(), exported)
+            _write(args, exported, args.out)
+            await uow.commit()
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+async def _one_card(uow, class_name: str, period: Period, code: str, t) -> Exported:
+    book = await uow.exports.class_book(class_name)
+    student = next((s for s in book.students if s.code == code), None)
+    if student is None:
+        raise DomainError("exports.error.no_student", code=code, class_name=book.class_name)
+    card = report_card(book, period, student.id)
+    name = f"{book.class_name}-{code}-{book.year.name}-{period.value}.pdf"
+    return Exported(
+        "reportcards", book.class_name, period.value, name, card_pdf([card], t), card_fingerprint(card, t)
+    )
+
+
+def run_transcript(args) -> int:
+    async def work(database) -> int:
+        async with UnitOfWork(database) as uow:
+            files = await export_transcripts(uow, args.class_name)
+            args.out.mkdir(parents=True, exist_ok=True)
+            for exported in files:
+                (args.out / exported.file_name).write_bytes(exported.data)
+                record(uow, _author(), exported)
+            await uow.commit()
+        args.console.say("exports.cli.transcripts", count=len(files), folder=str(args.out))
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+def run_summary(args) -> int:
+    async def work(database) -> int:
+        period = _period(args)
+        if period.midterm:
+            raise DomainError("exports.error.bad_period", value=args.semester)
+        async with UnitOfWork(database) as uow:
+            exported = await export_summary(uow, period, args.console.t)
+            record(uow, _author(), exported)
+            _write(args, exported, args.out)
+            await uow.commit()
+        return EXIT_OK
+
+    return run_on_database(args, work)
+
+
+def run_verify(args) -> int:
+    if not args.file.is_file():
+        args.console.error("exports.error.no_file", file=str(args.file))
+        return EXIT_FAILED
+
+    async def work(database) -> int:
+        verdict = await verify(database, args.file)
+        t = args.console.t
+        facts = {
+            "file": str(args.file),
+            "kind": verdict.kind,
+            "class_name": verdict.class_name,
+            "year": verdict.year,
+            "period": t(f"exports.period.{verdict.period}"),
+        }
+        if not verdict.differences:
+            args.console.say("exports.verify.equal", **facts)
+            return EXIT_OK
+        args.console.say("exports.verify.differs", count=len(verdict.differences), **facts)
+        for difference in verdict.differences:
+            args.console.say(
+                "exports.verify.difference",
+                where=difference.where,
+                found=difference.found or "—",
+                expected=difference.expected or "—",
+            )
+        return EXIT_FAILED
+
+    return run_on_database(args, work)

@@ -1,0 +1,179 @@
+"""The DBF file of a class for a semester (seed 001): one record per student and subject.
+
+dBase III, text in UTF-8 (language driver byte 0xF0), scores as numeric fields N(4,1); a mark (Đ, CĐ,
+a primary level T/H/C, or v for a test to make up) goes in the character field beside the score's.
+The field layout is in docs/export-formats.md. ``write_dbf(book, semester, path)`` writes the file and
+returns its fingerprint; ``compare_dbf(path, book)`` lists the values where a file and the book differ."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import dbf
+
+from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
+from domain.windows import ColumnKind
+from exports.values import Difference, fingerprint, nfc
+
+REGULAR_FIELDS = 8  # TT22 asks for up to 4 regular columns; a school may add more
+FIELDS = (
+    "STT N(3,0); MAHS C(20); HOTEN C(120); NGAYSINH D; GIOITINH C(6); LOP C(10); NAMHOC C(9); HOCKY N(1,0); "
+    "MAMON C(10); TENMON C(150); "
+    + " ".join(f"TX{n} N(4,1); MTX{n} C(4);" for n in range(1, REGULAR_FIELDS + 1))
+    + " GK1 N(4,1); MGK1 C(4); GK2 N(4,1); MGK2 C(4); CK N(4,1); MCK C(4); TBM N(4,1); MTBM C(4);"
+    " RENLUYEN C(40); HOCTAP C(40); NGHICP N(3,0); NGHIKP N(3,0)"
+)
+NAMES = tuple(spec.split()[0] for spec in FIELDS.split(";"))
+CODEPAGE = "utf8"
+
+
+def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
+    """The records of the file, in class-list order and the school's subject order."""
+    period = Period(str(semester))
+    table = book.value_table()
+    results = evaluate_class(book)
+    records = []
+    for number, (student, result) in enumerate(zip(book.students, results, strict=True), start=1):
+        excused, unexcused = book.absences_of(student.id, period)
+        conduct = book.conduct.get(student.id, {}).get(semester)
+        learning = result.learning.get(str(semester)) if result else None
+        for subject_id, subject in book.subjects:
+            regular, midterm, final = semester_columns(table, student.id, subject_id, semester)
+            record: dict[str, object] = {
+                "STT": number,
+                "MAHS": student.code,
+                "HOTEN": nfc(student.full_name),
+                "NGAYSINH": student.date_of_birth,
+                "GIOITINH": {"male": "Nam", "female": "Nữ"}.get(student.gender or "", ""),
+                "LOP": book.class_name,
+                "NAMHOC": book.year.name,
+                "HOCKY": semester,
+                "MAMON": subject.code,
+                "TENMON": nfc(subject.name),
+                "RENLUYEN": conduct or "",
+                "HOCTAP": learning or "",
+                "NGHICP": excused,
+                "NGHIKP": unexcused,
+            }
+            if book.primary:  # levels are marks; the periodic tests (mid-term, end of term) are scores
+                tests = table.get((student.id, subject_id, semester, ColumnKind.TEST.value), {})
+                _put(record, "GK1", "MGK1", tests.get(1))
+                _put(record, "GK2", "MGK2", None)
+                _put(record, "CK", "MCK", tests.get(2))
+                _put(record, "TBM", "MTBM", None)
+                record["MGK1"], record["MCK"] = midterm or "", final or ""
+            else:
+                average = None
+                if result is not None and subject.name in result.subjects:
+                    average = result.subjects[subject.name].results.get(str(semester))
+                periodic = _periodic(table, student.id, subject_id, semester, midterm)
+                for n in range(1, REGULAR_FIELDS + 1):
+                    _put(record, f"TX{n}", f"MTX{n}", regular[n - 1] if n <= len(regular) else None)
+                _put(record, "GK1", "MGK1", periodic[0])
+                _put(record, "GK2", "MGK2", periodic[1])
+                _put(record, "CK", "MCK", final)
+                _put(record, "TBM", "MTBM", average)
+            for n in range(1, REGULAR_FIELDS + 1):
+                record.setdefault(f"TX{n}", None)
+                record.setdefault(f"MTX{n}", "")
+            records.append(record)
+    return records
+
+
+def _periodic(table: dict, student_id: int, subject_id: int, semester: int, midterm) -> tuple:
+    """The mid-term (TT22/TT26) or the two KTđk columns (original TT58)."""
+    periodic = table.get((student_id, subject_id, semester, ColumnKind.PERIODIC.value))
+    if periodic:
+        return periodic.get(1), periodic.get(2)
+    return midterm, None
+
+
+def _put(record: dict, score_field: str, mark_field: str, value) -> None:
+    record[score_field] = value if isinstance(value, Decimal) else None
+    record[mark_field] = "" if value is None or isinstance(value, Decimal) else str(value)
+
+
+def write_dbf(book: ClassBook, semester: int, path: Path) -> str:
+    """Writes the file (replacing one that is there) and returns the fingerprint of its records."""
+    records = dbf_records(book, semester)
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    table = dbf.Table(str(path), FIELDS, codepage=CODEPAGE, dbf_type="db3")
+    table.open(dbf.READ_WRITE)
+    try:
+        for record in records:
+            table.append({name.lower(): _stored(value) for name, value in record.items()})
+    finally:
+        table.close()
+    return records_fingerprint(records)
+
+
+def _stored(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def records_fingerprint(records: list[dict[str, object]]) -> str:
+    return fingerprint([_text(record.get(name)) for name in NAMES] for record in records)
+
+
+def read_dbf(path: Path) -> list[dict[str, object]]:
+    """The file's records as the exports write them: stripped NFC texts, scores as Decimal tenths."""
+    table = dbf.Table(str(path))
+    table.open(dbf.READ_ONLY)
+    try:
+        names = [name.upper() for name in table.field_names]
+        return [{name: _read(record[name.lower()]) for name in names} for record in table]
+    finally:
+        table.close()
+
+
+def _read(value: object) -> object:
+    if isinstance(value, float):
+        return Decimal(repr(value)).quantize(Decimal("0.1"))
+    if isinstance(value, str):
+        return nfc(value.strip())
+    return value
+
+
+def identify(records: list[dict[str, object]]) -> tuple[str, str, int] | None:
+    """(class, year, semester) the file says it holds, from its first record."""
+    if not records:
+        return None
+    first = records[0]
+    return str(first["LOP"]), str(first["NAMHOC"]), int(first["HOCKY"])
+
+
+def compare_dbf(found: list[dict[str, object]], expected: list[dict[str, object]]) -> list[Difference]:
+    """Every field that differs, named by student code and name, subject code and field."""
+    differences = []
+    by_key = {(r["MAHS"], r["MAMON"]): r for r in expected}
+    seen = set()
+    for record in found:
+        key = (record.get("MAHS"), record.get("MAMON"))
+        where = f"{record.get('MAHS')} {record.get('HOTEN')} · {record.get('MAMON')}"
+        wanted = by_key.get(key)
+        if wanted is None:
+            differences.append(Difference(where, "*", ""))
+            continue
+        seen.add(key)
+        for name in NAMES:
+            if _text(record.get(name)) != _text(wanted.get(name)):
+                differences.append(
+                    Difference(f"{where} · {name}", _text(record.get(name)), _text(wanted.get(name)))
+                )
+    for key, wanted in by_key.items():
+        if key not in seen:
+            differences.append(Difference(f"{key[0]} {wanted['HOTEN']} · {key[1]}", "", "*"))
+    return differences
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.quantize(Decimal("0.1")), "f")
+    return nfc(str(value))

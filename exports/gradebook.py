@@ -1,0 +1,272 @@
+"""The printed gradebook of a class for a semester or the year, A4: "Sổ theo dõi và đánh giá học sinh
+(theo lớp)" under TT22, "Sổ gọi tên và ghi điểm" under TT58/TT26 (regulations.md §4).
+
+Sections, each a list of table rows (``sections(book, period, t)``), each printed with its fingerprint:
+the cover, the class list, the attendance of each month, one page per subject with the columns of its
+rule set and the averages, the summary (levels, conduct, absences, promotion, awards). Signature blocks:
+the subject teacher under each subject, the homeroom teacher and the principal under the summary.
+``gradebook_pdf(book, period, t)`` renders them; ``export verify`` reads the same rows back."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Spacer
+
+from domain.evaluation import Kind, RuleSet, SubjectRecord, required_columns
+from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
+from domain.school import Subject, SubjectKind
+from domain.windows import ColumnKind
+from exports.pdf import HEADING, TITLE, Mark, Meta, grid, landscape, portrait, render, text
+from exports.report_cards import labels, period_name, signatures
+from exports.values import fingerprint, shown
+from locales import Translator
+
+PORTRAIT_WIDTH, LANDSCAPE_WIDTH = 186 * mm, 273 * mm
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the book: a title, table rows (headers first), how it is laid out and signed."""
+
+    key: str  # "cover", "students", "attendance-2025-09", "subject-TOAN", "summary"
+    title: str
+    rows: list[list[str]]
+    header_rows: int = 1
+    wide: bool = False  # landscape
+    spans: list[tuple] = field(default_factory=list)  # ((col, row), (col, row)) header cells merged
+    signers: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint([[self.title], *self.rows])
+
+
+def book_title(book: ClassBook, t: Translator) -> str:
+    scheme = "tt22" if book.rules is RuleSet.TT22 else "tt27" if book.primary else "tt58"
+    return t(f"exports.book.title.{scheme}")
+
+
+def sections(book: ClassBook, period: Period, t: Translator) -> list[Section]:
+    """Every section of the book for ``period`` (a semester or the year), in printing order."""
+    results = evaluate_class(book)
+    table = book.value_table()
+    parts = [_cover(book, period, t), _students(book, t)]
+    parts += [_attendance(book, t, year, month) for year, month in _months(*book.span(period))]
+    parts += [_subject(book, period, t, table, results, sid, subject) for sid, subject in book.subjects]
+    parts.append(_summary(book, period, t, results))
+    return parts
+
+
+def gradebook_pdf(book: ClassBook, period: Period, t: Translator) -> bytes:
+    parts = sections(book, period, t)
+    story: list = []
+    for number, part in enumerate(parts):
+        if number:
+            story += landscape() if part.wide else portrait()
+        story += _render(part, t)
+    meta = Meta(
+        title=f"{book_title(book, t)} · {book.class_name}",
+        subject=f"{book.class_name} · {period_name(period, t)} · {t('exports.year', year=book.year.name)}",
+        keywords=keywords("gradebook", book, period, t),
+    )
+    return render(story, t, meta)
+
+
+def keywords(kind: str, book: ClassBook, period: Period, t: Translator) -> str:
+    """What ``export verify`` needs to rebuild the file: written in the PDF's keywords."""
+    return (
+        f"sodiem kind={kind} class={book.class_name} year={book.year.name} period={period.value} "
+        f"lang={t.language}"
+    )
+
+
+def _render(part: Section, t: Translator) -> list:
+    story: list = [Mark(part.fingerprint)]
+    if part.key == "cover":
+        story += [
+            Spacer(1, 40 * mm),
+            *(text(row[0], TITLE if i == 1 else HEADING) for i, row in enumerate(part.rows)),
+        ]
+        story += [Spacer(1, 20 * mm), signatures(t, part.signers)]
+        return story
+    width = LANDSCAPE_WIDTH if part.wide else PORTRAIT_WIDTH
+    columns = len(part.rows[0])
+    name_width = 45 * mm
+    widths = [7 * mm] + [name_width] + [(width - 7 * mm - name_width) / max(columns - 2, 1)] * (columns - 2)
+    size = 6.5 if part.wide else 7.5
+    style = [("SPAN", *span) for span in part.spans] + [("ALIGN", (1, part.header_rows), (1, -1), "LEFT")]
+    story += [
+        text(part.title, HEADING),
+        Spacer(1, 3 * mm),
+        grid(part.rows, widths, part.header_rows, size, style),
+    ]
+    if part.key.startswith("subject-"):  # one line, so the page holds the whole class
+        for role, name in part.signers:
+            story += [Spacer(1, 3 * mm), text(t("exports.sign.line", role=t(role), name=name or ""))]
+    elif part.signers:
+        story.append(KeepTogether([Spacer(1, 6 * mm), signatures(t, part.signers)]))
+    return story
+
+
+def _cover(book: ClassBook, period: Period, t: Translator) -> Section:
+    lines = [
+        book.school.name.upper(),
+        book_title(book, t),
+        t("exports.book.class", name=book.class_name),
+        period_name(period, t),
+        t("exports.year", year=book.year.name),
+        ", ".join(part for part in (book.school.district, book.school.province) if part),
+    ]
+    signers = [("exports.sign.homeroom", book.homeroom_teacher), ("exports.sign.principal", book.principal)]
+    return Section("cover", book_title(book, t), [[line] for line in lines], signers=signers)
+
+
+def _students(book: ClassBook, t: Translator) -> Section:
+    header = [t(f"exports.col.{key}") for key in ("number", "name", "code", "born", "gender", "ethnicity")]
+    rows = [
+        [
+            str(n),
+            s.full_name,
+            s.code,
+            t.date(s.date_of_birth),
+            t(f"exports.gender.{s.gender}") if s.gender else "",
+            s.ethnicity,
+        ]
+        for n, s in enumerate(book.students, start=1)
+    ]
+    return Section("students", t("exports.book.students"), [header, *rows])
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _attendance(book: ClassBook, t: Translator, year: int, month: int) -> Section:
+    days = calendar.monthrange(year, month)[1]
+    marks: dict[tuple[int, int], list[str]] = {}
+    for absence in book.absences:
+        if (absence.day.year, absence.day.month) == (year, month):
+            marks.setdefault((absence.student_id, absence.day.day), []).append(absence.mark)
+    header = [t("exports.col.number"), t("exports.col.name"), *(str(d) for d in range(1, days + 1))]
+    header += [t("exports.col.excused_short"), t("exports.col.unexcused_short")]
+    rows = []
+    for n, student in enumerate(book.students, start=1):
+        cells = ["".join(marks.get((student.id, d), [])) for d in range(1, days + 1)]
+        joined = "".join(cells)
+        rows.append([str(n), student.full_name, *cells, str(joined.count("P")), str(joined.count("K"))])
+    title = t("exports.book.attendance", month=f"{month:02d}/{year}")
+    return Section(f"attendance-{year}-{month:02d}", title, [header, *rows], wide=True)
+
+
+def _subject(book, period, t, table, results, subject_id: int, subject: Subject) -> Section:
+    semesters = (period.semester,) if period.semester else (1, 2)
+    if book.primary:
+        return _primary_subject(book, t, table, semesters, subject_id, subject)
+    regular_label, periodic_label, final_label = labels(book.rules)
+    kind = Kind.COMMENT if subject.kind is SubjectKind.COMMENT else Kind.SCORED
+    needed = required_columns(book.rules, SubjectRecord(subject.name, kind, {}, subject.periods_per_year))
+    entered = {
+        s: max(
+            [len(semester_columns(table, st.id, subject_id, s)[0]) for st in book.students] + [needed.regular]
+        )
+        for s in semesters
+    }
+    periodic = 2 if book.rules is RuleSet.TT58 else 1
+    top = [t("exports.col.number"), t("exports.col.name")]
+    second = ["", ""]
+    spans = [((0, 0), (0, 1)), ((1, 0), (1, 1))]
+    for s in semesters:
+        names = [f"{regular_label}{n}" for n in range(1, entered[s] + 1)]
+        names += [periodic_label + (str(n) if periodic > 1 else "") for n in range(1, periodic + 1)]
+        names += [final_label, t("exports.col.semester_average")]
+        spans.append(((len(top), 0), (len(top) + len(names) - 1, 0)))
+        top += [t(f"exports.period.{s}")] + [""] * (len(names) - 1)
+        second += names
+    if period is Period.YEAR:
+        spans.append(((len(top), 0), (len(top), 1)))
+        top.append(t("exports.col.year_average"))
+        second.append("")
+    rows = []
+    for n, (student, result) in enumerate(zip(book.students, results, strict=True), start=1):
+        row = [str(n), student.full_name]
+        found = result.subjects[subject.name].results if result and subject.name in result.subjects else {}
+        for s in semesters:
+            regular, midterm, final = semester_columns(table, student.id, subject_id, s)
+            regular += (None,) * (entered[s] - len(regular))
+            periodic_values = table.get((student.id, subject_id, s, ColumnKind.PERIODIC.value))
+            tests = [periodic_values.get(p) for p in (1, 2)] if periodic_values else [midterm, None]
+            row += [shown(v, t) for v in (*regular, *tests[:periodic], final, found.get(str(s)))]
+        if period is Period.YEAR:
+            row.append(shown(found.get("year"), t))
+        rows.append(row)
+    title = t("exports.book.subject", name=subject.name)
+    wide = len(top) > 12
+    signer = [("exports.sign.teacher", book.teachers.get(subject_id))]
+    return Section(f"subject-{subject.code}", title, [top, second, *rows], 2, wide, spans, signer)
+
+
+def _primary_subject(book, t, table, semesters, subject_id: int, subject: Subject) -> Section:
+    header = [t("exports.col.number"), t("exports.col.name")]
+    for s in semesters:
+        semester = t(f"exports.period.{s}")
+        header += [
+            f"{semester}: {t('exports.col.level_mid')}",
+            f"{semester}: {t('exports.col.level')}",
+            f"{semester}: {t('exports.col.test')}",
+        ]
+    rows = []
+    for n, student in enumerate(book.students, start=1):
+        row = [str(n), student.full_name]
+        for s in semesters:
+            _, midterm, final = semester_columns(table, student.id, subject_id, s)
+            test = table.get((student.id, subject_id, s, ColumnKind.TEST.value), {}).get(2)
+            row += [shown(midterm, t), shown(final, t), shown(test, t)]
+        rows.append(row)
+    signer = [("exports.sign.teacher", book.teachers.get(subject_id))]
+    title = t("exports.book.subject", name=subject.name)
+    return Section(f"subject-{subject.code}", title, [header, *rows], signers=signer)
+
+
+def _summary(book: ClassBook, period: Period, t: Translator, results) -> Section:
+    scheme = "tt22" if book.rules is RuleSet.TT22 else "tt58"
+    keys = ("1", "2", "year") if period is Period.YEAR else (period.value,)
+    header = [t("exports.col.number"), t("exports.col.name")]
+    for key in keys:
+        when = t(f"exports.period.{key}")
+        header += [
+            f"{t(f'exports.col.learning.{scheme}')} {when}",
+            f"{t(f'exports.col.conduct.{scheme}')} {when}",
+        ]
+    header += [t("exports.col.excused"), t("exports.col.unexcused")]
+    if period is Period.YEAR:
+        header += [t("exports.col.promotion"), t("exports.col.award")]
+    else:
+        header.append(t("exports.col.award"))
+    rows = []
+    for n, (student, result) in enumerate(zip(book.students, results, strict=True), start=1):
+        row = [str(n), student.full_name]
+        for key in keys:
+            learning = result.learning.get(key) if result else None
+            conduct = (
+                (result.conduct.get("year") if result else None)
+                if key == "year"
+                else book.conduct.get(student.id, {}).get(int(key))
+            )
+            row += [learning or "", conduct or ""]
+        row += [str(count) for count in book.absences_of(student.id, period)]
+        if period is Period.YEAR:
+            row += [(result.promotion or "") if result else "", (result.award or "") if result else ""]
+        else:
+            row.append((result.semester_awards.get(period.value) or "") if result else "")
+        rows.append(row)
+    signers = [("exports.sign.homeroom", book.homeroom_teacher), ("exports.sign.principal", book.principal)]
+    title = t("exports.book.summary", period=period_name(period, t))
+    return Section("summary", title, [header, *rows], wide=period is Period.YEAR, signers=signers)

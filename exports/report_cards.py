@@ -1,0 +1,197 @@
+"""Report cards (phiếu liên lạc): one PDF page per student, or a plain text for a chat message.
+
+``card_pdf(cards, t)`` renders one or many ``domain.report_card.ReportCard`` (a class: a page per
+student, in class-list order); ``card_text(card, t)`` is the same content as a chat message. Both use
+``card_rows``: the subject table exactly as printed, which also gives each page's fingerprint."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Spacer, Table
+
+from domain.evaluation import RuleSet
+from domain.evaluation.subjects import TT22_LABELS, TT58_LABELS
+from domain.report_card import Period, ReportCard
+from exports.pdf import BODY, CELL, CENTRE, HEADING, Mark, Meta, grid, plain, render, text
+from exports.values import fingerprint, shown
+from locales import Translator
+
+DOTS = "." * 150
+
+
+def period_name(period: Period, t: Translator) -> str:
+    return t(f"exports.period.{period.value}")
+
+
+def labels(rules: RuleSet) -> tuple[str, str, str]:
+    """The gradebook's names of the regular, mid-term and end-of-term columns under the rule set."""
+    return TT58_LABELS if rules is RuleSet.TT58 else TT22_LABELS
+
+
+def card_rows(card: ReportCard, t: Translator) -> list[list[str]]:
+    """The subject table: a header row, then one row per subject, every cell as printed."""
+    if card.rules is RuleSet.TT27:
+        header = [
+            t("exports.col.subject"),
+            t("exports.col.level_mid" if card.period.midterm else "exports.col.level"),
+        ]
+        header += [t("exports.col.test"), t("exports.col.comment")]
+        rows = [
+            [line.name, shown(line.midterm if card.period.midterm else line.final, t), shown(line.test, t)]
+            + [line.comment or ""]
+            for line in card.subjects
+        ]
+    elif card.period is Period.YEAR:
+        header = [
+            t("exports.col.subject"),
+            t("exports.period.1"),
+            t("exports.period.2"),
+            t("exports.col.year"),
+        ]
+        header.append(t("exports.col.comment"))
+        rows = [
+            [line.name]
+            + [shown(line.results.get(key), t) for key in ("1", "2", "year")]
+            + [line.comment or ""]
+            for line in card.subjects
+        ]
+    else:
+        regular, midterm, final = labels(card.rules)
+        header = [t("exports.col.subject"), regular, midterm]
+        if not card.period.midterm:
+            header += [final, t("exports.col.semester_average")]
+        header.append(t("exports.col.comment"))
+        rows = []
+        for line in card.subjects:
+            row = [
+                line.name,
+                " ".join(shown(v, t) for v in line.regular if v is not None),
+                shown(line.midterm, t),
+            ]
+            if not card.period.midterm:
+                row += [shown(line.final, t), shown(line.results.get(card.period.value), t)]
+            rows.append(row + [line.comment or ""])
+    return [header] + rows
+
+
+def summary_lines(card: ReportCard, t: Translator) -> list[str]:
+    """Levels, absences, award and promotion, as printed under the table."""
+    scheme = "tt22" if card.rules is RuleSet.TT22 else "tt27" if card.rules is RuleSet.TT27 else "tt58"
+    pending = t("exports.card.pending")
+    lines = []
+    if not card.period.midterm and card.rules is not RuleSet.TT27:
+        lines.append(t(f"exports.card.learning.{scheme}", level=card.learning or pending))
+        lines.append(t(f"exports.card.conduct.{scheme}", level=card.conduct or pending))
+    excused, unexcused = card.absences
+    lines.append(t("exports.card.absences", excused=excused, unexcused=unexcused))
+    if card.award:
+        lines.append(t("exports.card.award", award=card.award))
+    if card.promotion:
+        lines.append(t("exports.card.promotion", promotion=card.promotion))
+    return lines
+
+
+def heading_lines(card: ReportCard, t: Translator) -> list[str]:
+    return [
+        t("exports.card.student", name=card.student.full_name, code=card.student.code),
+        t("exports.card.born_class", born=card.student.date_of_birth, name=card.class_name),
+    ]
+
+
+def card_fingerprint(card: ReportCard, t: Translator) -> str:
+    return fingerprint(
+        [*([line] for line in heading_lines(card, t)), *card_rows(card, t), summary_lines(card, t)]
+    )
+
+
+def card_text(card: ReportCard, t: Translator) -> str:
+    """The card as a chat message: the title, the student, one line per subject, the summary."""
+    rows = card_rows(card, t)
+    header = rows[0]
+    lines = [
+        f"{t('exports.card.title')} · {period_name(card.period, t)} · {t('exports.year', year=card.year)}",
+        *heading_lines(card, t),
+        "",
+    ]
+    for row in rows[1:]:
+        cells = [f"{name}: {value}" for name, value in zip(header[1:-1], row[1:-1], strict=True) if value]
+        lines.append(f"• {row[0]} — " + ("; ".join(cells) or t("exports.card.nothing_yet")))
+        if row[-1]:
+            lines.append(f"  {header[-1]}: {row[-1]}")
+    lines += ["", *summary_lines(card, t)]
+    lines.append(t("exports.card.fingerprint", value=card_fingerprint(card, t)))
+    return "\n".join(lines)
+
+
+def card_pdf(cards: list[ReportCard], t: Translator) -> bytes:
+    """One page per card, A4 portrait."""
+    story = []
+    for number, card in enumerate(cards):
+        if number:
+            story.append(PageBreak())
+        story += _card_story(card, t)
+    first = cards[0] if cards else None
+    scope = first.class_name if first else ""
+    meta = Meta(
+        title=t("exports.card.title"),
+        subject=f"{scope} · {period_name(first.period, t)}" if first else "",
+        keywords=_keywords(first, t),
+    )
+    return render(story, t, meta)
+
+
+def _keywords(card: ReportCard | None, t: Translator) -> str:
+    """What ``export verify`` needs to build the file again (see exports.gradebook.keywords)."""
+    if card is None:
+        return "sodiem kind=reportcards"
+    return (
+        f"sodiem kind=reportcards class={card.class_name} year={card.year} period={card.period.value} "
+        f"lang={t.language}"
+    )
+
+
+def _card_story(card: ReportCard, t: Translator) -> list:
+    school = plain(
+        [
+            [text(card.school.name.upper(), CENTRE), text(t("exports.nation"), CENTRE)],
+            [text(card.school.district, CENTRE), text(t("exports.motto"), CENTRE)],
+        ],
+        [80 * mm, 106 * mm],
+    )
+    rows = card_rows(card, t)
+    middle = [30 * mm if i == 0 and len(rows[0]) > 5 else 16 * mm for i in range(len(rows[0]) - 2)]
+    widths = [44 * mm, *middle]
+    widths.append(186 * mm - sum(widths))
+    body = [[text(row[0], CELL), *row[1:-1], text(row[-1], CELL)] for row in rows[1:]]
+    table = grid([rows[0], *body], widths=widths)
+    story = [
+        Mark(card_fingerprint(card, t)),
+        school,
+        Spacer(1, 5 * mm),
+        text(t("exports.card.title"), HEADING),
+        text(f"{period_name(card.period, t)} · {t('exports.year', year=card.year)}", CENTRE),
+        Spacer(1, 4 * mm),
+        *(text(line) for line in heading_lines(card, t)),
+        Spacer(1, 3 * mm),
+        table,
+        Spacer(1, 3 * mm),
+        *(text(line) for line in summary_lines(card, t)),
+        Spacer(1, 2 * mm),
+        text(t("exports.card.homeroom_comment")),
+        text(card.homeroom_comment or DOTS, BODY),
+        text(DOTS if not card.homeroom_comment else "", BODY),
+        Spacer(1, 6 * mm),
+        signatures(
+            t,
+            [("exports.sign.parent", None), ("exports.sign.homeroom", card.homeroom_teacher)],
+        ),
+    ]
+    return story
+
+
+def signatures(t: Translator, who: list[tuple[str, str | None]]) -> Table:
+    """Signature blocks side by side: the role, "(Ký, ghi rõ họ tên)", room to sign, the name."""
+    titles = [text(t(key), CENTRE) for key, _ in who]
+    notes = [text(t("exports.sign.note"), CENTRE) for _ in who]
+    names = [text(name or "", CENTRE) for _, name in who]
+    return plain([titles, notes, [""] * len(who), names], heights=[None, None, 15 * mm, None])

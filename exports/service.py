@@ -1,0 +1,92 @@
+"""Making an export: build the file from the class's book and keep a record of it (who, when, what,
+the fingerprint). The command line and the chat both come here.
+
+``export_class(uow, kind, class_name, period, t)`` → ``Exported`` (file name, bytes, fingerprint);
+``export_summary(uow, period, t)``; ``export_transcripts(uow, class_name)``; ``record(uow, author, e)``."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from domain.errors import DomainError
+from domain.report_card import Period, report_cards
+from exports.dbf_file import write_dbf
+from exports.gradebook import gradebook_pdf, sections
+from exports.report_cards import card_fingerprint, card_pdf
+from exports.summary import summary_xlsx
+from exports.transcript import transcripts
+from exports.values import fingerprint
+from locales import Translator
+from storage.changes import Author
+from storage.uow import UnitOfWork
+
+CLASS_KINDS = ("dbf", "gradebook", "reportcards")
+PERIODS = {
+    "dbf": (Period.SEMESTER_1, Period.SEMESTER_2),
+    "gradebook": (Period.SEMESTER_1, Period.SEMESTER_2, Period.YEAR),
+    "reportcards": tuple(Period),
+}
+
+
+@dataclass(frozen=True)
+class Exported:
+    kind: str
+    scope: str  # the class, or "school"
+    period: str
+    file_name: str
+    data: bytes
+    fingerprint: str
+
+
+async def export_class(
+    uow: UnitOfWork, kind: str, class_name: str, period: Period, t: Translator
+) -> Exported:
+    """Raises DomainError for a period the kind has not (a DBF is per semester)."""
+    if period not in PERIODS[kind]:
+        raise DomainError(
+            "exports.error.period", kind=kind, periods=", ".join(p.value for p in PERIODS[kind])
+        )
+    book = await uow.exports.class_book(class_name)
+    stem = f"{book.class_name}-{kind}-{book.year.name}-{period.value}"
+    if kind == "dbf":
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "export.dbf"
+            mark = write_dbf(book, int(period.value), path)
+            return Exported(kind, book.class_name, period.value, f"{stem}.dbf", path.read_bytes(), mark)
+    if kind == "gradebook":
+        mark = fingerprint([[part.fingerprint] for part in sections(book, period, t)])
+        return Exported(
+            kind, book.class_name, period.value, f"{stem}.pdf", gradebook_pdf(book, period, t), mark
+        )
+    cards = report_cards(book, period)
+    mark = fingerprint([[card_fingerprint(card, t)] for card in cards])
+    return Exported(kind, book.class_name, period.value, f"{stem}.pdf", card_pdf(cards, t), mark)
+
+
+async def export_transcripts(uow: UnitOfWork, class_name: str) -> list[Exported]:
+    book = await uow.exports.class_book(class_name)
+    return [
+        Exported("transcript", book.class_name, "year", name, data, mark)
+        for name, data, mark in transcripts(book)
+    ]
+
+
+async def export_summary(uow: UnitOfWork, period: Period, t: Translator) -> Exported:
+    books = [await uow.exports.class_book(name) for name in await uow.exports.class_names()]
+    data, mark = summary_xlsx(books, period, t)
+    year = books[0].year.name if books else ""
+    return Exported("summary", "school", period.value, f"summary-{year}-{period.value}.xlsx", data, mark)
+
+
+def record(uow: UnitOfWork, author: Author, exported: Exported) -> None:
+    uow.exports.record_export(
+        author,
+        exported.kind,
+        exported.scope,
+        exported.period,
+        exported.file_name,
+        exported.fingerprint,
+        len(exported.data),
+    )

@@ -1,0 +1,53 @@
+"""How values appear in every export, and the fingerprint of what a page or file shows.
+
+A score is written exactly as recorded, with its tenth and the language's decimal sign (8,0 and 7,5 in
+Vietnamese); marks (Đ, CĐ, T, H, C) and levels as recorded; nothing entered is an empty cell. Text is
+NFC, so the same letters always have the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import get_decimal_symbol
+
+from locales import Translator
+
+FINGERPRINT_LENGTH = 8
+
+
+def nfc(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+def shown(value: object, t: Translator) -> str:
+    """One cell: a Decimal with its tenth(s) as recorded and the language's decimal sign."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", get_decimal_symbol(t.language))
+    return nfc(str(value))
+
+
+def fingerprint(rows: Iterable[Iterable[object]]) -> str:
+    """A short, stable digest of rows of cells (texts as shown): printed on each page and kept with every
+    export, so a paper copy can be checked against the system. Grouped for reading aloud: 3FA9-01C2."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update("\t".join(nfc(str(cell)) for cell in row).encode())
+        digest.update(b"\n")
+    text = digest.hexdigest()[:FINGERPRINT_LENGTH].upper()
+    return f"{text[:4]}-{text[4:]}"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One value where a file and the database disagree: ``where`` names it (page or student, subject,
+    column), ``found`` is the file's, ``expected`` the database's ("" when absent)."""
+
+    where: str
+    found: str
+    expected: str

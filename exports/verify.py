@@ -1,0 +1,122 @@
+"""``export verify``: does a file equal the data? A DBF or a PDF (gradebook or report cards) made by
+sodiem names its class, year and period (DBF: in every record; PDF: in its keywords); the same export
+is built again from the database and compared value by value (DBF) or page by page, line by line (PDF:
+the text as pypdf reads it from both). Each difference names where it is and both values."""
+
+from __future__ import annotations
+
+import difflib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from domain.errors import DomainError
+from domain.report_card import Period, report_cards
+from exports.dbf_file import compare_dbf, dbf_records, identify, read_dbf, records_fingerprint
+from exports.gradebook import gradebook_pdf
+from exports.report_cards import card_pdf
+from exports.values import Difference, nfc
+from locales import LANGUAGES, translator
+from storage.uow import UnitOfWork
+
+CONTEXT = 60  # characters of a line shown before a differing value
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # dbf, gradebook, reportcards
+    class_name: str
+    year: str
+    period: str
+    differences: list[Difference]
+
+
+async def verify(database, path: Path) -> Verdict:
+    """Raises DomainError("exports.verify.unknown_file") for a file sodiem did not make."""
+    data = Path(path).read_bytes()
+    if data.startswith(b"%PDF"):
+        return await _verify_pdf(database, data)
+    try:
+        records = read_dbf(path)
+    except Exception as error:  # anything unreadable is simply not one of our DBF files
+        raise DomainError("exports.verify.unknown_file", file=str(path)) from error
+    identity = identify(records)
+    if identity is None:
+        raise DomainError("exports.verify.unknown_file", file=str(path))
+    class_name, year, semester = identity
+    async with UnitOfWork(database, read_only=True) as uow:
+        book = await uow.exports.class_book(class_name, year)
+    differences = compare_dbf(records, dbf_records(book, semester))
+    return Verdict("dbf", class_name, year, str(semester), differences)
+
+
+def pdf_identity(reader: PdfReader) -> dict[str, str]:
+    """The keywords sodiem writes, as a dict: kind, class, year, period, lang."""
+    words = str((reader.metadata or {}).get("/Keywords", "")).split()
+    if not words or words[0] != "sodiem":
+        return {}
+    return dict(word.split("=", 1) for word in words[1:] if "=" in word)
+
+
+def pdf_pages(data: bytes) -> list[list[str]]:
+    """Each page's text lines as pypdf reads them, NFC, without blank lines."""
+    reader = PdfReader(io.BytesIO(data))
+    return [
+        [nfc(line).strip() for line in page.extract_text().splitlines() if line.strip()]
+        for page in reader.pages
+    ]
+
+
+async def _verify_pdf(database, data: bytes) -> Verdict:
+    found = PdfReader(io.BytesIO(data))
+    identity = pdf_identity(found)
+    kind = identity.get("kind")
+    if kind not in ("gradebook", "reportcards") or not {"class", "year", "period"} <= set(identity):
+        raise DomainError("exports.verify.unknown_file", file="PDF")
+    t = translator(identity.get("lang") if identity.get("lang") in LANGUAGES else None)
+    period = Period(identity["period"])
+    async with UnitOfWork(database, read_only=True) as uow:
+        book = await uow.exports.class_book(identity["class"], identity["year"])
+    expected = (
+        gradebook_pdf(book, period, t) if kind == "gradebook" else card_pdf(report_cards(book, period), t)
+    )
+    differences = compare_pages(pdf_pages(data), pdf_pages(expected), t)
+    return Verdict(kind, identity["class"], identity["year"], period.value, differences)
+
+
+def compare_pages(found: list[list[str]], expected: list[list[str]], t) -> list[Difference]:
+    differences = []
+    if len(found) != len(expected):
+        differences.append(Difference(t("exports.verify.pages"), str(len(found)), str(len(expected))))
+    for number, (have, want) in enumerate(zip(found, expected, strict=False), start=1):
+        matcher = difflib.SequenceMatcher(a=have, b=want, autojunk=False)
+        for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            lines = max(a2 - a1, b2 - b1)
+            for offset in range(lines):
+                line_found = have[a1 + offset] if a1 + offset < a2 else ""
+                line_wanted = want[b1 + offset] if b1 + offset < b2 else ""
+                differences.append(_line_difference(number, line_found, line_wanted, t))
+    return differences
+
+
+def _line_difference(page: int, found: str, wanted: str, t) -> Difference:
+    """Names the first differing word of two lines, with the line's beginning (the student) as context."""
+    a, b = found.split(), wanted.split()
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    context = " ".join(a[:same])[:CONTEXT]
+    where = t("exports.verify.where", page=page, context=context)
+    tail = max(len(a), len(b)) - same
+    cut_a, cut_b = a[same:], b[same:]
+    while cut_a and cut_b and cut_a[-1] == cut_b[-1] and tail > 1:
+        cut_a, cut_b, tail = cut_a[:-1], cut_b[:-1], tail - 1
+    return Difference(where, " ".join(cut_a), " ".join(cut_b))
+
+
+def dbf_fingerprint(path: Path) -> str:
+    return records_fingerprint(read_dbf(path))

@@ -1,0 +1,153 @@
+"""What the exports read (a class's whole book, in a few queries) and the record of every export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.class_record import StoredValue
+from domain.evaluation import rules_for
+from domain.report_card import AbsenceDay, ClassBook, StudentInfo
+from storage.changes import Author
+from storage.gradebook_store import SqlGradebookStore
+from storage.models import (
+    AbsenceRow,
+    ExportRow,
+    HomeroomRow,
+    ScoreRow,
+    StaffRoleRow,
+    StaffRow,
+    StudentRow,
+    SubjectCommentRow,
+    SubjectRow,
+    TeachingRow,
+)
+from storage.roster_store import SqlRosterStore
+from storage.school_store import SqlSchoolStore, subject_of
+
+
+class SqlExportStore:
+    def __init__(self, session: AsyncSession, school: SqlSchoolStore, roster: SqlRosterStore) -> None:
+        self.session = session
+        self.school = school
+        self.roster = roster
+
+    async def class_names(self) -> list[str]:
+        """The current year's classes, by grade and name."""
+        rows = (await self.school.class_rows()).values()
+        return [row.name for row in sorted(rows, key=lambda row: (row.grade, row.name))]
+
+    async def class_book(self, class_name: str, year_name: str | None = None) -> ClassBook:
+        """Everything recorded for the class in the year (default: the current one); NotFound for an
+        unknown class or year."""
+        school = await self.school.require_school()
+        year = await self.school.year(year_name)
+        year_row = await self.school.year_row(year_name)
+        class_row = await self.school.class_row(class_name, year.name)
+        listed = await self.roster.class_list(class_row.name, year.name)
+        ids = [s.id for s in listed]
+        query = select(StudentRow.id, StudentRow.ethnicity).where(StudentRow.id.in_(ids))
+        ethnicity = {sid: text for sid, text in await self.session.execute(query)}
+        students = tuple(
+            StudentInfo(s.id, s.code, s.full_name, s.date_of_birth, s.gender, ethnicity.get(s.id) or "")
+            for s in listed
+        )
+        subject_rows = await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id))
+        subjects = tuple((row.id, subject_of(row)) for row in subject_rows if class_row.grade in row.grades)
+        scores = await self.session.scalars(
+            select(ScoreRow).where(ScoreRow.year_id == year_row.id, ScoreRow.student_id.in_(ids))
+        )
+        values = tuple(
+            StoredValue(s.student_id, s.subject_id, s.semester, s.kind, s.position, s.value) for s in scores
+        )
+        return ClassBook(
+            school=school,
+            year=year,
+            class_name=class_row.name,
+            grade=class_row.grade,
+            rules=rules_for(year.name, class_row.grade),
+            homeroom_teacher=await self._homeroom(class_row.id),
+            students=students,
+            subjects=subjects,
+            values=values,
+            conduct=await self._conduct(year_row.id, ids),
+            absences=await self._absences(ids, year.start, year.end),
+            comments=await self._comments(year_row.id, ids),
+            teachers=await self._teachers(class_row.id),
+            principal=await self._principal(),
+        )
+
+    async def _conduct(self, year_id: int, ids: list[int]) -> dict[int, dict[int, str]]:
+        gradebook = SqlGradebookStore(self.session, self.school)
+        conduct: dict[int, dict[int, str]] = defaultdict(dict)
+        for semester in (0, 1, 2):
+            for student_id, level in (await gradebook.conduct_levels(year_id, semester, ids)).items():
+                conduct[student_id][semester] = level
+        return dict(conduct)
+
+    async def _absences(self, ids: list[int], start, end) -> tuple[AbsenceDay, ...]:
+        rows = await self.session.execute(
+            select(AbsenceRow.student_id, AbsenceRow.day, AbsenceRow.session, AbsenceRow.mark)
+            .where(AbsenceRow.student_id.in_(ids), AbsenceRow.day >= start, AbsenceRow.day <= end)
+            .order_by(AbsenceRow.day, AbsenceRow.session)
+        )
+        return tuple(AbsenceDay(*row) for row in rows)
+
+    async def _comments(self, year_id: int, ids: list[int]) -> dict[tuple[int, int, int], str]:
+        rows = await self.session.execute(
+            select(
+                SubjectCommentRow.student_id,
+                SubjectCommentRow.subject_id,
+                SubjectCommentRow.semester,
+                SubjectCommentRow.text,
+            ).where(SubjectCommentRow.year_id == year_id, SubjectCommentRow.student_id.in_(ids))
+        )
+        return {(student, subject, semester): text for student, subject, semester, text in rows}
+
+    async def _teachers(self, class_id: int) -> dict[int, str]:
+        rows = await self.session.execute(
+            select(TeachingRow.subject_id, StaffRow.full_name)
+            .join(StaffRow, StaffRow.id == TeachingRow.staff_id)
+            .where(TeachingRow.class_id == class_id)
+        )
+        return {subject_id: name for subject_id, name in rows}
+
+    async def _homeroom(self, class_id: int) -> str | None:
+        return await self.session.scalar(
+            select(StaffRow.full_name)
+            .join(HomeroomRow, HomeroomRow.staff_id == StaffRow.id)
+            .where(HomeroomRow.class_id == class_id)
+        )
+
+    async def _principal(self) -> str | None:
+        return await self.session.scalar(
+            select(StaffRow.full_name)
+            .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
+            .where(StaffRoleRow.role == "principal", StaffRow.active.is_(True))
+            .limit(1)
+        )
+
+    def record_export(
+        self, author: Author, kind: str, scope: str, period: str, file_name: str, fingerprint: str, size: int
+    ) -> None:
+        """Every export is kept: who, when, what (kind, class or school, period, file), its fingerprint."""
+        self.session.add(
+            ExportRow(
+                at=author.at,
+                staff_id=author.staff_id,
+                channel=author.channel,
+                account=author.account,
+                kind=kind,
+                scope=scope,
+                period=period,
+                file_name=file_name,
+                fingerprint=fingerprint,
+                size=size,
+            )
+        )
+
+    async def exports(self, limit: int = 50) -> list[ExportRow]:
+        """The latest exports, newest first."""
+        return list(await self.session.scalars(select(ExportRow).order_by(ExportRow.id.desc()).limit(limit)))
