@@ -10,6 +10,7 @@ from datetime import date
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Table, TableStyle
 
@@ -17,6 +18,8 @@ from exports.pdf import BODY, HEADING, Meta, plain, render, text
 from locales import Translator
 
 QR_SIZE = 34 * mm
+TITLE = ParagraphStyle("slip-title", parent=HEADING, fontSize=10, leading=13, alignment=0)
+CODE = ParagraphStyle("slip-code", parent=HEADING, fontSize=11, leading=14, alignment=0)
 SLIP_WIDTH = 93 * mm
 
 
@@ -41,14 +44,14 @@ def qr_code(link: str, size: float = QR_SIZE) -> Drawing:
 def _slip(slip: Slip, school: str, t: Translator) -> Table:
     lines = [
         text(school, BODY),
-        text(t("notices.slip.title"), HEADING),
+        text(t("notices.slip.title"), TITLE),
         text(t("notices.slip.student", name=slip.student, class_name=slip.class_name)),
     ]
     if slip.guardian:
         lines.append(text(t("notices.slip.guardian", name=slip.guardian)))
     lines += [
         text(t("notices.slip.scan")),
-        text(t("notices.slip.code", code=slip.code)),
+        text(t("notices.slip.code", code=slip.code), CODE),
         text(t("notices.slip.expires", date=t.date(slip.expires))),
     ]
     return plain([[lines, qr_code(slip.link)]], widths=[SLIP_WIDTH - QR_SIZE - 4 * mm, QR_SIZE + 2 * mm])
