@@ -57,7 +57,7 @@ def build_application(
     processor.bot = application.bot
     application.bot_data["locale"] = settings.locale
     add_handlers(application)
-    delivery.attach(application, settings, database)
+    delivery.attach(application, database)
     return application
 
 

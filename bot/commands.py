@@ -33,6 +33,7 @@ COMMENTS = Command("comments", "nhanxet", "comments")
 ATTENDANCE = Command("attendance", "diemdanh", "attendance")
 ATTENDANCE_MONTH = Command("attendance_month", "thang", "month")
 NOTICE = Command("notice", "thongbao", "notice")
+REPORT_CARDS = Command("reportcards", "phieulienlac", "reportcards")
 
 ALL = (
     START,
@@ -47,6 +48,7 @@ ALL = (
     ATTENDANCE,
     ATTENDANCE_MONTH,
     NOTICE,
+    REPORT_CARDS,
     CHILDREN,
     CANCEL,
 )

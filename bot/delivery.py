@@ -7,7 +7,6 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot.config import Settings
 from bot.turn import Turn
 from notifications.dispatcher import Dispatcher
 from notifications.telegram import TelegramChannel
@@ -17,9 +16,10 @@ log = logging.getLogger("sodiem.outbox")
 DISPATCHER = "dispatcher"
 
 
-def attach(application: Application, settings: Settings, database: Database) -> None:
-    """Delivery follows the wall clock (real seconds of waiting), not the school's clock."""
-    channel = TelegramChannel(settings.token or "", settings.api_url, settings.file_url)
+def attach(application: Application, database: Database) -> None:
+    """Delivery follows the wall clock (real seconds of waiting), not the school's clock, and sends with
+    the application's bot, so that a person's replies and deliveries share one pace."""
+    channel = TelegramChannel(application.bot)
     application.bot_data[DISPATCHER] = Dispatcher(database, {channel.name: channel})
     application.bot_data["channel"] = channel
 

@@ -16,19 +16,30 @@ NAME = "telegram"
 
 
 class TelegramChannel:
+    """Sends with a PTB ``Bot``: the bot application's own (its rate limiter then paces a chat's
+    replies and deliveries together), or one of its own from ``connect`` (a process that only delivers)."""
+
     name = NAME
     per_second = 29.0  # Telegram allows about 30 a second; the bot's own replies need a little room
     per_recipient_interval = 1.0
 
-    def __init__(self, token: str, base_url: str, base_file_url: str | None = None) -> None:
+    def __init__(self, bot: Bot, owns_bot: bool = False) -> None:
+        self.bot = bot
+        self._owns_bot = owns_bot
+
+    @classmethod
+    def connect(cls, token: str, base_url: str, base_file_url: str | None = None) -> TelegramChannel:
         request = HTTPXRequest(connection_pool_size=16)
-        self.bot = Bot(token, base_url=base_url, base_file_url=base_file_url or base_url, request=request)
+        bot = Bot(token, base_url=base_url, base_file_url=base_file_url or base_url, request=request)
+        return cls(bot, owns_bot=True)
 
     async def start(self) -> None:
-        await self.bot.initialize()
+        if self._owns_bot:
+            await self.bot.initialize()
 
     async def stop(self) -> None:
-        await self.bot.shutdown()
+        if self._owns_bot:
+            await self.bot.shutdown()
 
     async def send(self, recipient: str, message: Message) -> None:
         try:

@@ -103,6 +103,31 @@ class SqlNoticeStore:
         )
         return [_notice(row) for row in rows]
 
+    async def released(self, class_id: int) -> list[Notice]:
+        """The class's approved report cards: the periods whose results parents may see."""
+        rows = await self.session.scalars(
+            select(NoticeRow)
+            .where(
+                NoticeRow.kind == Kind.REPORT_CARD.value,
+                NoticeRow.class_id == class_id,
+                NoticeRow.status == Status.APPROVED.value,
+            )
+            .order_by(NoticeRow.id)
+        )
+        return [_notice(row) for row in rows]
+
+    async def children(self, student_ids: frozenset[int]) -> list[tuple[int, str, int]]:
+        """(student id, name, current class id) of a parent's children this year."""
+        year = await self.school.year_row()
+        rows = await self.session.execute(
+            select(StudentRow.id, StudentRow.full_name, ClassRow.id)
+            .join(EnrolmentRow, (EnrolmentRow.student_id == StudentRow.id) & EnrolmentRow.date_out.is_(None))
+            .join(ClassRow, (ClassRow.id == EnrolmentRow.class_id) & (ClassRow.year_id == year.id))
+            .where(StudentRow.id.in_(student_ids))
+            .order_by(StudentRow.id)
+        )
+        return [tuple(row) for row in rows]
+
     async def staff_name(self, staff_id: int | None) -> str:
         if staff_id is None:
             return ""

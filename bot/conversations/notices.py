@@ -21,6 +21,7 @@ from bot.turn import CHANNEL, Turn, current_turn
 from domain.errors import DomainError
 from domain.notices import (
     Audience,
+    Kind,
     Notice,
     Reach,
     Scope,
@@ -242,7 +243,7 @@ async def _show_pending(turn: Turn) -> None:
 
 async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: int) -> None:
     notice = await turn.uow.notices.get(notice_id)
-    if notice is None or notice.kind.value == "report_card":
+    if notice is None or (notice.kind is Kind.REPORT_CARD and verb != "rp"):
         await refuse(turn, "notice", update.callback_query.data)
     elif verb == "rp":
         if may_see_report(turn.actor, notice):
@@ -297,7 +298,7 @@ async def _approve(update: Update, context, turn: Turn, notice: Notice) -> None:
     answer_and_show(
         turn, update.callback_query, turn.t("notices.approved", count=len(messages), text=notice.text), report
     )
-    await _tell_author(turn, notice, "notices.author.approved")
+    await tell_author(turn, notice, "notices.author.approved")
 
 
 async def _reject(update: Update, turn: Turn, notice: Notice) -> None:
@@ -306,10 +307,10 @@ async def _reject(update: Update, turn: Turn, notice: Notice) -> None:
         turn.say("notices.already.rejected")
         return
     answer_and_show(turn, update.callback_query, turn.t("notices.rejected", text=notice.text), None)
-    await _tell_author(turn, notice, "notices.author.rejected")
+    await tell_author(turn, notice, "notices.author.rejected")
 
 
-async def _tell_author(turn: Turn, notice: Notice, key: str) -> None:
+async def tell_author(turn: Turn, notice: Notice, key: str) -> None:
     """The author reads the final text (the vice-principal's, if edited) and who decided."""
     if notice.author_id is None or notice.author_id == turn.actor.person.id:
         return
@@ -319,12 +320,9 @@ async def _tell_author(turn: Turn, notice: Notice, key: str) -> None:
         t = translator(account.language)
         edited = t("notices.author.edited") if notice.edited else ""
         text = t(key, leader=turn.actor.name, text=notice.text, edited=edited)
-        report = column([button(t("notices.report_button"), PREFIX, "rp", notice.id)])
-        turn.send(
-            text,
-            report if notice.status is not Status.REJECTED and key.endswith("approved") else None,
-            chat_id=int(account.account),
-        )
+        approved = key == "notices.author.approved"
+        report = column([button(t("notices.report_button"), PREFIX, "rp", notice.id)]) if approved else None
+        turn.send(text, report, chat_id=int(account.account))
 
 
 async def _report(turn: Turn, notice: Notice) -> None:

@@ -27,6 +27,7 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
             "📊 Kết quả",
             "📚 Lớp tôi dạy",
             "📢 Thông báo",
+            "🗂 Phiếu liên lạc",
             "🌐 Ngôn ngữ / Language",
             "❓ Trợ giúp",
         ]
@@ -104,7 +105,12 @@ async def test_each_role_sees_its_own_menu(school):
         "🧭 Rèn luyện",
         "✏️ Nhập điểm",
     ]
-    assert parent_menu.button_texts == ["👨‍👩‍👧 Con của tôi", "🌐 Ngôn ngữ / Language", "❓ Trợ giúp"]
+    assert parent_menu.button_texts == [
+        "👨‍👩‍👧 Con của tôi",
+        "📊 Kết quả",
+        "🌐 Ngôn ngữ / Language",
+        "❓ Trợ giúp",
+    ]
     assert "phụ huynh của Trần Thị Ánh (6A)" in parent_menu.text
 
 

@@ -11,7 +11,7 @@ from storage.db import Database
 
 async def main(database_url: str, base_url: str, token: str) -> None:
     database = Database(database_url)
-    channel = TelegramChannel(token, base_url)
+    channel = TelegramChannel.connect(token, base_url)
     await channel.start()
     try:
         await Dispatcher(database, {channel.name: channel}).run_until_idle()

@@ -24,7 +24,7 @@ FIRST_PARENT = 5000
 
 @asynccontextmanager
 async def telegram(api: LocalBotApi) -> AsyncIterator[TelegramChannel]:
-    channel = TelegramChannel(api.token, api.base_url)
+    channel = TelegramChannel.connect(api.token, api.base_url)
     await channel.start()
     try:
         yield channel
