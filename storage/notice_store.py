@@ -248,6 +248,15 @@ class SqlNoticeStore:
                 return found
         return []
 
+    async def homeroom_accounts(self, class_id: int) -> list[Recipient]:
+        rows = await self.session.execute(
+            select(StaffRow.full_name, AccountRow)
+            .join(AccountRow, AccountRow.staff_id == StaffRow.id)
+            .join(HomeroomRow, HomeroomRow.staff_id == StaffRow.id)
+            .where(HomeroomRow.class_id == class_id, StaffRow.active.is_(True))
+        )
+        return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
+
     async def staff_accounts(self, staff_id: int) -> list[Recipient]:
         rows = await self.session.execute(
             select(StaffRow.full_name, AccountRow)

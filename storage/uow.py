@@ -13,6 +13,7 @@ from storage.db import Database
 from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
+from storage.job_store import SqlJobStore
 from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
 from storage.roster_store import SqlRosterStore
@@ -31,6 +32,7 @@ class UnitOfWork:
     attendance: SqlAttendanceStore
     outbox: SqlOutboxStore
     notices: SqlNoticeStore
+    jobs: SqlJobStore
     exports: SqlExportStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
@@ -50,6 +52,7 @@ class UnitOfWork:
         self.attendance = SqlAttendanceStore(self.session, self.school)
         self.outbox = SqlOutboxStore(self.session)
         self.notices = SqlNoticeStore(self.session, self.school)
+        self.jobs = SqlJobStore(self.session)
         self.exports = SqlExportStore(self.session, self.school, self.roster)
         return self
 

@@ -1,0 +1,86 @@
+"""The attendance reminders with a controlled clock: 6B has submitted October, 6A has not. The bot runs
+on the 1st, is restarted on the 2nd (twice), is down on the 3rd and comes back on the 4th."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from locales import SCHOOL_TZ
+from storage.changes import Author
+from storage.models import ClassRow
+from storage.uow import UnitOfWork
+from tests.bot.test_score_entry import link
+
+REMINDER = "⏰ Nhắc việc: lớp 6A chưa nộp điểm danh tháng 10/2025."
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment of November 2025 in Hà Nội time (UTC+7)."""
+    return datetime(2025, 11, day, hour, minute, tzinfo=SCHOOL_TZ).astimezone(UTC)
+
+
+async def submit_october(school, class_name: str) -> None:
+    async with UnitOfWork(school.database) as uow:
+        class_id = await uow.session.scalar(select(ClassRow.id).where(ClassRow.name == class_name))
+        await uow.attendance.submit_month(class_id, 2025, 10, Author(None, "test", "", school.clock()))
+        await uow.commit()
+
+
+async def delivered(school) -> None:
+    """Waits for the start-up run and for the outbox to be empty."""
+    await asyncio.sleep(0.5)
+    for _ in range(100):
+        async with UnitOfWork(school.database, read_only=True) as uow:
+            counts = await uow.outbox.counts()
+        if not counts.get("pending") and not counts.get("sending"):
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"the outbox is not empty: {counts}")
+
+
+async def restart(school, moment: datetime) -> None:
+    """The clock moves to ``moment``; the pause stands for the restart's own time (the days of the test pass
+    in seconds, and Telegram lets a bot write to a person about once a second)."""
+    await asyncio.sleep(1.5)
+    school.clock.now = moment
+
+
+def texts(person, start: str) -> list[str]:
+    return [m.text for m in person.messages if m.text.startswith(start)]
+
+
+async def test_reminders_on_days_one_to_four_nothing_twice_nothing_to_who_submitted(school):
+    toan, van, vice = (school.api.person(n, name) for n, name in ((31, "Toàn"), (32, "Văn"), (33, "Phó")))
+    school.clock.now = at(1, 6)  # 1 November, 06:00: before the reminders' time
+    async with school.bot_running():
+        await link(school, toan, "GV01")  # homeroom 6A
+        await link(school, van, "GV02")  # homeroom 6B
+        await link(school, vice, "CB02")
+    await submit_october(school, "6B")
+    assert texts(toan, "⏰") == []  # started at 06:00: nothing is due yet
+
+    await restart(school, at(1, 7, 30))
+    async with school.bot_running():
+        first = await toan.wait_for(lambda m: m.text.startswith(REMINDER))
+        assert "Hạn nộp là ngày 03/11/2025" in first.text
+
+    for hour in (8, 15):  # restarted twice on the 2nd: one reminder that day
+        await restart(school, at(2, hour))
+        async with school.bot_running():
+            await delivered(school)
+    assert len(texts(toan, REMINDER)) == 2
+
+    await restart(school, at(4, 9))  # down on the 3rd; the 3rd's reminder no longer matters on the 4th
+    async with school.bot_running():
+        report = await vice.wait_for(lambda m: m.text.startswith("⏰ Điểm danh tháng 10/2025"))
+        assert report.text.splitlines() == [
+            "⏰ Điểm danh tháng 10/2025: 1 lớp nộp muộn (hạn ngày 3):",
+            "• 6A — GVCN Trần Văn Toàn",
+        ]
+        await delivered(school)
+    assert len(texts(toan, REMINDER)) == 2
+    assert texts(van, "⏰") == []  # 6B submitted
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        assert [d.day for d in await uow.jobs.runs("attendance-reminder")] == [1, 2]
+        assert [d.day for d in await uow.jobs.runs("attendance-late-report")] == [4]
