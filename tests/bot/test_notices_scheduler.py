@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.app import build_application
+from bot.config import load_settings
 from locales import SCHOOL_TZ
 from storage.changes import Author
 from storage.models import ClassRow
 from storage.uow import UnitOfWork
+from tests.bot.conftest import TOKEN
 from tests.bot.test_score_entry import link
 
 REMINDER = "⏰ Nhắc việc: lớp 6A chưa nộp điểm danh tháng 10/2025."
@@ -84,3 +87,26 @@ async def test_reminders_on_days_one_to_four_nothing_twice_nothing_to_who_submit
     async with UnitOfWork(school.database, read_only=True) as uow:
         assert [d.day for d in await uow.jobs.runs("attendance-reminder")] == [1, 2]
         assert [d.day for d in await uow.jobs.runs("attendance-late-report")] == [4]
+
+
+async def test_the_tasks_run_daily_at_seven_in_ha_noi(school):
+    settings = load_settings(
+        {
+            "SODIEM_TELEGRAM_TOKEN": TOKEN,
+            "SODIEM_TELEGRAM_API_URL": school.api.base_url,
+            "SODIEM_DATABASE_URL": school.database.url,
+        }
+    )
+    application = build_application(settings, school.database, school.clock)
+    await application.initialize()
+    await application.post_init(application)
+    await application.job_queue.start()
+    try:
+        jobs = {job.name: job for job in application.job_queue.jobs()}
+        for name in ("scheduler:attendance-reminder", "scheduler:attendance-late-report"):
+            next_run = jobs[name].next_t.astimezone(settings.timezone)
+            assert (next_run.hour, next_run.minute) == (7, 0)
+        assert "scheduler:catch-up" in jobs
+    finally:
+        await application.job_queue.stop(wait=False)
+        await application.shutdown()
