@@ -142,7 +142,7 @@ class SqlNoticeStore:
         )
         return result.rowcount == 1
 
-    async def decide(self, notice_id: int, status: Status, staff_id: int, now: datetime) -> bool:
+    async def decide(self, notice_id: int, status: Status, staff_id: int | None, now: datetime) -> bool:
         """Settles a pending notice; False when someone decided first (two leaders pressed at once)."""
         result = await self.session.execute(
             update(NoticeRow)
