@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, ContextTypes
 
 from bot.delivery import DISPATCHER
-from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER
+from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER, COLUMNS_REMINDER
 from notifications.schedule import Task, run_due
 from storage.db import Database
 
-TASKS: list[Task] = [ATTENDANCE_REMINDER, ATTENDANCE_LATE_REPORT]
+TASKS: list[Task] = [ATTENDANCE_REMINDER, ATTENDANCE_LATE_REPORT, COLUMNS_REMINDER]
 SCHEDULER = "scheduler"
 
 

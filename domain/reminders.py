@@ -3,13 +3,18 @@ month's attendance is not submitted (it is due by the 3rd), the vice-principal o
 
 A scheduled task is due on some days at a time of day; a run missed while the bot was down is made up
 when the bot comes back only if it still matters, and only the latest one (a teacher is reminded once
-on the 2nd, not twice for the 1st and the 2nd)."""
+on the 2nd, not twice for the 1st and the 2nd). Subject teachers are reminded of the columns still
+missing in the three days before the book locks them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from domain.attendance import DUE_DAY, previous_month
+from domain.entry import Column
+from domain.school import SchoolYear
+from domain.windows import MIDTERM_GRACE, ColumnKind
 
 REMIND_DAYS = range(1, DUE_DAY + 1)  # 1, 2, 3
 LATE_REPORT_DAY = DUE_DAY + 1  # 4
@@ -47,3 +52,45 @@ def latest_due(now: datetime, at: time, is_due_day, look_back: int = LOOK_BACK) 
         if is_due_day(day) and (back > 0 or now.time() >= at):
             return day
     return None
+
+
+# --- subject teachers: missing columns before the book locks -----------------------------------------
+
+COLUMNS_REMIND_BEFORE = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class LockDate:
+    """The day a semester's columns close by default (windows.py): the mid-term column a week after the
+    mid-term tests, every other column at the end of the semester."""
+
+    day: date
+    semester: int
+    midterm: bool
+
+    def closes(self, column: Column) -> bool:
+        at_midterm = column.kind is ColumnKind.MIDTERM or (
+            column.kind is ColumnKind.TEST and column.position == 1
+        )
+        return at_midterm == self.midterm
+
+
+def lock_dates(year: SchoolYear) -> list[LockDate]:
+    dates = []
+    for semester in year.semesters:
+        dates.append(LockDate(semester.midterm_end + MIDTERM_GRACE, semester.number, True))
+        dates.append(LockDate(semester.end, semester.number, False))
+    return dates
+
+
+def locks_ahead(year: SchoolYear, day: date) -> list[LockDate]:
+    """The lock dates whose reminder period (the three days before) includes ``day``."""
+    return [lock for lock in lock_dates(year) if lock.day - COLUMNS_REMIND_BEFORE <= day < lock.day]
+
+
+def every_day(day: date) -> bool:
+    return True
+
+
+def today_only(due: date, today: date) -> bool:
+    return due == today

@@ -1,17 +1,23 @@
-"""The attendance reminders: homeroom teachers whose previous month is not submitted (1st–3rd), and
-the vice-principals' list of who is late (4th). Texts in each person's language."""
+"""The reminders: homeroom teachers whose previous month's attendance is not submitted (1st–3rd), the
+vice-principals' list of who is late (4th), and subject teachers' columns still missing before the
+book locks them. Texts in each person's language."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
 from domain.attendance import month_due
+from domain.columns import offered_columns
+from domain.evaluation import rules_for
 from domain.reminders import (
+    every_day,
     late_report_day,
     late_report_matters,
+    locks_ahead,
     month_reported,
     reminder_day,
     reminder_matters,
+    today_only,
 )
 from locales import translator
 from notifications.schedule import Task
@@ -78,3 +84,54 @@ ATTENDANCE_REMINDER = Task(
 ATTENDANCE_LATE_REPORT = Task(
     "attendance-late-report", MORNING, late_report_day, late_report_matters, attendance_late_report
 )
+
+
+async def columns_reminders(uow: UnitOfWork, day: date, now: datetime) -> list[Outgoing]:
+    """For each subject taught, the columns closing at a lock date three days ahead or less that are not
+    complete: one message per teacher, class and subject, once per lock date (the key names the lock)."""
+    year = await uow.school.year()
+    ahead = locks_ahead(year, day)
+    if not ahead:
+        return []
+    year_row = await uow.school.year_row()
+    class_sizes = {cid: len(await uow.roster.class_list(name)) for cid, name, _ in await uow.views.classes()}
+    messages = []
+    for lock in ahead:
+        filled = await uow.notices.filled_counts(year_row.id, lock.semester)
+        for taught in await uow.notices.teaching_accounts():
+            subject = await uow.gradebook.subject(taught.subject_id)
+            offered = offered_columns(rules_for(year.name, taught.grade), subject, taught.grade)
+            size = class_sizes.get(taught.class_id, 0)
+            missing = [
+                (
+                    o,
+                    size
+                    - filled.get((taught.class_id, taught.subject_id, o.column.kind, o.column.position), 0),
+                )
+                for o in offered
+                if lock.closes(o.column)
+            ]
+            missing = [(o, count) for o, count in missing if count > 0]
+            if not missing:
+                continue
+            t = translator(taught.person.language)
+            columns = ", ".join(
+                t("notices.remind.column", label=t(o.label_key, **o.label_params), count=count)
+                for o, count in missing
+            )
+            text = t(
+                "notices.remind.columns",
+                subject=taught.subject_name,
+                class_name=taught.class_name,
+                semester=lock.semester,
+                date=t.date(lock.day),
+                columns=columns,
+            )
+            person = taught.person
+            key = f"remind:columns:{lock.day}:{taught.class_id}:{taught.subject_id}"
+            key = f"{key}:{person.channel}:{person.account}"
+            messages.append(Outgoing(key, person.channel, person.account, person.person, text))
+    return messages
+
+
+COLUMNS_REMINDER = Task("columns-reminder", MORNING, every_day, today_only, columns_reminders)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
@@ -19,9 +19,11 @@ from storage.models import (
     GuardianRow,
     HomeroomRow,
     NoticeRow,
+    ScoreRow,
     StaffRoleRow,
     StaffRow,
     StudentRow,
+    SubjectRow,
     TeachingRow,
 )
 from storage.school_store import SqlSchoolStore
@@ -33,6 +35,18 @@ class Recipient:
     account: str
     person: str  # a staff member's name, or a guardian's name and children, for the delivery report
     language: str
+
+
+@dataclass(frozen=True)
+class Taught:
+    """A subject taught in a class, and the account of the teacher who teaches it."""
+
+    class_id: int
+    class_name: str
+    grade: int
+    subject_id: int
+    subject_name: str
+    person: Recipient
 
 
 def _notice(row: NoticeRow) -> Notice:
@@ -247,6 +261,45 @@ class SqlNoticeStore:
             if found:
                 return found
         return []
+
+    async def teaching_accounts(self) -> list[Taught]:
+        year = await self.school.year_row()
+        rows = await self.session.execute(
+            select(
+                ClassRow.id,
+                ClassRow.name,
+                ClassRow.grade,
+                SubjectRow.id,
+                SubjectRow.name,
+                StaffRow.full_name,
+                AccountRow,
+            )
+            .join(TeachingRow, TeachingRow.class_id == ClassRow.id)
+            .join(SubjectRow, SubjectRow.id == TeachingRow.subject_id)
+            .join(StaffRow, StaffRow.id == TeachingRow.staff_id)
+            .join(AccountRow, AccountRow.staff_id == StaffRow.id)
+            .where(ClassRow.year_id == year.id, StaffRow.active.is_(True))
+            .order_by(ClassRow.name, SubjectRow.id, AccountRow.id)
+        )
+        return [
+            Taught(cid, cname, grade, sid, sname, Recipient(a.channel, a.external_id, staff, a.language))
+            for cid, cname, grade, sid, sname, staff, a in rows
+        ]
+
+    async def filled_counts(self, year_id: int, semester: int) -> dict[tuple[int, int, str, int], int]:
+        """(class, subject, column kind, position) → how many of the class's present students have a value."""
+        rows = await self.session.execute(
+            select(ScoreRow.class_id, ScoreRow.subject_id, ScoreRow.kind, ScoreRow.position, func.count())
+            .join(
+                EnrolmentRow,
+                (EnrolmentRow.student_id == ScoreRow.student_id)
+                & (EnrolmentRow.class_id == ScoreRow.class_id)
+                & EnrolmentRow.date_out.is_(None),
+            )
+            .where(ScoreRow.year_id == year_id, ScoreRow.semester == semester)
+            .group_by(ScoreRow.class_id, ScoreRow.subject_id, ScoreRow.kind, ScoreRow.position)
+        )
+        return {(c, s, kind, position): count for c, s, kind, position, count in rows}
 
     async def homeroom_accounts(self, class_id: int) -> list[Recipient]:
         rows = await self.session.execute(

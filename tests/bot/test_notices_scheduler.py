@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from bot.app import build_application
 from bot.config import load_settings
+from domain.entry import Column
+from domain.windows import ColumnKind
 from locales import SCHOOL_TZ
 from storage.changes import Author
 from storage.models import ClassRow
@@ -110,3 +112,40 @@ async def test_the_tasks_run_daily_at_seven_in_ha_noi(school):
     finally:
         await application.job_queue.stop(wait=False)
         await application.shutdown()
+
+
+async def test_subject_teachers_hear_of_their_missing_columns_in_the_three_days_before_the_lock(school):
+    """Semester 1's mid-term column locks on 15/11 (a week after the tests end on 08/11). GV01 has
+    entered Toán's mid-term in 6A, not in 6B; GV02 has entered no Ngữ văn mid-term."""
+    toan, van = school.api.person(41, "Toàn"), school.api.person(42, "Văn")
+    async with UnitOfWork(school.database) as uow:
+        year = await uow.school.year_row()
+        classes = {name: cid for cid, name, _ in await uow.views.classes()}
+        math = next(sid for sid, name in (await uow.views.subject_names()).items() if name == "Toán")
+        students = [s.id for s in await uow.roster.class_list("6A")]
+        author = Author(None, "test", "", school.clock())
+        midterm = Column(ColumnKind.MIDTERM, 1)
+        await uow.gradebook.save_column(
+            classes["6A"], math, year.id, 1, midterm, dict.fromkeys(students, "8"), author
+        )
+        await uow.commit()
+    school.clock.now = at(11, 9)
+    async with school.bot_running():
+        await link(school, toan, "GV01")
+        await link(school, van, "GV02")
+        await delivered(school)
+    assert texts(toan, "⏰") == texts(van, "⏰") == []  # four days before: not yet
+
+    for day in (12, 13):  # the first day of the three, then the next: one reminder each
+        await restart(school, at(day, 9))
+        async with school.bot_running():
+            await delivered(school)
+    assert texts(toan, "⏰") == [
+        "⏰ Nhắc việc: Toán lớp 6B, học kỳ 1 — sổ khoá ngày 15/11/2025, còn thiếu: ĐĐGgk (1 học sinh). "
+        "Gõ /nhapdiem để nhập."
+    ]
+    assert sorted(text.split(" — ")[0] for text in texts(van, "⏰")) == [
+        "⏰ Nhắc việc: Ngữ văn lớp 6A, học kỳ 1",
+        "⏰ Nhắc việc: Ngữ văn lớp 6B, học kỳ 1",
+    ]
+    assert "ĐĐGgk (3 học sinh)" in next(text for text in texts(van, "⏰") if "6A" in text)
