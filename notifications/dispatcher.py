@@ -102,7 +102,7 @@ class Dispatcher:
             if await self.deliver_due():
                 continue
             async with UnitOfWork(self.database, read_only=True) as uow:
-                next_due = await uow.outbox.next_due()
+                next_due = await uow.outbox.next_due(list(self.channels))
             if next_due is None:
                 return
             await asyncio.sleep(min(POLL_SECONDS, max(0.05, (next_due - self.clock()).total_seconds())))
@@ -120,14 +120,13 @@ class Dispatcher:
     async def deliver_due(self) -> int:
         """Sends the rows due now (one at a time per recipient); returns how many were attempted."""
         async with UnitOfWork(self.database, read_only=True) as uow:
-            due = await uow.outbox.due(self.clock())
+            due = await uow.outbox.due(self.clock(), list(self.channels))
         now, chosen, recipients = time.monotonic(), [], set()
         for row_id, channel, recipient in due:
             who = (channel, recipient)
-            channel_port = self.channels.get(channel)
-            if channel_port is None or who in recipients:
+            if who in recipients:
                 continue
-            if now - self._last_sent.get(who, -1e9) < channel_port.per_recipient_interval:
+            if now - self._last_sent.get(who, -1e9) < self.channels[channel].per_recipient_interval:
                 continue
             recipients.add(who)
             chosen.append((row_id, channel))

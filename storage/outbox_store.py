@@ -91,19 +91,21 @@ class SqlOutboxStore:
         await self.session.flush()
         return len(fresh)
 
-    async def due(self, now: datetime, limit: int = 500) -> list[tuple[int, str, str]]:
-        """(id, channel, recipient) of pending rows due now, oldest first."""
+    async def due(self, now: datetime, channels: list[str], limit: int = 500) -> list[tuple[int, str, str]]:
+        """(id, channel, recipient) of pending rows of these channels due now, oldest first."""
         rows = await self.session.execute(
             select(OutboxRow.id, OutboxRow.channel, OutboxRow.recipient)
-            .where(OutboxRow.status == PENDING, OutboxRow.due_at <= now)
+            .where(OutboxRow.status == PENDING, OutboxRow.due_at <= now, OutboxRow.channel.in_(channels))
             .order_by(OutboxRow.due_at, OutboxRow.id)
             .limit(limit)
         )
         return [tuple(row) for row in rows]
 
-    async def next_due(self) -> datetime | None:
+    async def next_due(self, channels: list[str]) -> datetime | None:
         moment = await self.session.scalar(
-            select(func.min(OutboxRow.due_at)).where(OutboxRow.status == PENDING)
+            select(func.min(OutboxRow.due_at)).where(
+                OutboxRow.status == PENDING, OutboxRow.channel.in_(channels)
+            )
         )
         return as_utc(moment)
 

@@ -91,7 +91,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _homeroom(turn: Turn, class_id: int) -> bool:
-    return allowed(turn.actor, Action.ENTER_CONDUCT, Target(class_id))  # the class's homeroom teacher
+    return allowed(turn.actor, Action.PREPARE_REPORT_CARDS, Target(class_id))
 
 
 async def _cards(turn: Turn, class_id: int, period: Period) -> list[ReportCard]:
