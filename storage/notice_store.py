@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.names import sort_by_name
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
 from domain.school import Role
 from storage.models import (
@@ -192,21 +193,24 @@ class SqlNoticeStore:
 
     async def guardians_of(self, student_ids: list[int]) -> dict[int, list[Recipient]]:
         """Each student's guardians' accounts, named by guardian and child."""
+        found: dict[int, list[Recipient]] = defaultdict(list)
+        for student_id, child, guardian, account in await self._guardian_accounts(student_ids):
+            person = f"{guardian} ({child})" if guardian else child
+            found[student_id].append(
+                Recipient(account.channel, account.external_id, person, account.language)
+            )
+        return found
+
+    async def _guardian_accounts(self, student_ids: list[int]) -> list[tuple[int, str, str, AccountRow]]:
         rows = await self.session.execute(
             select(GuardianLinkRow.student_id, StudentRow.full_name, GuardianRow.full_name, AccountRow)
             .join(StudentRow, StudentRow.id == GuardianLinkRow.student_id)
             .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
             .join(AccountRow, AccountRow.guardian_id == GuardianLinkRow.guardian_id)
             .where(GuardianLinkRow.student_id.in_(student_ids))
-            .order_by(AccountRow.id)
+            .order_by(AccountRow.id, GuardianLinkRow.id)
         )
-        found: dict[int, list[Recipient]] = defaultdict(list)
-        for student_id, child, guardian, account in rows:
-            person = f"{guardian} ({child})" if guardian else child
-            found[student_id].append(
-                Recipient(account.channel, account.external_id, person, account.language)
-            )
-        return found
+        return [tuple(row) for row in rows.all()]
 
     async def guardians_on_record(self, student_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         """Each student's guardians (id, name), linked to the bot or not, in the order recorded."""
@@ -229,13 +233,15 @@ class SqlNoticeStore:
                 )
             )
         )
-        by_account: dict[tuple[str, str], Recipient] = {}
-        for recipients in (await self.guardians_of(students)).values():
-            for r in recipients:  # one message to a parent of two children in the audience
-                known = by_account.get((r.channel, r.account))
-                person = f"{known.person}, {r.person}" if known else r.person
-                by_account[(r.channel, r.account)] = Recipient(r.channel, r.account, person, r.language)
-        return list(by_account.values())
+        accounts: dict[int, tuple[AccountRow, str, list[str]]] = {}
+        for _, child, guardian, account in await self._guardian_accounts(students):
+            accounts.setdefault(account.id, (account, guardian, []))[2].append(child)
+        found = []
+        for account, guardian, children in accounts.values():  # one message to a parent of two children
+            names = ", ".join(sort_by_name(children))
+            person = f"{guardian} ({names})" if guardian else names
+            found.append(Recipient(account.channel, account.external_id, person, account.language))
+        return found
 
     async def _staff(self, reach: Reach, classes: list[int]) -> list[Recipient]:
         query = select(StaffRow.full_name, AccountRow).join(AccountRow, AccountRow.staff_id == StaffRow.id)
