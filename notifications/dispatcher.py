@@ -4,7 +4,8 @@ wait, retrying transient failures with back-off, and never sending a row twice.
 Each row is claimed (``pending`` → ``sending``) in its own committed transaction right before the
 send and settled right after it. A crash between the two leaves the row ``sending``; at the next
 start ``recover`` makes it ``uncertain`` (it may have arrived), so nothing is sent twice and the
-rows still ``pending`` are sent then."""
+rows still ``pending`` are sent then. A crash leaves at most ``workers`` rows uncertain: those whose
+send was in flight; each of them arrived or not."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ MAX_ATTEMPTS = 6  # transient failures; a channel's "wait" is not a failure
 BACKOFF_FIRST = 2.0  # seconds, doubled at each attempt
 BACKOFF_MAX = 300.0
 POLL_SECONDS = 1.0
+WORKERS = 8  # sends in flight: at 30 a second and a few hundred milliseconds to Telegram, several
 IDLE_TICK = 0.2  # how soon a stopping application is noticed
 
 
@@ -58,7 +60,7 @@ class Dispatcher:
         database: Database,
         channels: Mapping[str, Channel],
         clock: Callable[[], datetime] = utc_now,
-        workers: int = 4,
+        workers: int = WORKERS,
         backoff_first: float = BACKOFF_FIRST,
     ) -> None:
         self.database = database
