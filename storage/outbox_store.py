@@ -20,7 +20,6 @@ PENDING, SENDING, SENT, FAILED, BLOCKED, UNCERTAIN = (
     "blocked",
     "uncertain",
 )
-STATUSES = (SENT, PENDING, SENDING, UNCERTAIN, BLOCKED, FAILED)
 
 
 @dataclass(frozen=True)
@@ -155,8 +154,7 @@ class SqlOutboxStore:
         )
         return [Delivery(p, r, s, e, as_utc(at)) for p, r, s, e, at in rows]
 
-    async def counts(self, notice_id: int | None = None) -> dict[str, int]:
+    async def counts(self) -> dict[str, int]:
+        """How many rows are in each status."""
         query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
-        if notice_id is not None:
-            query = query.where(OutboxRow.notice_id == notice_id)
         return {status: count for status, count in await self.session.execute(query)}
