@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import commands
+from bot import commands, delivery, scheduler
 from bot.config import Settings
 from bot.conversations import FLOWS
 from bot.handlers import menu, people
@@ -51,13 +51,21 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.timezone))
         .rate_limiter(PerChatRateLimiter())
         .concurrent_updates(processor)
-        .post_init(register_commands)
+        .post_init(on_start)
         .build()
     )
     processor.bot = application.bot
     application.bot_data["locale"] = settings.locale
     add_handlers(application)
+    delivery.attach(application, database)
+    scheduler.attach(application, database, clock, settings.timezone)
     return application
+
+
+async def on_start(application: Application) -> None:
+    await register_commands(application)
+    delivery.start(application)
+    scheduler.start(application)
 
 
 def add_handlers(application: Application) -> None:

@@ -45,6 +45,8 @@ LOCK_SCHEDULE = Command("locks", "lichkhoa", "locks")
 PROGRESS = Command("progress", "tiendo", "progress")
 DISTRIBUTION = Command("distribution", "phodiem", "distribution")
 EXPORT = Command("export", "xuat", "export")
+NOTICE = Command("notice", "thongbao", "notice")
+REPORT_CARDS = Command("reportcards", "phieulienlac", "reportcards")
 
 ALL = (
     START,
@@ -67,6 +69,8 @@ ALL = (
     PROGRESS,
     DISTRIBUTION,
     EXPORT,
+    NOTICE,
+    REPORT_CARDS,
     CHILDREN,
     CANCEL,
 )

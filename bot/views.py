@@ -61,8 +61,13 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("distribution.menu_button"), "pd", "start"))
         if allowed(actor, Action.MANAGE_PEOPLE):
             buttons.append(button(t("bot.menu.accounts"), "acct"))
+        if actor.homeroom_classes or allowed(actor, Action.SCHOOL_NOTICE):
+            buttons.append(button(t("notices.menu_button"), "nt", "start"))
+        if actor.homeroom_classes:
+            buttons.append(button(t("notices.card.menu_button"), "rc", "start"))
     else:
         buttons.append(button(t("bot.menu.children"), "kids"))
+        buttons.append(button(t("bot.menu.results"), "rs", "start"))
     buttons += [button(t("bot.menu.language"), "lang"), button(t("bot.menu.help"), "help")]
     text = t("bot.menu.title", name=actor.name or t("bot.who.parent"), who=await describe(turn, actor))
     return text, column(buttons)
@@ -82,7 +87,7 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
     if actor is None:
         return []
     if not actor.is_staff:
-        return [commands.CHILDREN]
+        return [commands.CHILDREN, commands.RESULTS]
     shown = [commands.CLASSES]
     if actor.teaching:
         shown += [commands.SCORES, commands.COMMENTS, commands.CORRECT]
@@ -99,6 +104,10 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown += [commands.PROGRESS, commands.DISTRIBUTION]
     if allowed(actor, Action.EXPORT) or actor.homeroom_classes:
         shown.append(commands.EXPORT)
+    if actor.homeroom_classes or allowed(actor, Action.SCHOOL_NOTICE):
+        shown.append(commands.NOTICE)
+    if actor.homeroom_classes:
+        shown.append(commands.REPORT_CARDS)
     return shown
 
 

@@ -43,7 +43,11 @@ def add_parser(commands) -> None:
     who = invite.add_mutually_exclusive_group(required=True)
     who.add_argument("--staff", metavar="ID", help="staff code or number")
     who.add_argument("--guardian", action="store_true", help="for a parent of --student")
+    who.add_argument("--guardians", action="store_true", help="slips for the parents of --class, as PDF")
     invite.add_argument("--student", metavar="CODE", help="the student's code (with --guardian)")
+    invite.add_argument("--class", dest="class_name", metavar="CLASS", help="the class (with --guardians)")
+    invite.add_argument("--out", metavar="FILE.pdf", help="where to write the slips (with --guardians)")
+    invite.add_argument("--days", type=int, default=14, help="days the slips' codes stay valid (14)")
     invite.set_defaults(func=run_invite)
 
 
@@ -104,6 +108,11 @@ def run_revoke(args) -> int:
 
 
 def run_invite(args) -> int:
+    if args.guardians:
+        from cli.guardian_slips import run_guardian_slips
+
+        return run_guardian_slips(args)
+
     async def work(database) -> int:
         if args.guardian and not args.student:
             args.console.error("people.error.guardian_needs_student")

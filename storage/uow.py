@@ -15,6 +15,9 @@ from storage.db import Database
 from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
+from storage.job_store import SqlJobStore
+from storage.notice_store import SqlNoticeStore
+from storage.outbox_store import SqlOutboxStore
 from storage.progress_store import SqlProgressStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
@@ -32,6 +35,9 @@ class UnitOfWork:
     attendance: SqlAttendanceStore
     corrections: SqlCorrectionStore
     progress: SqlProgressStore
+    outbox: SqlOutboxStore
+    notices: SqlNoticeStore
+    jobs: SqlJobStore
     exports: SqlExportStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
@@ -51,6 +57,9 @@ class UnitOfWork:
         self.attendance = SqlAttendanceStore(self.session, self.school)
         self.corrections = SqlCorrectionStore(self.session, self.gradebook)
         self.progress = SqlProgressStore(self.session)
+        self.outbox = SqlOutboxStore(self.session)
+        self.notices = SqlNoticeStore(self.session, self.school)
+        self.jobs = SqlJobStore(self.session)
         self.exports = SqlExportStore(self.session, self.school, self.roster)
         return self
 

@@ -9,7 +9,9 @@ from bot.conversations import (
     distribution,
     exports,
     locking,
+    notices,
     progress,
+    reportcards,
     results,
     scores,
 )
@@ -26,5 +28,7 @@ FLOWS = (
     progress,
     distribution,
     exports,
+    notices,
+    reportcards,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, save_dialog
+from bot.conversations.reportcards import parent_results
 from bot.conversations.shared import grade_of
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number, paged
@@ -35,7 +36,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(turn, "results")
         return
     if not actor.is_staff:
-        turn.say("results.parent_later")
+        await parent_results(update, turn)  # only what the school released, only their own children
         return
     items = await _choices(turn)
     if not items:

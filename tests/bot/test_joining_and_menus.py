@@ -28,6 +28,8 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
             "📤 Xuất sổ điểm, phiếu liên lạc",
             "✏️ Đề nghị chỉnh điểm",
             "📚 Lớp tôi dạy",
+            "📢 Thông báo",
+            "🗂 Phiếu liên lạc",
             "🌐 Ngôn ngữ / Language",
             "❓ Trợ giúp",
         ]
@@ -93,6 +95,7 @@ async def test_each_role_sees_its_own_menu(school):
         "🏫 Các lớp của trường",
         "📈 Tiến độ nhập điểm",
         "📶 Phổ điểm",
+        "📢 Thông báo",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
@@ -102,6 +105,7 @@ async def test_each_role_sees_its_own_menu(school):
         "📈 Tiến độ nhập điểm",
         "📶 Phổ điểm",
         "🔑 Tài khoản",
+        "📢 Thông báo",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
@@ -111,7 +115,12 @@ async def test_each_role_sees_its_own_menu(school):
         "🧭 Rèn luyện",
         "✏️ Nhập điểm",
     ]
-    assert parent_menu.button_texts == ["👨‍👩‍👧 Con của tôi", "🌐 Ngôn ngữ / Language", "❓ Trợ giúp"]
+    assert parent_menu.button_texts == [
+        "👨‍👩‍👧 Con của tôi",
+        "📊 Kết quả",
+        "🌐 Ngôn ngữ / Language",
+        "❓ Trợ giúp",
+    ]
     assert "phụ huynh của Trần Thị Ánh (6A)" in parent_menu.text
 
 

@@ -1,0 +1,293 @@
+"""/phieulienlac: the homeroom teacher prepares the class's report cards for a period (the class's PDF to
+review), submits them; a vice-principal approves, which releases the period's results to the parents:
+each parent receives their child's card as a message and as a PDF, and /ketqua shows it afterwards.
+
+Every button carries only ids and is re-authorised: the class must be the teacher's, the decision a
+leader's, the child the parent's own and the period released."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import commands
+from bot.conversations.notices import tell_author
+from bot.conversations.shared import show
+from bot.delivery import wake_after_commit
+from bot.handlers.common import answer_and_show, refuse, split_for_telegram
+from bot.keyboards import button, column, is_number
+from bot.turn import CHANNEL, Turn, current_turn
+from domain.notices import Audience, Kind, Notice, Reach, Scope, Status, may_decide
+from domain.permissions import Action, Target, allowed
+from domain.report_card import Period, ReportCard, report_cards
+from exports.report_cards import card_pdf, card_text, period_name
+from locales import Translator, translator
+from storage.outbox_store import Outgoing
+
+FLOW = "reportcards"
+COMMAND = commands.REPORT_CARDS
+PREFIX = "rc"
+PERIODS = (Period.MIDTERM_1, Period.SEMESTER_1, Period.MIDTERM_2, Period.SEMESTER_2, Period.YEAR)
+
+
+def handlers() -> list:
+    return [CommandHandler(COMMAND.names, start), CallbackQueryHandler(press, pattern=rf"^{PREFIX}:")]
+
+
+async def on_text(update: Update, dialog) -> None:  # every step is a button
+    current_turn().say("notices.use_buttons")
+
+
+async def on_other(update: Update, dialog) -> None:
+    current_turn().say("notices.use_buttons")
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    if turn.actor is None or not turn.actor.homeroom_classes:
+        await refuse(turn, "report-cards")
+        return
+    classes = await turn.uow.views.classes(turn.actor.homeroom_classes)
+    if len(classes) == 1:
+        _period_buttons(update, turn, classes[0][0], classes[0][1])
+        return
+    keyboard = column([button(name, PREFIX, "c", class_id) for class_id, name, _ in classes])
+    show(update, turn, turn.t("notices.card.choose_class"), keyboard)
+
+
+def _period_buttons(update: Update, turn: Turn, class_id: int, name: str) -> None:
+    buttons = [button(period_name(p, turn.t), PREFIX, "p", class_id, i) for i, p in enumerate(PERIODS)]
+    show(update, turn, turn.t("notices.card.choose_period", name=name), column(buttons))
+
+
+async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    parts = update.callback_query.data.split(":")[1:]
+    numbers = [int(p) for p in parts[1:] if is_number(p)]
+    if parts == ["start"]:
+        await start(update, context)
+    elif turn.actor is None or len(numbers) != len(parts) - 1 or not numbers:
+        await refuse(turn, "report-cards", update.callback_query.data)
+    elif parts[0] == "v" and len(numbers) == 2:
+        await _parent_view(turn, *numbers)
+    elif not turn.actor.is_staff:
+        await refuse(turn, "report-cards", update.callback_query.data)
+    elif parts[0] == "c" and len(numbers) == 1 and _homeroom(turn, numbers[0]):
+        _period_buttons(update, turn, numbers[0], await turn.uow.views.class_name(numbers[0]))
+    elif (
+        parts[0] in ("p", "s")
+        and len(numbers) == 2
+        and numbers[1] < len(PERIODS)
+        and _homeroom(turn, numbers[0])
+    ):
+        if parts[0] == "p":
+            await _prepare(update, turn, numbers[0], PERIODS[numbers[1]])
+        else:
+            await _submit(update, turn, numbers[0], PERIODS[numbers[1]])
+    elif parts[0] in ("ok", "no") and len(numbers) == 1:
+        await _decide(update, context, turn, parts[0], numbers[0])
+    else:
+        await refuse(turn, "report-cards", update.callback_query.data)
+
+
+def _homeroom(turn: Turn, class_id: int) -> bool:
+    return allowed(turn.actor, Action.PREPARE_REPORT_CARDS, Target(class_id))
+
+
+async def _cards(turn: Turn, class_id: int, period: Period) -> list[ReportCard]:
+    book = await turn.uow.exports.class_book(await turn.uow.views.class_name(class_id))
+    return report_cards(book, period)
+
+
+def _send_pdf(turn: Turn, pdf: bytes, name: str, chat_id: int) -> None:
+    turn.later(lambda bot: bot.send_document(chat_id, pdf, filename=name))
+
+
+def _file_name(t: Translator, class_name: str, period: Period) -> str:
+    return t("notices.card.file", class_name=class_name, period=period.value) + ".pdf"
+
+
+async def _existing(turn: Turn, class_id: int, period: Period) -> Notice | None:
+    found = [
+        n
+        for n in await turn.uow.notices.find(Kind.REPORT_CARD, class_id, period.value)
+        if n.status is not Status.REJECTED
+    ]
+    return found[-1] if found else None
+
+
+async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) -> None:
+    name = await turn.uow.views.class_name(class_id)
+    existing = await _existing(turn, class_id, period)
+    if existing is not None:
+        turn.answer_press()
+        turn.say(
+            f"notices.card.already.{existing.status.value}", name=name, period=period_name(period, turn.t)
+        )
+        return
+    cards = await _cards(turn, class_id, period)
+    parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
+    keyboard = column(
+        [
+            button(turn.t("notices.submit"), PREFIX, "s", class_id, PERIODS.index(period)),
+            button(turn.t("notices.cancel"), "menu"),
+        ]
+    )
+    summary = turn.t(
+        "notices.card.prepared",
+        name=name,
+        period=period_name(period, turn.t),
+        students=len(cards),
+        parents=sum(len(p) for p in parents.values()),
+        without=sum(1 for card in cards if not parents.get(card.student.id)),
+    )
+    _send_pdf(turn, card_pdf(cards, turn.t), _file_name(turn.t, name, period), turn.chat_id)
+    answer_and_show(turn, update.callback_query, summary, keyboard)
+
+
+async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> None:
+    name = await turn.uow.views.class_name(class_id)
+    existing = await _existing(turn, class_id, period)
+    if existing is not None:
+        turn.answer_press()
+        turn.say(
+            f"notices.card.already.{existing.status.value}", name=name, period=period_name(period, turn.t)
+        )
+        return
+    title = turn.t("notices.card.title", name=name, period=period_name(period, turn.t))
+    notice_id = await turn.uow.notices.add(
+        Reach(Scope.CLASS, class_id),
+        Audience.PARENTS,
+        title,
+        turn.actor.person.id,
+        turn.now,
+        kind=Kind.REPORT_CARD,
+        period=period.value,
+    )
+    cards = await _cards(turn, class_id, period)
+    approvers = await turn.uow.notices.approvers()
+    for approver in (a for a in approvers if a.channel == CHANNEL):
+        t = translator(approver.language)
+        text = t(
+            "notices.card.approval_request",
+            author=turn.actor.name,
+            name=name,
+            period=period_name(period, t),
+            students=len(cards),
+        )
+        keyboard = column(
+            [
+                button(t("notices.card.approve"), PREFIX, "ok", notice_id),
+                button(t("notices.reject"), PREFIX, "no", notice_id),
+            ]
+        )
+        _send_pdf(turn, card_pdf(cards, t), _file_name(t, name, period), int(approver.account))
+        turn.send(text, keyboard, chat_id=int(approver.account))
+    names = ", ".join(sorted({a.person for a in approvers}))
+    key = "notices.card.submitted" if approvers else "notices.no_approver"
+    answer_and_show(turn, update.callback_query, turn.t(key, leaders=names, text=title), None)
+
+
+async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int) -> None:
+    notice = await turn.uow.notices.get(notice_id)
+    if notice is None or notice.kind is not Kind.REPORT_CARD or not may_decide(turn.actor):
+        await refuse(turn, "report-card-decision", update.callback_query.data)
+        return
+    status = Status.APPROVED if verb == "ok" else Status.REJECTED
+    if not await turn.uow.notices.decide(notice.id, status, turn.actor.person.id, turn.now):
+        turn.answer_press()
+        turn.say(f"notices.already.{notice.status.value}")
+        return
+    if status is Status.REJECTED:
+        answer_and_show(turn, update.callback_query, turn.t("notices.rejected", text=notice.text), None)
+        await tell_author(turn, notice, "notices.author.rejected")
+        return
+    period = Period(notice.period)
+    cards = await _cards(turn, notice.reach.class_id, period)
+    messages = await _card_messages(turn, notice, cards)
+    await turn.uow.outbox.enqueue(messages, turn.now)
+    wake_after_commit(turn, context)
+    report = column([button(turn.t("notices.report_button"), "nt", "rp", notice.id)])
+    text = turn.t("notices.card.released", text=notice.text, parents=len(messages) // 2, students=len(cards))
+    answer_and_show(turn, update.callback_query, text, report)
+    await tell_author(turn, notice, "notices.author.approved")
+
+
+async def _card_messages(turn: Turn, notice: Notice, cards: list[ReportCard]) -> list[Outgoing]:
+    """For each guardian's account: the card as a message, then as a PDF, in the guardian's language."""
+    parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
+    messages = []
+    for card in cards:
+        rendered: dict[str, tuple[str, bytes]] = {}
+        for person in parents.get(card.student.id, []):
+            t = translator(person.language)
+            if person.language not in rendered:
+                rendered[person.language] = (card_text(card, t), card_pdf([card], t))
+            text, pdf = rendered[person.language]
+            key = f"card:{notice.id}:{card.student.id}:{person.channel}:{person.account}"
+            caption = t(
+                "notices.card.caption", name=card.student.full_name, period=period_name(card.period, t)
+            )
+            file_name = (
+                t("notices.card.student_file", code=card.student.code, period=card.period.value) + ".pdf"
+            )
+            messages += [
+                Outgoing(
+                    f"{key}:text",
+                    person.channel,
+                    person.account,
+                    person.person,
+                    split_for_telegram(text)[0],
+                    notice.id,
+                ),
+                Outgoing(
+                    f"{key}:pdf",
+                    person.channel,
+                    person.account,
+                    person.person,
+                    caption,
+                    notice.id,
+                    file_name,
+                    pdf,
+                ),
+            ]
+    return messages
+
+
+# --- parents: released results only ----------------------------------------------------------------
+
+
+async def parent_results(update: Update, turn: Turn) -> None:
+    """/ketqua for a parent: a button per released period of each of their children."""
+    items = []
+    for student_id, name, class_id in await turn.uow.notices.children(turn.actor.children):
+        for notice in await turn.uow.notices.released(class_id):
+            label = f"{name} · {period_name(Period(notice.period), turn.t)}"
+            items.append(button(label, PREFIX, "v", student_id, notice.id))
+    if not items:
+        turn.say("notices.card.none_released")
+        return
+    show(update, turn, turn.t("notices.card.choose_released"), column(items))
+
+
+async def _parent_view(turn: Turn, student_id: int, notice_id: int) -> None:
+    notice = await turn.uow.notices.get(notice_id)
+    children = {sid: class_id for sid, _, class_id in await turn.uow.notices.children(turn.actor.children)}
+    if (
+        not allowed(turn.actor, Action.VIEW_STUDENT, Target(student_id=student_id))
+        or turn.actor.is_staff
+        or notice is None
+        or notice.kind is not Kind.REPORT_CARD
+        or notice.status is not Status.APPROVED
+        or children.get(student_id) != notice.reach.class_id
+    ):
+        await refuse(turn, "released-results", f"{student_id}:{notice_id}")
+        return
+    turn.answer_press()
+    cards = [
+        c
+        for c in await _cards(turn, notice.reach.class_id, Period(notice.period))
+        if c.student.id == student_id
+    ]
+    for piece in split_for_telegram(card_text(cards[0], turn.t)):
+        turn.send(piece)

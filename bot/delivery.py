@@ -1,0 +1,55 @@
+"""The outbox dispatcher inside the bot: built with the application, run while it runs, woken when
+a turn has committed new messages."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import Application, ContextTypes
+
+from bot.turn import Turn
+from notifications.dispatcher import Dispatcher
+from notifications.telegram import TelegramChannel
+from storage.db import Database
+
+log = logging.getLogger("sodiem.outbox")
+DISPATCHER = "dispatcher"
+
+
+def attach(application: Application, database: Database) -> None:
+    """Delivery follows the wall clock (real seconds of waiting), not the school's clock, and sends with
+    the application's bot, so that a person's replies and deliveries share one pace."""
+    channel = TelegramChannel(application.bot)
+    application.bot_data[DISPATCHER] = Dispatcher(database, {channel.name: channel})
+    application.bot_data["channel"] = channel
+
+
+def start(application: Application) -> None:
+    """Called from post_init, before the application runs: a first job starts the dispatcher as a task
+    of the running application, which ``Application.stop`` waits for."""
+
+    async def launch(context: ContextTypes.DEFAULT_TYPE) -> None:
+        context.application.create_task(_run(context.application), name="sodiem-outbox")
+
+    application.job_queue.run_once(launch, 0, name="sodiem-outbox")
+
+
+async def _run(application: Application) -> None:
+    dispatcher: Dispatcher = application.bot_data[DISPATCHER]
+    channel: TelegramChannel = application.bot_data["channel"]
+    await channel.start()
+    try:
+        await dispatcher.run(lambda: application.running)
+    finally:
+        await channel.stop()
+
+
+def wake_after_commit(turn: Turn, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """New rows are visible once the turn commits; the dispatcher is woken after that."""
+    dispatcher: Dispatcher | None = context.bot_data.get(DISPATCHER)
+    if dispatcher is not None:
+
+        async def wake(_bot) -> None:
+            dispatcher.wake()
+
+        turn.later(wake)

@@ -1,0 +1,57 @@
+"""The scheduled tasks, run by PTB's JobQueue in the school's time zone.
+
+``TASKS`` is the registry: a ``notifications.schedule.Task`` each (name, time of day, due days, whether
+a missed run still matters, the messages for a day). Another task is added in a few lines:
+
+    from bot.scheduler import register
+    register(Task("progress-summary", time(7, 0), first_monday, within_a_week, progress_messages))
+
+At start-up one run catches up (the runs missed while the bot was down, when they still matter), then
+each task runs daily at its time. Every run is recorded in ``job_run`` with its messages in the same
+transaction, so nothing is sent twice, across restarts and processes. Jobs hold no state of their own:
+they are rebuilt from the code and the database at every start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, ContextTypes
+
+from bot.delivery import DISPATCHER
+from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER, COLUMNS_REMINDER
+from notifications.schedule import Task, run_due
+from storage.db import Database
+
+TASKS: list[Task] = [ATTENDANCE_REMINDER, ATTENDANCE_LATE_REPORT, COLUMNS_REMINDER]
+SCHEDULER = "scheduler"
+
+
+def register(task: Task) -> None:
+    if any(known.name == task.name for known in TASKS):
+        raise ValueError(f"a scheduled task named {task.name!r} exists already")
+    TASKS.append(task)
+
+
+def attach(
+    application: Application, database: Database, clock: Callable[[], datetime], zone: ZoneInfo
+) -> None:
+    application.bot_data[SCHEDULER] = (database, clock, zone)
+
+
+def start(application: Application) -> None:
+    """Called from post_init: the catch-up run at once, then each task daily at its time (school time)."""
+    _, _, zone = application.bot_data[SCHEDULER]
+    jobs = application.job_queue
+    jobs.run_once(run_tasks, 0, name="scheduler:catch-up")
+    for task in TASKS:
+        jobs.run_daily(run_tasks, task.at.replace(tzinfo=zone), name=f"scheduler:{task.name}")
+
+
+async def run_tasks(context: ContextTypes.DEFAULT_TYPE) -> None:
+    database, clock, zone = context.bot_data[SCHEDULER]
+    if await run_due(database, TASKS, clock(), zone):
+        dispatcher = context.bot_data.get(DISPATCHER)
+        if dispatcher is not None:
+            dispatcher.wake()

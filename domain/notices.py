@@ -1,0 +1,101 @@
+"""Notices to parents and staff: who may write what, and the vice-principal's decision.
+
+A notice reaches nobody until a member of the leadership approves its exact text; the text the
+vice-principal edits is the text that goes out, and the author is shown it."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.permissions import Action, Actor, Target, allowed
+
+MAX_TEXT = 3500  # Telegram takes 4096; the header each person receives needs room
+
+
+class Scope(StrEnum):
+    CLASS = "class"
+    GRADE = "grade"
+    SCHOOL = "school"
+
+
+class Audience(StrEnum):
+    PARENTS = "parents"
+    STAFF = "staff"
+    BOTH = "both"
+
+    @property
+    def parents(self) -> bool:
+        return self is not Audience.STAFF
+
+    @property
+    def staff(self) -> bool:
+        return self is not Audience.PARENTS
+
+
+class Kind(StrEnum):
+    SCHOOL = "school"
+    CLASS = "class"
+    REPORT_CARD = "report_card"
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whom a notice is for: a class, a grade or the whole school."""
+
+    scope: Scope
+    class_id: int | None = None
+    grade: int | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.CLASS if self.scope is Scope.CLASS else Kind.SCHOOL
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: int
+    kind: Kind
+    reach: Reach
+    audience: Audience
+    text: str
+    status: Status
+    edited: bool
+    author_id: int | None
+    period: str | None = None
+
+
+def may_write(actor: Actor | None, reach: Reach) -> bool:
+    """A homeroom teacher writes to their class; the leadership and the administrator to anyone."""
+    if reach.scope is Scope.CLASS:
+        return allowed(actor, Action.CLASS_NOTICE, Target(reach.class_id))
+    return allowed(actor, Action.SCHOOL_NOTICE)
+
+
+def may_decide(actor: Actor | None) -> bool:
+    return allowed(actor, Action.APPROVE)
+
+
+def may_see_report(actor: Actor | None, notice: Notice) -> bool:
+    """The author and the leadership see to whom a notice was delivered."""
+    if actor is None or not actor.is_staff:
+        return False
+    return actor.person.id == notice.author_id or may_decide(actor)
+
+
+def clean_text(text: str) -> str:
+    """The text as it will be sent (NFC, trimmed), or a DomainError saying what to change."""
+    cleaned = unicodedata.normalize("NFC", text).strip()
+    if not cleaned:
+        raise DomainError("notices.error.empty")
+    if len(cleaned) > MAX_TEXT:
+        raise DomainError("notices.error.too_long", length=len(cleaned), limit=MAX_TEXT)
+    return cleaned

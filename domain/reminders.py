@@ -1,0 +1,96 @@
+"""When reminders are due: the homeroom teachers on the 1st, 2nd and 3rd of a month while the previous
+month's attendance is not submitted (it is due by the 3rd), the vice-principal on the 4th.
+
+A scheduled task is due on some days at a time of day; a run missed while the bot was down is made up
+when the bot comes back only if it still matters, and only the latest one (a teacher is reminded once
+on the 2nd, not twice for the 1st and the 2nd). Subject teachers are reminded of the columns still
+missing in the three days before the book locks them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from domain.attendance import DUE_DAY, previous_month
+from domain.entry import Column
+from domain.school import SchoolYear
+from domain.windows import MIDTERM_GRACE, ColumnKind
+
+REMIND_DAYS = range(1, DUE_DAY + 1)  # 1, 2, 3
+LATE_REPORT_DAY = DUE_DAY + 1  # 4
+LATE_REPORT_MATTERS = 7  # days after the 4th that a late report is still worth sending
+LOOK_BACK = 31  # days a missed run is looked for
+
+
+def reminder_day(day: date) -> bool:
+    return day.day in REMIND_DAYS
+
+
+def reminder_matters(due: date, today: date) -> bool:
+    """A reminder for the month's deadline is worth sending until the deadline (the 3rd) has passed."""
+    return due.year == today.year and due.month == today.month and today.day <= DUE_DAY
+
+
+def late_report_day(day: date) -> bool:
+    return day.day == LATE_REPORT_DAY
+
+
+def late_report_matters(due: date, today: date) -> bool:
+    return today - due <= timedelta(days=LATE_REPORT_MATTERS)
+
+
+def month_reported(day: date) -> tuple[int, int]:
+    """The month whose attendance a reminder on ``day`` is about: the previous one."""
+    return previous_month(day.year, day.month)
+
+
+def latest_due(now: datetime, at: time, is_due_day, look_back: int = LOOK_BACK) -> date | None:
+    """The latest day, up to ``now`` (school time), on which a task due at ``at`` should have run."""
+    today = now.date()
+    for back in range(look_back + 1):
+        day = today - timedelta(days=back)
+        if is_due_day(day) and (back > 0 or now.time() >= at):
+            return day
+    return None
+
+
+# --- subject teachers: missing columns before the book locks -----------------------------------------
+
+COLUMNS_REMIND_BEFORE = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class LockDate:
+    """The day a semester's columns close by default (windows.py): the mid-term column a week after the
+    mid-term tests, every other column at the end of the semester."""
+
+    day: date
+    semester: int
+    midterm: bool
+
+    def closes(self, column: Column) -> bool:
+        at_midterm = column.kind is ColumnKind.MIDTERM or (
+            column.kind is ColumnKind.TEST and column.position == 1
+        )
+        return at_midterm == self.midterm
+
+
+def lock_dates(year: SchoolYear) -> list[LockDate]:
+    dates = []
+    for semester in year.semesters:
+        dates.append(LockDate(semester.midterm_end + MIDTERM_GRACE, semester.number, True))
+        dates.append(LockDate(semester.end, semester.number, False))
+    return dates
+
+
+def locks_ahead(year: SchoolYear, day: date) -> list[LockDate]:
+    """The lock dates whose reminder period (the three days before) includes ``day``."""
+    return [lock for lock in lock_dates(year) if lock.day - COLUMNS_REMIND_BEFORE <= day < lock.day]
+
+
+def every_day(day: date) -> bool:
+    return True
+
+
+def today_only(due: date, today: date) -> bool:
+    return due == today

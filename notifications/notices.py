@@ -1,0 +1,33 @@
+"""An approved notice as one outbox message per person, each headed in the person's language."""
+
+from __future__ import annotations
+
+from domain.notices import Notice, Scope
+from locales import translator
+from storage.notice_store import Recipient
+from storage.outbox_store import Outgoing
+
+
+def notice_messages(
+    notice: Notice, recipients: list[Recipient], class_name: str, school: str
+) -> list[Outgoing]:
+    messages = []
+    for person in recipients:
+        t = translator(person.language)
+        if notice.reach.scope is Scope.CLASS:
+            header = t("notices.header.class", name=class_name)
+        elif notice.reach.scope is Scope.GRADE:
+            header = t("notices.header.grade", grade=notice.reach.grade, school=school)
+        else:
+            header = t("notices.header.school", school=school)
+        messages.append(
+            Outgoing(
+                f"notice:{notice.id}:{person.channel}:{person.account}",
+                person.channel,
+                person.account,
+                person.person,
+                f"{header}\n\n{notice.text}",
+                notice.id,
+            )
+        )
+    return messages

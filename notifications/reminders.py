@@ -1,0 +1,137 @@
+"""The reminders: homeroom teachers whose previous month's attendance is not submitted (1st–3rd), the
+vice-principals' list of who is late (4th), and subject teachers' columns still missing before the
+book locks them. Texts in each person's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from domain.attendance import month_due
+from domain.columns import offered_columns
+from domain.evaluation import rules_for
+from domain.reminders import (
+    every_day,
+    late_report_day,
+    late_report_matters,
+    locks_ahead,
+    month_reported,
+    reminder_day,
+    reminder_matters,
+    today_only,
+)
+from locales import translator
+from notifications.schedule import Task
+from storage.outbox_store import Outgoing
+from storage.uow import UnitOfWork
+
+MORNING = time(7, 0)
+
+
+async def _late_classes(uow: UnitOfWork, day: date) -> list[tuple[int, str]]:
+    """(class id, name) of the classes whose month before ``day`` is not submitted, if the month is
+    within the school year."""
+    year_row = await uow.school.year_row()
+    year, month = month_reported(day)
+    first = date(year, month, 1)
+    if first > year_row.end or month_due(year, month) <= year_row.start:
+        return []
+    late = []
+    for class_id, name, _ in await uow.views.classes():
+        if await uow.attendance.submitted_at(class_id, year, month) is None:
+            late.append((class_id, name))
+    return late
+
+
+async def attendance_reminders(uow: UnitOfWork, day: date, now: datetime) -> list[Outgoing]:
+    year, month = month_reported(day)
+    messages = []
+    for class_id, name in await _late_classes(uow, day):
+        for person in await uow.notices.homeroom_accounts(class_id):
+            t = translator(person.language)
+            text = t(
+                "notices.remind.attendance",
+                class_name=name,
+                month=f"{month:02d}/{year}",
+                due=t.date(month_due(year, month)),
+            )
+            key = f"remind:attendance:{day}:{class_id}:{person.channel}:{person.account}"
+            messages.append(Outgoing(key, person.channel, person.account, person.person, text))
+    return messages
+
+
+async def attendance_late_report(uow: UnitOfWork, day: date, now: datetime) -> list[Outgoing]:
+    late = await _late_classes(uow, day)
+    if not late:
+        return []
+    year, month = month_reported(day)
+    lines = []
+    for class_id, name in late:
+        teacher = await uow.views.homeroom_teacher(class_id)
+        lines.append((name, teacher or "-"))
+    messages = []
+    for person in await uow.notices.approvers():
+        t = translator(person.language)
+        listing = "\n".join(t("notices.remind.late_line", class_name=c, teacher=who) for c, who in lines)
+        text = t("notices.remind.late_report", month=f"{month:02d}/{year}", count=len(lines), classes=listing)
+        key = f"remind:attendance-late:{day}:{person.channel}:{person.account}"
+        messages.append(Outgoing(key, person.channel, person.account, person.person, text))
+    return messages
+
+
+ATTENDANCE_REMINDER = Task(
+    "attendance-reminder", MORNING, reminder_day, reminder_matters, attendance_reminders
+)
+ATTENDANCE_LATE_REPORT = Task(
+    "attendance-late-report", MORNING, late_report_day, late_report_matters, attendance_late_report
+)
+
+
+async def columns_reminders(uow: UnitOfWork, day: date, now: datetime) -> list[Outgoing]:
+    """For each subject taught, the columns closing at a lock date three days ahead or less that are not
+    complete: one message per teacher, class and subject, once per lock date (the key names the lock)."""
+    year = await uow.school.year()
+    ahead = locks_ahead(year, day)
+    if not ahead:
+        return []
+    year_row = await uow.school.year_row()
+    class_sizes = {cid: len(await uow.roster.class_list(name)) for cid, name, _ in await uow.views.classes()}
+    messages = []
+    for lock in ahead:
+        filled = await uow.notices.filled_counts(year_row.id, lock.semester)
+        for taught in await uow.notices.teaching_accounts():
+            subject = await uow.gradebook.subject(taught.subject_id)
+            offered = offered_columns(rules_for(year.name, taught.grade), subject, taught.grade)
+            size = class_sizes.get(taught.class_id, 0)
+            missing = [
+                (
+                    o,
+                    size
+                    - filled.get((taught.class_id, taught.subject_id, o.column.kind, o.column.position), 0),
+                )
+                for o in offered
+                if lock.closes(o.column)
+            ]
+            missing = [(o, count) for o, count in missing if count > 0]
+            if not missing:
+                continue
+            t = translator(taught.person.language)
+            columns = ", ".join(
+                t("notices.remind.column", label=t(o.label_key, **o.label_params), count=count)
+                for o, count in missing
+            )
+            text = t(
+                "notices.remind.columns",
+                subject=taught.subject_name,
+                class_name=taught.class_name,
+                semester=lock.semester,
+                date=t.date(lock.day),
+                columns=columns,
+            )
+            person = taught.person
+            key = f"remind:columns:{lock.day}:{taught.class_id}:{taught.subject_id}"
+            key = f"{key}:{person.channel}:{person.account}"
+            messages.append(Outgoing(key, person.channel, person.account, person.person, text))
+    return messages
+
+
+COLUMNS_REMINDER = Task("columns-reminder", MORNING, every_day, today_only, columns_reminders)

@@ -1,0 +1,78 @@
+"""Telegram as a delivery channel: a plain PTB ``Bot`` (the dispatcher paces it), Bot API errors
+translated into the channel outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
+
+from notifications.channel import Message, Refused, Throttled, Transient, Uncertain, Unreachable
+
+NAME = "telegram"
+
+
+class TelegramChannel:
+    """Sends with a PTB ``Bot``: the bot application's own (its rate limiter then paces a chat's
+    replies and deliveries together), or one of its own from ``connect`` (a process that only delivers)."""
+
+    name = NAME
+    per_second = 29.0  # Telegram allows about 30 a second; the bot's own replies need a little room
+    per_recipient_interval = 1.0
+
+    def __init__(self, bot: Bot, owns_bot: bool = False) -> None:
+        self.bot = bot
+        self._owns_bot = owns_bot
+
+    @classmethod
+    def connect(cls, token: str, base_url: str, base_file_url: str | None = None) -> TelegramChannel:
+        request = HTTPXRequest(connection_pool_size=16)
+        bot = Bot(token, base_url=base_url, base_file_url=base_file_url or base_url, request=request)
+        return cls(bot, owns_bot=True)
+
+    async def start(self) -> None:
+        if self._owns_bot:
+            await self.bot.initialize()
+
+    async def stop(self) -> None:
+        if self._owns_bot:
+            await self.bot.shutdown()
+
+    async def send(self, recipient: str, message: Message) -> None:
+        try:
+            if message.attachment is None:
+                await self.bot.send_message(int(recipient), message.text)
+            else:
+                await self.bot.send_document(
+                    int(recipient),
+                    message.attachment,
+                    filename=message.attachment_name,
+                    caption=message.text or None,
+                )
+        except RetryAfter as error:
+            wait = error.retry_after
+            raise Throttled(wait.total_seconds() if isinstance(wait, dt.timedelta) else wait) from error
+        except Forbidden as error:
+            raise Unreachable(error.message) from error
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
+                raise Unreachable(error.message) from error
+            raise Refused(error.message) from error
+        except NetworkError as error:
+            raise _network_outcome(error) from error
+        except TelegramError as error:
+            raise Refused(error.message) from error
+
+
+def _network_outcome(error: NetworkError) -> Exception:
+    """An answer from the server (502 …) delivered nothing, and neither did a refused connection; a
+    connection lost or timed out after the request went out may have delivered it."""
+    cause = error.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return Transient(error.message)
+    if isinstance(error, TimedOut) or isinstance(cause, httpx.HTTPError):
+        return Uncertain(error.message)
+    return Transient(error.message)

@@ -1,0 +1,325 @@
+"""Notices and their decisions, and the people a notice reaches on each channel."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.names import sort_by_name
+from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
+from domain.school import Role
+from storage.models import (
+    AccountRow,
+    ClassRow,
+    EnrolmentRow,
+    GuardianLinkRow,
+    GuardianRow,
+    HomeroomRow,
+    NoticeRow,
+    ScoreRow,
+    StaffRoleRow,
+    StaffRow,
+    StudentRow,
+    SubjectRow,
+    TeachingRow,
+)
+from storage.school_store import SqlSchoolStore
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str
+    account: str
+    person: str  # a staff member's name, or a guardian's name and children, for the delivery report
+    language: str
+
+
+@dataclass(frozen=True)
+class Taught:
+    """A subject taught in a class, and the account of the teacher who teaches it."""
+
+    class_id: int
+    class_name: str
+    grade: int
+    subject_id: int
+    subject_name: str
+    person: Recipient
+
+
+def _notice(row: NoticeRow) -> Notice:
+    reach = Reach(Scope(row.scope), row.class_id, row.grade)
+    return Notice(
+        row.id,
+        Kind(row.kind),
+        reach,
+        Audience(row.audience),
+        row.text,
+        Status(row.status),
+        row.edited,
+        row.author_id,
+        row.period,
+    )
+
+
+class SqlNoticeStore:
+    def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
+        self.session = session
+        self.school = school
+
+    async def add(
+        self,
+        reach: Reach,
+        audience: Audience,
+        text: str,
+        author_id: int | None,
+        now: datetime,
+        kind: Kind | None = None,
+        period: str | None = None,
+    ) -> int:
+        row = NoticeRow(
+            kind=(kind or reach.kind).value,
+            scope=reach.scope.value,
+            audience=audience.value,
+            class_id=reach.class_id,
+            grade=reach.grade,
+            period=period,
+            text=text,
+            status=Status.PENDING.value,
+            edited=False,
+            author_id=author_id,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def get(self, notice_id: int) -> Notice | None:
+        row = await self.session.get(NoticeRow, notice_id)
+        return _notice(row) if row else None
+
+    async def find(self, kind: Kind, class_id: int, period: str) -> list[Notice]:
+        rows = await self.session.scalars(
+            select(NoticeRow)
+            .where(NoticeRow.kind == kind.value, NoticeRow.class_id == class_id, NoticeRow.period == period)
+            .order_by(NoticeRow.id)
+        )
+        return [_notice(row) for row in rows]
+
+    async def pending(self) -> list[Notice]:
+        """Notices (not report cards) waiting for a decision, oldest first."""
+        rows = await self.session.scalars(
+            select(NoticeRow)
+            .where(NoticeRow.status == Status.PENDING.value, NoticeRow.kind != Kind.REPORT_CARD.value)
+            .order_by(NoticeRow.id)
+        )
+        return [_notice(row) for row in rows]
+
+    async def released(self, class_id: int) -> list[Notice]:
+        """The class's approved report cards: the periods whose results parents may see."""
+        rows = await self.session.scalars(
+            select(NoticeRow)
+            .where(
+                NoticeRow.kind == Kind.REPORT_CARD.value,
+                NoticeRow.class_id == class_id,
+                NoticeRow.status == Status.APPROVED.value,
+            )
+            .order_by(NoticeRow.id)
+        )
+        return [_notice(row) for row in rows]
+
+    async def children(self, student_ids: frozenset[int]) -> list[tuple[int, str, int]]:
+        """(student id, name, current class id) of a parent's children this year."""
+        year = await self.school.year_row()
+        rows = await self.session.execute(
+            select(StudentRow.id, StudentRow.full_name, ClassRow.id)
+            .join(EnrolmentRow, (EnrolmentRow.student_id == StudentRow.id) & EnrolmentRow.date_out.is_(None))
+            .join(ClassRow, (ClassRow.id == EnrolmentRow.class_id) & (ClassRow.year_id == year.id))
+            .where(StudentRow.id.in_(student_ids))
+            .order_by(StudentRow.id)
+        )
+        return [tuple(row) for row in rows]
+
+    async def staff_name(self, staff_id: int | None) -> str:
+        if staff_id is None:
+            return ""
+        return await self.session.scalar(select(StaffRow.full_name).where(StaffRow.id == staff_id)) or ""
+
+    async def edit(self, notice_id: int, text: str) -> bool:
+        """The vice-principal's text replaces the author's, while the notice waits for a decision."""
+        result = await self.session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.id == notice_id, NoticeRow.status == Status.PENDING.value)
+            .values(text=text, edited=True)
+        )
+        return result.rowcount == 1
+
+    async def decide(self, notice_id: int, status: Status, staff_id: int | None, now: datetime) -> bool:
+        """Settles a pending notice; False when someone decided first (two leaders pressed at once)."""
+        result = await self.session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.id == notice_id, NoticeRow.status == Status.PENDING.value)
+            .values(status=status.value, decided_by=staff_id, decided_at=now)
+        )
+        return result.rowcount == 1
+
+    async def class_name(self, reach: Reach) -> str:
+        if reach.class_id is None:
+            return ""
+        return await self.session.scalar(select(ClassRow.name).where(ClassRow.id == reach.class_id)) or ""
+
+    # --- who receives it ---
+
+    async def _class_ids(self, reach: Reach) -> list[int]:
+        year = await self.school.year_row()
+        query = select(ClassRow.id).where(ClassRow.year_id == year.id)
+        if reach.scope is Scope.CLASS:
+            query = query.where(ClassRow.id == reach.class_id)
+        elif reach.scope is Scope.GRADE:
+            query = query.where(ClassRow.grade == reach.grade)
+        return list(await self.session.scalars(query))
+
+    async def recipients(self, reach: Reach, audience: Audience) -> list[Recipient]:
+        classes = await self._class_ids(reach)
+        found: list[Recipient] = []
+        if audience.parents:
+            found += await self._guardians(classes)
+        if audience.staff:
+            found += await self._staff(reach, classes)
+        return found
+
+    async def guardians_of(self, student_ids: list[int]) -> dict[int, list[Recipient]]:
+        """Each student's guardians' accounts, named by guardian and child."""
+        found: dict[int, list[Recipient]] = defaultdict(list)
+        for student_id, child, guardian, account in await self._guardian_accounts(student_ids):
+            person = f"{guardian} ({child})" if guardian else child
+            found[student_id].append(
+                Recipient(account.channel, account.external_id, person, account.language)
+            )
+        return found
+
+    async def _guardian_accounts(self, student_ids: list[int]) -> list[tuple[int, str, str, AccountRow]]:
+        rows = await self.session.execute(
+            select(GuardianLinkRow.student_id, StudentRow.full_name, GuardianRow.full_name, AccountRow)
+            .join(StudentRow, StudentRow.id == GuardianLinkRow.student_id)
+            .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
+            .join(AccountRow, AccountRow.guardian_id == GuardianLinkRow.guardian_id)
+            .where(GuardianLinkRow.student_id.in_(student_ids))
+            .order_by(AccountRow.id, GuardianLinkRow.id)
+        )
+        return [tuple(row) for row in rows.all()]
+
+    async def guardians_on_record(self, student_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+        """Each student's guardians (id, name), linked to the bot or not, in the order recorded."""
+        rows = await self.session.execute(
+            select(GuardianLinkRow.student_id, GuardianRow.id, GuardianRow.full_name)
+            .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
+            .where(GuardianLinkRow.student_id.in_(student_ids))
+            .order_by(GuardianLinkRow.id)
+        )
+        found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for student_id, guardian_id, name in rows:
+            found[student_id].append((guardian_id, name))
+        return found
+
+    async def _guardians(self, classes: list[int]) -> list[Recipient]:
+        students = list(
+            await self.session.scalars(
+                select(EnrolmentRow.student_id).where(
+                    EnrolmentRow.class_id.in_(classes), EnrolmentRow.date_out.is_(None)
+                )
+            )
+        )
+        accounts: dict[int, tuple[AccountRow, str, list[str]]] = {}
+        for _, child, guardian, account in await self._guardian_accounts(students):
+            accounts.setdefault(account.id, (account, guardian, []))[2].append(child)
+        found = []
+        for account, guardian, children in accounts.values():  # one message to a parent of two children
+            names = ", ".join(sort_by_name(children))
+            person = f"{guardian} ({names})" if guardian else names
+            found.append(Recipient(account.channel, account.external_id, person, account.language))
+        return found
+
+    async def _staff(self, reach: Reach, classes: list[int]) -> list[Recipient]:
+        query = select(StaffRow.full_name, AccountRow).join(AccountRow, AccountRow.staff_id == StaffRow.id)
+        query = query.where(StaffRow.active.is_(True))
+        if reach.scope is not Scope.SCHOOL:
+            homeroom = select(HomeroomRow.staff_id).where(HomeroomRow.class_id.in_(classes))
+            teaching = select(TeachingRow.staff_id).where(TeachingRow.class_id.in_(classes))
+            query = query.where(StaffRow.id.in_(homeroom) | StaffRow.id.in_(teaching))
+        rows = await self.session.execute(query.order_by(AccountRow.id))
+        return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
+
+    async def approvers(self) -> list[Recipient]:
+        """The vice-principals' accounts; the principal's when the school has no vice-principal linked."""
+        for role in (Role.VICE_PRINCIPAL, Role.PRINCIPAL):
+            rows = await self.session.execute(
+                select(StaffRow.full_name, AccountRow)
+                .join(AccountRow, AccountRow.staff_id == StaffRow.id)
+                .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
+                .where(StaffRoleRow.role == role.value, StaffRow.active.is_(True))
+                .order_by(AccountRow.id)
+            )
+            found = [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
+            if found:
+                return found
+        return []
+
+    async def teaching_accounts(self) -> list[Taught]:
+        year = await self.school.year_row()
+        rows = await self.session.execute(
+            select(
+                ClassRow.id,
+                ClassRow.name,
+                ClassRow.grade,
+                SubjectRow.id,
+                SubjectRow.name,
+                StaffRow.full_name,
+                AccountRow,
+            )
+            .join(TeachingRow, TeachingRow.class_id == ClassRow.id)
+            .join(SubjectRow, SubjectRow.id == TeachingRow.subject_id)
+            .join(StaffRow, StaffRow.id == TeachingRow.staff_id)
+            .join(AccountRow, AccountRow.staff_id == StaffRow.id)
+            .where(ClassRow.year_id == year.id, StaffRow.active.is_(True))
+            .order_by(ClassRow.name, SubjectRow.id, AccountRow.id)
+        )
+        return [
+            Taught(cid, cname, grade, sid, sname, Recipient(a.channel, a.external_id, staff, a.language))
+            for cid, cname, grade, sid, sname, staff, a in rows
+        ]
+
+    async def filled_counts(self, year_id: int, semester: int) -> dict[tuple[int, int, str, int], int]:
+        """(class, subject, column kind, position) → how many of the class's present students have a value."""
+        rows = await self.session.execute(
+            select(ScoreRow.class_id, ScoreRow.subject_id, ScoreRow.kind, ScoreRow.position, func.count())
+            .join(
+                EnrolmentRow,
+                (EnrolmentRow.student_id == ScoreRow.student_id)
+                & (EnrolmentRow.class_id == ScoreRow.class_id)
+                & EnrolmentRow.date_out.is_(None),
+            )
+            .where(ScoreRow.year_id == year_id, ScoreRow.semester == semester)
+            .group_by(ScoreRow.class_id, ScoreRow.subject_id, ScoreRow.kind, ScoreRow.position)
+        )
+        return {(c, s, kind, position): count for c, s, kind, position, count in rows}
+
+    async def homeroom_accounts(self, class_id: int) -> list[Recipient]:
+        rows = await self.session.execute(
+            select(StaffRow.full_name, AccountRow)
+            .join(AccountRow, AccountRow.staff_id == StaffRow.id)
+            .join(HomeroomRow, HomeroomRow.staff_id == StaffRow.id)
+            .where(HomeroomRow.class_id == class_id, StaffRow.active.is_(True))
+        )
+        return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
+
+    async def staff_accounts(self, staff_id: int) -> list[Recipient]:
+        rows = await self.session.execute(
+            select(StaffRow.full_name, AccountRow)
+            .join(AccountRow, AccountRow.staff_id == StaffRow.id)
+            .where(StaffRow.id == staff_id)
+        )
+        return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]

@@ -1,0 +1,160 @@
+"""The outbox: one row per message and person, written in the transaction that decided to send it,
+and claimed, settled and reported by the dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import as_utc
+from storage.models import OutboxRow
+
+PENDING, SENDING, SENT, FAILED, BLOCKED, UNCERTAIN = (
+    "pending",
+    "sending",
+    "sent",
+    "failed",
+    "blocked",
+    "uncertain",
+)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to enqueue: ``key`` is unique for what it says to whom, so enqueueing twice is harmless."""
+
+    key: str
+    channel: str
+    recipient: str
+    person: str
+    text: str
+    notice_id: int | None = None
+    attachment_name: str | None = None
+    attachment: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    channel: str
+    recipient: str
+    text: str
+    attachment_name: str | None
+    attachment: bytes | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A row as the delivery report shows it."""
+
+    person: str
+    recipient: str
+    status: str
+    error: str
+    sent_at: datetime | None
+
+
+class SqlOutboxStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def enqueue(self, messages: list[Outgoing], now: datetime) -> int:
+        """Adds the messages whose key is new; returns how many were added."""
+        if not messages:
+            return 0
+        keys = [m.key for m in messages]
+        known = set(await self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
+        fresh = {m.key: m for m in messages if m.key not in known}
+        for message in fresh.values():
+            self.session.add(
+                OutboxRow(
+                    key=message.key,
+                    notice_id=message.notice_id,
+                    channel=message.channel,
+                    recipient=message.recipient,
+                    person=message.person[:120],
+                    text=message.text,
+                    attachment_name=message.attachment_name,
+                    attachment=message.attachment,
+                    status=PENDING,
+                    attempts=0,
+                    due_at=now,
+                    created_at=now,
+                    error="",
+                )
+            )
+        await self.session.flush()
+        return len(fresh)
+
+    async def due(self, now: datetime, channels: list[str], limit: int = 500) -> list[tuple[int, str, str]]:
+        """(id, channel, recipient) of pending rows of these channels due now, oldest first."""
+        rows = await self.session.execute(
+            select(OutboxRow.id, OutboxRow.channel, OutboxRow.recipient)
+            .where(OutboxRow.status == PENDING, OutboxRow.due_at <= now, OutboxRow.channel.in_(channels))
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+            .limit(limit)
+        )
+        return [tuple(row) for row in rows]
+
+    async def next_due(self, channels: list[str]) -> datetime | None:
+        moment = await self.session.scalar(
+            select(func.min(OutboxRow.due_at)).where(
+                OutboxRow.status == PENDING, OutboxRow.channel.in_(channels)
+            )
+        )
+        return as_utc(moment)
+
+    async def claim(self, row_id: int) -> Claimed | None:
+        """Marks the row as being sent, if it is still pending: two dispatchers never send one row."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, OutboxRow.status == PENDING)
+            .values(status=SENDING, attempts=OutboxRow.attempts + 1)
+        )
+        if result.rowcount != 1:
+            return None
+        row = await self.session.get(OutboxRow, row_id, populate_existing=True)
+        return Claimed(
+            row.id, row.channel, row.recipient, row.text, row.attachment_name, row.attachment, row.attempts
+        )
+
+    async def settle(
+        self, row_id: int, status: str, now: datetime, due_at: datetime | None = None, error: str = ""
+    ) -> None:
+        values: dict = {"status": status, "error": error[:200]}
+        if status == SENT:
+            values["sent_at"] = now
+        if due_at is not None:
+            values["due_at"] = due_at
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.status == SENDING).values(**values)
+        )
+
+    async def recover(self) -> int:
+        """After a crash: rows left being sent may have arrived, so they are never sent again."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status == SENDING)
+            .values(status=UNCERTAIN, error="interrupted while sending")
+        )
+        return result.rowcount
+
+    async def report(self, notice_id: int | None) -> list[Delivery]:
+        """Each row of a notice (None: of the messages that belong to no notice), in order."""
+        rows = await self.session.execute(
+            select(
+                OutboxRow.person, OutboxRow.recipient, OutboxRow.status, OutboxRow.error, OutboxRow.sent_at
+            )
+            .where(OutboxRow.notice_id.is_(None) if notice_id is None else OutboxRow.notice_id == notice_id)
+            .order_by(OutboxRow.id)
+        )
+        return [Delivery(p, r, s, e, as_utc(at)) for p, r, s, e, at in rows]
+
+    async def counts(self) -> dict[str, int]:
+        """How many rows are in each status."""
+        query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        return {status: count for status, count in await self.session.execute(query)}

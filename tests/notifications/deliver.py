@@ -1,0 +1,24 @@
+"""A dispatcher in a process of its own, for the test that kills it in the middle of a delivery:
+python -m tests.notifications.deliver DATABASE_URL BOT_API_BASE_URL TOKEN WORKERS"""
+
+import asyncio
+import sys
+
+from notifications.dispatcher import Dispatcher
+from notifications.telegram import TelegramChannel
+from storage.db import Database
+
+
+async def main(database_url: str, base_url: str, token: str, workers: str) -> None:
+    database = Database(database_url)
+    channel = TelegramChannel.connect(token, base_url)
+    await channel.start()
+    try:
+        await Dispatcher(database, {channel.name: channel}, workers=int(workers)).run_until_idle()
+    finally:
+        await channel.stop()
+        await database.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(*sys.argv[1:5]))
