@@ -1,10 +1,7 @@
 """The scheduled tasks, run by PTB's JobQueue in the school's time zone.
 
 ``TASKS`` is the registry: a ``notifications.schedule.Task`` each (name, time of day, due days, whether
-a missed run still matters, the messages for a day). Another task is added in a few lines:
-
-    from bot.scheduler import register
-    register(Task("progress-summary", time(7, 0), first_monday, within_a_week, progress_messages))
+a missed run still matters, the messages for a day). Another task is one more entry in the list.
 
 At start-up one run catches up (the runs missed while the bot was down, when they still matter), then
 each task runs daily at its time. Every run is recorded in ``job_run`` with its messages in the same
@@ -20,18 +17,19 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, ContextTypes
 
 from bot.delivery import DISPATCHER
+from bot.desk_jobs import LOCK_PROPOSAL, PROGRESS_SUMMARY
 from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER, COLUMNS_REMINDER
 from notifications.schedule import Task, run_due
 from storage.db import Database
 
-TASKS: list[Task] = [ATTENDANCE_REMINDER, ATTENDANCE_LATE_REPORT, COLUMNS_REMINDER]
+TASKS: tuple[Task, ...] = (
+    ATTENDANCE_REMINDER,
+    ATTENDANCE_LATE_REPORT,
+    COLUMNS_REMINDER,
+    PROGRESS_SUMMARY,
+    LOCK_PROPOSAL,
+)
 SCHEDULER = "scheduler"
-
-
-def register(task: Task) -> None:
-    if any(known.name == task.name for known in TASKS):
-        raise ValueError(f"a scheduled task named {task.name!r} exists already")
-    TASKS.append(task)
 
 
 def attach(

@@ -94,3 +94,30 @@ def every_day(day: date) -> bool:
 
 def today_only(due: date, today: date) -> bool:
     return due == today
+
+
+# --- the leadership: the progress summary, and locking proposed when a test period ends -------------
+
+
+def progress_summary_due(year: SchoolYear, day: date) -> bool:
+    """Monthly (the 1st) and three days before each lock date."""
+    return day.day == 1 or any(lock.day - COLUMNS_REMIND_BEFORE == day for lock in lock_dates(year))
+
+
+@dataclass(frozen=True)
+class TestsEnded:
+    """A mid-term or end-of-term test window that ended the day before."""
+
+    semester: int
+    midterm: bool
+    last_day: date
+
+
+def tests_ended(year: SchoolYear, day: date) -> list[TestsEnded]:
+    ended = []
+    for semester in year.semesters:
+        if semester.midterm_end + timedelta(days=1) == day:
+            ended.append(TestsEnded(semester.number, True, semester.midterm_end))
+        if semester.final_end + timedelta(days=1) == day:
+            ended.append(TestsEnded(semester.number, False, semester.final_end))
+    return ended
