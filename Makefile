@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/progress.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
