@@ -140,7 +140,7 @@ class Sandbox:
             await uow.commit()
 
     async def tour(self, t: Translator) -> dict[str, list[dict]]:
-        """Every persona's tasks, each with its text and whether it is done (or still coming)."""
+        """Every persona's tasks, each with its text and whether it is done."""
         if self._database is None or not self.ready:
             return {}
         shown: dict[str, list[dict]] = {}
@@ -151,7 +151,6 @@ class Sandbox:
                     {
                         "key": task.key,
                         "text": t(task.key),
-                        "coming": task.check is None,
                         "done": task.check is not None and await task.check(session, doings),
                     }
                     for task in tour.TOUR[persona.key]

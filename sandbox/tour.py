@@ -34,7 +34,7 @@ Check = Callable[[AsyncSession, Doings], Awaitable[bool]]
 @dataclass(frozen=True)
 class Task:
     key: str  # the catalog key of its text
-    check: Check | None  # None: the bot cannot do this yet; the task is shown as coming
+    check: Check
 
 
 def used(command: commands.Command | None, *press_prefixes: str) -> Check:

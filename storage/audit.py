@@ -97,7 +97,8 @@ class AuditReport:
 
 async def verify(session: AsyncSession) -> AuditReport:
     """Reads the head and the chain in one snapshot (on PostgreSQL a REPEATABLE READ transaction; on
-    SQLite a read transaction is one), so entries committed meanwhile are not taken for a cut end."""
+    SQLite a read transaction is one), so entries committed meanwhile are not taken for a cut end.
+    Call it first thing in a fresh read-only session."""
     if session.bind.dialect.name == "postgresql":
         await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
     head = await session.get(AuditHeadRow, HEAD_ID)

@@ -269,16 +269,15 @@ async function refreshTour() {
   const mine = tasks[page.active.key] || [];
   $("tour").replaceChildren(...mine.map((task) => {
     const item = document.createElement("li");
-    item.className = `task${task.done ? " done" : ""}${task.coming ? " coming" : ""}`;
+    item.className = `task${task.done ? " done" : ""}`;
     item.dataset.task = task.key;
     const mark = span("mark", task.done ? "✓" : "");
     const label = span("label", task.text);
-    if (task.coming) label.append(span("note", T("sandbox.page.coming")));
     item.append(mark, label);
     return item;
   }));
   const done = mine.filter((task) => task.done).length;
-  $("tour-count").textContent = `${done}/${mine.filter((task) => !task.coming).length}`;
+  $("tour-count").textContent = `${done}/${mine.length}`;
 }
 
 // --- reset and small things -------------------------------------------------------------------------

@@ -129,6 +129,7 @@ async def test_the_vice_principal_approves_and_the_value_and_its_history_change(
     async with school.database.session(read_only=True) as session:
         evidence = await session.scalar(select(CorrectionEvidenceRow.content))
         assert evidence == png(40, 30)  # downloaded and kept, not only Telegram's file id
+    async with school.database.session(read_only=True) as session:
         report = await verify(session)
     assert report.first_break is None and report.entries >= 6
 
