@@ -479,7 +479,7 @@ async def _send(update, turn, dialog, args) -> None:
         await refuse(turn, "request-correction", update.callback_query.data)
         return
     request = await _request(turn, dialog)
-    if not same_value(await _current_value(turn, dialog), request.old_value):
+    if not same_value(await turn.uow.corrections.current_value(request), request.old_value):
         turn.answer_press()
         turn.say("correction.value_moved")
         return
@@ -616,18 +616,6 @@ async def _may_request(turn: Turn, dialog: Dialog) -> bool:
     if dialog.data.get("target") == Target.ABSENCE:
         return allowed(turn.actor, Action.TAKE_ATTENDANCE, Scope(class_id))
     return _may(turn.actor, FIX, class_id, dialog.data.get("subject_id"))
-
-
-async def _current_value(turn: Turn, dialog: Dialog) -> str | None:
-    """What is saved now where the request points."""
-    data = dialog.data
-    if data.get("target") == Target.ABSENCE:
-        marks = await turn.uow.attendance.marks(
-            [data["student_id"]], date.fromisoformat(data["day"]), data["session"]
-        )
-        return marks.get(data["student_id"])
-    pick = _pick(dialog)
-    return (await _column_values(turn, pick)).get(pick.student_id)
 
 
 # --- helpers ---------------------------------------------------------------------------------
