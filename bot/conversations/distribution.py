@@ -177,7 +177,7 @@ async def _whole_grades(turn: Turn) -> list[int]:
 
 
 async def _scored_subjects(turn: Turn, grade: int, rules: RuleSet) -> list[tuple[int, Subject]]:
-    """The grade's subjects that have at least one column of scores (not Đ/CĐ or T/H/C marks)."""
+    """The grade's subjects that have at least one column of scores (not comment marks or levels)."""
     rows = sorted((await turn.uow.school.subject_rows()).values(), key=lambda row: row.id)
     subjects = [(row.id, subject_of(row)) for row in rows]
     return [(sid, s) for sid, s in subjects if s.taught_in(grade) and _score_columns(rules, s, grade)]

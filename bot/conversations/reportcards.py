@@ -116,14 +116,20 @@ async def _existing(turn: Turn, class_id: int, period: Period) -> Notice | None:
     return found[-1] if found else None
 
 
-async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) -> None:
-    name = await turn.uow.views.class_name(class_id)
+async def _already_done(turn: Turn, class_id: int, period: Period, name: str) -> bool:
+    """Whether the class's cards of the period are submitted or sent already; if so, the person is told."""
     existing = await _existing(turn, class_id, period)
     if existing is not None:
         turn.answer_press()
         turn.say(
             f"notices.card.already.{existing.status.value}", name=name, period=period_name(period, turn.t)
         )
+    return existing is not None
+
+
+async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) -> None:
+    name = await turn.uow.views.class_name(class_id)
+    if await _already_done(turn, class_id, period, name):
         return
     cards = await _cards(turn, class_id, period)
     parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
@@ -147,12 +153,7 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
 
 async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> None:
     name = await turn.uow.views.class_name(class_id)
-    existing = await _existing(turn, class_id, period)
-    if existing is not None:
-        turn.answer_press()
-        turn.say(
-            f"notices.card.already.{existing.status.value}", name=name, period=period_name(period, turn.t)
-        )
+    if await _already_done(turn, class_id, period, name):
         return
     title = turn.t("notices.card.title", name=name, period=period_name(period, turn.t))
     notice_id = await turn.uow.notices.add(
