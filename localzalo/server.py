@@ -9,6 +9,7 @@ are the Telegram stand-in's (``localapi.ratelimit``, ``localapi.faults``)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import time
@@ -90,10 +91,8 @@ class _Signal:
         self._event = asyncio.Event()
 
     async def wait(self, timeout: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._event.wait(), timeout)
-        except TimeoutError:
-            pass
 
 
 class LocalZaloApi:
