@@ -15,8 +15,23 @@ from notifications.channel import Message, Refused, Throttled, Transient, Uncert
 NAME = "zalo"
 ZALO_API = "https://bot-api.zaloplatforms.com/bot"
 MAX_TEXT = 2000
+TEXT_RECEIVED = "message.text.received"  # the event of a text a person sent
 REQUEST_SECONDS = 30.0
 POLL_MARGIN = 10.0  # a long poll's request outlives the poll's own timeout by this much
+
+
+def pieces(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """A long text in pieces at line ends, each within Zalo's limit (a line too long is cut)."""
+    found, current = [], ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:
+            found.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            found.append(current)
+            current = ""
+        current += line
+    return [piece for piece in [*found, current] if piece.strip()]
 
 
 class ZaloApiError(Exception):
