@@ -29,6 +29,7 @@ from notifications.dispatcher import Dispatcher, utc_now
 from notifications.zalo import (
     NAME,
     TEXT_RECEIVED,
+    ChatPace,
     ZaloApiError,
     ZaloChannel,
     ZaloClient,
@@ -44,6 +45,7 @@ CHANNEL = NAME
 FLOW = "zalo-results"
 POLL_SECONDS = 30
 RETRY_SECONDS = 3.0  # after the platform could not be reached
+REPLY_ATTEMPTS = 5
 
 
 def plain(text: str) -> str:
@@ -65,13 +67,14 @@ class ZaloFrontEnd:
         self.client = client
         self.clock = clock
         self.locale = locale
+        self.poll_seconds = POLL_SECONDS  # also how long a stopping application waits for the last poll
 
     async def run(self, keep_running: Callable[[], bool] = lambda: True) -> None:
         """Answers updates as they come, until ``keep_running`` says no (checked after each poll)."""
         while keep_running():
             try:
                 updates = await self.client.call(
-                    "getUpdates", timeout=POLL_SECONDS + 10, **{"timeout": POLL_SECONDS}
+                    "getUpdates", request_seconds=self.poll_seconds + 10, timeout=self.poll_seconds
                 )
             except (ZaloApiError, ZaloLost, ZaloUnreachable) as error:
                 log.warning("Zalo getUpdates failed: %s", error)
@@ -94,11 +97,25 @@ class ZaloFrontEnd:
             await uow.commit()
         for reply in replies:
             for piece in pieces(reply):
-                try:
-                    await self.client.call("sendMessage", chat_id=account, text=piece)
-                except (ZaloApiError, ZaloLost, ZaloUnreachable) as error:
-                    log.warning("Zalo answer to %s not sent: %s", account, error)
+                if not await self._send(account, piece):
                     return
+
+    async def _send(self, account: str, text: str) -> bool:
+        """Sends an answer, waiting out the platform's ``retry_after`` a few times; False if it failed."""
+        for _ in range(REPLY_ATTEMPTS):
+            try:
+                await self.client.call("sendMessage", chat_id=account, text=text)
+                return True
+            except ZaloApiError as error:
+                if error.code != 429:
+                    log.warning("Zalo answer to %s refused: %s", account, error)
+                    return False
+                await asyncio.sleep(error.retry_after or 1)
+            except (ZaloLost, ZaloUnreachable) as error:
+                log.warning("Zalo answer to %s not sent: %s", account, error)
+                return False
+        log.warning("Zalo answer to %s not sent: still throttled", account)
+        return False
 
 
 class _Answer:
@@ -141,7 +158,7 @@ class _Answer:
         actor = await self.uow.identity.actor(CHANNEL, self.account)
         assert actor is not None
         names = [name for _, name, _ in await self.uow.notices.children(actor.children)]
-        return [self.t("zalo.linked", children=", ".join(names)), self.t("zalo.help")]
+        return [self.t("zalo.linked", children=", ".join(names)) + "\n\n" + self.t("zalo.help")]
 
     async def _released(self, actor: Actor) -> list[tuple[int, str, int, Period]]:
         """(student id, name, notice id, period) of every released report card of the parent's children."""
@@ -203,8 +220,9 @@ def attach(
 ) -> None:
     """Zalo beside Telegram: the delivery channel for the application's dispatcher, and the front end,
     with a client of its own (its long poll outlives the dispatcher's sends)."""
-    application.bot_data[CHANNEL_KEY] = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url)
-    client = ZaloClient(settings.zalo_token, settings.zalo_api_url)
+    pace = ChatPace()
+    application.bot_data[CHANNEL_KEY] = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url, pace)
+    client = ZaloClient(settings.zalo_token, settings.zalo_api_url, pace)
     application.bot_data[FRONT_END_KEY] = ZaloFrontEnd(database, client, clock, settings.locale)
 
 
@@ -229,10 +247,10 @@ async def _run(application: Application, front_end: ZaloFrontEnd) -> None:
 
 async def run_alone(settings: Settings, database: Database, stop: asyncio.Event, clock=utc_now) -> None:
     """Zalo without Telegram: the front end and a dispatcher of the Zalo rows, until ``stop`` is set."""
-    channel = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url)
-    front_end = ZaloFrontEnd(
-        database, ZaloClient(settings.zalo_token, settings.zalo_api_url), clock, settings.locale
-    )
+    pace = ChatPace()
+    channel = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url, pace)
+    client = ZaloClient(settings.zalo_token, settings.zalo_api_url, pace)
+    front_end = ZaloFrontEnd(database, client, clock, settings.locale)
     dispatcher = Dispatcher(database, {channel.name: channel})
     await channel.start()
     try:

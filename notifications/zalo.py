@@ -6,6 +6,8 @@ texts into rows of their own (``MAX_TEXT``) so that a retry never repeats a piec
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import aiohttp
@@ -16,6 +18,7 @@ NAME = "zalo"
 ZALO_API = "https://bot-api.zaloplatforms.com/bot"
 MAX_TEXT = 2000
 TEXT_RECEIVED = "message.text.received"  # the event of a text a person sent
+SENDING_METHODS = frozenset({"sendMessage", "sendPhoto"})
 REQUEST_SECONDS = 30.0
 POLL_MARGIN = 10.0  # a long poll's request outlives the poll's own timeout by this much
 
@@ -50,12 +53,29 @@ class ZaloUnreachable(Exception):  # noqa: N818
     """The connection could not be made: nothing was sent."""
 
 
+class ChatPace:
+    """At most one message a second to a person, shared by the answers and the deliveries of a process
+    (as the Telegram bot's rate limiter is), so that the platform's per-chat limit is never hit."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._next: dict[str, float] = {}
+
+    async def wait(self, chat_id: str) -> None:
+        now = time.monotonic()
+        slot = max(now, self._next.get(chat_id, 0.0))
+        self._next[chat_id] = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
 class ZaloClient:
     """``await client.call("sendMessage", chat_id=..., text=...)`` → the result, or a ZaloApiError."""
 
-    def __init__(self, token: str, base_url: str = ZALO_API) -> None:
+    def __init__(self, token: str, base_url: str = ZALO_API, pace: ChatPace | None = None) -> None:
         self.token = token
         self.base_url = base_url.rstrip("/")
+        self.pace = pace or ChatPace()
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -67,13 +87,15 @@ class ZaloClient:
             await self._session.close()
             self._session = None
 
-    async def call(self, method: str, timeout: float = REQUEST_SECONDS, **params: Any) -> Any:
+    async def call(self, method: str, request_seconds: float = REQUEST_SECONDS, **params: Any) -> Any:
         await self.start()
         assert self._session is not None
+        if method in SENDING_METHODS:
+            await self.pace.wait(str(params.get("chat_id")))
         url = f"{self.base_url}{self.token}/{method}"
         try:
             async with self._session.post(
-                url, json=params, timeout=aiohttp.ClientTimeout(total=timeout)
+                url, json=params, timeout=aiohttp.ClientTimeout(total=request_seconds)
             ) as response:
                 body = await response.json(content_type=None)
         except aiohttp.ClientConnectorError as error:
@@ -99,8 +121,8 @@ class ZaloChannel:
         self.client = client
 
     @classmethod
-    def connect(cls, token: str, base_url: str = ZALO_API) -> ZaloChannel:
-        return cls(ZaloClient(token, base_url))
+    def connect(cls, token: str, base_url: str = ZALO_API, pace: ChatPace | None = None) -> ZaloChannel:
+        return cls(ZaloClient(token, base_url, pace))
 
     async def start(self) -> None:
         await self.client.start()

@@ -1,0 +1,147 @@
+"""Parents on Zalo: a parent links with the code from their slip, receives the approved class notice and
+the report card as text (in pieces within 2,000 characters), asks ``ketqua`` and sees only their own
+child's released results; a parent linked on Telegram and then on Zalo receives one copy, on Zalo."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import select
+
+from bot import zalo as zalo_front
+from bot.app import build_application
+from bot.config import load_settings
+from domain.identity import PersonKind, PersonRef, create_invite
+from localzalo import LocalZaloApi
+from storage.models import AccountRow
+from storage.uow import UnitOfWork
+from tests.bot.conftest import TOKEN
+from tests.bot.test_notices import HEADER_6A, student_codes, write_class_notice
+from tests.bot.test_notices_report_cards import child
+from tests.bot.test_score_entry import link
+from tests.exports.conftest import fill_class
+
+ZALO_TOKEN = "5566778899:ZALO-test-token"
+CARD = "PHIẾU LIÊN LẠC · Giữa học kỳ I"
+
+
+@asynccontextmanager
+async def both_channels_running(school, zalo: LocalZaloApi) -> AsyncIterator[None]:
+    """The bot as ``sodiem run`` starts it with both tokens set: one process, both channels."""
+    settings = load_settings(
+        {
+            "SODIEM_TELEGRAM_TOKEN": TOKEN,
+            "SODIEM_TELEGRAM_API_URL": school.api.base_url,
+            "SODIEM_ZALO_TOKEN": ZALO_TOKEN,
+            "SODIEM_ZALO_API_URL": zalo.base_url,
+            "SODIEM_DATABASE_URL": school.database.url,
+        }
+    )
+    application = build_application(settings, school.database, school.clock)
+    application.bot_data[zalo_front.FRONT_END_KEY].poll_seconds = 1
+    await application.initialize()
+    await application.post_init(application)
+    await application.start()
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+async def guardian_of(database, channel: str, account: str) -> int:
+    async with UnitOfWork(database, read_only=True) as uow:
+        return await uow.session.scalar(
+            select(AccountRow.guardian_id).where(
+                AccountRow.channel == channel, AccountRow.external_id == account
+            )
+        )
+
+
+async def test_a_parent_on_zalo_links_receives_the_notice_and_card_and_asks_for_results(demo_school):
+    school = demo_school
+    await fill_class(school.database, "6A", semesters=(1,))
+    codes = (await student_codes(school.database, "6A"))[:3]
+    (_, lan_child, score), (_, other_child, _) = [await child(school.database, c) for c in codes[:2]]
+    teacher = school.api.person(1, "Cô chủ nhiệm 6A")
+    vice = school.api.person(2, "Thầy Phó hiệu trưởng")
+    both = school.api.person(300, "Anh Bình")  # on Telegram first, then on Zalo
+    async with LocalZaloApi(ZALO_TOKEN, rate_limits=True) as zalo, both_channels_running(school, zalo):
+        await link(school, teacher, "GV001")
+        await link(school, vice, "CB002")
+        lan = zalo.person("zl-lan", "Chị Lan")
+        assert (await lan.ask("xin chào")).text.startswith("Chào bạn! Đây là Sổ điểm điện tử")
+        linked = await lan.ask(await school.invite_parent(codes[0]))
+        assert linked.text.startswith(
+            f"Đã liên kết! Từ nay bạn nhận trên Zalo thông báo và phiếu liên lạc của {lan_child}.\n\n"
+        )
+        assert (await lan.ask("ketqua")).text.startswith("Nhà trường chưa công bố kết quả nào")
+        assert (await lan.ask("Trợ giúp")).text.startswith("Bạn có thể gửi:")
+        assert (await lan.ask("ABCDE-FGH23")).text.startswith("Mã này không đúng")
+
+        both.send_command(f"/start {await school.invite_parent(codes[1])}")
+        await both.wait_for(lambda m: len(m.buttons) > 0)
+        async with UnitOfWork(school.database) as uow:
+            guardian = PersonRef(PersonKind.GUARDIAN, await guardian_of(school.database, "telegram", "300"))
+            school.clock.now = school.clock.now.replace(minute=5)  # linked on Zalo after Telegram
+            second_slip = await create_invite(uow.identity, guardian, school.clock())
+            await uow.commit()
+        binh = zalo.person("zl-binh", "Anh Bình")
+        assert f"phiếu liên lạc của {other_child}." in (await binh.ask(second_slip.code)).text
+        assert await guardian_of(school.database, "zalo", "zl-binh") == guardian.id
+
+        long_notice = "Kế hoạch tham quan cuối tuần.\n" + "\n".join(
+            f"{n}. Các em mang theo nước uống, mũ nón và giấy bút để ghi chép." for n in range(1, 45)
+        )
+        assert 2000 < len(long_notice) <= 3500
+        await write_class_notice(teacher, long_notice)
+        vice.press(
+            "✅ Duyệt và gửi", await vice.wait_for(lambda m: m.text.startswith("📝 Thông báo chờ duyệt"))
+        )
+        await vice.wait_for(lambda m: m.text.startswith("✅ Đã duyệt"))
+        last_line = long_notice.splitlines()[-1]
+        for parent in (lan, binh):
+            await parent.wait_for(lambda m: m.text.endswith(last_line), timeout=30)
+            received = [m.text for m in parent.messages][-2:]
+            assert all(len(text) <= 2000 for text in received)
+            assert "".join(received).replace(f"{HEADER_6A}\n\n", "") == long_notice
+            assert received[0].startswith(HEADER_6A)
+        await asyncio.sleep(1.5)
+        assert not any(m.text.startswith(HEADER_6A) for m in both.messages)  # one copy: on Zalo
+
+        teacher.send_command("/phieulienlac")
+        teacher.press("Giữa học kỳ I", await teacher.wait_for(lambda m: "Giữa học kỳ I" in m.button_texts))
+        prepared = await teacher.wait_for(
+            lambda m: m.text.startswith("Phiếu liên lạc lớp 6A — Giữa học kỳ I:")
+        )
+        teacher.press("📨 Gửi Phó hiệu trưởng duyệt", prepared)
+        request = await vice.wait_for(lambda m: m.text.startswith("🗂 Phiếu liên lạc chờ duyệt"))
+        vice.press("✅ Duyệt và gửi phụ huynh", request)
+        await vice.wait_for(lambda m: m.text.startswith("✅ Đã duyệt"))
+
+        card = await lan.wait_for(lambda m: m.text.startswith(CARD), timeout=30)
+        assert f"Họ và tên: {lan_child}" in card.text and other_child not in card.text
+        toan = next(line for line in card.text.splitlines() if line.startswith("• Toán — "))
+        assert toan.endswith(f"ĐĐGgk: {score}")
+        assert all(len(m.text) <= 2000 for m in lan.messages)
+        await binh.wait_for(lambda m: m.text.startswith(CARD) and other_child in m.text, timeout=30)
+        await asyncio.sleep(1.5)
+        assert not any(m.file is not None or m.text.startswith("PHIẾU") for m in both.messages[-3:])
+
+        choices = await lan.ask("ketqua")
+        assert choices.text == "Gửi 1 để xem Giữa học kỳ I."
+        again = await lan.ask("1")
+        assert again.text.startswith(CARD) and f"Họ và tên: {lan_child}" in again.text
+        assert other_child not in again.text
+        assert (await lan.ask("7")).text.startswith("Hãy gửi một số từ 1 đến 1")
+
+        vice.send_command("/thongbao")
+        await asyncio.sleep(0.5)
+
+    copies = [m for m in zalo.sent_messages("zl-lan") if m.text.startswith(CARD)]
+    assert len(copies) == 2  # the delivered card and the one asked for
+    assert [r for r in zalo.refusals if not r.injected] == []
