@@ -67,9 +67,14 @@ def run(args) -> int:
 def _run_zalo_alone(settings, database) -> int:
     """Parents on Zalo, no Telegram bot: the Zalo front end and the delivery of the Zalo rows."""
     from bot.zalo import run_alone
+    from storage.db import Database
 
     async def main() -> None:
-        await run_alone(settings, database, asyncio.Event())
+        serving = Database(database.url)  # the migration's loop has ended: connections of this loop's own
+        try:
+            await run_alone(settings, serving, asyncio.Event())
+        finally:
+            await serving.dispose()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())

@@ -5,23 +5,32 @@ child's released results; a parent linked on Telegram and then on Zalo receives 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot import zalo as zalo_front
 from bot.app import build_application
 from bot.config import load_settings
-from domain.identity import PersonKind, PersonRef, create_invite
+from domain.errors import DomainError
+from domain.identity import PersonKind, PersonRef, create_invite, hash_code
 from localzalo import LocalZaloApi
-from storage.models import AccountRow
+from storage.models import AccountRow, StaffRow, StudentRow
+from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
 from tests.bot.conftest import TOKEN
 from tests.bot.test_notices import HEADER_6A, student_codes, write_class_notice
 from tests.bot.test_notices_report_cards import child
 from tests.bot.test_score_entry import link
 from tests.exports.conftest import fill_class
+from tests.storage.helpers import ROWS
 
 ZALO_TOKEN = "5566778899:ZALO-test-token"
 CARD = "PHIẾU LIÊN LẠC · Giữa học kỳ I"
@@ -145,3 +154,63 @@ async def test_a_parent_on_zalo_links_receives_the_notice_and_card_and_asks_for_
     copies = [m for m in zalo.sent_messages("zl-lan") if m.text.startswith(CARD)]
     assert len(copies) == 2  # the delivered card and the one asked for
     assert [r for r in zalo.refusals if not r.injected] == []
+
+
+async def invite_now(school, staff_code: str | None, student_code: str | None = None) -> str:
+    """A code valid by the wall clock, which a process of its own runs on."""
+    async with UnitOfWork(school.database) as uow:
+        if staff_code:
+            staff_id = await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == staff_code))
+            invite = await create_invite(
+                uow.identity, PersonRef(PersonKind.STAFF, staff_id), datetime.now(UTC)
+            )
+        else:
+            student_id = await uow.session.scalar(
+                select(StudentRow.id).where(StudentRow.code == student_code)
+            )
+            invite = await create_invite(uow.identity, None, datetime.now(UTC), student_id)
+        await uow.commit()
+    return invite.code
+
+
+async def test_sodiem_run_with_only_a_zalo_token_serves_parents_on_zalo(school):
+    """``sodiem run`` in a process of its own with SODIEM_ZALO_TOKEN and no Telegram token: a parent
+    links and receives what the outbox holds for them; a staff member's code is left for Telegram."""
+    async with LocalZaloApi(ZALO_TOKEN, rate_limits=True) as zalo:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SODIEM_")}
+        env.update(
+            SODIEM_ZALO_TOKEN=ZALO_TOKEN,
+            SODIEM_ZALO_API_URL=zalo.base_url,
+            SODIEM_DATABASE_URL=school.database.url,
+        )
+        command = [str(Path(sys.executable).with_name("sodiem")), "run"]
+        process = await asyncio.create_subprocess_exec(*command, env=env, stdout=asyncio.subprocess.PIPE)
+        try:
+            started = await asyncio.wait_for(process.stdout.readline(), 30)
+            assert zalo.base_url.split("/bot")[0] in started.decode()
+            lan = zalo.person("zl-lan", "Chị Lan")
+            code = await invite_now(school, None, ROWS[0][1])
+            assert (await lan.ask(code, timeout=40)).text.startswith("Đã liên kết!")
+            staff_code = await invite_now(school, "GV01")
+            assert (await lan.ask(staff_code)).text.startswith("Trên Zalo, Sổ điểm chỉ phục vụ phụ huynh")
+            async with UnitOfWork(school.database) as uow:
+                outgoing = Outgoing("zalo-alone", "zalo", "zl-lan", "Chị Lan", "Lịch họp phụ huynh 18/10")
+                await uow.outbox.enqueue([outgoing], datetime.now(UTC))
+                await uow.commit()
+            await lan.wait_for(lambda m: m.text == "Lịch họp phụ huynh 18/10", timeout=10)
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert await asyncio.wait_for(process.wait(), 30) == 0
+
+    async with UnitOfWork(school.database, read_only=True) as uow:  # the code still works on Telegram
+        assert not (await uow.identity.find_invite(hash_code(staff_code))).used
+
+
+def test_zalo_settings_are_read_and_a_malformed_one_is_named():
+    settings = load_settings({"SODIEM_ZALO_TOKEN": ZALO_TOKEN})
+    assert settings.token is None and settings.zalo_token == ZALO_TOKEN
+    assert settings.zalo_api_url == "https://bot-api.zaloplatforms.com/bot"
+    for name, value in (("SODIEM_ZALO_TOKEN", "no-colon"), ("SODIEM_ZALO_API_URL", "ftp://x")):
+        with pytest.raises(DomainError) as refused:
+            load_settings({"SODIEM_ZALO_TOKEN": ZALO_TOKEN, name: value})
+        assert refused.value.params["name"] == name
