@@ -46,6 +46,7 @@ FLOW = "zalo-results"
 POLL_SECONDS = 30
 RETRY_SECONDS = 3.0  # after the platform could not be reached
 REPLY_ATTEMPTS = 5
+NOTHING_CAME = 408  # getUpdates' answer when no message came within its timeout
 
 
 def plain(text: str) -> str:
@@ -70,21 +71,26 @@ class ZaloFrontEnd:
         self.poll_seconds = POLL_SECONDS  # also how long a stopping application waits for the last poll
 
     async def run(self, keep_running: Callable[[], bool] = lambda: True) -> None:
-        """Answers updates as they come, until ``keep_running`` says no (checked after each poll)."""
+        """Answers updates as they come (one per poll), until ``keep_running`` says no (checked after
+        each poll)."""
         while keep_running():
             try:
-                updates = await self.client.call(
+                update = await self.client.call(
                     "getUpdates", request_seconds=self.poll_seconds + 10, timeout=self.poll_seconds
                 )
-            except (ZaloApiError, ZaloLost, ZaloUnreachable) as error:
+            except ZaloApiError as error:
+                if error.code != NOTHING_CAME:
+                    log.warning("Zalo getUpdates refused: %s", error)
+                    await asyncio.sleep(RETRY_SECONDS)
+                continue
+            except (ZaloLost, ZaloUnreachable) as error:
                 log.warning("Zalo getUpdates failed: %s", error)
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
-            for update in updates or []:
-                try:
-                    await self.handle(update)
-                except Exception:  # one bad update must not stop the others
-                    log.exception("Zalo update failed: %s", update)
+            try:
+                await self.handle(update or {})
+            except Exception:  # one bad update must not stop the others
+                log.exception("Zalo update failed: %s", update)
 
     async def handle(self, update: dict[str, Any]) -> None:
         message = update.get("message") or {}

@@ -1,9 +1,10 @@
 """The local Zalo Bot API: ``/bot<token>/<method>`` on 127.0.0.1, answering like the platform
 (``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": ..., "description": ...}``).
 
-It emulates getMe, getUpdates (long polling; an update is handed out once), setWebhook / deleteWebhook /
-getWebhookInfo (a webhook excludes polling; it is remembered, never called), sendMessage (text up to
-2,000 characters), sendPhoto (a photo URL and a caption) and sendChatAction. Flood limits and faults
+It emulates getMe, getUpdates (long polling: one update per call, handed out once; 408 when none
+came), setWebhook / deleteWebhook / getWebhookInfo (a webhook excludes polling; it is remembered, never
+called), sendMessage (text up to 2,000 characters), sendPhoto (a photo URL and a caption) and
+sendChatAction. Flood limits and faults
 are the Telegram stand-in's (``localapi.ratelimit``, ``localapi.faults``)."""
 
 from __future__ import annotations
@@ -235,7 +236,8 @@ class LocalZaloApi:
         try:
             return await handler(self, params)
         except ZaloError as error:
-            self.refusals.append(Refusal(method, error.code, error.description, error.injected))
+            if error.code != 408:  # an empty poll is not a refusal
+                self.refusals.append(Refusal(method, error.code, error.description, error.injected))
             raise
 
     def _admit(self, method: str, chat_id: str) -> bool:
@@ -260,17 +262,18 @@ class LocalZaloApi:
         return self.bot
 
     async def get_updates(self, params: dict[str, Any]) -> Any:
+        """One update per call, the oldest, handed out once (there is no offset); 408 when none came
+        within ``timeout`` seconds (30 by default), as the platform answers."""
         if self.webhook is not None:
             raise ZaloError(409, "Conflict: a webhook is set; delete it to use getUpdates")
-        timeout = min(_number(params, "timeout", 0), self.max_poll_timeout)
+        timeout = min(_number(params, "timeout", 30), self.max_poll_timeout)
         deadline = asyncio.get_running_loop().time() + timeout
         while not self._updates:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0 or self._runner is None:
-                return []
+                raise ZaloError(408, "Request timeout")
             await self._signal.wait(remaining)
-        updates, self._updates = self._updates, []
-        return updates
+        return self._updates.pop(0)
 
     async def set_webhook(self, params: dict[str, Any]) -> Any:
         url = _required(params, "url")
