@@ -95,7 +95,8 @@ class ZaloFrontEnd:
     async def handle(self, update: dict[str, Any]) -> None:
         message = update.get("message") or {}
         chat = message.get("chat") or {}
-        if update.get("event_name") != TEXT_RECEIVED or chat.get("chat_type") != "PRIVATE":
+        text_received = update.get("event_name", TEXT_RECEIVED) == TEXT_RECEIVED and "text" in message
+        if not text_received or chat.get("chat_type") != "PRIVATE":
             return  # stickers, photos, groups: nothing a parent asks of the gradebook
         account = str(chat.get("id") or (message.get("from") or {}).get("id"))
         async with UnitOfWork(self.database) as uow:

@@ -22,7 +22,7 @@ from bot.config import load_settings
 from domain.errors import DomainError
 from domain.identity import PersonKind, PersonRef, create_invite, hash_code
 from localzalo import LocalZaloApi
-from storage.models import AccountRow, StaffRow, StudentRow
+from storage.models import AccountRow, RefusalRow, StaffRow, StudentRow
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
 from tests.bot.conftest import TOKEN
@@ -148,6 +148,23 @@ async def test_a_parent_on_zalo_links_receives_the_notice_and_card_and_asks_for_
         assert other_child not in again.text
         assert (await lan.ask("7")).text.startswith("Hãy gửi một số từ 1 đến 1")
 
+        async with UnitOfWork(school.database) as uow:  # as if the choices had been another child's
+            dialog = await uow.identity.dialog("zalo", "zl-lan")
+            other_id = (await child(school.database, codes[1]))[0]
+            await uow.identity.save_dialog(
+                "zalo",
+                "zl-lan",
+                dialog.flow,
+                dialog.step,
+                {"items": [[other_id, dialog.data["items"][0][1]]]},
+                school.clock(),
+            )
+            await uow.commit()
+        assert (await lan.ask("1")).text.startswith("Kết quả này không còn xem được")
+        async with UnitOfWork(school.database, read_only=True) as uow:
+            refused = await uow.session.scalar(select(RefusalRow).where(RefusalRow.channel == "zalo"))
+        assert refused.action == "released-results"
+
         vice.send_command("/thongbao")
         await asyncio.sleep(0.5)
 
@@ -186,7 +203,7 @@ async def test_sodiem_run_with_only_a_zalo_token_serves_parents_on_zalo(school):
         command = [str(Path(sys.executable).with_name("sodiem")), "run"]
         process = await asyncio.create_subprocess_exec(*command, env=env, stdout=asyncio.subprocess.PIPE)
         try:
-            started = await asyncio.wait_for(process.stdout.readline(), 30)
+            started = await asyncio.wait_for(process.stdout.readline(), 60)
             assert zalo.base_url.split("/bot")[0] in started.decode()
             lan = zalo.person("zl-lan", "Chị Lan")
             code = await invite_now(school, None, ROWS[0][1])
