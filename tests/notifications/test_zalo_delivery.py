@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from localzalo import LocalZaloApi
 from notifications.dispatcher import Dispatcher
-from notifications.zalo import ZaloChannel
+from notifications.zalo import ZaloChannel, pieces
 from storage.db import Database
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
@@ -110,3 +110,20 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
 
         assert [copies(zalo, p, "Thông báo") for p in parents] == [1] * 30
         assert await statuses(database) == {"sent": 29, "uncertain": 1}
+
+
+async def test_a_long_notice_in_pieces_arrives_in_order_when_the_first_piece_is_held_back(database):
+    async with LocalZaloApi(TOKEN, rate_limits=True) as zalo, zalo_channel(zalo) as channel:
+        zalo.person("zl-lan", "Chị Lan").send_text("xin chao")
+        text = "\n".join(f"{n}. Lịch thi học kỳ I môn số {n}: sáng thứ Hai, phòng 6A." for n in range(1, 80))
+        parts = pieces(text)
+        assert len(parts) == 3 and all(len(part) <= 2000 for part in parts)
+        async with UnitOfWork(database) as uow:
+            rows = [Outgoing(f"thi:{n}", "zalo", "zl-lan", "Chị Lan", part) for n, part in enumerate(parts)]
+            await uow.outbox.enqueue(rows, datetime.now(UTC))
+            await uow.commit()
+        zalo.inject_429(1, retry_after=1)  # the first piece must wait; the others wait behind it
+        await Dispatcher(database, {"zalo": channel}).run_until_idle()
+
+        assert [m.text for m in zalo.sent_messages("zl-lan")] == parts
+        assert "".join(parts) == text and zalo.rejections_429 == 1
