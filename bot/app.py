@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import commands, delivery, scheduler
+from bot import commands, delivery, scheduler, zalo
 from bot.config import Settings
 from bot.conversations import FLOWS
 from bot.handlers import menu, people
@@ -57,7 +57,9 @@ def build_application(
     processor.bot = application.bot
     application.bot_data["locale"] = settings.locale
     add_handlers(application)
-    delivery.attach(application, database)
+    if settings.zalo_token:
+        zalo.attach(application, database, settings, clock)
+    delivery.attach(application, database, application.bot_data.get(zalo.CHANNEL_KEY))
     scheduler.attach(application, database, clock, settings.timezone)
     return application
 
@@ -65,6 +67,7 @@ def build_application(
 async def on_start(application: Application) -> None:
     await register_commands(application)
     delivery.start(application)
+    zalo.start(application)
     scheduler.start(application)
 
 

@@ -8,20 +8,23 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot.turn import Turn
+from notifications.channel import Channel
 from notifications.dispatcher import Dispatcher
 from notifications.telegram import TelegramChannel
+from notifications.zalo import ZaloChannel
 from storage.db import Database
 
 log = logging.getLogger("sodiem.outbox")
 DISPATCHER = "dispatcher"
 
 
-def attach(application: Application, database: Database) -> None:
+def attach(application: Application, database: Database, zalo: ZaloChannel | None = None) -> None:
     """Delivery follows the wall clock (real seconds of waiting), not the school's clock, and sends with
-    the application's bot, so that a person's replies and deliveries share one pace."""
-    channel = TelegramChannel(application.bot)
-    application.bot_data[DISPATCHER] = Dispatcher(database, {channel.name: channel})
-    application.bot_data["channel"] = channel
+    the application's bot, so that a person's replies and deliveries share one pace. With Zalo
+    configured, the same dispatcher delivers the Zalo rows too."""
+    channels: list[Channel] = [TelegramChannel(application.bot), *([zalo] if zalo else [])]
+    application.bot_data[DISPATCHER] = Dispatcher(database, {c.name: c for c in channels})
+    application.bot_data["channels"] = channels
 
 
 def start(application: Application) -> None:
@@ -36,12 +39,14 @@ def start(application: Application) -> None:
 
 async def _run(application: Application) -> None:
     dispatcher: Dispatcher = application.bot_data[DISPATCHER]
-    channel: TelegramChannel = application.bot_data["channel"]
-    await channel.start()
+    channels = application.bot_data["channels"]
+    for channel in channels:
+        await channel.start()
     try:
         await dispatcher.run(lambda: application.running)
     finally:
-        await channel.stop()
+        for channel in channels:
+            await channel.stop()
 
 
 def wake_after_commit(turn: Turn, context: ContextTypes.DEFAULT_TYPE) -> None:

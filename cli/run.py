@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from cli.output import EXIT_FAILED, EXIT_OK, Console
@@ -31,7 +32,7 @@ def run(args) -> int:
     except DomainError as error:
         console.error(error.key, **error.params)
         return EXIT_FAILED
-    if not settings.token:
+    if not settings.token and not settings.zalo_token:
         console.say("run.no_token")
         return EXIT_OK
     if args.webhook and not args.secret:
@@ -44,6 +45,9 @@ def run(args) -> int:
         console.error(error.key, **error.params)
         return EXIT_FAILED
     logging.getLogger().setLevel(logging.INFO)
+    if not settings.token:
+        console.say("run.starting", url=settings.zalo_api_url.split("/bot")[0])
+        return _run_zalo_alone(settings, database)
     application = build_application(settings, database)
     console.say("run.starting", url=settings.api_url.split("/bot")[0])
     if args.webhook:
@@ -57,4 +61,21 @@ def run(args) -> int:
         )
     else:
         application.run_polling(allowed_updates=["message", "callback_query"])
+    return EXIT_OK
+
+
+def _run_zalo_alone(settings, database) -> int:
+    """Parents on Zalo, no Telegram bot: the Zalo front end and the delivery of the Zalo rows."""
+    from bot.zalo import run_alone
+    from storage.db import Database
+
+    async def main() -> None:
+        serving = Database(database.url)  # the migration's loop has ended: connections of this loop's own
+        try:
+            await run_alone(settings, serving, asyncio.Event())
+        finally:
+            await serving.dispose()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
     return EXIT_OK

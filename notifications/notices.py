@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.notices import Notice, Scope
 from locales import translator
+from notifications import zalo
 from storage.notice_store import Recipient
 from storage.outbox_store import Outgoing
 
@@ -20,14 +21,14 @@ def notice_messages(
             header = t("notices.header.grade", grade=notice.reach.grade, school=school)
         else:
             header = t("notices.header.school", school=school)
-        messages.append(
-            Outgoing(
-                f"notice:{notice.id}:{person.channel}:{person.account}",
-                person.channel,
-                person.account,
-                person.person,
-                f"{header}\n\n{notice.text}",
-                notice.id,
-            )
-        )
+        key, text = f"notice:{notice.id}:{person.channel}:{person.account}", f"{header}\n\n{notice.text}"
+        if person.channel == zalo.NAME:  # a notice may run to 3,500 characters; Zalo takes 2,000
+            parts = zalo.pieces(text)
+            keys = [key] + [f"{key}:{n}" for n in range(2, len(parts) + 1)]
+        else:
+            parts, keys = [text], [key]
+        messages += [
+            Outgoing(k, person.channel, person.account, person.person, part, notice.id)
+            for k, part in zip(keys, parts, strict=True)
+        ]
     return messages

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.names import sort_by_name
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
 from domain.school import Role
+from storage.db import as_utc
 from storage.models import (
     AccountRow,
     ClassRow,
@@ -210,7 +211,15 @@ class SqlNoticeStore:
             .where(GuardianLinkRow.student_id.in_(student_ids))
             .order_by(AccountRow.id, GuardianLinkRow.id)
         )
-        return [tuple(row) for row in rows.all()]
+        found = [tuple(row) for row in rows.all()]
+        # A parent linked on two channels (Telegram and Zalo) receives one copy: on the channel they
+        # linked last, the one they chose most recently.
+        latest: dict[int, AccountRow] = {}
+        for *_, account in found:
+            known = latest.get(account.guardian_id)
+            if known is None or (as_utc(account.linked_at), account.id) > (as_utc(known.linked_at), known.id):
+                latest[account.guardian_id] = account
+        return [row for row in found if row[3].channel == latest[row[3].guardian_id].channel]
 
     async def guardians_on_record(self, student_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         """Each student's guardians (id, name), linked to the bot or not, in the order recorded."""

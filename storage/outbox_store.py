@@ -56,6 +56,7 @@ class Delivery:
     status: str
     error: str
     sent_at: datetime | None
+    channel: str = ""
 
 
 class SqlOutboxStore:
@@ -91,14 +92,25 @@ class SqlOutboxStore:
         return len(fresh)
 
     async def due(self, now: datetime, channels: list[str], limit: int = 500) -> list[tuple[int, str, str]]:
-        """(id, channel, recipient) of pending rows of these channels due now, oldest first."""
+        """(id, channel, recipient) of pending rows of these channels due now, oldest first; a person's
+        messages in the order they were written (a long text's second piece waits for the first, even
+        when the first must wait for a retry)."""
         rows = await self.session.execute(
             select(OutboxRow.id, OutboxRow.channel, OutboxRow.recipient)
             .where(OutboxRow.status == PENDING, OutboxRow.due_at <= now, OutboxRow.channel.in_(channels))
             .order_by(OutboxRow.due_at, OutboxRow.id)
             .limit(limit)
         )
-        return [tuple(row) for row in rows]
+        due = [tuple(row) for row in rows]
+        if not due:
+            return due
+        heads = await self.session.execute(
+            select(OutboxRow.channel, OutboxRow.recipient, func.min(OutboxRow.id))
+            .where(OutboxRow.status.in_([PENDING, SENDING]), OutboxRow.channel.in_(channels))
+            .group_by(OutboxRow.channel, OutboxRow.recipient)
+        )
+        first = {(channel, recipient): row_id for channel, recipient, row_id in heads}
+        return [row for row in due if first.get((row[1], row[2])) == row[0]]
 
     async def next_due(self, channels: list[str]) -> datetime | None:
         moment = await self.session.scalar(
@@ -147,12 +159,17 @@ class SqlOutboxStore:
         """Each row of a notice (None: of the messages that belong to no notice), in order."""
         rows = await self.session.execute(
             select(
-                OutboxRow.person, OutboxRow.recipient, OutboxRow.status, OutboxRow.error, OutboxRow.sent_at
+                OutboxRow.person,
+                OutboxRow.recipient,
+                OutboxRow.status,
+                OutboxRow.error,
+                OutboxRow.sent_at,
+                OutboxRow.channel,
             )
             .where(OutboxRow.notice_id.is_(None) if notice_id is None else OutboxRow.notice_id == notice_id)
             .order_by(OutboxRow.id)
         )
-        return [Delivery(p, r, s, e, as_utc(at)) for p, r, s, e, at in rows]
+        return [Delivery(p, r, s, e, as_utc(at), c) for p, r, s, e, at, c in rows]
 
     async def counts(self) -> dict[str, int]:
         """How many rows are in each status."""

@@ -335,7 +335,15 @@ async def _report(turn: Turn, notice: Notice) -> None:
     }
     counts = {name: sum(1 for r in rows if r.status in statuses) for name, statuses in groups.items()}
     lines = [t("notices.report_title", number=notice.id, total=len(rows), **counts)]
-    lines += [t("notices.report_line", person=r.person, status=t(f"notices.status.{r.status}")) for r in rows]
+    lines += [
+        t(
+            "zalo.report_line",
+            person=r.person,
+            channel=t(f"zalo.channel.{r.channel}"),
+            status=t(f"notices.status.{r.status}"),
+        )
+        for r in rows
+    ]
     refresh = column([button(t("notices.refresh"), PREFIX, "rp", notice.id)])
     pieces = split_for_telegram("\n".join(lines))
     for number, piece in enumerate(pieces, start=1):

@@ -22,6 +22,7 @@ from domain.permissions import Action, Target, allowed
 from domain.report_card import Period, ReportCard, report_cards
 from exports.report_cards import card_pdf, card_text, period_name
 from locales import Translator, translator
+from notifications import zalo
 from storage.outbox_store import Outgoing
 
 FLOW = "reportcards"
@@ -209,7 +210,8 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
     await turn.uow.outbox.enqueue(messages, turn.now)
     wake_after_commit(turn, context)
     report = column([button(turn.t("notices.report_button"), "nt", "rp", notice.id)])
-    text = turn.t("notices.card.released", text=notice.text, parents=len(messages) // 2, students=len(cards))
+    parents = len({(m.channel, m.recipient) for m in messages})
+    text = turn.t("notices.card.released", text=notice.text, parents=parents, students=len(cards))
     answer_and_show(turn, update.callback_query, text, report)
     await tell_author(turn, notice, "notices.author.approved")
 
@@ -232,6 +234,14 @@ async def _card_messages(turn: Turn, notice: Notice, cards: list[ReportCard]) ->
             file_name = (
                 t("notices.card.student_file", code=card.student.code, period=card.period.value) + ".pdf"
             )
+            if person.channel == zalo.NAME:  # text only, in pieces within Zalo's limit: no documents there
+                messages += [
+                    Outgoing(
+                        f"{key}:text:{n}", person.channel, person.account, person.person, piece, notice.id
+                    )
+                    for n, piece in enumerate(zalo.pieces(text), start=1)
+                ]
+                continue
             messages += [
                 Outgoing(
                     f"{key}:text",

@@ -1,0 +1,269 @@
+"""Parents on Zalo: a small text front end. It reads the Zalo bot's updates by long polling and
+answers a parent's code (linking them, as /start CODE does on Telegram), ``ketqua`` (the released
+results of their own children, as numbered choices: Zalo has no buttons) and ``tro giup``.
+
+Each message is one unit of work; the answers are sent after it commits, straight to the person (not
+through the outbox: an answer that fails is not worth sending later)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.config import Settings
+from bot.handlers.people import looks_like_code
+from domain.errors import DomainError
+from domain.identity import PersonKind, hash_code, redeem_invite
+from domain.notices import Kind, Status
+from domain.permissions import Actor
+from domain.report_card import Period, report_cards
+from exports.report_cards import card_text, period_name
+from locales import LANGUAGES, Translator, translator
+from notifications.dispatcher import Dispatcher, utc_now
+from notifications.zalo import (
+    NAME,
+    TEXT_RECEIVED,
+    ChatPace,
+    ZaloApiError,
+    ZaloChannel,
+    ZaloClient,
+    ZaloLost,
+    ZaloUnreachable,
+    pieces,
+)
+from storage.db import Database
+from storage.uow import UnitOfWork
+
+log = logging.getLogger("sodiem.zalo")
+CHANNEL = NAME
+FLOW = "zalo-results"
+POLL_SECONDS = 30
+RETRY_SECONDS = 3.0  # after the platform could not be reached
+REPLY_ATTEMPTS = 5
+NOTHING_CAME = 408  # getUpdates' answer when no message came within its timeout
+
+
+def plain(text: str) -> str:
+    """What a person typed, compared without accents, spaces or case: 'Trợ giúp' → 'trogiup'."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _words(key: str) -> set[str]:
+    """A command's words in every language (a parent may type either)."""
+    return {plain(word) for language in LANGUAGES for word in translator(language)(key).split("|")}
+
+
+class ZaloFrontEnd:
+    def __init__(
+        self, database: Database, client: ZaloClient, clock: Callable[[], datetime], locale: str = "vi"
+    ) -> None:
+        self.database = database
+        self.client = client
+        self.clock = clock
+        self.locale = locale
+        self.poll_seconds = POLL_SECONDS  # also how long a stopping application waits for the last poll
+
+    async def run(self, keep_running: Callable[[], bool] = lambda: True) -> None:
+        """Answers updates as they come (one per poll), until ``keep_running`` says no (checked after
+        each poll)."""
+        while keep_running():
+            try:
+                update = await self.client.call(
+                    "getUpdates", request_seconds=self.poll_seconds + 10, timeout=self.poll_seconds
+                )
+            except ZaloApiError as error:
+                if error.code != NOTHING_CAME:
+                    log.warning("Zalo getUpdates refused: %s", error)
+                    await asyncio.sleep(RETRY_SECONDS)
+                continue
+            except (ZaloLost, ZaloUnreachable) as error:
+                log.warning("Zalo getUpdates failed: %s", error)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            try:
+                await self.handle(update or {})
+            except Exception:  # one bad update must not stop the others
+                log.exception("Zalo update failed: %s", update)
+
+    async def handle(self, update: dict[str, Any]) -> None:
+        message = update.get("message") or {}
+        chat = message.get("chat") or {}
+        text_received = update.get("event_name", TEXT_RECEIVED) == TEXT_RECEIVED and "text" in message
+        if not text_received or chat.get("chat_type") != "PRIVATE":
+            return  # stickers, photos, groups: nothing a parent asks of the gradebook
+        account = str(chat.get("id") or (message.get("from") or {}).get("id"))
+        async with UnitOfWork(self.database) as uow:
+            replies = await _Answer(uow, account, self.clock(), self.locale).to(str(message.get("text", "")))
+            await uow.commit()
+        for reply in replies:
+            for piece in pieces(reply):
+                if not await self._send(account, piece):
+                    return
+
+    async def _send(self, account: str, text: str) -> bool:
+        """Sends an answer, waiting out the platform's ``retry_after`` a few times; False if it failed."""
+        for _ in range(REPLY_ATTEMPTS):
+            try:
+                await self.client.call("sendMessage", chat_id=account, text=text)
+                return True
+            except ZaloApiError as error:
+                if error.code != 429:
+                    log.warning("Zalo answer to %s refused: %s", account, error)
+                    return False
+                await asyncio.sleep(error.retry_after or 1)
+            except (ZaloLost, ZaloUnreachable) as error:
+                log.warning("Zalo answer to %s not sent: %s", account, error)
+                return False
+        log.warning("Zalo answer to %s not sent: still throttled", account)
+        return False
+
+
+class _Answer:
+    """One message's answer, inside its unit of work."""
+
+    def __init__(self, uow: UnitOfWork, account: str, now: datetime, locale: str) -> None:
+        self.uow = uow
+        self.account = account
+        self.now = now
+        self.t: Translator = translator(locale)
+
+    async def to(self, text: str) -> list[str]:
+        actor = await self.uow.identity.actor(CHANNEL, self.account)
+        if actor is not None:
+            self.t = translator(actor.language)
+        if looks_like_code(text):
+            return await self._link(text)
+        if actor is None:
+            return [self.t("zalo.unknown")]
+        if actor.is_staff:
+            return [self.t("zalo.staff")]
+        word = plain(text)
+        if word in _words("zalo.command.help"):
+            return [self.t("zalo.help")]
+        if word in _words("zalo.command.results"):
+            return await self._choices(actor)
+        if word.isdigit():
+            return await self._card(actor, int(word))
+        return [self.t("zalo.not_understood")]
+
+    async def _link(self, typed: str) -> list[str]:
+        invite = await self.uow.identity.find_invite(hash_code(typed))
+        if invite is not None and invite.person is not None and invite.person.kind is PersonKind.STAFF:
+            return [self.t("zalo.staff")]  # the code stays unused, for Telegram
+        try:
+            await redeem_invite(self.uow.identity, CHANNEL, self.account, typed, self.now)
+        except DomainError as error:
+            return [self.t(error.key, **error.params)]
+        await self.uow.identity.set_language(CHANNEL, self.account, self.t.language)
+        actor = await self.uow.identity.actor(CHANNEL, self.account)
+        assert actor is not None
+        names = [name for _, name, _ in await self.uow.notices.children(actor.children)]
+        return [self.t("zalo.linked", children=", ".join(names)) + "\n\n" + self.t("zalo.help")]
+
+    async def _released(self, actor: Actor) -> list[tuple[int, str, int, Period]]:
+        """(student id, name, notice id, period) of every released report card of the parent's children."""
+        found = []
+        for student_id, name, class_id in await self.uow.notices.children(actor.children):
+            for notice in await self.uow.notices.released(class_id):
+                found.append((student_id, name, notice.id, Period(notice.period)))
+        return found
+
+    async def _choices(self, actor: Actor) -> list[str]:
+        released = await self._released(actor)
+        if not released:
+            return [self.t("zalo.results.none")]
+        several = len({student_id for student_id, *_ in released}) > 1
+        choices = [
+            self.t(
+                "zalo.results.choice",
+                number=number,
+                what=f"{period_name(period, self.t)} ({name})" if several else period_name(period, self.t),
+            )
+            for number, (_, name, _, period) in enumerate(released, start=1)
+        ]
+        items = [[student_id, notice_id] for student_id, _, notice_id, _ in released]
+        await self.uow.identity.save_dialog(CHANNEL, self.account, FLOW, "choose", {"items": items}, self.now)
+        return [self.t("zalo.results.choose", choices=", ".join(choices))]
+
+    async def _card(self, actor: Actor, number: int) -> list[str]:
+        dialog = await self.uow.identity.dialog(CHANNEL, self.account)
+        items = dialog.data.get("items", []) if dialog and dialog.flow == FLOW else []
+        if not 1 <= number <= len(items):
+            return [self.t("zalo.results.bad_number", count=len(items))] if items else [self.t("zalo.help")]
+        student_id, notice_id = items[number - 1]
+        # the choices were this parent's a moment ago: checked again, as a button is on Telegram
+        notice = await self.uow.notices.get(notice_id)
+        children = {sid: class_id for sid, _, class_id in await self.uow.notices.children(actor.children)}
+        if (
+            notice is None
+            or notice.kind is not Kind.REPORT_CARD
+            or notice.status is not Status.APPROVED
+            or children.get(student_id) != notice.reach.class_id
+        ):
+            await self.uow.identity.record_refusal(
+                CHANNEL, self.account, "released-results", f"{student_id}:{notice_id}", self.now
+            )
+            return [self.t("zalo.results.gone")]
+        book = await self.uow.exports.class_book(await self.uow.views.class_name(notice.reach.class_id))
+        card = next(c for c in report_cards(book, Period(notice.period)) if c.student.id == student_id)
+        return [card_text(card, self.t)]
+
+
+# --- running: beside the Telegram bot, or alone ----------------------------------------------------
+
+CHANNEL_KEY = "zalo-channel"
+FRONT_END_KEY = "zalo-front-end"
+
+
+def attach(
+    application: Application, database: Database, settings: Settings, clock: Callable[[], datetime]
+) -> None:
+    """Zalo beside Telegram: the delivery channel for the application's dispatcher, and the front end,
+    with a client of its own (its long poll outlives the dispatcher's sends)."""
+    pace = ChatPace()
+    application.bot_data[CHANNEL_KEY] = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url, pace)
+    client = ZaloClient(settings.zalo_token, settings.zalo_api_url, pace)
+    application.bot_data[FRONT_END_KEY] = ZaloFrontEnd(database, client, clock, settings.locale)
+
+
+def start(application: Application) -> None:
+    """Called from post_init: the front end runs as a task of the running application."""
+    front_end: ZaloFrontEnd | None = application.bot_data.get(FRONT_END_KEY)
+    if front_end is None:
+        return
+
+    async def launch(context: ContextTypes.DEFAULT_TYPE) -> None:
+        context.application.create_task(_run(context.application, front_end), name="sodiem-zalo")
+
+    application.job_queue.run_once(launch, 0, name="sodiem-zalo")
+
+
+async def _run(application: Application, front_end: ZaloFrontEnd) -> None:
+    try:
+        await front_end.run(lambda: application.running)
+    finally:
+        await front_end.client.stop()
+
+
+async def run_alone(settings: Settings, database: Database, stop: asyncio.Event, clock=utc_now) -> None:
+    """Zalo without Telegram: the front end and a dispatcher of the Zalo rows, until ``stop`` is set."""
+    pace = ChatPace()
+    channel = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url, pace)
+    client = ZaloClient(settings.zalo_token, settings.zalo_api_url, pace)
+    front_end = ZaloFrontEnd(database, client, clock, settings.locale)
+    dispatcher = Dispatcher(database, {channel.name: channel})
+    await channel.start()
+    try:
+        await asyncio.gather(
+            front_end.run(lambda: not stop.is_set()), dispatcher.run(lambda: not stop.is_set())
+        )
+    finally:
+        await front_end.client.stop()
+        await channel.stop()

@@ -1,0 +1,155 @@
+"""Zalo as a delivery channel: a thin client of the Zalo Bot API (``/bot<token>/<method>``, JSON in,
+``{"ok": ..., "result" | "error_code", "description"}`` out) and its errors as the channel outcomes.
+
+Zalo carries text (at most 2,000 characters) and photos by URL, no documents: callers split long
+texts into rows of their own (``MAX_TEXT``) so that a retry never repeats a piece already delivered."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import aiohttp
+
+from notifications.channel import Message, Refused, Throttled, Transient, Uncertain, Unreachable
+
+NAME = "zalo"
+ZALO_API = "https://bot-api.zaloplatforms.com/bot"
+MAX_TEXT = 2000
+TEXT_RECEIVED = "message.text.received"  # the event of a text a person sent
+SENDING_METHODS = frozenset({"sendMessage", "sendPhoto"})
+REQUEST_SECONDS = 30.0
+POLL_MARGIN = 10.0  # a long poll's request outlives the poll's own timeout by this much
+
+
+def pieces(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """A long text in pieces at line ends, each within Zalo's limit (a line too long is cut)."""
+    found, current = [], ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:
+            found.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            found.append(current)
+            current = ""
+        current += line
+    return [piece for piece in [*found, current] if piece.strip()]
+
+
+class ZaloApiError(Exception):
+    def __init__(self, code: int, description: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{code} {description}")
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+class ZaloLost(Exception):  # noqa: N818 - an outcome, not a programming error
+    """The request went out and no answer came back."""
+
+
+class ZaloUnreachable(Exception):  # noqa: N818
+    """The connection could not be made: nothing was sent."""
+
+
+class ChatPace:
+    """At most one message a second to a person, shared by the answers and the deliveries of a process
+    (as the Telegram bot's rate limiter is), so that the platform's per-chat limit is never hit."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._next: dict[str, float] = {}
+
+    async def wait(self, chat_id: str) -> None:
+        now = time.monotonic()
+        slot = max(now, self._next.get(chat_id, 0.0))
+        self._next[chat_id] = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+class ZaloClient:
+    """``await client.call("sendMessage", chat_id=..., text=...)`` → the result, or a ZaloApiError."""
+
+    def __init__(self, token: str, base_url: str = ZALO_API, pace: ChatPace | None = None) -> None:
+        self.token = token
+        self.base_url = base_url.rstrip("/")
+        self.pace = pace or ChatPace()
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def call(self, method: str, request_seconds: float = REQUEST_SECONDS, **params: Any) -> Any:
+        await self.start()
+        assert self._session is not None
+        if method in SENDING_METHODS:
+            await self.pace.wait(str(params.get("chat_id")))
+        url = f"{self.base_url}{self.token}/{method}"
+        try:
+            async with self._session.post(
+                url, json=params, timeout=aiohttp.ClientTimeout(total=request_seconds)
+            ) as response:
+                body = await response.json(content_type=None)
+        except aiohttp.ClientConnectorError as error:
+            raise ZaloUnreachable(str(error)) from error
+        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
+            raise ZaloLost(str(error) or type(error).__name__) from error
+        if not isinstance(body, dict) or not body.get("ok"):
+            body = body if isinstance(body, dict) else {}
+            retry = (body.get("parameters") or {}).get("retry_after")
+            raise ZaloApiError(
+                int(body.get("error_code") or response.status), str(body.get("description")), retry
+            )
+        return body.get("result")
+
+
+class ZaloChannel:
+    name = NAME
+    # The platform states no figures yet: assume Telegram's, with the same margin (issue 11).
+    per_second = 29.0
+    per_recipient_interval = 1.0
+
+    def __init__(self, client: ZaloClient) -> None:
+        self.client = client
+
+    @classmethod
+    def connect(cls, token: str, base_url: str = ZALO_API, pace: ChatPace | None = None) -> ZaloChannel:
+        return cls(ZaloClient(token, base_url, pace))
+
+    async def start(self) -> None:
+        await self.client.start()
+
+    async def stop(self) -> None:
+        await self.client.stop()
+
+    async def send(self, recipient: str, message: Message) -> None:
+        if message.attachment is not None:
+            raise Refused("Zalo carries no documents")
+        if len(message.text) > MAX_TEXT:
+            raise Refused(f"text of {len(message.text)} characters; Zalo takes {MAX_TEXT}")
+        try:
+            await self.client.call("sendMessage", chat_id=recipient, text=message.text)
+        except ZaloApiError as error:
+            raise _outcome(error) from error
+        except ZaloUnreachable as error:
+            raise Transient(str(error)) from error
+        except ZaloLost as error:
+            raise Uncertain(str(error)) from error
+
+
+def _outcome(error: ZaloApiError) -> Exception:
+    if error.code == 429:
+        return Throttled(float(error.retry_after or 1))
+    if error.code == 403 or "chat not found" in error.description.lower():
+        return Unreachable(error.description)
+    if error.code >= 500:
+        return Transient(error.description)
+    return Refused(error.description)
