@@ -53,12 +53,12 @@ lint: install
 	$(BIN)/lint-imports
 
 bench: install
-	$(BIN)/python bench/import.py
-	$(BIN)/python bench/evaluate.py
-	$(BIN)/python bench/throughput.py
-	$(BIN)/python bench/progress.py
-	$(BIN)/python bench/exports.py
-	$(BIN)/python bench/broadcast.py
+	$(BIN)/python -m bench.import
+	$(BIN)/python -m bench.evaluate
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.progress
+	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.broadcast
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
