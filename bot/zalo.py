@@ -18,13 +18,14 @@ from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.handlers.people import looks_like_code
+from domain.attendance import EXCUSED, UNEXCUSED
 from domain.errors import DomainError
 from domain.identity import PersonKind, hash_code, redeem_invite
 from domain.notices import Kind, Status
 from domain.permissions import Actor
 from domain.report_card import Period, report_cards
 from exports.report_cards import card_text, period_name
-from locales import LANGUAGES, Translator, translator
+from locales import LANGUAGES, SCHOOL_TZ, Translator, translator
 from notifications.dispatcher import Dispatcher, utc_now
 from notifications.zalo import (
     NAME,
@@ -149,9 +150,34 @@ class _Answer:
             return [self.t("zalo.help")]
         if word in _words("zalo.command.results"):
             return await self._choices(actor)
+        if word in _words("zalo.command.attendance"):
+            return await self._attendance(actor)
         if word.isdigit():
             return await self._card(actor, int(word))
         return [self.t("zalo.not_understood")]
+
+    async def _attendance(self, actor: Actor) -> list[str]:
+        """Each child's absences this school year: the totals, and the days of this month."""
+        today = self.now.astimezone(SCHOOL_TZ).date()
+        year = await self.uow.school.year()
+        lines = [self.t("zalo.attendance.title", date=today)]
+        for student_id, name, _ in await self.uow.notices.children(actor.children):
+            absences = await self.uow.attendance.student_absences(student_id, year.start, today)
+            month = [
+                f"{day:%d/%m} {mark}"
+                for day, mark in absences
+                if (day.year, day.month) == (today.year, today.month)
+            ]
+            lines.append(
+                self.t(
+                    "zalo.attendance.child",
+                    name=name,
+                    excused=sum(mark == EXCUSED for _, mark in absences),
+                    unexcused=sum(mark == UNEXCUSED for _, mark in absences),
+                    month=", ".join(month) or self.t("zalo.attendance.none"),
+                )
+            )
+        return ["\n".join(lines)]
 
     async def _link(self, typed: str) -> list[str]:
         invite = await self.uow.identity.find_invite(hash_code(typed))

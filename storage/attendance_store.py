@@ -45,6 +45,15 @@ class SqlAttendanceStore:
         )
         return dict(rows.all())
 
+    async def student_absences(self, student_id: int, first: date, last: date) -> list[tuple[date, str]]:
+        """(day, mark) of one student's absences from ``first`` to ``last``, in order."""
+        rows = await self.session.execute(
+            select(AbsenceRow.day, AbsenceRow.mark)
+            .where(AbsenceRow.student_id == student_id, AbsenceRow.day >= first, AbsenceRow.day <= last)
+            .order_by(AbsenceRow.day, AbsenceRow.session)
+        )
+        return [(day, mark) for day, mark in rows]
+
     async def taken_at(self, class_id: int, day: date, session: int) -> datetime | None:
         return as_utc(
             await self.session.scalar(

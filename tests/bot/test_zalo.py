@@ -90,6 +90,9 @@ async def test_a_parent_on_zalo_links_receives_the_notice_and_card_and_asks_for_
         )
         assert (await lan.ask("ketqua")).text.startswith("Nhà trường chưa công bố kết quả nào")
         assert (await lan.ask("Trợ giúp")).text.startswith("Bạn có thể gửi:")
+        absences = await lan.ask("Điểm danh")
+        assert absences.text.startswith("📋 Chuyên cần đến ngày")
+        assert f"• {lan_child}: cả năm học vắng có phép" in absences.text and other_child not in absences.text
         assert (await lan.ask("ABCDE-FGH23")).text.startswith("Mã này không đúng")
 
         both.send_command(f"/start {await school.invite_parent(codes[1])}")
