@@ -73,13 +73,7 @@ class LocalBotApi:
         await self.stop()
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(build_app(self), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((HOST, self._port))
-        self._port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
+        self._runner, self._port = await serve(build_app(self), self._port)
 
     async def stop(self) -> None:
         self.world.close()
@@ -272,3 +266,14 @@ def _bot_user(bot_id: int, first_name: str, username: str) -> dict[str, Any]:
         "can_connect_to_business": False,
         "has_main_web_app": False,
     }
+
+
+async def serve(app: web.Application, port: int) -> tuple[web.AppRunner, int]:
+    """Serves ``app`` on 127.0.0.1 at ``port`` (0: any free one); returns the runner and the port."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
+    await runner.setup()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, port))
+    await web.SockSite(runner, sock).start()
+    return runner, sock.getsockname()[1]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -24,8 +23,8 @@ from aiohttp import web
 
 from localapi.faults import Fault, FaultKind, Faults
 from localapi.ratelimit import RateLimiter, RateLimits
+from localapi.server import HOST, serve
 
-HOST = "127.0.0.1"
 MAX_TEXT = 2000  # characters of a text message
 MAX_CAPTION = 2000
 SENDING_METHODS = frozenset({"sendMessage", "sendPhoto"})
@@ -140,13 +139,7 @@ class LocalZaloApi:
         app = web.Application()
         app[LOCAL] = self
         app.router.add_route("*", "/bot{token}/{method}", _method)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((HOST, self._port))
-        self._port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
+        self._runner, self._port = await serve(app, self._port)
 
     async def stop(self) -> None:
         self._signal.fire()

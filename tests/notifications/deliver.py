@@ -1,17 +1,20 @@
-"""A dispatcher in a process of its own, for the test that kills it in the middle of a delivery:
-python -m tests.notifications.deliver DATABASE_URL BOT_API_BASE_URL TOKEN WORKERS"""
+"""A dispatcher in a process of its own, for the tests that kill it in the middle of a delivery:
+python -m tests.notifications.deliver telegram|zalo DATABASE_URL API_BASE_URL TOKEN WORKERS"""
 
 import asyncio
 import sys
 
 from notifications.dispatcher import Dispatcher
 from notifications.telegram import TelegramChannel
+from notifications.zalo import ZaloChannel
 from storage.db import Database
 
+CHANNELS = {"telegram": TelegramChannel, "zalo": ZaloChannel}
 
-async def main(database_url: str, base_url: str, token: str, workers: str) -> None:
+
+async def main(channel_name: str, database_url: str, base_url: str, token: str, workers: str) -> None:
     database = Database(database_url)
-    channel = TelegramChannel.connect(token, base_url)
+    channel = CHANNELS[channel_name].connect(token, base_url)
     await channel.start()
     try:
         await Dispatcher(database, {channel.name: channel}, workers=int(workers)).run_until_idle()
@@ -21,4 +24,4 @@ async def main(database_url: str, base_url: str, token: str, workers: str) -> No
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:5]))
+    asyncio.run(main(*sys.argv[1:6]))

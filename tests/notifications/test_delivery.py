@@ -105,7 +105,14 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
     async with LocalBotApi(TOKEN, rate_limits=True) as api:
         parents = await parents_waiting(database, api, 40, "Thông báo")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.notifications.deliver", database.url, api.base_url, TOKEN, "1"
+            sys.executable,
+            "-m",
+            "tests.notifications.deliver",
+            "telegram",
+            database.url,
+            api.base_url,
+            TOKEN,
+            "1",
         )
         deliver = api.world.bot_message
 
@@ -121,7 +128,14 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
         assert sum(copies(api, p, "Thông báo") for p in parents) == 15
 
         restarted = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.notifications.deliver", database.url, api.base_url, TOKEN, "1"
+            sys.executable,
+            "-m",
+            "tests.notifications.deliver",
+            "telegram",
+            database.url,
+            api.base_url,
+            TOKEN,
+            "1",
         )
         assert await asyncio.wait_for(restarted.wait(), 60) == 0
 

@@ -86,7 +86,8 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
         command = [
             sys.executable,
             "-m",
-            "tests.notifications.deliver_zalo",
+            "tests.notifications.deliver",
+            "zalo",
             database.url,
             zalo.base_url,
             TOKEN,
