@@ -22,6 +22,7 @@ from storage.progress_store import SqlProgressStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.staff_store import SqlStaffStore
+from storage.year_end_store import SqlYearEndStore
 
 
 class UnitOfWork:
@@ -39,6 +40,7 @@ class UnitOfWork:
     notices: SqlNoticeStore
     jobs: SqlJobStore
     exports: SqlExportStore
+    year_end: SqlYearEndStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.notices = SqlNoticeStore(self.session, self.school)
         self.jobs = SqlJobStore(self.session)
         self.exports = SqlExportStore(self.session, self.school, self.roster)
+        self.year_end = SqlYearEndStore(self.session)
         return self
 
     async def commit(self) -> None:
