@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.attendance import DUE_DAY, previous_month
-from domain.entry import Column
-from domain.school import SchoolYear
-from domain.windows import MIDTERM_GRACE, ColumnKind
+from domain.school import SchoolYear, Semester
+from domain.windows import MIDTERM_GRACE, ColumnKind, WindowDecision, default_span, entry_state
 
 REMIND_DAYS = range(1, DUE_DAY + 1)  # 1, 2, 3
 LATE_REPORT_DAY = DUE_DAY + 1  # 4
@@ -59,33 +59,36 @@ def latest_due(now: datetime, at: time, is_due_day, look_back: int = LOOK_BACK) 
 COLUMNS_REMIND_BEFORE = timedelta(days=3)
 
 
-@dataclass(frozen=True)
-class LockDate:
-    """The day a semester's columns close by default (windows.py): the mid-term column a week after the
-    mid-term tests, every other column at the end of the semester."""
+def last_entry_day(
+    now: datetime,
+    semester: Semester,
+    kind: ColumnKind,
+    grade: int,
+    class_id: int,
+    subject_id: int | None,
+    decisions: list[WindowDecision],
+    zone: ZoneInfo,
+) -> date | None:
+    """The last day a column open now can still be entered, under the default windows and the
+    leadership's decisions (those planned for later too); None when it is not open now."""
 
-    day: date
-    semester: int
-    midterm: bool
+    def open_at(moment: datetime) -> bool:
+        return entry_state(moment, semester, kind, grade, class_id, subject_id, decisions, zone).open
 
-    def closes(self, column: Column) -> bool:
-        at_midterm = column.kind is ColumnKind.MIDTERM or (
-            column.kind is ColumnKind.TEST and column.position == 1
-        )
-        return at_midterm == self.midterm
-
-
-def lock_dates(year: SchoolYear) -> list[LockDate]:
-    dates = []
-    for semester in year.semesters:
-        dates.append(LockDate(semester.midterm_end + MIDTERM_GRACE, semester.number, True))
-        dates.append(LockDate(semester.end, semester.number, False))
-    return dates
+    if not open_at(now):
+        return None
+    default_close = datetime.combine(default_span(semester, kind)[1] + timedelta(days=1), time(0), zone)
+    changes = {default_close} | {d.starts_at for d in decisions} | {d.ends_at for d in decisions if d.ends_at}
+    for moment in sorted(m for m in changes if m > now):
+        if not open_at(moment):
+            return (moment - timedelta(microseconds=1)).astimezone(zone).date()
+    return None
 
 
-def locks_ahead(year: SchoolYear, day: date) -> list[LockDate]:
-    """The lock dates whose reminder period (the three days before) includes ``day``."""
-    return [lock for lock in lock_dates(year) if lock.day - COLUMNS_REMIND_BEFORE <= day < lock.day]
+def closes_soon(last_day: date | None, day: date) -> bool:
+    """Whether a reminder is due on ``day`` for a column whose last day of entry is ``last_day``: in
+    the three days before it."""
+    return last_day is not None and last_day - COLUMNS_REMIND_BEFORE <= day < last_day
 
 
 def every_day(day: date) -> bool:
@@ -99,9 +102,15 @@ def today_only(due: date, today: date) -> bool:
 # --- the leadership: the progress summary, and locking proposed when a test period ends -------------
 
 
+def default_lock_days(year: SchoolYear) -> list[date]:
+    """The days a semester's columns close by default (windows.py): the mid-term column a week after
+    the mid-term tests, every other column at the end of the semester."""
+    return [day for s in year.semesters for day in (s.midterm_end + MIDTERM_GRACE, s.end)]
+
+
 def progress_summary_due(year: SchoolYear, day: date) -> bool:
-    """Monthly (the 1st) and three days before each lock date."""
-    return day.day == 1 or any(lock.day - COLUMNS_REMIND_BEFORE == day for lock in lock_dates(year))
+    """Monthly (the 1st) and three days before each default lock date."""
+    return day.day == 1 or any(lock - COLUMNS_REMIND_BEFORE == day for lock in default_lock_days(year))
 
 
 @dataclass(frozen=True)

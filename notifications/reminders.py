@@ -4,22 +4,24 @@ book locks them. Texts in each person's language."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time
 
 from domain.attendance import month_due
-from domain.columns import offered_columns
+from domain.columns import Offered, offered_columns
 from domain.evaluation import rules_for
 from domain.reminders import (
+    closes_soon,
     every_day,
+    last_entry_day,
     late_report_day,
     late_report_matters,
-    locks_ahead,
     month_reported,
     reminder_day,
     reminder_matters,
     today_only,
 )
-from locales import translator
+from locales import SCHOOL_TZ, translator
 from notifications.schedule import Task
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
@@ -87,51 +89,60 @@ ATTENDANCE_LATE_REPORT = Task(
 
 
 async def columns_reminders(uow: UnitOfWork, day: date, now: datetime) -> list[Outgoing]:
-    """For each subject taught, the columns closing at a lock date three days ahead or less that are not
-    complete: one message per teacher, class and subject, once per lock date (the key names the lock)."""
+    """For each subject taught, the columns whose last day of entry (by default or as the leadership
+    decided) is three days ahead or less and which are not complete: one message per teacher, class,
+    subject and last day (the key names the day, so each is sent once)."""
     year = await uow.school.year()
-    ahead = locks_ahead(year, day)
-    if not ahead:
-        return []
     year_row = await uow.school.year_row()
     class_sizes = {cid: len(await uow.roster.class_list(name)) for cid, name, _ in await uow.views.classes()}
+    teaching = await uow.notices.teaching_accounts()
     messages = []
-    for lock in ahead:
-        filled = await uow.notices.filled_counts(year_row.id, lock.semester)
-        for taught in await uow.notices.teaching_accounts():
+    for semester in year.semesters:
+        decisions = await uow.gradebook.decisions(year_row.id, semester.number)
+        filled = await uow.notices.filled_counts(year_row.id, semester.number)
+        for taught in teaching:
             subject = await uow.gradebook.subject(taught.subject_id)
-            offered = offered_columns(rules_for(year.name, taught.grade), subject, taught.grade)
             size = class_sizes.get(taught.class_id, 0)
-            missing = [
-                (
-                    o,
-                    size
-                    - filled.get((taught.class_id, taught.subject_id, o.column.kind, o.column.position), 0),
+            closing: dict[date, list[tuple[Offered, int]]] = defaultdict(list)
+            for o in offered_columns(rules_for(year.name, taught.grade), subject, taught.grade):
+                last_day = last_entry_day(
+                    now,
+                    semester,
+                    o.column.kind,
+                    taught.grade,
+                    taught.class_id,
+                    taught.subject_id,
+                    decisions,
+                    SCHOOL_TZ,
                 )
-                for o in offered
-                if lock.closes(o.column)
+                key = (taught.class_id, taught.subject_id, o.column.kind, o.column.position)
+                missing = size - filled.get(key, 0)
+                if closes_soon(last_day, day) and missing > 0:
+                    closing[last_day].append((o, missing))
+            messages += [
+                _columns_message(taught, semester.number, last_day, missing)
+                for last_day, missing in closing.items()
             ]
-            missing = [(o, count) for o, count in missing if count > 0]
-            if not missing:
-                continue
-            t = translator(taught.person.language)
-            columns = ", ".join(
-                t("notices.remind.column", label=t(o.label_key, **o.label_params), count=count)
-                for o, count in missing
-            )
-            text = t(
-                "notices.remind.columns",
-                subject=taught.subject_name,
-                class_name=taught.class_name,
-                semester=lock.semester,
-                date=t.date(lock.day),
-                columns=columns,
-            )
-            person = taught.person
-            key = f"remind:columns:{lock.day}:{taught.class_id}:{taught.subject_id}"
-            key = f"{key}:{person.channel}:{person.account}"
-            messages.append(Outgoing(key, person.channel, person.account, person.person, text))
     return messages
+
+
+def _columns_message(taught, semester: int, last_day: date, missing: list[tuple[Offered, int]]) -> Outgoing:
+    person = taught.person
+    t = translator(person.language)
+    columns = ", ".join(
+        t("notices.remind.column", label=t(o.label_key, **o.label_params), count=count)
+        for o, count in missing
+    )
+    text = t(
+        "notices.remind.columns",
+        subject=taught.subject_name,
+        class_name=taught.class_name,
+        semester=semester,
+        date=t.date(last_day),
+        columns=columns,
+    )
+    key = f"remind:columns:{last_day}:{taught.class_id}:{taught.subject_id}:{person.channel}:{person.account}"
+    return Outgoing(key, person.channel, person.account, person.person, text)
 
 
 COLUMNS_REMINDER = Task("columns-reminder", MORNING, every_day, today_only, columns_reminders)

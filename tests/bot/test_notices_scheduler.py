@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.app import build_application
 from bot.config import load_settings
 from domain.entry import Column
-from domain.windows import ColumnKind
+from domain.windows import ColumnKind, WindowDecision, WindowState
 from locales import SCHOOL_TZ
 from storage.changes import Author
 from storage.models import ClassRow
@@ -149,3 +149,28 @@ async def test_subject_teachers_hear_of_their_missing_columns_in_the_three_days_
         "⏰ Nhắc việc: Ngữ văn lớp 6B, học kỳ 1",
     ]
     assert "ĐĐGgk (3 học sinh)" in next(text for text in texts(van, "⏰") if "6A" in text)
+
+
+async def test_a_lock_the_vice_principal_planned_earlier_brings_the_reminder_forward(school):
+    """The mid-term column would lock after 15/11; on 09/11 the vice-principal locks 6B's Toán from the
+    evening of 11/11. GV01, who linked the day before, is reminded with that day, not the default one."""
+    toan = school.api.person(41, "Toàn")
+    async with UnitOfWork(school.database) as uow:
+        year = await uow.school.year_row()
+        classes = {name: cid for cid, name, _ in await uow.views.classes()}
+        math = next(sid for sid, name in (await uow.views.subject_names()).items() if name == "Toán")
+        lock = WindowDecision(
+            WindowState.LOCKED, at(11, 17), class_id=classes["6B"], subject_id=math, kind=ColumnKind.MIDTERM
+        )
+        await uow.gradebook.add_decision(year.id, 1, lock, Author(None, "test", "", at(9, 6)))
+        await uow.commit()
+    school.clock.now = at(7, 9)
+    async with school.bot_running():
+        await link(school, toan, "GV01")
+        await delivered(school)
+    await restart(school, at(9, 9))
+    async with school.bot_running():
+        await delivered(school)
+    reminders = texts(toan, "⏰ Nhắc việc: Toán lớp 6B")
+    assert len(reminders) == 1 and "sổ khoá ngày 11/11/2025" in reminders[0]
+    assert all("6A" not in text for text in texts(toan, "⏰"))  # 6A's column still has until 15/11

@@ -1,18 +1,20 @@
 """When a scheduled task is due, and when a missed run is still worth making up."""
 
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from domain.calendar import default_school_year
-from domain.entry import Column
 from domain.reminders import (
+    closes_soon,
+    last_entry_day,
     late_report_matters,
     latest_due,
-    lock_dates,
-    locks_ahead,
     reminder_day,
     reminder_matters,
 )
-from domain.windows import ColumnKind
+from domain.windows import ColumnKind, WindowDecision, WindowState
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 SEVEN = time(7, 0)
 
@@ -33,18 +35,36 @@ def test_a_missed_reminder_matters_until_the_deadline_and_the_late_report_for_a_
     assert not late_report_matters(date(2025, 11, 4), date(2025, 11, 12))
 
 
-def test_columns_are_reminded_in_the_three_days_before_each_lock():
+def _last_day(year, kind: ColumnKind, now: datetime, decisions=()) -> date | None:
+    semester = year.semesters[0]
+    return last_entry_day(now.replace(tzinfo=HCM), semester, kind, 6, 1, 2, list(decisions), HCM)
+
+
+def _decision(state: WindowState, starts: datetime, ends: datetime | None = None, **scope) -> WindowDecision:
+    ends_at = ends.replace(tzinfo=HCM) if ends else None
+    return WindowDecision(
+        state, starts.replace(tzinfo=HCM), ends_at, decided_at=starts.replace(tzinfo=HCM), **scope
+    )
+
+
+def test_by_default_the_midterm_column_closes_a_week_after_the_tests_and_the_rest_at_the_semester_end():
     year = default_school_year("2025-2026")
-    assert [(lock.day, lock.midterm) for lock in lock_dates(year)] == [
-        (date(2025, 11, 15), True),
-        (date(2026, 1, 17), False),
-        (date(2026, 3, 28), True),
-        (date(2026, 5, 31), False),
-    ]
-    assert locks_ahead(year, date(2025, 11, 11)) == []
-    assert [lock.day for lock in locks_ahead(year, date(2025, 11, 12))] == [date(2025, 11, 15)]
-    assert locks_ahead(year, date(2025, 11, 15)) == []  # locked today: too late to remind
-    midterm, end = lock_dates(year)[:2]
-    assert midterm.closes(Column(ColumnKind.MIDTERM, 1)) and not end.closes(Column(ColumnKind.MIDTERM, 1))
-    assert end.closes(Column(ColumnKind.REGULAR, 3)) and end.closes(Column(ColumnKind.TEST, 2))
-    assert midterm.closes(Column(ColumnKind.TEST, 1)) and not midterm.closes(Column(ColumnKind.FINAL, 1))
+    assert _last_day(year, ColumnKind.MIDTERM, datetime(2025, 11, 12, 7)) == date(2025, 11, 15)
+    assert _last_day(year, ColumnKind.REGULAR, datetime(2025, 11, 12, 7)) == date(2026, 1, 17)
+    assert _last_day(year, ColumnKind.FINAL, datetime(2025, 11, 12, 7)) is None  # not open yet
+    assert not closes_soon(date(2025, 11, 15), date(2025, 11, 11))
+    assert closes_soon(date(2025, 11, 15), date(2025, 11, 12))
+    assert not closes_soon(date(2025, 11, 15), date(2025, 11, 15))  # the last day: too late to remind
+
+
+def test_the_leadership_s_decisions_move_the_last_day_of_entry():
+    year = default_school_year("2025-2026")
+    now = datetime(2025, 11, 12, 7)
+    locked_early = _decision(WindowState.LOCKED, datetime(2025, 11, 13, 17))  # planned for tomorrow evening
+    assert _last_day(year, ColumnKind.MIDTERM, now, [locked_early]) == date(2025, 11, 13)
+    other_class = _decision(WindowState.LOCKED, datetime(2025, 11, 13, 17), class_id=9)
+    assert _last_day(year, ColumnKind.MIDTERM, now, [other_class]) == date(2025, 11, 15)
+    opened_longer = _decision(WindowState.OPEN, datetime(2025, 11, 10), datetime(2025, 11, 22))
+    assert _last_day(year, ColumnKind.MIDTERM, now, [opened_longer]) == date(2025, 11, 21)
+    reopened = _decision(WindowState.OPEN, datetime(2025, 11, 20), datetime(2025, 11, 25))
+    assert _last_day(year, ColumnKind.MIDTERM, datetime(2025, 11, 21, 7), [reopened]) == date(2025, 11, 24)
