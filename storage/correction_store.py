@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import select, update
@@ -213,6 +213,24 @@ class SqlCorrectionStore:
             HistoryEntry(as_utc(change.at), name, change.old_value, change.new_value, change.reason)
             for change, name in rows
         ]
+
+    async def absence_history(
+        self, student_id: int, year: int, month: int
+    ) -> list[tuple[date, int, HistoryEntry]]:
+        """Every change of a student's attendance marks in a month: (day, session, change), in order."""
+        prefix = f"{student_id}:{year:04d}-{month:02d}-"
+        rows = await self.session.execute(
+            select(ChangeRow, StaffRow.full_name)
+            .outerjoin(StaffRow, StaffRow.id == ChangeRow.staff_id)
+            .where(ChangeRow.entity == "absence", ChangeRow.entity_key.startswith(prefix, autoescape=True))
+            .order_by(ChangeRow.id)
+        )
+        changes = []
+        for change, name in rows:
+            _, day, session = change.entity_key.split(":")
+            entry = HistoryEntry(as_utc(change.at), name, change.old_value, change.new_value, change.reason)
+            changes.append((date.fromisoformat(day), int(session), entry))
+        return sorted(changes, key=lambda change: (change[0], change[1]))
 
     async def approvers(self, channel: str) -> list[tuple[str, str, str]]:
         """(account, language, name) of every linked vice-principal and principal on ``channel``."""

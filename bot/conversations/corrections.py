@@ -22,7 +22,7 @@ from bot.conversations.shared import class_students, offered_for, show
 from bot.handlers.common import refuse
 from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
-from domain.attendance import MARKS
+from domain.attendance import MARKS, next_month
 from domain.columns import Offered, current_semester
 from domain.corrections import (
     MAX_EXAMINER,
@@ -126,12 +126,10 @@ async def _classes(turn: Turn, mode: str) -> list[tuple[int, str, int]]:
 
 async def _show_classes(update: Update, turn: Turn, mode: str, page: int) -> None:
     items = [(name, f"{PREFIX}:c:{class_id}") for class_id, name, _ in await _classes(turn, mode)]
-    if mode == FIX:
-        homerooms = await turn.uow.views.classes(turn.actor.homeroom_classes)
-        items += [
-            (turn.t("correction.attendance_of", name=name), f"{PREFIX}:am:{cid}")
-            for cid, name, _ in homerooms
-        ]
+    items += [
+        (turn.t(f"correction.{mode}.attendance_of", name=name), f"{PREFIX}:am:{cid}")
+        for cid, name, _ in await _attendance_classes(turn, mode)
+    ]
     keyboard = paged(turn.t, items, page, f"{PREFIX}:cp", back=(PREFIX, "x"), per_row=3)
     show(update, turn, turn.t(f"correction.{mode}.choose_class"), keyboard)
 
@@ -173,7 +171,7 @@ def _still_allowed(turn: Turn, dialog: Dialog, verb: str) -> bool:
         return False
     class_id, subject_id = dialog.data.get("class_id"), dialog.data.get("subject_id")
     if absence:
-        return allowed(turn.actor, Action.TAKE_ATTENDANCE, Scope(class_id))
+        return _may_see_attendance(turn.actor, _pick(dialog).mode, class_id)
     if class_id is None or verb in ("c", "cp", "am", "sb"):  # these check the choice they make
         return True
     return _may(turn.actor, _pick(dialog).mode, class_id, subject_id)
@@ -315,19 +313,35 @@ async def _history_text(turn: Turn, pick: Pick, title: str) -> str:
     key = score_key(pick.student_id, pick.subject_id, year.id, pick.semester, column_.kind, column_.position)
     entries = await turn.uow.corrections.history("score", key)
     lines = [turn.t("correction.history.title", title=title)]
-    for entry in entries:
-        reason = turn.t("correction.history.reason", reason=entry.reason) if entry.reason else ""
-        lines.append(
-            turn.t(
-                "correction.history.line",
-                at=entry.at,
-                author=entry.author or turn.t("correction.history.system"),
-                old=value_text(turn.t, entry.old),
-                new=value_text(turn.t, entry.new),
-                reason=reason,
-            )
-        )
+    lines += [
+        _history_line(turn, entry, value_text(turn.t, entry.old), value_text(turn.t, entry.new))
+        for entry in entries
+    ]
     return "\n".join(lines)
+
+
+async def _attendance_history_text(turn: Turn, student_id: int, name: str, year: int, month: int) -> str:
+    """Every change of the student's attendance marks in the month, day by day."""
+    lines = [turn.t("correction.history.attendance_title", name=name, month=f"{month:02d}/{year}")]
+    for day, session, entry in await turn.uow.corrections.absence_history(student_id, year, month):
+        place = f"{day:%d/%m}{_session_text(turn, session)}"
+        lines.append(
+            f"{place}: "
+            + _history_line(turn, entry, _mark_text(turn, entry.old), _mark_text(turn, entry.new))
+        )
+    if len(lines) == 1:
+        lines.append(turn.t("correction.history.no_attendance_changes"))
+    return "\n".join(lines)
+
+
+def _history_line(turn: Turn, entry, old: str, new: str) -> str:
+    reason = turn.t("correction.history.reason", reason=entry.reason) if entry.reason else ""
+    author = entry.author or turn.t("correction.history.system")
+    return turn.t("correction.history.line", at=entry.at, author=author, old=old, new=new, reason=reason)
+
+
+def _mark_text(turn: Turn, mark: str | None) -> str:
+    return mark or turn.t("correction.history.present")
 
 
 async def on_text(update: Update, dialog: Dialog) -> None:
@@ -511,25 +525,55 @@ async def _cancel_pressed(update, turn, dialog, args) -> None:
 # --- an attendance mark of a submitted month ---------------------------------------------------
 
 
+async def _attendance_classes(turn: Turn, mode: str) -> list[tuple[int, str, int]]:
+    """Corrections: the homeroom teacher's classes. History: those too, or every class for who sees all."""
+    if mode == HISTORY and turn.actor.sees_every_class:
+        return await turn.uow.views.classes()
+    return await turn.uow.views.classes(turn.actor.homeroom_classes)
+
+
+def _may_see_attendance(actor: Actor, mode: str, class_id: int | None) -> bool:
+    if class_id is None:
+        return False
+    if mode == HISTORY and actor.sees_every_class:
+        return True
+    return allowed(actor, Action.TAKE_ATTENDANCE, Scope(class_id))
+
+
+async def _attendance_months(turn: Turn, mode: str, class_id: int) -> list[tuple[int, int]]:
+    """Corrections: the submitted months (a month not submitted is changed in /diemdanh). History: every
+    month of the school year so far. Latest first."""
+    if mode == FIX:
+        return sorted(await turn.uow.attendance.submitted_months(class_id), reverse=True)
+    year = await turn.uow.school.year_row()
+    last = min(turn.now.astimezone(SCHOOL_TZ).date(), year.end)
+    months, month = [], (year.start.year, year.start.month)
+    while month <= (last.year, last.month):
+        months.append(month)
+        month = next_month(*month)
+    return months[::-1]
+
+
 async def _attendance_class(update, turn, dialog, args) -> None:
-    if len(args) != 1 or not allowed(turn.actor, Action.TAKE_ATTENDANCE, Scope(args[0])):
-        await refuse(turn, "request-correction", update.callback_query.data)
+    mode = _pick(dialog).mode
+    if len(args) != 1 or not _may_see_attendance(turn.actor, mode, args[0]):
+        await refuse(turn, _refused_action(dialog), update.callback_query.data)
         return
-    months = sorted(await turn.uow.attendance.submitted_months(args[0]), reverse=True)
-    dialog.data = {"mode": FIX, "target": Target.ABSENCE.value, "class_id": args[0]}
+    months = await _attendance_months(turn, mode, args[0])
+    dialog.data = {"mode": mode, "target": Target.ABSENCE.value, "class_id": args[0]}
     dialog.step = "month"
     await save_dialog(turn, dialog)
     buttons = [button(f"{month:02d}/{year}", PREFIX, "mo", year * 100 + month) for year, month in months]
     name = await turn.uow.views.class_name(args[0])
-    key = "correction.choose_month" if months else "correction.no_months"
+    key = f"correction.{mode}.choose_month" if months else f"correction.{mode}.no_months"
     show(update, turn, turn.t(key, name=name), grid(buttons, [_cancel(turn)], per_row=3))
 
 
 async def _month_chosen(update, turn, dialog, args) -> None:
-    class_id = dialog.data.get("class_id")
-    submitted = await turn.uow.attendance.submitted_months(class_id) if class_id else set()
-    if dialog.step != "month" or len(args) != 1 or divmod(args[0], 100) not in submitted:
-        await refuse(turn, "request-correction", update.callback_query.data)
+    class_id, mode = dialog.data.get("class_id"), _pick(dialog).mode
+    months = await _attendance_months(turn, mode, class_id) if class_id else []
+    if dialog.step != "month" or len(args) != 1 or divmod(args[0], 100) not in months:
+        await refuse(turn, _refused_action(dialog), update.callback_query.data)
         return
     dialog.step, dialog.data["month"] = "absence_student", args[0]
     await save_dialog(turn, dialog)
@@ -545,7 +589,14 @@ async def _month_chosen(update, turn, dialog, args) -> None:
 async def _absence_student(update, turn, dialog, args) -> None:
     students = {s.id: s.name for s in await class_students(turn, dialog.data.get("class_id"))}
     if dialog.step != "absence_student" or len(args) != 1 or args[0] not in students:
-        await refuse(turn, "request-correction", update.callback_query.data)
+        await refuse(turn, _refused_action(dialog), update.callback_query.data)
+        return
+    if _pick(dialog).mode == HISTORY:
+        await end_dialog(turn)
+        year, month = divmod(dialog.data["month"], 100)
+        show(
+            update, turn, await _attendance_history_text(turn, args[0], students[args[0]], year, month), None
+        )
         return
     dialog.step, dialog.data["student_id"] = "mark", args[0]
     await save_dialog(turn, dialog)

@@ -283,8 +283,33 @@ async def test_an_attendance_mark_of_a_submitted_month_is_corrected_after_approv
         card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
         deputy.press("✅ Duyệt", card)
         await teacher.wait_for(lambda m: "Điểm danh đã được sửa" in m.text)
+
+        deputy.send_command("/lichsu")
+        await press_in_turn(deputy, "📋 Điểm danh 6A", "09/2025", f"1. {first}")
+        history = await deputy.wait_for(lambda m: m.text.startswith("Lịch sử điểm danh:"))
+        assert history.text.splitlines()[0] == f"Lịch sử điểm danh: {first}, tháng 09/2025"
+        taken, corrected = history.text.splitlines()[1:]
+        assert taken.startswith("22/09: • ") and taken.endswith("Trần Văn Toàn: có mặt → P")
+        assert "Phạm Văn Phó: P → K" in corrected and "Gia đình không xin phép, ghi nhầm" in corrected
     async with UnitOfWork(school.database, read_only=True) as uow:
         assert await uow.attendance.marks([student.id], day, 0) == {student.id: "K"}
+
+
+async def test_a_subject_teacher_sees_no_attendance_history_of_a_class_not_hers(school):
+    """GV01 is 6A's homeroom teacher and teaches Toán in 6B: /lichsu offers him 6A's attendance, not
+    6B's, and a forged press for 6B's attendance is refused and logged."""
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        class_id = (await uow.school.class_row("6B")).id
+    teacher = school.api.person(1, "Thầy Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        teacher.send_command("/lichsu")
+        menu = await teacher.wait_for(lambda m: "6B" in m.button_texts)
+        assert [label for label in menu.button_texts if "Điểm danh" in label] == ["📋 Điểm danh 6A"]
+        teacher.press_data(menu.message_id, f"cr:am:{class_id}")
+        await teacher.wait_for(lambda m: "không có quyền" in m.text)
+    async with school.database.session(read_only=True) as session:
+        assert await session.scalar(select(func.count()).select_from(RefusalRow)) == 1
 
 
 async def test_an_old_button_cannot_carry_a_subject_into_another_class(school):
