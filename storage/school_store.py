@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +18,7 @@ from domain.school import (
     grade_of_class,
     normalise_class_name,
 )
+from storage.changes import record_change, system_author
 from storage.models import (
     AccountRow,
     ClassRow,
@@ -62,7 +65,17 @@ class SqlSchoolStore:
         row = await self.session.scalar(select(SchoolRow))
         if row is None:
             raise DomainError("school.error.not_initialised")
-        row.settings = {**(row.settings or {}), **changes}
+        old = dict(row.settings or {})
+        row.settings = {**old, **changes}
+        if row.settings != old:
+            record_change(
+                self.session,
+                system_author("cli"),
+                "school-settings",
+                "school",
+                _json(old),
+                _json(row.settings),
+            )
         return dict(row.settings)
 
     async def year_row(self, name: str | None = None) -> SchoolYearRow:
@@ -110,6 +123,8 @@ class SqlSchoolStore:
         }
         if row and all(getattr(row, key) == value for key, value in wanted.items()):
             return False
+        old = _json({key: getattr(row, key) for key in wanted}) if row else None
+        record_change(self.session, system_author("cli"), "subject", subject.code, old, _json(wanted))
         row = row or SubjectRow(code=subject.code)
         for key, value in wanted.items():
             setattr(row, key, value)
@@ -231,3 +246,7 @@ def subject_of(row: SubjectRow) -> Subject:
         tuple(row.grades),
         row.has_periodic_test,
     )
+
+
+def _json(value: dict) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

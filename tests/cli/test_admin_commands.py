@@ -2,6 +2,7 @@
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,23 @@ def test_school_settings(school):
     done = sodiem("school", "set", "--sessions-per-day", "2", "--regular-reentry", "yes", cwd=school)
     assert done.returncode == 0, done.stderr
     assert "2 buổi/ngày" in done.stdout and "khi sổ mở: có" in done.stdout
+
+
+def test_settings_and_subject_changes_are_in_the_audit_trail(school):
+    sodiem("school", "set", "--sessions-per-day", "2", cwd=school)
+    sodiem("school", "set", "--sessions-per-day", "2", cwd=school)  # no change, no entry
+    sodiem("subjects", "set", "TIN", "--periods", "70", cwd=school)
+    with sqlite3.connect(school / "sodiem.db") as db:
+        settings = db.execute(
+            "SELECT old_value, new_value FROM change_log WHERE entity = 'school-settings'"
+        ).fetchall()
+        subject = db.execute(
+            "SELECT old_value, new_value FROM change_log WHERE entity = 'subject' AND entity_key = 'TIN' "
+            "ORDER BY id"
+        ).fetchall()
+    assert settings == [("{}", '{"sessions_per_day": 2}')]
+    assert subject[0][0] is None  # set up at init
+    assert '"periods_per_year": 70' in subject[-1][1]
+    assert '"periods_per_year": 70' not in subject[-1][0]
+    verified = sodiem("audit", "verify", cwd=school)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
