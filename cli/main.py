@@ -8,6 +8,7 @@ import os
 import sys
 
 from cli import audit, backup, db, demo, evaluate, export, imports, people, run, sandbox, school, students
+from cli import transfers as transfer_commands
 from cli.output import Console
 from locales import LANGUAGES
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         evaluate,
         export,
         audit,
+        transfer_commands,
     ):
         module.add_parser(commands)
     return parser

@@ -22,6 +22,7 @@ from storage.progress_store import SqlProgressStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.staff_store import SqlStaffStore
+from storage.transfer_store import SqlTransferStore
 from storage.year_end_store import SqlYearEndStore
 
 
@@ -41,6 +42,7 @@ class UnitOfWork:
     jobs: SqlJobStore
     exports: SqlExportStore
     year_end: SqlYearEndStore
+    transfers: SqlTransferStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.jobs = SqlJobStore(self.session)
         self.exports = SqlExportStore(self.session, self.school, self.roster)
         self.year_end = SqlYearEndStore(self.session)
+        self.transfers = SqlTransferStore(self.session, self.school)
         return self
 
     async def commit(self) -> None:
