@@ -16,6 +16,7 @@ from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
 from storage.job_store import SqlJobStore
+from storage.new_year_store import SqlNewYearStore
 from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
 from storage.progress_store import SqlProgressStore
@@ -43,6 +44,7 @@ class UnitOfWork:
     exports: SqlExportStore
     year_end: SqlYearEndStore
     transfers: SqlTransferStore
+    new_year: SqlNewYearStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -67,6 +69,7 @@ class UnitOfWork:
         self.exports = SqlExportStore(self.session, self.school, self.roster)
         self.year_end = SqlYearEndStore(self.session)
         self.transfers = SqlTransferStore(self.session, self.school)
+        self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         return self
 
     async def commit(self) -> None:
