@@ -90,6 +90,7 @@ class SqlTransferStore:
         if student is None:
             if new is None:
                 raise NotFound("schoolyear.error.new_student_needs", code=code)
+            check_arrival(state, day, code.strip(), None)  # everything is checked before anything is written
             student = StudentRow(
                 code=code.strip(),
                 full_name=new.full_name.strip(),
