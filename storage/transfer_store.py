@@ -46,6 +46,9 @@ class SqlTransferStore:
         row = await self.school.year_row(year_name)
         return row, YearState(await self.school.year(row.name), row.closed)
 
+    async def student_by_code(self, code: str) -> StudentRow | None:
+        return await self.session.scalar(select(StudentRow).where(StudentRow.code == code.strip()))
+
     async def _student(self, code: str) -> StudentRow:
         row = await self.session.scalar(select(StudentRow).where(StudentRow.code == code.strip()))
         if row is None:
