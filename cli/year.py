@@ -111,8 +111,10 @@ def preview(console, plan: Plan) -> None:
             say("schoolyear.new.finished", count=len(finished), grade=old.grade)
         if retained:
             say("schoolyear.new.retained", count=len(retained), target=old.name, names=_names(retained))
-        if not old.approved:
-            say("schoolyear.new.unapproved", name=old.name)
+        if not old.approved:  # the whole class waits: named once, not student by student
+            target = unsettled[0].target if unsettled and unsettled[0].target else "—"
+            say("schoolyear.new.unapproved", name=old.name, count=len(unsettled), target=target)
+            continue
         for move in sort_by_name(unsettled, name=lambda m: m.member.full_name):
             status = t(f"schoolyear.outcome.{move.member.outcome.value}") if move.member.outcome else "—"
             say(

@@ -70,7 +70,12 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
 
     blocked = sodiem(database_url, "year", "new", NEW, "--yes", cwd=tmp_path)
     assert blocked.returncode == 1, blocked.stderr
-    assert "Lớp 8C" in blocked.stdout and "Các lớp chưa được duyệt danh sách cuối năm: 8C." in blocked.stdout
+    in_8c = await class_codes(school, "8C", OLD)
+    assert (
+        f"  Chưa xong: danh sách cuối năm của lớp 8C chưa được duyệt ({len(in_8c)} học sinh; xếp vào: —)."
+        in (blocked.stdout.splitlines())
+    )
+    assert "Các lớp chưa được duyệt danh sách cuối năm: 8C." in blocked.stdout
     assert f"Chưa xong: {who[waiting][0]} ({waiting}) — rèn luyện trong hè, chưa có kết quả" in blocked.stdout
     assert "Chưa thể sang năm học mới" in blocked.stderr
     with pytest.raises(DomainError):
