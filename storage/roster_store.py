@@ -84,6 +84,7 @@ class SqlRosterStore:
 
     async def apply_roster(self, year: str, plan: RosterPlan, today: date) -> None:
         year_row = await self.school.year_row(year)
+        await self.school.require_open(year_row.id)
         await self.school.add_classes(plan.new_classes, year)
         classes = await self.school.class_rows(year)
         students = {s.code: s for s in await self.session.scalars(select(StudentRow))}

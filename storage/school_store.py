@@ -132,6 +132,7 @@ class SqlSchoolStore:
     async def add_classes(self, names: list[str], year_name: str | None = None) -> list[str]:
         """Adds the classes that do not exist yet; returns the names added."""
         year = await self.year_row(year_name)
+        await self.require_open(year.id)
         existing = await self.class_rows(year.name)
         added = []
         for name in dict.fromkeys(normalise_class_name(n) for n in names):

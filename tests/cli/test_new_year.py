@@ -142,6 +142,9 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
     )
     assert refused.returncode == 1 and f"Năm học {OLD} đã khóa sổ" in refused.stderr
 
+    added = sodiem(database_url, "classes", "add", "6E", "--year", OLD, cwd=tmp_path)
+    assert added.returncode == 1 and f"Năm học {OLD} đã khóa sổ" in added.stderr
+
     dbf = tmp_path / "6A.dbf"
     exported = sodiem(
         database_url,
