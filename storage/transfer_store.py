@@ -50,7 +50,7 @@ class SqlTransferStore:
         return await self.session.scalar(select(StudentRow).where(StudentRow.code == code.strip()))
 
     async def _student(self, code: str) -> StudentRow:
-        row = await self.session.scalar(select(StudentRow).where(StudentRow.code == code.strip()))
+        row = await self.student_by_code(code)
         if row is None:
             raise NotFound("schoolyear.error.no_student", code=code)
         return row
@@ -89,7 +89,7 @@ class SqlTransferStore:
     ) -> Done:
         year_row, state = await self._year(year_name)
         class_row = await self.school.class_row(class_name, year_row.name)
-        student = await self.session.scalar(select(StudentRow).where(StudentRow.code == code.strip()))
+        student = await self.student_by_code(code)
         if student is None:
             if new is None:
                 raise NotFound("schoolyear.error.new_student_needs", code=code)
