@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from storage.changes import system_author
 from storage.models import EnrolmentRow, RefusalRow
 from storage.uow import UnitOfWork
 from tests.bot.test_score_entry import link
@@ -89,3 +90,24 @@ async def test_a_teacher_may_not_record_transfers_and_the_refusal_is_kept(school
     async with UnitOfWork(school.database, read_only=True) as uow:
         actions = list(await uow.session.scalars(select(RefusalRow.action)))
     assert actions == ["transfer"]
+
+
+async def test_attendance_lists_each_class_as_it_was_on_the_day_taken(school):
+    async with UnitOfWork(school.database) as uow:
+        await uow.transfers.move("HS001", "6B", date(2025, 10, 10), "xin chuyển lớp", system_author("test"))
+        await uow.commit()
+    toan, van = school.api.person(4, "Thầy Toàn"), school.api.person(5, "Cô Văn")
+    async with school.bot_running():
+        await link(school, toan, "GV01")  # homeroom 6A
+        await link(school, van, "GV02")  # homeroom 6B
+        toan.send_command("/diemdanh")
+        today = await toan.wait_for(lambda m: m.text.startswith("📋 Điểm danh 6A, 14/10/2025") and m.buttons)
+        assert "sĩ số 2" in today.text and not any("Bình" in label for label in today.button_texts)
+        toan.press("📅 Ngày khác", today)
+        await toan.wait_for(lambda m: m.text.startswith("Điểm danh lớp 6A — chọn ngày"))
+        before = await toan.ask("09/10")
+        assert before.text.startswith("📋 Điểm danh 6A, 09/10/2025 — sĩ số 3")
+        assert any("Bình" in label for label in before.button_texts)
+        van.send_command("/diemdanh")
+        sheet = await van.wait_for(lambda m: m.text.startswith("📋 Điểm danh 6B, 14/10/2025") and m.buttons)
+        assert "sĩ số 2" in sheet.text and any("Bình" in label for label in sheet.button_texts)
