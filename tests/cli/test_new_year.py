@@ -17,7 +17,7 @@ from domain.errors import DomainError
 from domain.transfers import Change
 from domain.year_end import Outcome, ReviewState
 from storage.changes import Author, system_author
-from storage.models import StudentRow
+from storage.models import HomeroomRow, StudentRow, TeachingRow
 from storage.uow import UnitOfWork
 from tests.exports.conftest import fill_class
 from tests.year_lists import approve_lists, set_state
@@ -40,6 +40,19 @@ async def names(database, codes: list[str]) -> dict[str, str]:
     async with UnitOfWork(database, read_only=True) as uow:
         rows = await uow.session.execute(select(StudentRow.code, StudentRow.full_name, StudentRow.status))
         return {code: (name, status) for code, name, status in rows if code in codes}
+
+
+async def teachers(database, class_name: str, year: str) -> tuple[int | None, set[tuple[int, int]]]:
+    """The class's homeroom teacher and its (subject, teacher) pairs."""
+    async with UnitOfWork(database, read_only=True) as uow:
+        class_id = (await uow.school.class_row(class_name, year)).id
+        homeroom = await uow.session.scalar(
+            select(HomeroomRow.staff_id).where(HomeroomRow.class_id == class_id)
+        )
+        rows = await uow.session.execute(
+            select(TeachingRow.subject_id, TeachingRow.staff_id).where(TeachingRow.class_id == class_id)
+        )
+        return homeroom, set(rows.all())
 
 
 @pytest.fixture
@@ -105,6 +118,9 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
     done = sodiem(database_url, "year", "new", NEW, "--unsettled", "retain", "--yes", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"Đã tạo năm học {NEW}" in done.stdout and f"năm học {OLD} đã khóa sổ" in done.stdout
+
+    assert "phân công chủ nhiệm và giảng dạy từ năm trước" in done.stdout
+    assert await teachers(school, "6A", OLD) == await teachers(school, "7A", NEW) != (None, set())
 
     expected_7a = sorted(c for c in in_6a if c not in (retained, in_6a[1]))
     assert sorted(await class_codes(school, "7A", NEW)) == expected_7a
