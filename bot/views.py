@@ -108,6 +108,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.NOTICE)
     if actor.homeroom_classes:
         shown.append(commands.REPORT_CARDS)
+    if allowed(actor, Action.MANAGE_PEOPLE):
+        shown.append(commands.TRANSFER)
     return shown
 
 

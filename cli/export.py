@@ -34,6 +34,7 @@ def add_parser(commands) -> None:
         sub.add_argument("--class", dest="class_name", required=True)
         sub.add_argument("--semester", required=True, help=SEMESTER_HELP)
         sub.add_argument("--out", type=Path, required=True, help=out_help)
+        sub.add_argument("--year", default=None, help="school year (default: the newest); closed years too")
         if kind == "reportcards":
             sub.add_argument("--student", help="only this student's card (student code)")
         sub.set_defaults(func=run_class)
@@ -82,9 +83,9 @@ def run_class(args) -> int:
         t = args.console.t
         async with UnitOfWork(database) as uow:
             if getattr(args, "student", None):
-                exported = await _one_card(uow, args.class_name, period, args.student, t)
+                exported = await _one_card(uow, args.class_name, period, args.student, t, args.year)
             else:
-                exported = await export_class(uow, args.kind, args.class_name, period, t)
+                exported = await export_class(uow, args.kind, args.class_name, period, t, args.year)
             record(uow, _author(), exported)
             _write(args, exported, args.out)
             await uow.commit()
@@ -93,8 +94,8 @@ def run_class(args) -> int:
     return run_on_database(args, work)
 
 
-async def _one_card(uow, class_name: str, period: Period, code: str, t) -> Exported:
-    book = await uow.exports.class_book(class_name)
+async def _one_card(uow, class_name: str, period: Period, code: str, t, year: str | None) -> Exported:
+    book = await uow.exports.class_book(class_name, year, period)
     student = next((s for s in book.students if s.code == code), None)
     if student is None:
         raise DomainError("exports.error.no_student", code=code, class_name=book.class_name)

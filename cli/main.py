@@ -8,6 +8,8 @@ import os
 import sys
 
 from cli import audit, backup, db, demo, evaluate, export, imports, people, run, sandbox, school, students
+from cli import transfers as transfer_commands
+from cli import year as year_commands
 from cli.output import Console
 from locales import LANGUAGES
 
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         evaluate,
         export,
         audit,
+        transfer_commands,
+        year_commands,
     ):
         module.add_parser(commands)
     return parser

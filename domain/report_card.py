@@ -13,7 +13,7 @@ semester 1 or 2, and the year (semester and year averages, levels, promotion and
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -54,6 +54,13 @@ class StudentInfo:
     date_of_birth: date
     gender: Gender | None = None
     ethnicity: str = ""
+    joined: date | None = None  # arrived after the year began (a transfer in or a class change)
+    left: date | None = None  # the first day no longer in the class, when that was within the year
+    left_reason: str | None = None  # domain.school.EnrolmentReason value
+
+    def there(self, start: date, end: date) -> bool:
+        """Whether the student was in the class on some day from ``start`` to ``end``."""
+        return (self.joined is None or self.joined <= end) and (self.left is None or self.left > start)
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,20 @@ class ClassBook:
             return self.year.start, self.year.end
         semester = self.year.semesters[period.semester - 1]
         return semester.start, semester.midterm_end if period.midterm else semester.end
+
+    def during(self, period: Period) -> ClassBook:
+        """The book with only the students who were in the class during the period (biến động sĩ số)."""
+        start, end = self.span(period)
+        return replace(self, students=tuple(s for s in self.students if s.there(start, end)))
+
+    def present(self, period: Period) -> tuple[StudentInfo, ...]:
+        """The students in the class on the period's last day: its size (sĩ số) then."""
+        _, end = self.span(period)
+        return tuple(s for s in self.students if s.there(end, end))
+
+    def at_end(self, period: Period) -> ClassBook:
+        """The book with only the students in the class on the period's last day (the counts, transcripts)."""
+        return replace(self, students=self.present(period))
 
     def absences_of(self, student_id: int, period: Period) -> tuple[int, int]:
         """(with permission, without) in the period; a half-day session counts as one, as recorded."""

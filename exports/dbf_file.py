@@ -15,7 +15,8 @@ import dbf
 
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.windows import ColumnKind
-from exports.values import Difference, fingerprint, nfc
+from exports.values import Difference, fingerprint, movement, nfc
+from locales import translator
 
 REGULAR_FIELDS = 8  # TT22 asks for up to 4 regular columns; a school may add more
 FIELDS = (
@@ -23,10 +24,11 @@ FIELDS = (
     "MAMON C(10); TENMON C(150); "
     + " ".join(f"TX{n} N(4,1); MTX{n} C(4);" for n in range(1, REGULAR_FIELDS + 1))
     + " GK1 N(4,1); MGK1 C(4); GK2 N(4,1); MGK2 C(4); CK N(4,1); MCK C(4); TBM N(4,1); MTBM C(4);"
-    " RENLUYEN C(40); HOCTAP C(40); NGHICP N(3,0); NGHIKP N(3,0)"
+    " RENLUYEN C(40); HOCTAP C(40); NGHICP N(3,0); NGHIKP N(3,0); BIENDONG C(80)"
 )
 NAMES = tuple(spec.split()[0] for spec in FIELDS.split(";"))
 CODEPAGE = "utf8"
+VIETNAMESE = translator("vi")  # the file is for the education office: its texts are in Vietnamese
 
 
 def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
@@ -56,6 +58,7 @@ def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
                 "HOCTAP": learning or "",
                 "NGHICP": excused,
                 "NGHIKP": unexcused,
+                "BIENDONG": nfc(movement(student, VIETNAMESE)),
             }
             if book.primary:  # levels are marks; the periodic tests (mid-term, end of term) are scores
                 tests = table.get((student.id, subject_id, semester, ColumnKind.TEST.value), {})

@@ -22,7 +22,7 @@ from domain.school import Subject, SubjectKind
 from domain.windows import ColumnKind
 from exports.pdf import HEADING, TITLE, Mark, Meta, grid, landscape, portrait, render, text
 from exports.report_cards import labels, period_name, signatures
-from exports.values import fingerprint, shown
+from exports.values import fingerprint, movement, shown
 from locales import Translator
 
 PORTRAIT_WIDTH, LANDSCAPE_WIDTH = 186 * mm, 273 * mm
@@ -135,6 +135,7 @@ def _cover(book: ClassBook, period: Period, t: Translator) -> Section:
 
 def _students(book: ClassBook, t: Translator) -> Section:
     header = [t(f"exports.col.{key}") for key in ("number", "name", "code", "born", "gender", "ethnicity")]
+    header.append(t("schoolyear.book.note"))
     rows = [
         [
             str(n),
@@ -143,6 +144,7 @@ def _students(book: ClassBook, t: Translator) -> Section:
             t.date(s.date_of_birth),
             t(f"exports.gender.{s.gender}") if s.gender else "",
             s.ethnicity,
+            movement(s, t),
         ]
         for n, s in enumerate(book.students, start=1)
     ]

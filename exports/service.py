@@ -42,7 +42,7 @@ class Exported:
 
 
 async def export_class(
-    uow: UnitOfWork, kind: str, class_name: str, period: Period, t: Translator
+    uow: UnitOfWork, kind: str, class_name: str, period: Period, t: Translator, year: str | None = None
 ) -> Exported:
     """Raises DomainError for a period the kind has not (a DBF is per semester). The file is rendered in a
     worker thread: a gradebook takes a while, and the chat keeps answering others meanwhile."""
@@ -50,7 +50,7 @@ async def export_class(
         raise DomainError(
             "exports.error.period", kind=kind, periods=", ".join(p.value for p in PERIODS[kind])
         )
-    book = await uow.exports.class_book(class_name)
+    book = await uow.exports.class_book(class_name, year, period)
     return await asyncio.to_thread(class_file, kind, book, period, t)
 
 
@@ -71,7 +71,9 @@ def class_file(kind: str, book: ClassBook, period: Period, t: Translator) -> Exp
 
 
 async def export_transcripts(uow: UnitOfWork, class_name: str) -> list[Exported]:
-    book = await uow.exports.class_book(class_name)
+    """One transcript per student in the class at the year's end (a student who moved has theirs in the
+    class they ended in)."""
+    book = (await uow.exports.class_book(class_name)).at_end(Period.YEAR)
     return [
         Exported("transcript", book.class_name, "year", name, data, mark)
         for name, data, mark in transcripts(book)
@@ -79,7 +81,8 @@ async def export_transcripts(uow: UnitOfWork, class_name: str) -> list[Exported]
 
 
 async def export_summary(uow: UnitOfWork, period: Period, t: Translator) -> Exported:
-    books = [await uow.exports.class_book(name) for name in await uow.exports.class_names()]
+    names = await uow.exports.class_names()
+    books = [(await uow.exports.class_book(name, None, period)).at_end(period) for name in names]
     data, mark = summary_xlsx(books, period, t)
     year = books[0].year.name if books else ""
     return Exported("summary", "school", period.value, f"summary-{year}-{period.value}.xlsx", data, mark)

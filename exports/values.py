@@ -51,3 +51,13 @@ class Difference:
     where: str
     found: str
     expected: str
+
+
+def movement(student, t: Translator) -> str:
+    """When the student joined or left the class during the year (biến động sĩ số), or nothing."""
+    parts = []
+    if student.joined is not None:
+        parts.append(t("schoolyear.book.joined", day=student.joined))
+    if student.left is not None:
+        parts.append(t(f"schoolyear.book.left.{student.left_reason}", day=student.left))
+    return "; ".join(parts)

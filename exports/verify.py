@@ -51,7 +51,7 @@ async def verify(database, path: Path) -> Verdict:
         raise DomainError("exports.verify.unknown_file", file=str(path))
     class_name, year, semester = identity
     async with UnitOfWork(database, read_only=True) as uow:
-        book = await uow.exports.class_book(class_name, year)
+        book = await uow.exports.class_book(class_name, year, Period(str(semester)))
     differences = compare_dbf(records, dbf_records(book, semester))
     return Verdict("dbf", class_name, year, str(semester), differences)
 
@@ -80,7 +80,7 @@ async def _verify_pdf(database, data: bytes) -> Verdict:
     t = translator(identity.get("lang") if identity.get("lang") in LANGUAGES else None)
     period = Period(identity["period"])
     async with UnitOfWork(database, read_only=True) as uow:
-        book = await uow.exports.class_book(identity["class"], identity["year"])
+        book = await uow.exports.class_book(identity["class"], identity["year"], period)
     expected = (
         gradebook_pdf(book, period, t) if kind == "gradebook" else card_pdf(report_cards(book, period), t)
     )

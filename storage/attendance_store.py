@@ -76,6 +76,7 @@ class SqlAttendanceStore:
     ) -> SavedDay:
         """Makes the absences of ``student_ids`` that day and session exactly ``marks``; each change is
         recorded. Saving the same marks again changes and records nothing."""
+        await self.school.require_open(class_id=class_id)
         existing = {
             row.student_id: row
             for row in await self.session.scalars(
@@ -143,6 +144,7 @@ class SqlAttendanceStore:
 
     async def submit_month(self, class_id: int, year: int, month: int, author: Author) -> bool:
         """The homeroom teacher's statement that the month is complete; False if it was made already."""
+        await self.school.require_open(class_id=class_id)
         if await self.submitted_at(class_id, year, month) is not None:
             return False
         self.session.add(

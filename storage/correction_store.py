@@ -64,6 +64,7 @@ class SqlCorrectionStore:
 
     async def submit(self, request: CorrectionRow, evidence_ids: list[int], author: Author) -> int:
         """Stores the request with its evidence (only photos the same teacher sent) and records it."""
+        await self.gradebook.school.require_open(request.year_id)
         self.session.add(request)
         await self.session.flush()
         if evidence_ids:
@@ -124,6 +125,8 @@ class SqlCorrectionStore:
         An approval whose value has changed since the request was made is not applied (MOVED)."""
         if status is Status.APPROVED:
             row = await self.get(correction_id)
+            if row is not None:
+                await self.gradebook.school.require_open(row.year_id)
             if row is not None and not same_value(await self.current_value(row), row.old_value):
                 return Decision.MOVED
         result = await self.session.execute(

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.class_record import StoredValue
 from domain.evaluation import rules_for
-from domain.report_card import AbsenceDay, ClassBook, StudentInfo
+from domain.report_card import AbsenceDay, ClassBook, Period, StudentInfo
 from storage.changes import Author
 from storage.gradebook_store import SqlGradebookStore
 from storage.models import (
@@ -39,30 +39,70 @@ class SqlExportStore:
         rows = (await self.school.class_rows()).values()
         return [row.name for row in sorted(rows, key=lambda row: (row.grade, row.name))]
 
-    async def class_book(self, class_name: str, year_name: str | None = None) -> ClassBook:
-        """Everything recorded for the class in the year (default: the current one); NotFound for an
-        unknown class or year."""
+    async def class_book(
+        self, class_name: str, year_name: str | None = None, period: Period | None = None
+    ) -> ClassBook:
+        """Everything recorded for the class in the year (default: the current one), for everyone who was
+        in it during the ``period`` (default: the year); NotFound for an unknown class or year.
+
+        A student who left the class during the year (moved to another class, transferred out, dropped
+        out) keeps in it only what was entered there: the scores and absences entered in this class, the
+        conduct and comments of the semesters that ended before they left. Everyone else brings all their
+        values of the year, wherever entered (docs/year.md)."""
         school = await self.school.require_school()
         year = await self.school.year(year_name)
         year_row = await self.school.year_row(year_name)
         class_row = await self.school.class_row(class_name, year.name)
-        listed = await self.roster.class_list(class_row.name, year.name)
-        ids = [s.id for s in listed]
+        members = await self.roster.members(class_row.id, year.start, year.end)
+        ids = [m.entry.id for m in members]
+        left = {m.entry.id: m.date_out for m in members if m.date_out is not None and m.date_out <= year.end}
         query = select(StudentRow.id, StudentRow.ethnicity).where(StudentRow.id.in_(ids))
         ethnicity = {sid: text for sid, text in await self.session.execute(query)}
         students = tuple(
-            StudentInfo(s.id, s.code, s.full_name, s.date_of_birth, s.gender, ethnicity.get(s.id) or "")
-            for s in listed
+            StudentInfo(
+                m.entry.id,
+                m.entry.code,
+                m.entry.full_name,
+                m.entry.date_of_birth,
+                m.entry.gender,
+                ethnicity.get(m.entry.id) or "",
+                joined=m.date_in if m.date_in > year.start else None,
+                left=left.get(m.entry.id),
+                left_reason=m.reason_out if m.entry.id in left else None,
+            )
+            for m in members
         )
+
+        def kept(student_id: int, semester: int) -> bool:
+            """A leaver keeps the conduct and comments of the semesters that ended before they left."""
+            day = left.get(student_id)
+            return day is None or (semester > 0 and year.semesters[semester - 1].end < day)
+
         subject_rows = await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id))
         subjects = tuple((row.id, subject_of(row)) for row in subject_rows if class_row.grade in row.grades)
         scores = await self.session.scalars(
             select(ScoreRow).where(ScoreRow.year_id == year_row.id, ScoreRow.student_id.in_(ids))
         )
         values = tuple(
-            StoredValue(s.student_id, s.subject_id, s.semester, s.kind, s.position, s.value) for s in scores
+            StoredValue(s.student_id, s.subject_id, s.semester, s.kind, s.position, s.value)
+            for s in scores
+            if s.student_id not in left or s.class_id == class_row.id
         )
-        return ClassBook(
+        conduct = {
+            sid: {sem: level for sem, level in levels.items() if kept(sid, sem)}
+            for sid, levels in (await self._conduct(year_row.id, ids)).items()
+        }
+        comments = {
+            key: text
+            for key, text in (await self._comments(year_row.id, ids)).items()
+            if kept(key[0], key[2])
+        }
+        absences = tuple(
+            AbsenceDay(sid, day, session, mark)
+            for sid, class_id, day, session, mark in await self._absences(ids, year.start, year.end)
+            if sid not in left or class_id == class_row.id
+        )
+        book = ClassBook(
             school=school,
             year=year,
             class_name=class_row.name,
@@ -72,12 +112,13 @@ class SqlExportStore:
             students=students,
             subjects=subjects,
             values=values,
-            conduct=await self._conduct(year_row.id, ids),
-            absences=await self._absences(ids, year.start, year.end),
-            comments=await self._comments(year_row.id, ids),
+            conduct=conduct,
+            absences=absences,
+            comments=comments,
             teachers=await self._teachers(class_row.id),
             principal=await self._principal(),
         )
+        return book.during(period) if period else book
 
     async def _conduct(self, year_id: int, ids: list[int]) -> dict[int, dict[int, str]]:
         gradebook = SqlGradebookStore(self.session, self.school)
@@ -87,13 +128,19 @@ class SqlExportStore:
                 conduct[student_id][semester] = level
         return dict(conduct)
 
-    async def _absences(self, ids: list[int], start, end) -> tuple[AbsenceDay, ...]:
+    async def _absences(self, ids: list[int], start, end) -> list[tuple]:
         rows = await self.session.execute(
-            select(AbsenceRow.student_id, AbsenceRow.day, AbsenceRow.session, AbsenceRow.mark)
+            select(
+                AbsenceRow.student_id,
+                AbsenceRow.class_id,
+                AbsenceRow.day,
+                AbsenceRow.session,
+                AbsenceRow.mark,
+            )
             .where(AbsenceRow.student_id.in_(ids), AbsenceRow.day >= start, AbsenceRow.day <= end)
             .order_by(AbsenceRow.day, AbsenceRow.session)
         )
-        return tuple(AbsenceDay(*row) for row in rows)
+        return list(rows)
 
     async def _comments(self, year_id: int, ids: list[int]) -> dict[tuple[int, int, int], str]:
         rows = await self.session.execute(

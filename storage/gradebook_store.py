@@ -119,6 +119,7 @@ class SqlGradebookStore:
     ) -> SavedColumn:
         """Writes the values; an existing different value is kept (and reported) unless it is a pending
         make-up ('v') or ``may_overwrite`` (the school's option for regular columns while open)."""
+        await self.school.require_open(year_id)
         existing = {
             row.student_id: row
             for row in await self.session.scalars(
@@ -179,6 +180,7 @@ class SqlGradebookStore:
     ) -> SavedColumn:
         """Conduct levels of a semester (or, in primary schools, a quality or competency: ``aspect``);
         like scores, a different level saved earlier is kept."""
+        await self.school.require_open(year_id)
 
         existing = {
             row.student_id: row
@@ -237,6 +239,7 @@ class SqlGradebookStore:
     ) -> bool:
         """A teacher's comment on a student's subject for a semester; it may be rewritten while the book is
         open (the change log keeps every version). False when it was already exactly that."""
+        await self.school.require_open(year_id)
 
         row = await self.session.scalar(
             select(SubjectCommentRow).where(

@@ -302,17 +302,17 @@ class SqlNoticeStore:
         ]
 
     async def filled_counts(self, year_id: int, semester: int) -> dict[tuple[int, int, str, int], int]:
-        """(class, subject, column kind, position) → how many of the class's present students have a value."""
+        """(class, subject, column kind, position) → how many of the class's present students have a value;
+        a student who moved in brings the values entered in their earlier class (docs/year.md)."""
         rows = await self.session.execute(
-            select(ScoreRow.class_id, ScoreRow.subject_id, ScoreRow.kind, ScoreRow.position, func.count())
+            select(EnrolmentRow.class_id, ScoreRow.subject_id, ScoreRow.kind, ScoreRow.position, func.count())
             .join(
                 EnrolmentRow,
-                (EnrolmentRow.student_id == ScoreRow.student_id)
-                & (EnrolmentRow.class_id == ScoreRow.class_id)
-                & EnrolmentRow.date_out.is_(None),
+                (EnrolmentRow.student_id == ScoreRow.student_id) & EnrolmentRow.date_out.is_(None),
             )
+            .join(ClassRow, (ClassRow.id == EnrolmentRow.class_id) & (ClassRow.year_id == year_id))
             .where(ScoreRow.year_id == year_id, ScoreRow.semester == semester)
-            .group_by(ScoreRow.class_id, ScoreRow.subject_id, ScoreRow.kind, ScoreRow.position)
+            .group_by(EnrolmentRow.class_id, ScoreRow.subject_id, ScoreRow.kind, ScoreRow.position)
         )
         return {(c, s, kind, position): count for c, s, kind, position, count in rows}
 

@@ -25,6 +25,16 @@ class ClassListEntry:
     gender: Gender | None
 
 
+@dataclass(frozen=True)
+class Member:
+    """A student's days in a class: from ``date_in`` up to the day before ``date_out`` (None: still there)."""
+
+    entry: ClassListEntry
+    date_in: date
+    date_out: date | None
+    reason_out: str | None
+
+
 class SqlRosterStore:
     def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
         self.session = session
@@ -74,6 +84,7 @@ class SqlRosterStore:
 
     async def apply_roster(self, year: str, plan: RosterPlan, today: date) -> None:
         year_row = await self.school.year_row(year)
+        await self.school.require_open(year_row.id)
         await self.school.add_classes(plan.new_classes, year)
         classes = await self.school.class_rows(year)
         students = {s.code: s for s in await self.session.scalars(select(StudentRow))}
@@ -144,11 +155,39 @@ class SqlRosterStore:
             current.date_out, current.reason_out = day, EnrolmentReason.CLASS_CHANGE.value
         self._enrol(student, new_class, day, EnrolmentReason.CLASS_CHANGE)
 
+    async def members(self, class_id: int, start: date, end: date) -> list[Member]:
+        """Everyone enrolled in the class at some time between ``start`` and ``end``, in class-list order,
+        with their days there (a student in the class twice counts once, from the first day to the last)."""
+        rows = await self.session.execute(
+            select(StudentRow, EnrolmentRow)
+            .join(EnrolmentRow, EnrolmentRow.student_id == StudentRow.id)
+            .where(
+                EnrolmentRow.class_id == class_id,
+                EnrolmentRow.date_in <= end,
+                (EnrolmentRow.date_out.is_(None)) | (EnrolmentRow.date_out > start),
+            )
+            .order_by(EnrolmentRow.date_in)
+        )
+        found: dict[int, Member] = {}
+        for student, enrolment in rows:
+            first = found.get(student.id)
+            found[student.id] = Member(
+                _entry(student),
+                first.date_in if first else enrolment.date_in,
+                enrolment.date_out,
+                enrolment.reason_out,
+            )
+        return sort_by_name(list(found.values()), name=lambda m: m.entry.full_name)
+
     async def class_list(
         self, class_name: str, year: str | None = None, on: date | None = None
     ) -> list[ClassListEntry]:
-        """The students of a class in Vietnamese class-list order: those enrolled on ``on``, or now."""
+        """The students of a class in Vietnamese class-list order: those enrolled on ``on``, or now (in a
+        closed year: on its last day)."""
         class_row = await self.school.class_row(class_name, year)
+        year_row = await self.school.year_row(year)
+        if on is None and year_row.closed:
+            on = year_row.end
         query = (
             select(StudentRow)
             .join(EnrolmentRow, EnrolmentRow.student_id == StudentRow.id)
@@ -161,11 +200,13 @@ class SqlRosterStore:
                 EnrolmentRow.date_in <= on, (EnrolmentRow.date_out.is_(None)) | (EnrolmentRow.date_out > on)
             )
         rows = (await self.session.scalars(query)).all()
-        entries = [
-            ClassListEntry(r.id, r.code, r.full_name, r.date_of_birth, Gender(r.gender) if r.gender else None)
-            for r in rows
-        ]
-        return sort_by_name(entries, name=lambda entry: entry.full_name)
+        return sort_by_name([_entry(r) for r in rows], name=lambda entry: entry.full_name)
+
+
+def _entry(row: StudentRow) -> ClassListEntry:
+    return ClassListEntry(
+        row.id, row.code, row.full_name, row.date_of_birth, Gender(row.gender) if row.gender else None
+    )
 
 
 def _copy_fields(row: StudentRow, entry: RosterEntry) -> None:

@@ -89,6 +89,14 @@ class SqlSchoolStore:
             raise NotFound("school.error.no_year", value=name) if name else NotFound("school.error.no_years")
         return row
 
+    async def require_open(self, year_id: int | None = None, class_id: int | None = None) -> None:
+        """Refuses any entry into a closed year (after ``sodiem year new``), named by id or by a class."""
+        if year_id is None:
+            year_id = await self.session.scalar(select(ClassRow.year_id).where(ClassRow.id == class_id))
+        row = await self.session.get(SchoolYearRow, year_id) if year_id is not None else None
+        if row is not None and row.closed:
+            raise DomainError("schoolyear.error.closed", year=row.name)
+
     async def year(self, name: str | None = None) -> SchoolYear:
         row = await self.year_row(name)
         semesters = tuple(Semester(**{f: getattr(s, f) for f in SEMESTER_FIELDS}) for s in row.semesters)
@@ -139,6 +147,7 @@ class SqlSchoolStore:
     async def add_classes(self, names: list[str], year_name: str | None = None) -> list[str]:
         """Adds the classes that do not exist yet; returns the names added."""
         year = await self.year_row(year_name)
+        await self.require_open(year.id)
         existing = await self.class_rows(year.name)
         added = []
         for name in dict.fromkeys(normalise_class_name(n) for n in names):

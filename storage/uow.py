@@ -16,12 +16,14 @@ from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
 from storage.job_store import SqlJobStore
+from storage.new_year_store import SqlNewYearStore
 from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
 from storage.progress_store import SqlProgressStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.staff_store import SqlStaffStore
+from storage.transfer_store import SqlTransferStore
 from storage.year_end_store import SqlYearEndStore
 
 
@@ -41,6 +43,8 @@ class UnitOfWork:
     jobs: SqlJobStore
     exports: SqlExportStore
     year_end: SqlYearEndStore
+    transfers: SqlTransferStore
+    new_year: SqlNewYearStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -64,6 +68,8 @@ class UnitOfWork:
         self.jobs = SqlJobStore(self.session)
         self.exports = SqlExportStore(self.session, self.school, self.roster)
         self.year_end = SqlYearEndStore(self.session)
+        self.transfers = SqlTransferStore(self.session, self.school)
+        self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         return self
 
     async def commit(self) -> None:

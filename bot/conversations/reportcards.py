@@ -96,7 +96,7 @@ def _homeroom(turn: Turn, class_id: int) -> bool:
 
 
 async def _cards(turn: Turn, class_id: int, period: Period) -> list[ReportCard]:
-    book = await turn.uow.exports.class_book(await turn.uow.views.class_name(class_id))
+    book = await turn.uow.exports.class_book(await turn.uow.views.class_name(class_id), None, period)
     return report_cards(book, period)
 
 
