@@ -142,6 +142,20 @@ class SqlIdentityStore:
             .values(language=language)
         )
 
+    async def guardian_channels(self, guardian_id: int) -> tuple[str | None, set[str]]:
+        """A guardian's choice of channel (None: the one linked last) and the channels they are linked on."""
+        choice = await self.session.scalar(select(GuardianRow.channels).where(GuardianRow.id == guardian_id))
+        linked = await self.session.scalars(
+            select(AccountRow.channel).where(AccountRow.guardian_id == guardian_id)
+        )
+        return choice, set(linked)
+
+    async def choose_channels(self, guardian_id: int, choice: str) -> None:
+        """Where the guardian's notices and report cards go: a channel's name, or "both"."""
+        await self.session.execute(
+            update(GuardianRow).where(GuardianRow.id == guardian_id).values(channels=choice)
+        )
+
     async def revoke_staff(self, staff_id: int) -> int:
         """Unlinks every account of the staff member; each unlinking is recorded."""
         accounts = await self.session.scalars(select(AccountRow).where(AccountRow.staff_id == staff_id))

@@ -30,6 +30,8 @@ from storage.models import (
 )
 from storage.school_store import SqlSchoolStore
 
+BOTH = "both"  # a parent's choice: every channel they are linked on
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -204,22 +206,42 @@ class SqlNoticeStore:
 
     async def _guardian_accounts(self, student_ids: list[int]) -> list[tuple[int, str, str, AccountRow]]:
         rows = await self.session.execute(
-            select(GuardianLinkRow.student_id, StudentRow.full_name, GuardianRow.full_name, AccountRow)
+            select(
+                GuardianLinkRow.student_id,
+                StudentRow.full_name,
+                GuardianRow.full_name,
+                AccountRow,
+                GuardianRow.channels,
+            )
             .join(StudentRow, StudentRow.id == GuardianLinkRow.student_id)
             .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
             .join(AccountRow, AccountRow.guardian_id == GuardianLinkRow.guardian_id)
             .where(GuardianLinkRow.student_id.in_(student_ids))
             .order_by(AccountRow.id, GuardianLinkRow.id)
         )
-        found = [tuple(row) for row in rows.all()]
-        # A parent linked on two channels (Telegram and Zalo) receives one copy: on the channel they
-        # linked last, the one they chose most recently.
+        found = rows.all()
+        # A parent linked on two channels (Telegram and Zalo) receives one copy by default: on the
+        # channel they linked last. They may choose one channel, or both (/kenh on Telegram, kenh on Zalo).
         latest: dict[int, AccountRow] = {}
-        for *_, account in found:
+        channels: dict[int, set[str]] = defaultdict(set)
+        for *_, account, _ in found:
+            channels[account.guardian_id].add(account.channel)
             known = latest.get(account.guardian_id)
             if known is None or (as_utc(account.linked_at), account.id) > (as_utc(known.linked_at), known.id):
                 latest[account.guardian_id] = account
-        return [row for row in found if row[3].channel == latest[row[3].guardian_id].channel]
+
+        def receives(account: AccountRow, choice: str | None) -> bool:
+            if choice == BOTH:
+                return True
+            if choice in channels[account.guardian_id]:
+                return account.channel == choice
+            return account.channel == latest[account.guardian_id].channel
+
+        return [
+            (student_id, child, guardian, account)
+            for student_id, child, guardian, account, choice in found
+            if receives(account, choice)
+        ]
 
     async def guardians_on_record(self, student_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         """Each student's guardians (id, name), linked to the bot or not, in the order recorded."""
