@@ -20,6 +20,10 @@ CODE_LENGTH = 10
 INVITE_LIFETIME = timedelta(days=7)
 WRONG_CODES_ALLOWED = 5
 WRONG_CODE_WINDOW = timedelta(minutes=15)
+# Where a parent linked on Telegram and on Zalo receives notices and report cards, as offered to them
+# (1, 2, 3 on Zalo); without a choice, on the channel they linked last.
+BOTH = "both"
+CHANNEL_CHOICES = ("telegram", "zalo", BOTH)
 
 
 class PersonKind(StrEnum):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.identity import InviteRecord, PersonKind, PersonRef
+from domain.identity import BOTH, InviteRecord, PersonKind, PersonRef
 from domain.permissions import Actor
 from domain.school import Role
 from storage.changes import Author, record_change, system_author
@@ -142,13 +142,22 @@ class SqlIdentityStore:
             .values(language=language)
         )
 
-    async def guardian_channels(self, guardian_id: int) -> tuple[str | None, set[str]]:
-        """A guardian's choice of channel (None: the one linked last) and the channels they are linked on."""
+    async def guardian_channels(self, guardian_id: int) -> tuple[str, set[str]]:
+        """Where a guardian receives notices and report cards now (a channel, or "both") and the channels
+        they are linked on. Without a choice of theirs, the channel they linked last."""
         choice = await self.session.scalar(select(GuardianRow.channels).where(GuardianRow.id == guardian_id))
-        linked = await self.session.scalars(
-            select(AccountRow.channel).where(AccountRow.guardian_id == guardian_id)
+        accounts = list(
+            await self.session.execute(
+                select(AccountRow.channel, AccountRow.linked_at, AccountRow.id).where(
+                    AccountRow.guardian_id == guardian_id
+                )
+            )
         )
-        return choice, set(linked)
+        linked = {channel for channel, _, _ in accounts}
+        if choice == BOTH or choice in linked:
+            return choice, linked
+        latest = max(accounts, key=lambda row: (as_utc(row[1]), row[2]), default=None)
+        return (latest[0] if latest else ""), linked
 
     async def choose_channels(self, guardian_id: int, choice: str) -> None:
         """Where the guardian's notices and report cards go: a channel's name, or "both"."""

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.identity import BOTH
 from domain.names import sort_by_name
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
 from domain.school import Role
@@ -29,8 +30,6 @@ from storage.models import (
     TeachingRow,
 )
 from storage.school_store import SqlSchoolStore
-
-BOTH = "both"  # a parent's choice: every channel they are linked on
 
 
 @dataclass(frozen=True)
