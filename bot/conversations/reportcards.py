@@ -7,6 +7,8 @@ leader's, the child the parent's own and the period released."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -217,6 +219,21 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
     await tell_author(turn, notice, "notices.author.approved")
 
 
+class _Forms:
+    """A card's text, PDF and picture, each drawn when first needed, once per language."""
+
+    DRAW = {"text": card_text, "pdf": lambda card, t: card_pdf([card], t), "png": card_png}
+
+    def __init__(self, card: ReportCard) -> None:
+        self.card = card
+        self._drawn: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, kind: str, t: Translator) -> Any:
+        if (kind, t.language) not in self._drawn:
+            self._drawn[kind, t.language] = self.DRAW[kind](self.card, t)
+        return self._drawn[kind, t.language]
+
+
 async def _card_messages(
     turn: Turn, notice: Notice, cards: list[ReportCard], pictures: bool = False
 ) -> list[Outgoing]:
@@ -225,14 +242,10 @@ async def _card_messages(
     parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
     messages = []
     for card in cards:
-        rendered: dict[tuple[str, str], tuple[str, bytes]] = {}
+        form = _Forms(card)
         for person in parents.get(card.student.id, []):
             t = translator(person.language)
-            kind = "png" if person.channel == zalo.NAME else "pdf"
-            if (person.language, kind) not in rendered:
-                picture = card_png(card, t) if kind == "png" else card_pdf([card], t)
-                rendered[person.language, kind] = (card_text(card, t), picture)
-            text, document = rendered[person.language, kind]
+            text = form("text", t)
             key = f"card:{notice.id}:{card.student.id}:{person.channel}:{person.account}"
             caption = t(
                 "notices.card.caption", name=card.student.full_name, period=period_name(card.period, t)
@@ -257,7 +270,7 @@ async def _card_messages(
                             caption,
                             notice.id,
                             picture_name(),
-                            document,
+                            form("png", t),
                         )
                     )
                 continue
@@ -278,7 +291,7 @@ async def _card_messages(
                     caption,
                     notice.id,
                     file_name,
-                    document,
+                    form("pdf", t),
                 ),
             ]
     return messages
