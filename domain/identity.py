@@ -26,6 +26,17 @@ BOTH = "both"
 CHANNEL_CHOICES = ("telegram", "zalo", BOTH)
 
 
+def receiving_channels(choice: str | None, linked: dict[str, datetime]) -> set[str]:
+    """The channels a parent receives notices and report cards on, given their choice (None: none made)
+    and when they last linked an account on each channel: the chosen one(s) they are linked on, or
+    else the channel linked last."""
+    if choice == BOTH:
+        return set(linked)
+    if choice in linked:
+        return {choice}
+    return {max(linked, key=lambda channel: linked[channel])} if linked else set()
+
+
 class PersonKind(StrEnum):
     STAFF = "staff"
     GUARDIAN = "guardian"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.identity import BOTH, InviteRecord, PersonKind, PersonRef
+from domain.identity import BOTH, InviteRecord, PersonKind, PersonRef, receiving_channels
 from domain.permissions import Actor
 from domain.school import Role
 from storage.changes import Author, record_change, system_author
@@ -144,20 +144,16 @@ class SqlIdentityStore:
 
     async def guardian_channels(self, guardian_id: int) -> tuple[str, set[str]]:
         """Where a guardian receives notices and report cards now (a channel, or "both") and the channels
-        they are linked on. Without a choice of theirs, the channel they linked last."""
+        they are linked on."""
         choice = await self.session.scalar(select(GuardianRow.channels).where(GuardianRow.id == guardian_id))
-        accounts = list(
-            await self.session.execute(
-                select(AccountRow.channel, AccountRow.linked_at, AccountRow.id).where(
-                    AccountRow.guardian_id == guardian_id
-                )
-            )
+        linked: dict[str, datetime] = {}
+        accounts = await self.session.execute(
+            select(AccountRow.channel, AccountRow.linked_at).where(AccountRow.guardian_id == guardian_id)
         )
-        linked = {channel for channel, _, _ in accounts}
-        if choice == BOTH or choice in linked:
-            return choice, linked
-        latest = max(accounts, key=lambda row: (as_utc(row[1]), row[2]), default=None)
-        return (latest[0] if latest else ""), linked
+        for channel, when in accounts:
+            linked[channel] = max(as_utc(when), linked.get(channel, as_utc(when)))
+        receiving = receiving_channels(choice, linked)
+        return (BOTH if len(receiving) > 1 else next(iter(receiving), "")), set(linked)
 
     async def choose_channels(self, guardian_id: int, choice: str) -> None:
         """Where the guardian's notices and report cards go: a channel's name, or "both"."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.identity import BOTH
+from domain.identity import receiving_channels
 from domain.names import sort_by_name
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
 from domain.school import Role
@@ -219,27 +219,16 @@ class SqlNoticeStore:
             .order_by(AccountRow.id, GuardianLinkRow.id)
         )
         found = rows.all()
-        # A parent linked on two channels (Telegram and Zalo) receives one copy by default: on the
-        # channel they linked last. They may choose one channel, or both (/kenh on Telegram, kenh on Zalo).
-        latest: dict[int, AccountRow] = {}
-        channels: dict[int, set[str]] = defaultdict(set)
+        # a parent linked on Telegram and on Zalo: one copy, on the channel linked last, unless they chose
+        linked: dict[int, dict[str, datetime]] = defaultdict(dict)  # guardian → channel → last linked
         for *_, account, _ in found:
-            channels[account.guardian_id].add(account.channel)
-            known = latest.get(account.guardian_id)
-            if known is None or (as_utc(account.linked_at), account.id) > (as_utc(known.linked_at), known.id):
-                latest[account.guardian_id] = account
-
-        def receives(account: AccountRow, choice: str | None) -> bool:
-            if choice == BOTH:
-                return True
-            if choice in channels[account.guardian_id]:
-                return account.channel == choice
-            return account.channel == latest[account.guardian_id].channel
-
+            when = as_utc(account.linked_at)
+            channels = linked[account.guardian_id]
+            channels[account.channel] = max(when, channels.get(account.channel, when))
         return [
             (student_id, child, guardian, account)
             for student_id, child, guardian, account, choice in found
-            if receives(account, choice)
+            if account.channel in receiving_channels(choice, linked[account.guardian_id])
         ]
 
     async def guardians_on_record(self, student_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
