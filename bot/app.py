@@ -80,6 +80,7 @@ def add_handlers(application: Application) -> None:
         commands.LANGUAGE: menu.choose_language,
         commands.CLASSES: menu.my_classes,
         commands.CHILDREN: menu.children,
+        commands.CHANNEL: menu.choose_channel,
         commands.CANCEL: menu.cancel,
     }
     for command, callback in routes.items():
@@ -95,6 +96,7 @@ def add_handlers(application: Application) -> None:
         r"^(mine|all):": menu.class_page,
         r"^cls:": menu.class_list,
         r"^kids$": menu.children,
+        r"^chan:": menu.set_channel,
         r"^acct$": menu.accounts,
     }
     for pattern, callback in presses.items():

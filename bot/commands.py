@@ -29,6 +29,7 @@ HELP = Command("help", "trogiup", "help")
 LANGUAGE = Command("lang", "ngonngu", "lang")
 CLASSES = Command("classes", "lop", "classes")
 CHILDREN = Command("children", "con", "children")
+CHANNEL = Command("channel", "kenh", "channel")
 CANCEL = Command("cancel", "huy", "cancel")
 SCORES = Command("scores", "nhapdiem", "scores")
 RESULTS = Command("results", "ketqua", "results")
@@ -74,6 +75,7 @@ ALL = (
     REPORT_CARDS,
     TRANSFER,
     CHILDREN,
+    CHANNEL,
     CANCEL,
 )
 

@@ -17,6 +17,7 @@ from notifications.zalo import ZALO_API
 from storage.db import database_url
 
 TELEGRAM_API = "https://api.telegram.org/bot"
+PUBLIC_LISTEN = "127.0.0.1:8090"  # behind the school's https reverse proxy
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class Settings:
     locale: str
     zalo_token: str | None = None
     zalo_api_url: str = ZALO_API
+    public_url: str | None = None  # where the world reaches sodiem's web server (report-card pictures)
+    public_listen: tuple[str, int] = ("127.0.0.1", 8090)  # SODIEM_PUBLIC_LISTEN
+    zalo_webhook_url: str | None = None  # None: the Zalo front end polls
+    zalo_webhook_secret: str | None = None
 
     @property
     def file_url(self) -> str:
@@ -56,7 +61,24 @@ def load_settings(environ: dict[str, str] | None = None, env_file: Path | None =
     if locale not in LANGUAGES:
         raise DomainError("config.error.bad_locale", name="SODIEM_LOCALE", value=locale)
     database = database_url(environ.get("SODIEM_DATABASE_URL"))
-    return Settings(token, api_url, database, timezone, locale, zalo_token, zalo_api_url)
+    public_url = _url(environ, "SODIEM_PUBLIC_URL", None)
+    webhook_url = _url(environ, "SODIEM_ZALO_WEBHOOK_URL", None)
+    secret = environ.get("SODIEM_ZALO_WEBHOOK_SECRET") or None
+    if webhook_url and not (secret and 8 <= len(secret) <= 256 and secret.isascii()):
+        raise DomainError("config.error.zalo_webhook_secret", name="SODIEM_ZALO_WEBHOOK_SECRET")
+    return Settings(
+        token,
+        api_url,
+        database,
+        timezone,
+        locale,
+        zalo_token,
+        zalo_api_url,
+        public_url.rstrip("/") if public_url else None,
+        _listen(environ, "SODIEM_PUBLIC_LISTEN"),
+        webhook_url,
+        secret if webhook_url else None,
+    )
 
 
 def _token(environ: dict[str, str], name: str) -> str | None:
@@ -67,9 +89,20 @@ def _token(environ: dict[str, str], name: str) -> str | None:
     return token
 
 
-def _url(environ: dict[str, str], name: str, default: str) -> str:
+def _url(environ: dict[str, str], name: str, default: str | None) -> str | None:
     url = environ.get(name) or default
+    if url is None:
+        return None
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise DomainError("config.error.bad_url", name=name, value=url)
     return url
+
+
+def _listen(environ: dict[str, str], name: str) -> tuple[str, int]:
+    """host:port the web server listens on."""
+    value = environ.get(name) or PUBLIC_LISTEN
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise DomainError("config.error.bad_listen", name=name, value=value)
+    return host, int(port)

@@ -49,6 +49,11 @@ async def _run(application: Application) -> None:
             await channel.stop()
 
 
+def zalo_pictures(context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether report cards reach Zalo as pictures too (SODIEM_PUBLIC_URL: the platform fetches them)."""
+    return any(isinstance(c, ZaloChannel) and c.sends_pictures for c in context.bot_data.get("channels", []))
+
+
 def wake_after_commit(turn: Turn, context: ContextTypes.DEFAULT_TYPE) -> None:
     """New rows are visible once the turn commits; the dispatcher is woken after that."""
     dispatcher: Dispatcher | None = context.bot_data.get(DISPATCHER)

@@ -87,7 +87,7 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
     if actor is None:
         return []
     if not actor.is_staff:
-        return [commands.CHILDREN, commands.RESULTS]
+        return [commands.CHILDREN, commands.RESULTS, commands.CHANNEL]
     shown = [commands.CLASSES]
     if actor.teaching:
         shown += [commands.SCORES, commands.COMMENTS, commands.CORRECT]

@@ -1,6 +1,7 @@
-"""Parents on Zalo: a small text front end. It reads the Zalo bot's updates by long polling and
-answers a parent's code (linking them, as /start CODE does on Telegram), ``ketqua`` (the released
-results of their own children, as numbered choices: Zalo has no buttons) and ``tro giup``.
+"""Parents on Zalo: a small text front end. It reads the Zalo bot's updates by long polling (or, with
+SODIEM_ZALO_WEBHOOK_URL, receives them on sodiem's web server) and answers a parent's code (linking
+them, as /start CODE does on Telegram), ``ketqua`` (the released results of their own children, as
+numbered choices: Zalo has no buttons), ``diemdanh``, ``kenh`` (where notices arrive) and ``tro giup``.
 
 Each message is one unit of work; the answers are sent after it commits, straight to the person (not
 through the outbox: an answer that fails is not worth sending later)."""
@@ -8,19 +9,24 @@ through the outbox: an answer that fails is not worth sending later)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hmac
 import logging
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlparse
 
+from aiohttp import web
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.handlers.people import looks_like_code
+from bot.public import PublicServer
 from domain.attendance import EXCUSED, UNEXCUSED
 from domain.errors import DomainError
-from domain.identity import PersonKind, hash_code, redeem_invite
+from domain.identity import CHANNEL_CHOICES, PersonKind, hash_code, redeem_invite
 from domain.notices import Kind, Status
 from domain.permissions import Actor
 from domain.report_card import Period, report_cards
@@ -44,6 +50,8 @@ from storage.uow import UnitOfWork
 log = logging.getLogger("sodiem.zalo")
 CHANNEL = NAME
 FLOW = "zalo-results"
+CHANNEL_FLOW = "zalo-channel"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
 POLL_SECONDS = 30
 RETRY_SECONDS = 3.0  # after the platform could not be reached
 REPLY_ATTEMPTS = 5
@@ -63,17 +71,73 @@ def _words(key: str) -> set[str]:
 
 class ZaloFrontEnd:
     def __init__(
-        self, database: Database, client: ZaloClient, clock: Callable[[], datetime], locale: str = "vi"
+        self,
+        database: Database,
+        client: ZaloClient,
+        clock: Callable[[], datetime],
+        locale: str = "vi",
+        webhook: tuple[str, str] | None = None,
     ) -> None:
         self.database = database
         self.client = client
         self.clock = clock
         self.locale = locale
+        self.webhook = webhook  # (url, secret): the platform POSTs updates there; None: long polling
+        self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.poll_seconds = POLL_SECONDS  # also how long a stopping application waits for the last poll
 
     async def run(self, keep_running: Callable[[], bool] = lambda: True) -> None:
-        """Answers updates as they come (one per poll), until ``keep_running`` says no (checked after
-        each poll)."""
+        """Answers updates as they come, one at a time, until ``keep_running`` says no (checked after
+        each poll, or each ``poll_seconds`` of waiting for the webhook)."""
+        if self.webhook is None:
+            await self._poll(keep_running)
+            return
+        while keep_running() and not await self._set_webhook():
+            await asyncio.sleep(RETRY_SECONDS)
+        while keep_running():
+            try:
+                update = await asyncio.wait_for(self.updates.get(), self.poll_seconds)
+            except TimeoutError:
+                continue
+            await self._answer(update)
+
+    async def _set_webhook(self) -> bool:
+        assert self.webhook is not None
+        url, secret = self.webhook
+        try:
+            await self.client.call("setWebhook", url=url, secret_token=secret)
+        except (ZaloApiError, ZaloLost, ZaloUnreachable) as error:
+            log.warning("Zalo setWebhook failed: %s", error)
+            return False
+        log.info("Zalo updates arrive at the webhook %s", url)
+        return True
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """The webhook: the platform POSTs an update with the secret in X-Bot-Api-Secret-Token."""
+        assert self.webhook is not None
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.webhook[1].encode()):
+            log.warning("Zalo webhook: refused a request without the right secret from %s", request.remote)
+            raise web.HTTPForbidden
+        try:
+            update = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest from None
+        if isinstance(update, dict):
+            self.updates.put_nowait(update)  # answered in order by run(), as polled updates are
+        return web.json_response({"ok": True})
+
+    async def _answer(self, update: dict[str, Any]) -> None:
+        try:
+            await self.handle(update)
+        except Exception:  # one bad update must not stop the others
+            log.exception("Zalo update failed: %s", update)
+
+    async def _poll(self, keep_running: Callable[[], bool]) -> None:
+        """Long polling; a webhook left from an earlier configuration is removed first (the platform
+        refuses getUpdates while one is set)."""
+        with contextlib.suppress(ZaloApiError, ZaloLost, ZaloUnreachable):
+            await self.client.call("deleteWebhook")
         while keep_running():
             try:
                 update = await self.client.call(
@@ -88,10 +152,7 @@ class ZaloFrontEnd:
                 log.warning("Zalo getUpdates failed: %s", error)
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
-            try:
-                await self.handle(update or {})
-            except Exception:  # one bad update must not stop the others
-                log.exception("Zalo update failed: %s", update)
+            await self._answer(update or {})
 
     async def handle(self, update: dict[str, Any]) -> None:
         message = update.get("message") or {}
@@ -152,9 +213,30 @@ class _Answer:
             return await self._choices(actor)
         if word in _words("zalo.command.attendance"):
             return await self._attendance(actor)
+        if word in _words("zalo.command.channel"):
+            return await self._channels(actor)
         if word.isdigit():
+            dialog = await self.uow.identity.dialog(CHANNEL, self.account)
+            if dialog is not None and dialog.flow == CHANNEL_FLOW:
+                return await self._choose_channel(actor, int(word))
             return await self._card(actor, int(word))
         return [self.t("zalo.not_understood")]
+
+    async def _channels(self, actor: Actor) -> list[str]:
+        """Where notices and report cards go, and the numbered choices when linked on both channels."""
+        current, linked = await self.uow.identity.guardian_channels(actor.person.id)
+        if len(linked) < 2:
+            return [self.t("zalo.channel.only_one", channel=self.t(f"zalo.channel.{CHANNEL}"))]
+        await self.uow.identity.save_dialog(CHANNEL, self.account, CHANNEL_FLOW, "choose", {}, self.now)
+        return [self.t("zalo.channel.choose", current=self.t(f"zalo.channel.where.{current}"))]
+
+    async def _choose_channel(self, actor: Actor, number: int) -> list[str]:
+        if not 1 <= number <= len(CHANNEL_CHOICES):
+            return [self.t("zalo.channel.bad_number")]
+        choice = CHANNEL_CHOICES[number - 1]
+        await self.uow.identity.choose_channels(actor.person.id, choice)
+        await self.uow.identity.end_dialog(CHANNEL, self.account)
+        return [self.t("zalo.channel.chosen", where=self.t(f"zalo.channel.where.{choice}"))]
 
     async def _attendance(self, actor: Actor) -> list[str]:
         """Each child's absences this school year: the totals, and the days of this month."""
@@ -246,6 +328,7 @@ class _Answer:
 
 CHANNEL_KEY = "zalo-channel"
 FRONT_END_KEY = "zalo-front-end"
+SERVER_KEY = "public-server"
 
 
 def attach(
@@ -253,43 +336,73 @@ def attach(
 ) -> None:
     """Zalo beside Telegram: the delivery channel for the application's dispatcher, and the front end,
     with a client of its own (its long poll outlives the dispatcher's sends)."""
+    channel, front_end, server = _parts(settings, database, clock)
+    application.bot_data[CHANNEL_KEY] = channel
+    application.bot_data[FRONT_END_KEY] = front_end
+    application.bot_data[SERVER_KEY] = server
+
+
+def _parts(
+    settings: Settings, database: Database, clock: Callable[[], datetime]
+) -> tuple[ZaloChannel, ZaloFrontEnd, PublicServer | None]:
+    """The delivery channel, the front end and the web server (for the pictures and the webhook)."""
+    assert settings.zalo_token
     pace = ChatPace()
-    application.bot_data[CHANNEL_KEY] = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url, pace)
+    channel = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url, pace, settings.public_url)
     client = ZaloClient(settings.zalo_token, settings.zalo_api_url, pace)
-    application.bot_data[FRONT_END_KEY] = ZaloFrontEnd(database, client, clock, settings.locale)
+    webhook = None
+    if settings.zalo_webhook_url and settings.zalo_webhook_secret:
+        webhook = (settings.zalo_webhook_url, settings.zalo_webhook_secret)
+    front_end = ZaloFrontEnd(database, client, clock, settings.locale, webhook)
+    if not settings.public_url:
+        log.warning(
+            "SODIEM_PUBLIC_URL is not set: Zalo parents receive report cards as text only, no picture"
+        )
+    if not settings.public_url and webhook is None:
+        return channel, front_end, None
+    server = PublicServer(database, settings.public_listen, clock)
+    if webhook is not None:
+        server.add_post(urlparse(webhook[0]).path, front_end.receive)
+    return channel, front_end, server
 
 
 def start(application: Application) -> None:
-    """Called from post_init: the front end runs as a task of the running application."""
+    """Called from post_init: the front end (and the web server) run as a task of the running application."""
     front_end: ZaloFrontEnd | None = application.bot_data.get(FRONT_END_KEY)
     if front_end is None:
         return
+    server: PublicServer | None = application.bot_data.get(SERVER_KEY)
 
     async def launch(context: ContextTypes.DEFAULT_TYPE) -> None:
-        context.application.create_task(_run(context.application, front_end), name="sodiem-zalo")
+        context.application.create_task(_run(context.application, front_end, server), name="sodiem-zalo")
 
     application.job_queue.run_once(launch, 0, name="sodiem-zalo")
 
 
-async def _run(application: Application, front_end: ZaloFrontEnd) -> None:
+async def _run(application: Application, front_end: ZaloFrontEnd, server: PublicServer | None) -> None:
     try:
+        if server is not None:
+            await server.start()
         await front_end.run(lambda: application.running)
     finally:
         await front_end.client.stop()
+        if server is not None:
+            await server.stop()
 
 
 async def run_alone(settings: Settings, database: Database, stop: asyncio.Event, clock=utc_now) -> None:
     """Zalo without Telegram: the front end and a dispatcher of the Zalo rows, until ``stop`` is set."""
-    pace = ChatPace()
-    channel = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url, pace)
-    client = ZaloClient(settings.zalo_token, settings.zalo_api_url, pace)
-    front_end = ZaloFrontEnd(database, client, clock, settings.locale)
+    channel, front_end, server = _parts(settings, database, clock)
     dispatcher = Dispatcher(database, {channel.name: channel})
     await channel.start()
     try:
+        if server is not None:
+            await server.start()
         await asyncio.gather(
             front_end.run(lambda: not stop.is_set()), dispatcher.run(lambda: not stop.is_set())
         )
     finally:
         await front_end.client.stop()
         await channel.stop()
+        if server is not None:
+            await server.stop()

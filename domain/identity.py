@@ -20,6 +20,21 @@ CODE_LENGTH = 10
 INVITE_LIFETIME = timedelta(days=7)
 WRONG_CODES_ALLOWED = 5
 WRONG_CODE_WINDOW = timedelta(minutes=15)
+# Where a parent linked on Telegram and on Zalo receives notices and report cards, as offered to them
+# (1, 2, 3 on Zalo); without a choice, on the channel they linked last.
+BOTH = "both"
+CHANNEL_CHOICES = ("telegram", "zalo", BOTH)
+
+
+def receiving_channels(choice: str | None, linked: dict[str, datetime]) -> set[str]:
+    """The channels a parent receives notices and report cards on, given their choice (None: none made)
+    and when they last linked an account on each channel: the chosen one(s) they are linked on, or
+    else the channel linked last."""
+    if choice == BOTH:
+        return set(linked)
+    if choice in linked:
+        return {choice}
+    return {max(linked, key=lambda channel: linked[channel])} if linked else set()
 
 
 class PersonKind(StrEnum):

@@ -1,10 +1,15 @@
 """Report cards (phiếu liên lạc): one PDF page per student, or a plain text for a chat message.
 
 ``card_pdf(cards, t)`` renders one or many ``domain.report_card.ReportCard`` (a class: a page per
-student, in class-list order); ``card_text(card, t)`` is the same content as a chat message. Both use
+student, in class-list order); ``card_text(card, t)`` is the same content as a chat message and
+``card_png(card, t)`` as a picture (for Zalo, which carries no documents). Both use
 ``card_rows``: the subject table exactly as printed, which also gives each page's fingerprint."""
 
 from __future__ import annotations
+
+import io
+import textwrap
+import unicodedata
 
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table
@@ -17,6 +22,7 @@ from exports.values import fingerprint, shown
 from locales import Translator
 
 DOTS = "." * 150
+PNG_WIDTH, PNG_DPI, PNG_FONT = 8.0, 125, "DejaVu Sans"  # 1,000 pixels wide: readable on a phone
 
 
 def period_name(period: Period, t: Translator) -> str:
@@ -195,3 +201,61 @@ def signatures(t: Translator, who: list[tuple[str, str | None]]) -> Table:
     notes = [text(t("exports.sign.note"), CENTRE) for _ in who]
     names = [text(name or "", CENTRE) for _, name in who]
     return plain([titles, notes, [""] * len(who), names], heights=[None, None, 15 * mm, None])
+
+
+def card_png(card: ReportCard, t: Translator) -> bytes:
+    """The card as a picture for a chat without documents (Zalo): the title, the student, the subject
+    table and the summary, as on the PDF page. matplotlib's Agg canvas, DejaVu Sans (every Vietnamese
+    letter), texts in NFC (decomposed accents are drawn misplaced)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    nfc = lambda value: unicodedata.normalize("NFC", value)  # noqa: E731
+    rows = [[nfc(cell) for cell in row] for row in card_rows(card, t)]
+    for row in rows:  # long names and comments over lines of their own within their column
+        row[0] = textwrap.fill(row[0], 22)
+        row[-1] = textwrap.fill(row[-1], 34)
+    lines = [max(cell.count("\n") + 1 for cell in row) for row in rows]
+    head = [
+        nfc(
+            f"{t('exports.card.title')} · {period_name(card.period, t)} · {t('exports.year', year=card.year)}"
+        ),
+        *(nfc(line) for line in heading_lines(card, t)),
+    ]
+    summary = [nfc(line) for line in summary_lines(card, t)]
+    height = 1.6 + 0.26 * sum(lines) + 0.3 * len(summary)
+    figure = Figure(figsize=(PNG_WIDTH, height), dpi=PNG_DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.03, 0.02, 0.94, 0.96))
+    axes.axis("off")
+    inch = 1 / (height * 0.96)  # one inch of the figure's height, in axes coordinates
+    axes.text(0.5, 1, head[0], ha="center", va="top", fontsize=13, weight="bold", fontfamily=PNG_FONT)
+    for number, line in enumerate(head[1:], start=1):
+        axes.text(0, 1 - (0.2 + 0.3 * number) * inch, line, va="top", fontsize=10.5, fontfamily=PNG_FONT)
+    table_top = 1 - 1.1 * inch
+    table_height = 0.26 * sum(lines) * inch
+    # as on the PDF page: the regular scores' column twice as wide as the other middle ones
+    weights = [2 if i == 0 and len(rows[0]) > 5 else 1 for i in range(len(rows[0]) - 2)]
+    table = axes.table(
+        cellText=rows[1:],
+        colLabels=rows[0],
+        colWidths=[0.22, *(0.46 * weight / sum(weights) for weight in weights), 0.32],
+        cellLoc="center",
+        bbox=(0, table_top - table_height, 1, table_height),
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(9)
+    for (row, column), cell in table.get_celld().items():
+        cell.set_height(lines[row] / sum(lines))
+        cell.get_text().set_fontfamily(PNG_FONT)
+        if row == 0:
+            cell.set_facecolor("#e8eef7")
+        if column in (0, len(rows[0]) - 1):
+            cell.get_text().set_horizontalalignment("left")
+            cell.PAD = 0.02
+    for number, line in enumerate(summary):
+        y = table_top - table_height - (0.2 + 0.3 * number) * inch
+        axes.text(0, y, line, va="top", fontsize=10.5, fontfamily=PNG_FONT)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", facecolor="white")
+    return buffer.getvalue()

@@ -2,9 +2,10 @@
 (``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": ..., "description": ...}``).
 
 It emulates getMe, getUpdates (long polling: one update per call, handed out once; 408 when none
-came), setWebhook / deleteWebhook / getWebhookInfo (a webhook excludes polling; it is remembered, never
-called), sendMessage (text up to 2,000 characters), sendPhoto (a photo URL and a caption) and
-sendChatAction. Flood limits and faults
+came), setWebhook / deleteWebhook / getWebhookInfo (a webhook excludes polling: while one is set, each
+parent's text is POSTed to it with the secret in ``X-Bot-Api-Secret-Token``), sendMessage (text up to
+2,000 characters), sendPhoto (a photo URL, fetched as the platform fetches it: refused unless it answers
+with an image; and a caption) and sendChatAction. Flood limits and faults
 are the Telegram stand-in's (``localapi.ratelimit``, ``localapi.faults``)."""
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlparse
 
+import aiohttp
 from aiohttp import web
 
 from localapi.faults import Fault, FaultKind, Faults
@@ -30,6 +33,9 @@ MAX_CAPTION = 2000
 SENDING_METHODS = frozenset({"sendMessage", "sendPhoto"})
 CHAT_ACTIONS = frozenset({"typing", "upload_photo"})
 TEXT_RECEIVED = "message.text.received"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})  # http allowed here only, for tests on this machine
 LOCAL = web.AppKey("local", "LocalZaloApi")
 
 
@@ -71,6 +77,7 @@ class ZaloMessage:
     photo: str | None
     date: int  # milliseconds since the epoch, as the platform sends
     seq: int
+    photo_bytes: bytes | None = None  # what the photo's URL answered when it was sent
 
 
 @dataclass
@@ -118,6 +125,9 @@ class LocalZaloApi:
         self.calls: Counter[str] = Counter()
         self.refusals: list[Refusal] = []
         self.webhook: dict[str, str] | None = None
+        self.webhook_posts: list[int] = []  # the webhook's answers (HTTP status; 0: no answer)
+        self._posting: set[asyncio.Task] = set()
+        self._http: aiohttp.ClientSession | None = None
         self.chats: dict[str, _Chat] = {}
         self.people: dict[str, ZaloPerson] = {}
         self._updates: list[dict[str, Any]] = []
@@ -139,13 +149,20 @@ class LocalZaloApi:
         app = web.Application()
         app[LOCAL] = self
         app.router.add_route("*", "/bot{token}/{method}", _method)
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         self._runner, self._port = await serve(app, self._port)
 
     async def stop(self) -> None:
         self._signal.fire()
+        for task in list(self._posting):
+            task.cancel()
+        await asyncio.gather(*self._posting, return_exceptions=True)
         if self._runner:
             await self._runner.cleanup()
             self._runner = None
+        if self._http:
+            await self._http.close()
+            self._http = None
 
     @property
     def base_url(self) -> str:
@@ -193,9 +210,11 @@ class LocalZaloApi:
         self._seq += 1
         return self._seq
 
-    def _add_message(self, chat_id: str, from_bot: bool, text: str, photo: str | None = None) -> ZaloMessage:
+    def _add_message(
+        self, chat_id: str, from_bot: bool, text: str, photo: str | None = None, image: bytes | None = None
+    ) -> ZaloMessage:
         seq = self._next_seq()
-        message = ZaloMessage(f"m{seq}", chat_id, from_bot, text, photo, int(time.time() * 1000), seq)
+        message = ZaloMessage(f"m{seq}", chat_id, from_bot, text, photo, int(time.time() * 1000), seq, image)
         self.chats[chat_id].messages.append(message)
         self._signal.fire()
         return message
@@ -204,20 +223,35 @@ class LocalZaloApi:
         chat = self.chats[chat_id]
         chat.blocked = False  # writing again re-opens the conversation
         message = self._add_message(chat_id, False, text)
-        self._updates.append(
-            {
-                "event_name": TEXT_RECEIVED,
-                "message": {
-                    "message_id": message.message_id,
-                    "from": dict(chat.user),
-                    "chat": {"id": chat_id, "chat_type": "PRIVATE"},
-                    "date": message.date,
-                    "text": text,
-                },
-            }
-        )
+        update = {
+            "event_name": TEXT_RECEIVED,
+            "message": {
+                "message_id": message.message_id,
+                "from": dict(chat.user),
+                "chat": {"id": chat_id, "chat_type": "PRIVATE"},
+                "date": message.date,
+                "text": text,
+            },
+        }
+        if self.webhook is not None:  # the platform calls the webhook instead of queueing the update
+            task = asyncio.get_running_loop().create_task(self._post(dict(self.webhook), update))
+            self._posting.add(task)
+            task.add_done_callback(self._posting.discard)
+        else:
+            self._updates.append(update)
         self._signal.fire()
         return message
+
+    async def _post(self, webhook: dict[str, str], update: dict[str, Any]) -> None:
+        """One POST of an update to the webhook, with its secret; the answer is recorded, not retried."""
+        assert self._http is not None
+        headers = {SECRET_HEADER: webhook["secret_token"]}
+        try:
+            async with self._http.post(webhook["url"], json=update, headers=headers) as response:
+                self.webhook_posts.append(response.status)
+        except (aiohttp.ClientError, TimeoutError):
+            self.webhook_posts.append(0)
+        self._signal.fire()
 
     # --- the methods -----------------------------------------------------------------------------
 
@@ -270,7 +304,7 @@ class LocalZaloApi:
 
     async def set_webhook(self, params: dict[str, Any]) -> Any:
         url = _required(params, "url")
-        if not url.startswith("https://"):
+        if not _web_address(url, https_only=True):
             raise ZaloError(400, "Bad Request: the webhook URL must be https")
         secret = _required(params, "secret_token")
         if not 8 <= len(secret) <= 256:
@@ -294,13 +328,28 @@ class LocalZaloApi:
 
     async def send_photo(self, params: dict[str, Any]) -> Any:
         chat_id, photo = _required(params, "chat_id"), _required(params, "photo")
-        if not photo.startswith(("http://", "https://")):
+        if not _web_address(photo, https_only=False):
             raise ZaloError(400, "Bad Request: photo must be the URL of an image")
         caption = str(params.get("caption") or "")
         if len(caption) > MAX_CAPTION:
             raise ZaloError(400, f"Bad Request: caption is longer than {MAX_CAPTION} characters")
         lose = self._admit("sendPhoto", chat_id)
-        return _answer(self._add_message(chat_id, True, caption, photo), lose)
+        image = await self._fetch(photo)
+        return _answer(self._add_message(chat_id, True, caption, photo, image), lose)
+
+    async def _fetch(self, url: str) -> bytes:
+        """The photo as the platform takes it: a GET that must answer 200 with an image."""
+        assert self._http is not None
+        try:
+            async with self._http.get(url) as response:
+                body = await response.read()
+                kind = response.headers.get("Content-Type", "")
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise ZaloError(400, f"Bad Request: the photo could not be fetched ({error})") from None
+        if status != 200 or not kind.startswith("image/") or not body.startswith(IMAGE_SIGNATURES):
+            raise ZaloError(400, f"Bad Request: the photo URL did not answer with an image ({status} {kind})")
+        return body
 
     async def send_chat_action(self, params: dict[str, Any]) -> Any:
         chat_id, action = _required(params, "chat_id"), _required(params, "action")
@@ -327,6 +376,17 @@ METHODS: dict[str, Callable[[LocalZaloApi, dict[str, Any]], Any]] = {
     "sendPhoto": LocalZaloApi.send_photo,
     "sendChatAction": LocalZaloApi.send_chat_action,
 }
+
+
+def _web_address(url: str, https_only: bool) -> bool:
+    """An absolute http(s) URL; a webhook must be https (plain http is let through for this
+    machine only, where the tests run)."""
+    parsed = urlparse(url)
+    if not parsed.hostname:
+        return False
+    return parsed.scheme == "https" or (
+        parsed.scheme == "http" and (not https_only or parsed.hostname in LOCAL_HOSTS)
+    )
 
 
 def _required(params: dict[str, Any], name: str) -> str:

@@ -2,7 +2,9 @@
 ``{"ok": ..., "result" | "error_code", "description"}`` out) and its errors as the channel outcomes.
 
 Zalo carries text (at most 2,000 characters) and photos by URL, no documents: callers split long
-texts into rows of their own (``MAX_TEXT``) so that a retry never repeats a piece already delivered."""
+texts into rows of their own (``MAX_TEXT``) so that a retry never repeats a piece already delivered. A
+row with an attachment is a picture: the platform fetches it from sodiem's web server, at
+``<SODIEM_PUBLIC_URL>/cards/<the row's attachment name>`` (``bot/public.py`` serves it)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ NAME = "zalo"
 ZALO_API = "https://bot-api.zaloplatforms.com/bot"
 MAX_TEXT = 2000
 TEXT_RECEIVED = "message.text.received"  # the event of a text a person sent
+PICTURES = "/cards/"  # the path of the report-card pictures on sodiem's web server
 SENDING_METHODS = frozenset({"sendMessage", "sendPhoto"})
 REQUEST_SECONDS = 30.0
 POLL_MARGIN = 10.0  # a long poll's request outlives the poll's own timeout by this much
@@ -117,12 +120,23 @@ class ZaloChannel:
     per_second = 29.0
     per_recipient_interval = 1.0
 
-    def __init__(self, client: ZaloClient) -> None:
+    def __init__(self, client: ZaloClient, public_url: str | None = None) -> None:
         self.client = client
+        self.public_url = public_url  # None: no pictures (the platform could not fetch them)
 
     @classmethod
-    def connect(cls, token: str, base_url: str = ZALO_API, pace: ChatPace | None = None) -> ZaloChannel:
-        return cls(ZaloClient(token, base_url, pace))
+    def connect(
+        cls, token: str, base_url: str = ZALO_API, pace: ChatPace | None = None, public_url: str | None = None
+    ) -> ZaloChannel:
+        return cls(ZaloClient(token, base_url, pace), public_url)
+
+    @property
+    def sends_pictures(self) -> bool:
+        return self.public_url is not None
+
+    def picture_url(self, name: str) -> str:
+        assert self.public_url is not None
+        return f"{self.public_url}{PICTURES}{name}"
 
     async def start(self) -> None:
         await self.client.start()
@@ -131,12 +145,17 @@ class ZaloChannel:
         await self.client.stop()
 
     async def send(self, recipient: str, message: Message) -> None:
-        if message.attachment is not None:
-            raise Refused("Zalo carries no documents")
+        if message.attachment is not None and not (self.sends_pictures and message.attachment_name):
+            raise Refused("Zalo carries no documents; a picture needs SODIEM_PUBLIC_URL")
         if len(message.text) > MAX_TEXT:
             raise Refused(f"text of {len(message.text)} characters; Zalo takes {MAX_TEXT}")
+        if message.attachment is not None:
+            method = "sendPhoto"
+            params = {"photo": self.picture_url(message.attachment_name or ""), "caption": message.text}
+        else:
+            method, params = "sendMessage", {"text": message.text}
         try:
-            await self.client.call("sendMessage", chat_id=recipient, text=message.text)
+            await self.client.call(method, chat_id=recipient, **params)
         except ZaloApiError as error:
             raise _outcome(error) from error
         except ZaloUnreachable as error:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.identity import InviteRecord, PersonKind, PersonRef
+from domain.identity import BOTH, InviteRecord, PersonKind, PersonRef, receiving_channels
 from domain.permissions import Actor
 from domain.school import Role
 from storage.changes import Author, record_change, system_author
@@ -140,6 +140,25 @@ class SqlIdentityStore:
             update(AccountRow)
             .where(AccountRow.channel == channel, AccountRow.external_id == account)
             .values(language=language)
+        )
+
+    async def guardian_channels(self, guardian_id: int) -> tuple[str, set[str]]:
+        """Where a guardian receives notices and report cards now (a channel, or "both") and the channels
+        they are linked on."""
+        choice = await self.session.scalar(select(GuardianRow.channels).where(GuardianRow.id == guardian_id))
+        linked: dict[str, datetime] = {}
+        accounts = await self.session.execute(
+            select(AccountRow.channel, AccountRow.linked_at).where(AccountRow.guardian_id == guardian_id)
+        )
+        for channel, when in accounts:
+            linked[channel] = max(as_utc(when), linked.get(channel, as_utc(when)))
+        receiving = receiving_channels(choice, linked)
+        return (BOTH if len(receiving) > 1 else next(iter(receiving), "")), set(linked)
+
+    async def choose_channels(self, guardian_id: int, choice: str) -> None:
+        """Where the guardian's notices and report cards go: a channel's name, or "both"."""
+        await self.session.execute(
+            update(GuardianRow).where(GuardianRow.id == guardian_id).values(channels=choice)
         )
 
     async def revoke_staff(self, staff_id: int) -> int:

@@ -117,6 +117,9 @@ class GuardianRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(15), default="", index=True)
+    # where notices and report cards go when the parent is linked on several channels: a channel's
+    # name, "both", or None (the channel linked last) — migration 0008
+    channels: Mapped[str | None] = mapped_column(String(10))
 
 
 class GuardianLinkRow(Base):
@@ -495,7 +498,8 @@ class OutboxRow(Base):
     recipient: Mapped[str] = mapped_column(String(64))
     person: Mapped[str] = mapped_column(String(120), default="")  # the name in delivery reports
     text: Mapped[str] = mapped_column(String(4096))
-    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    # a Zalo photo's name is the unguessable part of its URL (storage/outbox_store.py: image)
+    attachment_name: Mapped[str | None] = mapped_column(String(200), index=True)
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(10), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.identity import receiving_channels
 from domain.names import sort_by_name
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
 from domain.school import Role
@@ -204,22 +205,31 @@ class SqlNoticeStore:
 
     async def _guardian_accounts(self, student_ids: list[int]) -> list[tuple[int, str, str, AccountRow]]:
         rows = await self.session.execute(
-            select(GuardianLinkRow.student_id, StudentRow.full_name, GuardianRow.full_name, AccountRow)
+            select(
+                GuardianLinkRow.student_id,
+                StudentRow.full_name,
+                GuardianRow.full_name,
+                AccountRow,
+                GuardianRow.channels,
+            )
             .join(StudentRow, StudentRow.id == GuardianLinkRow.student_id)
             .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
             .join(AccountRow, AccountRow.guardian_id == GuardianLinkRow.guardian_id)
             .where(GuardianLinkRow.student_id.in_(student_ids))
             .order_by(AccountRow.id, GuardianLinkRow.id)
         )
-        found = [tuple(row) for row in rows.all()]
-        # A parent linked on two channels (Telegram and Zalo) receives one copy: on the channel they
-        # linked last, the one they chose most recently.
-        latest: dict[int, AccountRow] = {}
-        for *_, account in found:
-            known = latest.get(account.guardian_id)
-            if known is None or (as_utc(account.linked_at), account.id) > (as_utc(known.linked_at), known.id):
-                latest[account.guardian_id] = account
-        return [row for row in found if row[3].channel == latest[row[3].guardian_id].channel]
+        found = rows.all()
+        # a parent linked on Telegram and on Zalo: one copy, on the channel linked last, unless they chose
+        linked: dict[int, dict[str, datetime]] = defaultdict(dict)  # guardian → channel → last linked
+        for *_, account, _ in found:
+            when = as_utc(account.linked_at)
+            channels = linked[account.guardian_id]
+            channels[account.channel] = max(when, channels.get(account.channel, when))
+        return [
+            (student_id, child, guardian, account)
+            for student_id, child, guardian, account, choice in found
+            if account.channel in receiving_channels(choice, linked[account.guardian_id])
+        ]
 
     async def guardians_on_record(self, student_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         """Each student's guardians (id, name), linked to the bot or not, in the order recorded."""

@@ -171,6 +171,15 @@ class SqlOutboxStore:
         )
         return [Delivery(p, r, s, e, as_utc(at), c) for p, r, s, e, at, c in rows]
 
+    async def image(self, name: str, channel: str, since: datetime) -> bytes | None:
+        """The picture of a row of ``channel`` named ``name`` (the unguessable part of its URL), if the
+        row was written after ``since``: older pictures are no longer served."""
+        return await self.session.scalar(
+            select(OutboxRow.attachment).where(
+                OutboxRow.attachment_name == name, OutboxRow.channel == channel, OutboxRow.created_at > since
+            )
+        )
+
     async def counts(self) -> dict[str, int]:
         """How many rows are in each status."""
         query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)

@@ -7,20 +7,23 @@ leader's, the child the parent's own and the period released."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.notices import tell_author
 from bot.conversations.shared import show
-from bot.delivery import wake_after_commit
+from bot.delivery import wake_after_commit, zalo_pictures
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number
+from bot.public import picture_name
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status, may_decide
 from domain.permissions import Action, Target, allowed
 from domain.report_card import Period, ReportCard, report_cards
-from exports.report_cards import card_pdf, card_text, period_name
+from exports.report_cards import card_pdf, card_png, card_text, period_name
 from locales import Translator, translator
 from notifications import zalo
 from storage.outbox_store import Outgoing
@@ -206,7 +209,7 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
         return
     period = Period(notice.period)
     cards = await _cards(turn, notice.reach.class_id, period)
-    messages = await _card_messages(turn, notice, cards)
+    messages = await _card_messages(turn, notice, cards, zalo_pictures(context))
     await turn.uow.outbox.enqueue(messages, turn.now)
     wake_after_commit(turn, context)
     report = column([button(turn.t("notices.report_button"), "nt", "rp", notice.id)])
@@ -216,17 +219,33 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
     await tell_author(turn, notice, "notices.author.approved")
 
 
-async def _card_messages(turn: Turn, notice: Notice, cards: list[ReportCard]) -> list[Outgoing]:
-    """For each guardian's account: the card as a message, then as a PDF, in the guardian's language."""
+class _Forms:
+    """A card's text, PDF and picture, each drawn when first needed, once per language."""
+
+    DRAW = {"text": card_text, "pdf": lambda card, t: card_pdf([card], t), "png": card_png}
+
+    def __init__(self, card: ReportCard) -> None:
+        self.card = card
+        self._drawn: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, kind: str, t: Translator) -> Any:
+        if (kind, t.language) not in self._drawn:
+            self._drawn[kind, t.language] = self.DRAW[kind](self.card, t)
+        return self._drawn[kind, t.language]
+
+
+async def _card_messages(
+    turn: Turn, notice: Notice, cards: list[ReportCard], pictures: bool = False
+) -> list[Outgoing]:
+    """For each guardian's account: the card as a message, then as a PDF (on Zalo: as a picture, when
+    sodiem's web server can be reached by the platform), in the guardian's language."""
     parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
     messages = []
     for card in cards:
-        rendered: dict[str, tuple[str, bytes]] = {}
+        form = _Forms(card)
         for person in parents.get(card.student.id, []):
             t = translator(person.language)
-            if person.language not in rendered:
-                rendered[person.language] = (card_text(card, t), card_pdf([card], t))
-            text, pdf = rendered[person.language]
+            text = form("text", t)
             key = f"card:{notice.id}:{card.student.id}:{person.channel}:{person.account}"
             caption = t(
                 "notices.card.caption", name=card.student.full_name, period=period_name(card.period, t)
@@ -234,13 +253,26 @@ async def _card_messages(turn: Turn, notice: Notice, cards: list[ReportCard]) ->
             file_name = (
                 t("notices.card.student_file", code=card.student.code, period=card.period.value) + ".pdf"
             )
-            if person.channel == zalo.NAME:  # text only, in pieces within Zalo's limit: no documents there
+            if person.channel == zalo.NAME:  # text in pieces within Zalo's limit, then the picture
                 messages += [
                     Outgoing(
                         f"{key}:text:{n}", person.channel, person.account, person.person, piece, notice.id
                     )
                     for n, piece in enumerate(zalo.pieces(text), start=1)
                 ]
+                if pictures:
+                    messages.append(
+                        Outgoing(
+                            f"{key}:png",
+                            person.channel,
+                            person.account,
+                            person.person,
+                            caption,
+                            notice.id,
+                            picture_name(),
+                            form("png", t),
+                        )
+                    )
                 continue
             messages += [
                 Outgoing(
@@ -259,7 +291,7 @@ async def _card_messages(turn: Turn, notice: Notice, cards: list[ReportCard]) ->
                     caption,
                     notice.id,
                     file_name,
-                    pdf,
+                    form("pdf", t),
                 ),
             ]
     return messages

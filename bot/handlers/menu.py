@@ -12,6 +12,7 @@ from bot import views
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
+from domain.identity import CHANNEL_CHOICES
 from domain.permissions import Action, Target, allowed
 from locales import LANGUAGES, translator
 
@@ -164,6 +165,35 @@ async def children(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         answer_and_show(turn, update.callback_query, text, views.back_to_menu(turn))
     else:
         turn.send(text)
+
+
+async def choose_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/kenh: a parent linked on Telegram and on Zalo chooses where notices and report cards arrive."""
+    turn = current_turn()
+    actor = turn.actor
+    if actor is None or actor.is_staff:
+        await refuse(turn, "channel")
+        return
+    current, linked = await turn.uow.identity.guardian_channels(actor.person.id)
+    if len(linked) < 2:
+        turn.say("zalo.channel.only_one", channel=turn.t(f"zalo.channel.{CHANNEL}"))
+        return
+    keyboard = column(
+        [button(turn.t(f"zalo.channel.button.{choice}"), "chan", choice) for choice in CHANNEL_CHOICES]
+    )
+    turn.send(turn.t("zalo.channel.choose_button", current=turn.t(f"zalo.channel.where.{current}")), keyboard)
+
+
+async def set_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    turn = current_turn()
+    choice = update.callback_query.data.partition(":")[2]
+    actor = turn.actor
+    if actor is None or actor.is_staff or choice not in CHANNEL_CHOICES:
+        await refuse(turn, "channel", update.callback_query.data)
+        return
+    await turn.uow.identity.choose_channels(actor.person.id, choice)
+    text = turn.t("zalo.channel.chosen", where=turn.t(f"zalo.channel.where.{choice}"))
+    answer_and_show(turn, update.callback_query, text, None)
 
 
 async def accounts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -37,8 +37,11 @@ CARD = "PHIẾU LIÊN LẠC · Giữa học kỳ I"
 
 
 @asynccontextmanager
-async def both_channels_running(school, zalo: LocalZaloApi) -> AsyncIterator[None]:
-    """The bot as ``sodiem run`` starts it with both tokens set: one process, both channels."""
+async def both_channels_running(
+    school, zalo: LocalZaloApi, extra: dict[str, str] | None = None
+) -> AsyncIterator[None]:
+    """The bot as ``sodiem run`` starts it with both tokens set (and ``extra`` settings): one process,
+    both channels."""
     settings = load_settings(
         {
             "SODIEM_TELEGRAM_TOKEN": TOKEN,
@@ -46,6 +49,7 @@ async def both_channels_running(school, zalo: LocalZaloApi) -> AsyncIterator[Non
             "SODIEM_ZALO_TOKEN": ZALO_TOKEN,
             "SODIEM_ZALO_API_URL": zalo.base_url,
             "SODIEM_DATABASE_URL": school.database.url,
+            **(extra or {}),
         }
     )
     application = build_application(settings, school.database, school.clock)
@@ -173,6 +177,7 @@ async def test_a_parent_on_zalo_links_receives_the_notice_and_card_and_asks_for_
 
     copies = [m for m in zalo.sent_messages("zl-lan") if m.text.startswith(CARD)]
     assert len(copies) == 2  # the delivered card and the one asked for
+    assert zalo.calls["sendPhoto"] == 0  # no SODIEM_PUBLIC_URL: the card as text only
     assert [r for r in zalo.refusals if not r.injected] == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import unicodedata
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from domain.report_card import Period, report_cards
-from exports.report_cards import card_pdf, card_text
+from exports.report_cards import card_pdf, card_png, card_text
 from locales import translator
 from storage.models import ScoreRow, StudentRow, SubjectRow
 from storage.uow import UnitOfWork
@@ -96,3 +97,16 @@ async def test_an_english_card_translates_the_labels_and_keeps_the_official_leve
     card = report_cards(await _book(filled), Period.SEMESTER_1)[0]
     text = card_text(card, translator("en"))
     assert "REPORT CARD" in text and "Semester I" in text and "Training result: " + card.conduct in text
+
+
+async def test_the_card_as_a_picture_is_a_png_of_the_card_with_the_students_name(filled, tmp_path):
+    """The picture Zalo parents receive: a PNG a phone shows readably, not blank, with the card on it."""
+    from PIL import Image
+
+    card = report_cards(await _book(filled), Period.SEMESTER_1)[0]
+    data = card_png(card, translator("vi"))
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG" and image.width == 1000 and 400 < image.height < 2000
+    dark = sum(1 for value in image.convert("L").get_flattened_data() if value < 128)
+    assert 0.01 < dark / (image.width * image.height) < 0.5  # text and lines on white
+    (tmp_path / "card.png").write_bytes(data)

@@ -1,11 +1,15 @@
 """The local Zalo Bot API answers and refuses as the platform does."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from localapi.ratelimit import RateLimits
+from localapi.server import serve
 from localzalo import LocalZaloApi
 from tests.localapi.helpers import FakeClock
 
@@ -46,12 +50,56 @@ async def test_a_parent_writes_and_the_bot_answers(zalo, session):
     status, sent = await call(session, zalo, "sendMessage", chat_id="u-lan", text="Xin chào")
     assert status == 200 and sent["result"]["message_id"]
     assert [m.text for m in lan.messages] == ["Xin chào"]
-    status, _ = await call(
-        session, zalo, "sendPhoto", chat_id="u-lan", photo="https://x.vn/a.png", caption="Ảnh"
-    )
-    assert status == 200 and lan.messages[-1].photo == "https://x.vn/a.png"
     status, _ = await call(session, zalo, "sendChatAction", chat_id="u-lan", action="typing")
     assert status == 200
+
+
+@asynccontextmanager
+async def web_server(routes: dict[str, web.Response | list]) -> AsyncIterator[str]:
+    """A small server on this machine: GET path → a fixed answer; POST path → the bodies kept in the
+    list, with the request's headers. Yields its base URL."""
+    app = web.Application()
+    for path, what in routes.items():
+        if isinstance(what, list):
+
+            async def keep(request: web.Request, kept: list = what) -> web.Response:
+                kept.append((dict(request.headers), await request.json()))
+                return web.Response()
+
+            app.router.add_post(path, keep)
+        else:
+
+            async def answer(request: web.Request, fixed: web.Response = what) -> web.Response:
+                return fixed
+
+            app.router.add_get(path, answer)
+    runner, port = await serve(app, 0)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+async def test_a_photo_is_fetched_from_its_url_and_must_be_an_image(zalo, session):
+    lan = zalo.person("u-lan", "Chị Lan")
+    routes = {
+        "/card.png": web.Response(body=PNG, content_type="image/png"),
+        "/page": web.Response(text="<html>", content_type="text/html"),
+        "/gone.png": web.Response(status=404),
+    }
+    async with web_server(routes) as base:
+        status, _ = await call(
+            session, zalo, "sendPhoto", chat_id="u-lan", photo=f"{base}/card.png", caption="Ảnh"
+        )
+        assert status == 200 and lan.messages[-1].photo == f"{base}/card.png"
+        assert lan.messages[-1].photo_bytes == PNG and lan.messages[-1].text == "Ảnh"
+        for url in (f"{base}/page", f"{base}/gone.png", "http://127.0.0.1:9/none.png", "card.png"):
+            status, body = await call(session, zalo, "sendPhoto", chat_id="u-lan", photo=url, caption="x")
+            assert status == 400, url
+    assert len(lan.messages) == 1  # nothing else arrived
 
 
 async def test_what_the_platform_refuses(zalo, session):
@@ -92,6 +140,26 @@ async def test_a_webhook_excludes_polling(zalo, session):
     await call(session, zalo, "deleteWebhook")
     status, _ = await call(session, zalo, "getUpdates", timeout=0)
     assert status == 408  # polling again: nothing came
+
+
+async def test_with_a_webhook_set_a_parents_text_is_posted_to_it_with_the_secret(zalo, session):
+    received: list = []
+    async with web_server({"/zalo": received}) as base:
+        status, _ = await call(session, zalo, "setWebhook", url=f"{base}/zalo", secret_token="s3cret-token")
+        assert status == 200
+        zalo.person("u-lan", "Chị Lan").send_text("ketqua")
+        for _ in range(50):
+            if zalo.webhook_posts:
+                break
+            await asyncio.sleep(0.05)
+    assert zalo.webhook_posts == [200]
+    headers, update = received[0]
+    assert headers["X-Bot-Api-Secret-Token"] == "s3cret-token"
+    assert update["message"]["text"] == "ketqua" and update["event_name"] == "message.text.received"
+    status, _ = await call(
+        session, zalo, "setWebhook", url="http://school.vn/zalo", secret_token="s3cret-token"
+    )
+    assert status == 400  # plain http only on this machine
 
 
 async def test_flood_limits_and_faults(session):

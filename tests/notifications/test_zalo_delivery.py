@@ -5,13 +5,16 @@ process."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from bot.public import PublicServer, picture_name
 from localzalo import LocalZaloApi
 from notifications.dispatcher import Dispatcher
 from notifications.zalo import ZaloChannel, pieces
@@ -128,3 +131,54 @@ async def test_a_long_notice_in_pieces_arrives_in_order_when_the_first_piece_is_
 
         assert [m.text for m in zalo.sent_messages("zl-lan")] == parts
         assert "".join(parts) == text and zalo.rejections_429 == 1
+
+
+async def test_report_card_pictures_under_faults_arrive_once_each_after_their_text(database):
+    """Each parent's card text and picture are two rows: through 429s, 502s and a lost answer, one copy
+    of each, the picture after the text, fetched by the stand-in from sodiem's web server."""
+    port = free_port()
+    server = PublicServer(database, ("127.0.0.1", port), lambda: datetime.now(UTC))
+    png = card_like_png()
+    async with LocalZaloApi(TOKEN, rate_limits=True, fault_seed=5) as zalo:
+        channel = ZaloChannel.connect(zalo.token, zalo.base_url, public_url=f"http://127.0.0.1:{port}")
+        await channel.start()
+        await server.start()
+        try:
+            ids = [f"zl-{i:03}" for i in range(12)]
+            for user_id in ids:
+                zalo.person(user_id, user_id).send_text("xin chao")
+            async with UnitOfWork(database) as uow:
+                rows = []
+                for u in ids:
+                    rows.append(Outgoing(f"card:{u}:text:1", "zalo", u, u, f"PHIẾU LIÊN LẠC — {u}"))
+                    rows.append(Outgoing(f"card:{u}:png", "zalo", u, u, "Phiếu", None, picture_name(), png))
+                await uow.outbox.enqueue(rows, datetime.now(UTC))
+                await uow.commit()
+            zalo.inject_429(4, probability=0.4, retry_after=1)
+            zalo.inject_server_error(3, probability=0.3)
+            zalo.inject_lost_response(1, probability=0.1)
+            await Dispatcher(database, {"zalo": channel}, backoff_first=0.2).run_until_idle()
+        finally:
+            await server.stop()
+            await channel.stop()
+
+    for user_id in ids:
+        sent = zalo.sent_messages(user_id)
+        assert [m.photo is not None for m in sent] == [False, True], user_id
+        assert sent[1].photo_bytes == png
+    assert await statuses(database) == {"sent": 23, "uncertain": 1}
+    assert [r for r in zalo.refusals if not r.injected] == []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def card_like_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
