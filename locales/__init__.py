@@ -20,7 +20,18 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal as _babel_decimal
 
 LOCALE_DIR = Path(__file__).parent
-DOMAINS = ("sodiem", "evaluation", "attendance", "entry", "desk", "exports", "notices", "sandbox", "zalo", "yearend")
+DOMAINS = (
+    "sodiem",
+    "evaluation",
+    "attendance",
+    "entry",
+    "desk",
+    "exports",
+    "notices",
+    "sandbox",
+    "zalo",
+    "yearend",
+)
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 SCHOOL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
