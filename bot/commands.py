@@ -47,6 +47,7 @@ DISTRIBUTION = Command("distribution", "phodiem", "distribution")
 EXPORT = Command("export", "xuat", "export")
 NOTICE = Command("notice", "thongbao", "notice")
 REPORT_CARDS = Command("reportcards", "phieulienlac", "reportcards")
+YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
 
 ALL = (
     START,
@@ -71,6 +72,7 @@ ALL = (
     EXPORT,
     NOTICE,
     REPORT_CARDS,
+    YEAR_REVIEW,
     CHILDREN,
     CANCEL,
 )

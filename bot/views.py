@@ -108,6 +108,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.NOTICE)
     if actor.homeroom_classes:
         shown.append(commands.REPORT_CARDS)
+    if actor.homeroom_classes or allowed(actor, Action.APPROVE):
+        shown.append(commands.YEAR_REVIEW)
     return shown
 
 

@@ -191,11 +191,10 @@ def summer_students(year_lines: Iterable[StudentLine]) -> set[int]:
     }
 
 
-def with_people(line: StudentLine, earlier: StudentLine | None) -> StudentLine:
-    """A recomputed line keeps the flags and decision people gave earlier (a resubmission after a
-    return, a second look at the lists)."""
-    if earlier is None:
-        return line
-    decision = earlier.decision if line.marked else None
-    flags = {k: v for k, v in earlier.flags.items() if k != DECISION or decision is not None}
-    return replace(line, flags=flags, decision=decision)
+def with_people(line: StudentLine, flags: Mapping[str, str], decision: Outcome | None) -> StudentLine:
+    """A recomputed line with what people gave (the draft being prepared, or the lists sent back):
+    a decision, and its reason, count only while the rules still leave the case open."""
+    if not line.marked or decision is None:
+        flags = {flag: reason for flag, reason in flags.items() if flag != DECISION}
+        decision = None
+    return replace(line, flags=dict(flags), decision=decision)

@@ -84,7 +84,7 @@ class SqlYearEndStore:
         """Writes the class's lists for a stage; a resubmission after a return replaces them."""
         review = await self.review(class_id, stage)
         if review is not None and review.state != ReviewState.RETURNED.value:
-            return Submitted(review.state)
+            return Submitted.WAITING if review.state == ReviewState.SUBMITTED.value else Submitted.APPROVED
         await self.session.execute(
             delete(StudentOutcomeRow).where(
                 StudentOutcomeRow.class_id == class_id, StudentOutcomeRow.stage == stage.value

@@ -14,6 +14,7 @@ from bot.conversations import (
     reportcards,
     results,
     scores,
+    yearreview,
 )
 
 FLOWS = (
@@ -30,5 +31,6 @@ FLOWS = (
     exports,
     notices,
     reportcards,
+    yearreview,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

@@ -119,9 +119,9 @@ def test_a_summer_line_reads_the_reassessed_results_and_a_recomputed_line_keeps_
     assert (line.learning, line.conduct, line.summer) == ("Đạt", "Khá", True)
     earlier = decide(student_line(2, "B", result(None), 50), Outcome.RETAINED, "Nghỉ quá nhiều buổi")
     earlier = add_flag(earlier, Flag.NOTE, "Gia đình chuyển nhà")
-    again = with_people(student_line(2, "B", result(None), 50), earlier)
+    again = with_people(student_line(2, "B", result(None), 50), earlier.flags, earlier.decision)
     assert again.decision is Outcome.RETAINED and again.flags["note"] == "Gia đình chuyển nhà"
-    settled = with_people(student_line(2, "B", result(PROMOTED), 0), earlier)
+    settled = with_people(student_line(2, "B", result(PROMOTED), 0), earlier.flags, earlier.decision)
     assert settled.decision is None and "decision" not in settled.flags
 
 
