@@ -5,6 +5,7 @@ the original and the re-assessed results."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -99,6 +100,15 @@ async def test_the_review_waits_for_every_value_and_says_what_is_missing(demo_sc
         await link(school, other, "GV005")  # homeroom 6C, not 8B
         other.press_data((await other.ask("/menu")).message_id, f"yr:c:{await class_id(school, '8B')}")
         assert (await other.wait_for(lambda m: "không có quyền" in m.text)).text.startswith("Xin lỗi")
+
+
+async def choose(person, label: str) -> None:
+    """Presses ``label`` on the bot's latest buttons, turning pages (▶) until it shows."""
+    message = await person.wait_for(lambda m: label in m.button_texts or "▶" in m.button_texts)
+    while label not in message.button_texts:
+        person.press("▶", message)
+        message = await person.wait_for(lambda m: label in m.button_texts or "▶" in m.button_texts)
+    person.press(label, message)
 
 
 async def class_id(school, name: str) -> int:
@@ -205,13 +215,60 @@ async def test_a_class_of_40_from_the_last_scores_to_the_approved_lists(demo_sch
             "Danh sách cuối năm của lớp đã được duyệt"
         )
 
+        teacher.send_command("/diemdanh")
+        assert await teacher.wait_for(lambda m: "điểm danh cả năm của lớp đã khoá" in m.text)
+
+        # The summer: two re-tests (one passes, one fails) and a summer conduct training.
+        school.clock.now = datetime(2026, 7, 20, 2, 0, tzinfo=UTC)
+        math, informatics = school.api.person(5, "Cô Nhi"), school.api.person(6, "Cô Vy")
+        await link(school, math, "GV008")
+        await link(school, informatics, "GV009")
+        for person, subject in ((math, "Toán"), (informatics, "Tin học")):
+            person.send_command("/nhapdiem")
+            await choose(person, f"8B · {subject}")
+            await choose(person, "HK 2 •")
+            await choose(person, "Kiểm tra lại (hè)")
+            prompt = await person.wait_for(lambda m: "Gửi giá trị của cả lớp" in m.text)
+            assert prompt.text.splitlines()[-2:] == [
+                f"1. {names[MATH_RETEST - 1]}",
+                f"2. {names[INFORMATICS_RETEST - 1]}",
+            ]  # only the two who re-test in the subject
+            person.press("✅ Lưu cột điểm", await person.ask("7 3"))
+            await person.wait_for(lambda m: m.text.startswith("Đã lưu"))
+        teacher.send_command("/renluyen")
+        await choose(teacher, "Sau hè")
+        prompt = await teacher.wait_for(lambda m: m.text.startswith("Rèn luyện sau hè — lớp 8B"))
+        assert prompt.text.splitlines()[-1] == f"1. {names[SUMMER_TRAINING - 1]}"
+        teacher.press("✅ Lưu cột điểm", await teacher.ask("Đạt"))
+        await teacher.wait_for(lambda m: m.text.startswith("Đã lưu"))
+
+        # The summer lists: only the three, recomputed; submitted and approved.
+        summer = await teacher.ask("/xetlenlop")
+        assert summer.text.splitlines()[:2] == ["Xét lên lớp — lớp 8B — sau hè", "Sĩ số: 3 học sinh"]
+        assert "• Lên lớp: 2" in summer.text and "• Ở lại lớp: 1" in summer.text
+        teacher.press("📤 Gửi Ban giám hiệu duyệt", summer)
+        await teacher.wait_for(lambda m: m.text.startswith("Đã gửi danh sách"))
+        card = await vice.wait_for(lambda m: "lớp 8B — sau hè" in m.text and m.buttons)
+        vice.press("✅ Duyệt", card)
+        await teacher.wait_for(lambda m: m.text.startswith("✅ Xét lên lớp — lớp 8B — sau hè"))
+        math.send_command("/nhapdiem")
+        await choose(math, "8B · Toán")
+        await choose(math, "HK 2 •")
+        await choose(math, "Kiểm tra lại (hè) ✓")
+        assert await math.wait_for(lambda m: m.text.startswith("Danh sách sau hè của lớp đã được duyệt"))
+
     async with UnitOfWork(school.database) as uow:
-        review = await uow.session.scalar(select(ClassReviewRow))
-        assert (review.stage, review.state) == ("year", "approved")
-        assert await uow.session.scalar(select(func.count()).select_from(StudentOutcomeRow)) == 40
-        refusals = await uow.session.scalar(
+        reviews = {r.stage: r.state for r in await uow.session.scalars(select(ClassReviewRow))}
+        assert reviews == {"year": "approved", "summer": "approved"}
+        lines = await uow.session.scalars(select(StudentOutcomeRow.stage))
+        assert sorted(Counter(lines).items()) == [("summer", 3), ("year", 40)]  # both kept
+        changes = await uow.session.scalar(
             select(func.count()).select_from(ChangeRow).where(ChangeRow.entity == "class-review")
         )
-        assert refusals == 4  # submitted, returned, submitted, approved
+        assert changes == 6  # year: submitted, returned, submitted, approved; summer: submitted, approved
         final = await uow.year_end.final_outcomes((await uow.school.year_row()).id)
-        assert sorted(o.outcome.value for o in final.values()).count("retained") == 2
+        ids = [s.id for s in await uow.roster.class_list("8B", "2025-2026")]
+        assert final[ids[MATH_RETEST - 1]].outcome.value == "promoted"
+        assert final[ids[INFORMATICS_RETEST - 1]].outcome.value == "retained"
+        assert final[ids[SUMMER_TRAINING - 1]].outcome.value == "promoted"
+        assert [o.outcome.value for o in final.values()].count("retained") == 3
