@@ -7,9 +7,10 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.class_record import StoredValue
+from domain.class_record import SUMMER_TERM, StoredValue
 from domain.evaluation import rules_for
 from domain.report_card import AbsenceDay, ClassBook, StudentInfo
+from domain.year_end import ReviewState, Stage, StudentLine
 from storage.changes import Author
 from storage.gradebook_store import SqlGradebookStore
 from storage.models import (
@@ -26,6 +27,7 @@ from storage.models import (
 )
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlSchoolStore, subject_of
+from storage.year_end_store import SqlYearEndStore
 
 
 class SqlExportStore:
@@ -77,12 +79,21 @@ class SqlExportStore:
             comments=await self._comments(year_row.id, ids),
             teachers=await self._teachers(class_row.id),
             principal=await self._principal(),
+            lists=await self._approved_lists(class_row.id),
         )
+
+    async def _approved_lists(self, class_id: int) -> dict[Stage, dict[int, StudentLine]]:
+        store = SqlYearEndStore(self.session)
+        lists = {}
+        for stage, state in (await store.states(class_id)).items():
+            if state is ReviewState.APPROVED:
+                lists[stage] = {line.student_id: line for line in await store.lines(class_id, stage)}
+        return lists
 
     async def _conduct(self, year_id: int, ids: list[int]) -> dict[int, dict[int, str]]:
         gradebook = SqlGradebookStore(self.session, self.school)
         conduct: dict[int, dict[int, str]] = defaultdict(dict)
-        for semester in (0, 1, 2):
+        for semester in (0, 1, 2, SUMMER_TERM):
             for student_id, level in (await gradebook.conduct_levels(year_id, semester, ids)).items():
                 conduct[student_id][semester] = level
         return dict(conduct)

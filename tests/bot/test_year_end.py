@@ -5,6 +5,8 @@ the original and the re-assessed results."""
 
 from __future__ import annotations
 
+import subprocess
+import unicodedata
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,7 +15,11 @@ from sqlalchemy import func, select
 from domain.columns import offered_columns
 from domain.entry import Column
 from domain.evaluation import rules_for
+from domain.report_card import Period
 from domain.windows import ColumnKind
+from exports.service import export_class
+from exports.verify import verify
+from locales import translator
 from storage.changes import Author
 from storage.models import AbsenceRow, ChangeRow, ClassReviewRow, StudentOutcomeRow
 from storage.uow import UnitOfWork
@@ -120,7 +126,7 @@ async def students_of(school) -> list[str]:
     return await class_list_names(school.database, "8B")
 
 
-async def test_a_class_of_40_from_the_last_scores_to_the_approved_lists(demo_school):
+async def test_a_class_of_40_from_the_last_scores_to_the_approved_lists(demo_school, tmp_path):
     school = demo_school
     await fill_the_year(school.database)
     await at_year_end(school)
@@ -272,3 +278,32 @@ async def test_a_class_of_40_from_the_last_scores_to_the_approved_lists(demo_sch
         assert final[ids[INFORMATICS_RETEST - 1]].outcome.value == "retained"
         assert final[ids[SUMMER_TRAINING - 1]].outcome.value == "promoted"
         assert [o.outcome.value for o in final.values()].count("retained") == 3
+
+    # The papers: the year report card and the printed gradebook show the approved lists, the
+    # original results and the re-assessed ones; `sodiem export verify` rebuilds both the same.
+    cards = await exported(school.database, "reportcards", tmp_path)
+    page = " ".join(next(p for p in cards if names[MATH_RETEST - 1] in p).split())
+    assert "Toán 2,0 2,0 2,0 (KT lại: 7,0)" in page and "Kết quả học tập: Chưa đạt" in page
+    assert "Xét lên lớp (đã duyệt): Kiểm tra lại (Toán, Tin học)" in page
+    assert "Sau hè: học tập Tốt, rèn luyện Tốt — Lên lớp" in page  # re-tested: 7 and 7, the rest 8
+    page = " ".join(next(p for p in cards if names[BEST - 1] in p).split())
+    assert "Khen thưởng đặc biệt: Giải nhất học sinh giỏi Toán cấp huyện" in page
+    book = await exported(school.database, "gradebook", tmp_path)
+    summary = " ".join(next(p for p in book if "Kết quả xét lên lớp đã duyệt" in p).split())
+    for row in ("1 Lên lớp 35 37", "2 Kiểm tra lại 2 0", "3 Rèn luyện trong hè 1 0", "4 Ở lại lớp 2 3"):
+        assert row in summary
+    status = " ".join(" ".join(book).split())
+    assert f"{names[INFORMATICS_RETEST - 1]}" in status and "Chưa đạt/Tốt → Ở lại lớp" in status
+
+
+async def exported(database, kind: str, tmp_path) -> list[str]:
+    """The class's year file, written, checked by `export verify`, and read back by pdftotext."""
+    async with UnitOfWork(database, read_only=True) as uow:
+        made = await export_class(uow, kind, "8B", Period.YEAR, translator("vi"))
+    path = tmp_path / made.file_name
+    path.write_bytes(made.data)
+    assert (await verify(database, path)).differences == []
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [unicodedata.normalize("NFC", page) for page in text.split("\f")]
