@@ -21,7 +21,7 @@ from exports.service import export_class
 from exports.verify import verify
 from locales import translator
 from storage.changes import Author
-from storage.models import AbsenceRow, ChangeRow, ClassReviewRow, StudentOutcomeRow
+from storage.models import AbsenceRow, ChangeRow, ClassReviewRow, RefusalRow, StudentOutcomeRow
 from storage.uow import UnitOfWork
 from tests.bot.test_score_entry import link
 from tests.storage.helpers import class_list_names
@@ -271,6 +271,8 @@ async def test_a_class_of_40_from_the_last_scores_to_the_approved_lists(demo_sch
         changes = await uow.session.scalar(
             select(func.count()).select_from(ChangeRow).where(ChangeRow.entity == "class-review")
         )
+        refused = await uow.session.scalars(select(RefusalRow.action).where(RefusalRow.external_id == "1"))
+        assert list(refused) == ["approve-year-lists"]  # the teacher's forged approval, recorded
         assert changes == 6  # year: submitted, returned, submitted, approved; summer: submitted, approved
         final = await uow.year_end.final_outcomes((await uow.school.year_row()).id)
         ids = [s.id for s in await uow.roster.class_list("8B", "2025-2026")]
