@@ -21,7 +21,7 @@ from bot.keyboards import button, column, grid, is_number
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.class_record import SUMMER_TERM, student_record
 from domain.errors import DomainError
-from domain.evaluation import evaluate_student, rules_for
+from domain.evaluation import RuleSet, evaluate_student, rules_for
 from domain.permissions import Action, Target, allowed
 from domain.progress import progress
 from domain.year_end import (
@@ -219,6 +219,11 @@ async def _open_class(update: Update, turn: Turn, class_id: int) -> None:
         await refuse(turn, "year-review", str(class_id))
         return
     turn.answer_press()
+    year = await turn.uow.school.year()
+    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
+    if rules_for(year.name, grade) is RuleSet.TT27:
+        turn.say("year_end.primary_not_yet")
+        return
     stage, state = await current_stage(turn.uow, class_id)
     title = await title_of(turn.t, turn.uow, class_id, stage)
     if state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
