@@ -49,6 +49,7 @@ EXPORT = Command("export", "xuat", "export")
 NOTICE = Command("notice", "thongbao", "notice")
 REPORT_CARDS = Command("reportcards", "phieulienlac", "reportcards")
 TRANSFER = Command("transfer", "biendong", "transfer")
+YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
 
 ALL = (
     START,
@@ -74,6 +75,7 @@ ALL = (
     NOTICE,
     REPORT_CARDS,
     TRANSFER,
+    YEAR_REVIEW,
     CHILDREN,
     CHANNEL,
     CANCEL,

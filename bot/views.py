@@ -110,6 +110,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.REPORT_CARDS)
     if allowed(actor, Action.MANAGE_PEOPLE):
         shown.append(commands.TRANSFER)
+    if actor.homeroom_classes or allowed(actor, Action.APPROVE):
+        shown.append(commands.YEAR_REVIEW)
     return shown
 
 

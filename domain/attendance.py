@@ -96,10 +96,18 @@ def next_month(year: int, month: int) -> tuple[int, int]:
 
 
 def day_problem(
-    day: date, today: date, year_start: date, year_end: date, submitted: Collection[tuple[int, int]]
+    day: date,
+    today: date,
+    year_start: date,
+    year_end: date,
+    submitted: Collection[tuple[int, int]],
+    year_locked: bool = False,
 ) -> str | None:
     """Why ``day`` may not be entered (a message key), or None: not in the future, within the school
-    year, and not in a month the homeroom teacher has submitted (changes then go through corrections)."""
+    year, and not in a month the homeroom teacher has submitted (changes then go through corrections);
+    nothing once the class's year-end lists are approved (``year_locked``)."""
+    if year_locked:
+        return "year_end.entry.attendance_locked"
     if day > today:
         return "attendance.error.future"
     if not year_start <= day <= year_end:

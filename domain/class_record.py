@@ -13,6 +13,7 @@ from domain.school import Subject, SubjectKind
 from domain.windows import ColumnKind
 
 SEMESTERS = (1, 2)
+SUMMER_TERM = 3  # where the summer's values are kept: re-test scores and re-assessed conduct
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,22 @@ def student_record(
     for stored in values:
         if stored.student_id == student_id:
             by_place[(stored.subject_id, stored.semester, stored.kind)][stored.position] = entry(stored.value)
+    subjects = list(subjects)
     records = []
     for subject_id, subject in subjects:
         semesters = {str(n): _semester(by_place, subject_id, n) for n in SEMESTERS}
         kind = Kind.COMMENT if subject.kind is SubjectKind.COMMENT else Kind.SCORED
         records.append(SubjectRecord(subject.name, kind, semesters, subject.periods_per_year))
-    conduct_levels = Conduct({str(n): conduct.get(n) for n in SEMESTERS}, conduct.get(0))
-    return StudentRecord(tuple(records), conduct_levels, Absences(*absences))
+    conduct_levels = Conduct(
+        {str(n): conduct.get(n) for n in SEMESTERS}, conduct.get(0), conduct.get(SUMMER_TERM)
+    )
+    names = dict(subjects)
+    retest = {
+        names[subject_id].name: columns[1]
+        for (subject_id, term, kind), columns in by_place.items()
+        if (term, kind) == (SUMMER_TERM, ColumnKind.RETEST.value) and subject_id in names and 1 in columns
+    }
+    return StudentRecord(tuple(records), conduct_levels, Absences(*absences), retest)
 
 
 def _semester(by_place, subject_id: int, semester: int) -> SemesterEntries:

@@ -31,6 +31,7 @@ class Action(StrEnum):
     VIEW_RESULTS = "view-results"  # a class's results, or with a subject, that subject's
     ENTER_CONDUCT = "enter-conduct"  # conduct, or primary qualities and competencies
     PREPARE_REPORT_CARDS = "prepare-report-cards"  # the class's cards, submitted for approval
+    PROPOSE_YEAR_LISTS = "propose-year-lists"  # the class's year-end lists, submitted for approval
 
 
 @dataclass(frozen=True)
@@ -144,4 +145,5 @@ RULES = {
     Action.VIEW_RESULTS: _results,
     Action.ENTER_CONDUCT: lambda actor, target: target.class_id in actor.homeroom_classes,
     Action.PREPARE_REPORT_CARDS: lambda actor, target: target.class_id in actor.homeroom_classes,
+    Action.PROPOSE_YEAR_LISTS: lambda actor, target: target.class_id in actor.homeroom_classes,
 }

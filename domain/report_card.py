@@ -19,9 +19,11 @@ from enum import StrEnum
 
 from domain.class_record import StoredValue, entry, student_record
 from domain.evaluation import RuleSet, StudentResult, evaluate_student
+from domain.evaluation.model import RETEST
 from domain.evaluation.values import Entry
 from domain.school import Gender, School, SchoolYear, Subject, SubjectKind
 from domain.windows import ColumnKind
+from domain.year_end import Stage, StudentLine
 
 
 class Period(StrEnum):
@@ -90,6 +92,7 @@ class ClassBook:
     comments: dict[tuple[int, int, int], str] = field(default_factory=dict)  # (student, subject, sem)
     teachers: dict[int, str] = field(default_factory=dict)  # subject id → subject teacher's name
     principal: str | None = None
+    lists: dict[Stage, dict[int, StudentLine]] = field(default_factory=dict)  # approved, by stage
 
     @property
     def primary(self) -> bool:
@@ -161,6 +164,8 @@ class ReportCard:
     homeroom_comment: str | None = None
     promotion: str | None = None  # year only
     award: str | None = None  # year (TT58/TT26: a semester's title too)
+    year_line: StudentLine | None = None  # year only: the approved year-end line
+    summer_line: StudentLine | None = None  # year only: the approved line after the summer
 
 
 def evaluate_class(book: ClassBook) -> list[StudentResult | None]:
@@ -232,6 +237,8 @@ def _card(
             found = result.subjects[subject.name].results
             keys = ("1", "2", "year") if period is Period.YEAR else (period.value,)
             results = {key: found.get(key) for key in keys}
+            if period is Period.YEAR and found.get(RETEST) is not None:
+                results[RETEST] = found[RETEST]
         comment = book.comments.get((student.id, subject_id, period.semester or 2))
         test = None
         if book.primary:
@@ -239,6 +246,8 @@ def _card(
             test = tests.get(1 if period.midterm else 2)
         lines.append(SubjectLine(subject.name, subject.kind, regular, midterm, final, results, comment, test))
     learning = conduct = promotion = award = None
+    year_line = book.lists.get(Stage.YEAR, {}).get(student.id) if period is Period.YEAR else None
+    summer_line = book.lists.get(Stage.SUMMER, {}).get(student.id) if year_line else None
     key = period.result_key
     if result is not None and key is not None:
         learning = result.learning.get(key)
@@ -247,6 +256,8 @@ def _card(
         )
         promotion = result.promotion if key == "year" else None
         award = result.award if key == "year" else result.semester_awards.get(key)
+    if year_line is not None:  # the approved lists, as the leadership fixed them
+        learning, conduct, award = year_line.learning, year_line.conduct, year_line.award
     return ReportCard(
         book.school,
         book.year.name,
@@ -262,4 +273,6 @@ def _card(
         None,
         promotion,
         award,
+        year_line,
+        summer_line,
     )

@@ -27,6 +27,11 @@ class ColumnKind(StrEnum):
     TEST = "test"  # primary: the periodic written test (position 1 mid-term, 2 end of term)
     COMMENT = "comment"
     CONDUCT = "conduct"
+    RETEST = "retest"  # the summer re-test of a subject (stored in the summer term, see year_end)
+    SUMMER_CONDUCT = "summer_conduct"  # conduct re-assessed after summer training
+
+
+SUMMER_KINDS = frozenset({ColumnKind.RETEST, ColumnKind.SUMMER_CONDUCT})
 
 
 class WindowState(StrEnum):
@@ -89,7 +94,19 @@ def entry_state(
     subject_id: int | None,
     decisions: list[WindowDecision],
     zone: ZoneInfo,
+    year_locked: bool = False,
+    summer_locked: bool = False,
 ) -> EntryState:
+    """``year_locked``: the class's year lists are approved, so its year is fixed; only the summer
+    columns stay open, until the summer lists are approved (``summer_locked``)."""
+    if kind in SUMMER_KINDS:
+        if not year_locked:
+            return EntryState(False, "year_end.entry.summer_not_yet")
+        if summer_locked:
+            return EntryState(False, "year_end.entry.summer_locked")
+        return EntryState(True, "entry.open")
+    if year_locked:
+        return EntryState(False, "year_end.entry.year_locked")
     applicable = [d for d in decisions if d.covers(grade, class_id, subject_id, kind, now)]
     if applicable:
         decision = max(applicable, key=lambda d: (d.specificity, d.decided_at or d.starts_at))

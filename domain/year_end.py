@@ -5,7 +5,25 @@ year list for the students on it, and both are kept."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.evaluation.model import (
+    NOT_COMPLETED,
+    PROMOTED,
+    RETAINED,
+    RETEST_NEEDED,
+    SUMMER_TRAINING,
+    Reason,
+    StudentResult,
+    because,
+)
+from domain.evaluation.model import RETEST as RETEST_PERIOD
+from domain.evaluation.model import SUMMER as SUMMER_PERIOD
+from domain.evaluation.model import YEAR as YEAR_PERIOD
+from domain.names import sort_by_name
 
 
 class Stage(StrEnum):
@@ -31,3 +49,152 @@ class Outcome(StrEnum):
     def settled(self) -> bool:
         """Whether the status is final: re-test and summer training wait for the summer lists."""
         return self in (Outcome.PROMOTED, Outcome.RETAINED)
+
+
+class Flag(StrEnum):
+    """A mark the homeroom teacher adds by hand, always with a reason; key ``year_end.flag.<value>``."""
+
+    EXEMPLARY = "exemplary"  # primary: Học sinh tiêu biểu (TT27 Đ15)
+    SPECIAL_AWARD = "special_award"  # an exceptional achievement the school rewards
+    NOTE = "note"  # anything the leadership should read beside the line
+
+
+DECISION = "decision"  # in the stored flags: the reason a person gave for a status the rules left open
+MIN_REASON, MAX_REASON = 3, 200
+
+# The engine's promotion strings (domain/evaluation/model.py), as statuses.
+_PROMOTION = {
+    PROMOTED: Outcome.PROMOTED,
+    RETEST_NEEDED: Outcome.RETEST,
+    SUMMER_TRAINING: Outcome.SUMMER_TRAINING,
+    RETAINED: Outcome.RETAINED,
+    NOT_COMPLETED: Outcome.RETAINED,  # TT27: not completed; the school decides after summer help
+}
+
+
+def outcome_of(promotion: str | None) -> Outcome | None:
+    return _PROMOTION.get(promotion) if promotion else None
+
+
+@dataclass(frozen=True)
+class StudentLine:
+    """One student's line in a class's lists: the engine's proposal and what people added."""
+
+    student_id: int
+    name: str
+    learning: str | None
+    conduct: str | None
+    absences: int
+    proposed: Outcome | None
+    retest_subjects: tuple[str, ...] = ()
+    award: str | None = None
+    open_reasons: tuple[Reason, ...] = ()  # why the rules leave the case to people
+    flags: Mapping[str, str] = field(default_factory=dict)  # Flag value → reason
+    decision: Outcome | None = None  # a person's status for a case left to people
+    summer: bool = False  # the line is the summer re-assessment
+
+    @property
+    def marked(self) -> bool:
+        """The rules leave this case to people."""
+        return bool(self.open_reasons) or self.proposed is None
+
+    @property
+    def status(self) -> Outcome | None:
+        return self.decision or self.proposed
+
+    @property
+    def awaiting_decision(self) -> bool:
+        return self.marked and self.decision is None
+
+
+def student_line(
+    student_id: int, name: str, result: StudentResult, absences: int, summer: bool = False
+) -> StudentLine:
+    """The line the engine proposes; a summer line reads the re-assessed learning and conduct."""
+    proposed = outcome_of(result.promotion)
+    learning = result.learning.get(RETEST_PERIOD) if summer else None
+    conduct = result.conduct.get(SUMMER_PERIOD) if summer else None
+    return StudentLine(
+        student_id,
+        name,
+        learning or result.learning.get(YEAR_PERIOD),
+        conduct or result.conduct.get(YEAR_PERIOD),
+        absences,
+        proposed,
+        tuple(result.retest_subjects) if proposed is Outcome.RETEST else (),
+        result.award,
+        (*result.incomplete, *result.review)
+        + ((because("year_end.reason.not_completed"),) if result.promotion == NOT_COMPLETED else ()),
+        summer=summer,
+    )
+
+
+def class_lists(lines: Iterable[StudentLine]) -> list[StudentLine]:
+    """The lines in class-list order (Vietnamese order of names)."""
+    return sort_by_name(lines, name=lambda line: line.name)
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not MIN_REASON <= len(reason) <= MAX_REASON:
+        raise DomainError("year_end.error.reason", low=MIN_REASON, high=MAX_REASON)
+    return reason
+
+
+def add_flag(line: StudentLine, flag: Flag, reason: str) -> StudentLine:
+    return replace(line, flags={**line.flags, flag.value: _reason(reason)})
+
+
+def decide(line: StudentLine, outcome: Outcome, reason: str) -> StudentLine:
+    """A person's status for a case the rules leave open; other cases follow the rules."""
+    if not line.marked:
+        raise DomainError("year_end.error.not_marked", name=line.name)
+    return replace(line, decision=outcome, flags={**line.flags, DECISION: _reason(reason)})
+
+
+@dataclass(frozen=True)
+class Counts:
+    students: int
+    by_status: Mapping[Outcome, int]
+    by_award: Mapping[str, int]
+    awaiting: int  # marked cases without a decision
+    flagged: int
+
+
+def counts(lines: Iterable[StudentLine]) -> Counts:
+    lines = list(lines)
+    by_status = {o: sum(1 for line in lines if line.status is o) for o in Outcome}
+    awards: dict[str, int] = {}
+    for line in lines:
+        if line.award:
+            awards[line.award] = awards.get(line.award, 0) + 1
+    return Counts(
+        len(lines),
+        by_status,
+        awards,
+        sum(1 for line in lines if line.awaiting_decision),
+        sum(1 for line in lines if set(line.flags) - {DECISION}),
+    )
+
+
+def check_submittable(lines: Iterable[StudentLine]) -> None:
+    """Every case the rules leave to people has a decision before the lists go to the leadership."""
+    waiting = [line.name for line in lines if line.awaiting_decision]
+    if waiting:
+        raise DomainError("year_end.error.awaiting", count=len(waiting), names=", ".join(waiting))
+
+
+def summer_students(year_lines: Iterable[StudentLine]) -> set[int]:
+    """Who has a summer: re-test or summer conduct training in the approved year list."""
+    return {
+        line.student_id for line in year_lines if line.status in (Outcome.RETEST, Outcome.SUMMER_TRAINING)
+    }
+
+
+def with_people(line: StudentLine, flags: Mapping[str, str], decision: Outcome | None) -> StudentLine:
+    """A recomputed line with what people gave (the draft being prepared, or the lists sent back):
+    a decision, and its reason, count only while the rules still leave the case open."""
+    if not line.marked or decision is None:
+        flags = {flag: reason for flag, reason in flags.items() if flag != DECISION}
+        decision = None
+    return replace(line, flags=dict(flags), decision=decision)

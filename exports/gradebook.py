@@ -20,6 +20,7 @@ from domain.evaluation import Kind, RuleSet, SubjectRecord, required_columns
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.school import Subject, SubjectKind
 from domain.windows import ColumnKind
+from domain.year_end import Outcome, Stage, StudentLine, counts
 from exports.pdf import HEADING, TITLE, Mark, Meta, grid, landscape, portrait, render, text
 from exports.report_cards import labels, period_name, signatures
 from exports.values import fingerprint, movement, shown
@@ -58,6 +59,8 @@ def sections(book: ClassBook, period: Period, t: Translator) -> list[Section]:
     parts += [_attendance(book, t, year, month) for year, month in _months(*book.span(period))]
     parts += [_subject(book, period, t, table, results, sid, subject) for sid, subject in book.subjects]
     parts.append(_summary(book, period, t, results))
+    if period is Period.YEAR and Stage.YEAR in book.lists:
+        parts.append(_lists(book, t))
     return parts
 
 
@@ -256,8 +259,11 @@ def _summary(book: ClassBook, period: Period, t: Translator, results) -> Section
             f"{t(f'exports.col.conduct.{scheme}')} {when}",
         ]
     header += [t("exports.col.excused"), t("exports.col.unexcused")]
+    approved = book.lists.get(Stage.YEAR, {}) if period is Period.YEAR else {}
+    summer = book.lists.get(Stage.SUMMER, {}) if approved else {}
     if period is Period.YEAR:
         header += [t("exports.col.promotion"), t("exports.col.award")]
+        header += [t("year_end.book.col.summer")] if summer else []
     else:
         header.append(t("exports.col.award"))
     rows = []
@@ -272,11 +278,57 @@ def _summary(book: ClassBook, period: Period, t: Translator, results) -> Section
             )
             row += [learning or "", conduct or ""]
         row += [str(count) for count in book.absences_of(student.id, period)]
-        if period is Period.YEAR:
+        if period is Period.YEAR and student.id in approved:
+            line = approved[student.id]
+            row += [_status(line, t), line.award or ""]
+            row += [_summer_cell(summer.get(student.id), t)] if summer else []
+        elif period is Period.YEAR:
             row += [(result.promotion or "") if result else "", (result.award or "") if result else ""]
+            row += [""] if summer else []
         else:
             row.append((result.semester_awards.get(period.value) or "") if result else "")
         rows.append(row)
     signers = [("exports.sign.homeroom", book.homeroom_teacher), ("exports.sign.principal", book.principal)]
     title = t("exports.book.summary", period=period_name(period, t))
     return Section("summary", title, [header, *rows], wide=period is Period.YEAR, signers=signers)
+
+
+def _status(line: StudentLine, t: Translator) -> str:
+    status = t(f"year_end.outcome.{line.status.value}") if line.status else ""
+    return f"{status} ({', '.join(line.retest_subjects)})" if line.retest_subjects else status
+
+
+def _summer_cell(line: StudentLine | None, t: Translator) -> str:
+    if line is None:
+        return ""
+    return f"{line.learning or '—'}/{line.conduct or '—'} → {_status(line, t)}"
+
+
+def _lists(book: ClassBook, t: Translator) -> Section:
+    """The approved lists' counts: at the end of the year, and after the summer (the year's lines with
+    the summer's in place of theirs)."""
+    year = book.lists[Stage.YEAR]
+    after = {**year, **book.lists.get(Stage.SUMMER, {})}
+    first, final = counts(year.values()), counts(after.values())
+    header = [
+        t("exports.col.number"),
+        t("year_end.book.col.status"),
+        t("year_end.book.col.year"),
+        t("year_end.book.col.after_summer"),
+    ]
+    rows = [
+        [
+            str(n),
+            t(f"year_end.outcome.{outcome.value}"),
+            str(first.by_status[outcome]),
+            str(final.by_status[outcome]),
+        ]
+        for n, outcome in enumerate(Outcome, start=1)
+    ]
+    awards = sorted(set(first.by_award) | set(final.by_award))
+    rows += [
+        [str(len(rows) + n), award, str(first.by_award.get(award, 0)), str(final.by_award.get(award, 0))]
+        for n, award in enumerate(awards, start=1)
+    ]
+    signers = [("exports.sign.homeroom", book.homeroom_teacher), ("exports.sign.principal", book.principal)]
+    return Section("lists", t("year_end.book.lists_title"), [header, *rows], signers=signers)

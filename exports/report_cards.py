@@ -15,8 +15,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table
 
 from domain.evaluation import RuleSet
+from domain.evaluation.model import RETEST
 from domain.evaluation.subjects import TT22_LABELS, TT58_LABELS
 from domain.report_card import Period, ReportCard
+from domain.year_end import DECISION, StudentLine
 from exports.pdf import BODY, CELL, CENTRE, HEADING, Mark, Meta, grid, plain, render, text
 from exports.values import fingerprint, shown
 from locales import Translator
@@ -57,7 +59,8 @@ def card_rows(card: ReportCard, t: Translator) -> list[list[str]]:
         header.append(t("exports.col.comment"))
         rows = [
             [line.name]
-            + [shown(line.results.get(key), t) for key in ("1", "2", "year")]
+            + [shown(line.results.get(key), t) for key in ("1", "2")]
+            + [year_cell(line.results, t)]
             + [line.comment or ""]
             for line in card.subjects
         ]
@@ -92,9 +95,44 @@ def summary_lines(card: ReportCard, t: Translator) -> list[str]:
     lines.append(t("exports.card.absences", excused=excused, unexcused=unexcused))
     if card.award:
         lines.append(t("exports.card.award", award=card.award))
-    if card.promotion:
+    if card.year_line is not None:
+        lines += year_end_lines(card.year_line, card.summer_line, t)
+    elif card.promotion:
         lines.append(t("exports.card.promotion", promotion=card.promotion))
     return lines
+
+
+def year_cell(results: dict, t: Translator) -> str:
+    """The year's result of a subject, and beside it the re-test's where there is one."""
+    year = shown(results.get("year"), t)
+    if results.get(RETEST) is None:
+        return year
+    return t("year_end.card.retested", year=year, retest=shown(results[RETEST], t))
+
+
+def year_end_lines(line: StudentLine, summer: StudentLine | None, t: Translator) -> list[str]:
+    """The approved status, the flags with their reasons, and the re-assessment after the summer."""
+    lines = [t("year_end.card.status", status=_status(line, t))]
+    lines += [
+        t("year_end.card.flag", flag=t(f"year_end.flag.{flag}"), reason=reason)
+        for flag, reason in line.flags.items()
+        if flag != DECISION
+    ]
+    if summer is not None:
+        lines.append(
+            t(
+                "year_end.card.summer",
+                learning=summer.learning or "—",
+                conduct=summer.conduct or "—",
+                status=_status(summer, t),
+            )
+        )
+    return lines
+
+
+def _status(line: StudentLine, t: Translator) -> str:
+    status = t(f"year_end.outcome.{line.status.value}") if line.status else ""
+    return f"{status} ({', '.join(line.retest_subjects)})" if line.retest_subjects else status
 
 
 def heading_lines(card: ReportCard, t: Translator) -> list[str]:

@@ -20,8 +20,19 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal as _babel_decimal
 
 LOCALE_DIR = Path(__file__).parent
-DOMAINS = ("sodiem", "evaluation", "attendance", "entry", "desk", "exports", "notices", "sandbox", "zalo")
-DOMAINS += ("schoolyear",)
+DOMAINS = (
+    "sodiem",
+    "evaluation",
+    "attendance",
+    "entry",
+    "desk",
+    "exports",
+    "notices",
+    "sandbox",
+    "zalo",
+    "yearend",
+    "schoolyear",
+)
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 SCHOOL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")

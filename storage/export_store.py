@@ -7,9 +7,10 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.class_record import StoredValue
+from domain.class_record import SUMMER_TERM, StoredValue
 from domain.evaluation import rules_for
 from domain.report_card import AbsenceDay, ClassBook, Period, StudentInfo
+from domain.year_end import ReviewState, Stage, StudentLine
 from storage.changes import Author
 from storage.gradebook_store import SqlGradebookStore
 from storage.models import (
@@ -26,6 +27,7 @@ from storage.models import (
 )
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlSchoolStore, subject_of
+from storage.year_end_store import SqlYearEndStore
 
 
 class SqlExportStore:
@@ -76,7 +78,9 @@ class SqlExportStore:
         def kept(student_id: int, semester: int) -> bool:
             """A leaver keeps the conduct and comments of the semesters that ended before they left."""
             day = left.get(student_id)
-            return day is None or (semester > 0 and year.semesters[semester - 1].end < day)
+            if day is None:
+                return True
+            return semester in range(1, len(year.semesters) + 1) and year.semesters[semester - 1].end < day
 
         subject_rows = await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id))
         subjects = tuple((row.id, subject_of(row)) for row in subject_rows if class_row.grade in row.grades)
@@ -117,13 +121,22 @@ class SqlExportStore:
             comments=comments,
             teachers=await self._teachers(class_row.id),
             principal=await self._principal(),
+            lists=await self._approved_lists(class_row.id),
         )
         return book.during(period) if period else book
+
+    async def _approved_lists(self, class_id: int) -> dict[Stage, dict[int, StudentLine]]:
+        store = SqlYearEndStore(self.session)
+        lists = {}
+        for stage, state in (await store.states(class_id)).items():
+            if state is ReviewState.APPROVED:
+                lists[stage] = {line.student_id: line for line in await store.lines(class_id, stage)}
+        return lists
 
     async def _conduct(self, year_id: int, ids: list[int]) -> dict[int, dict[int, str]]:
         gradebook = SqlGradebookStore(self.session, self.school)
         conduct: dict[int, dict[int, str]] = defaultdict(dict)
-        for semester in (0, 1, 2):
+        for semester in (0, 1, 2, SUMMER_TERM):
             for student_id, level in (await gradebook.conduct_levels(year_id, semester, ids)).items():
                 conduct[student_id][semester] = level
         return dict(conduct)

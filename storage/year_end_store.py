@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.year_end import Outcome, ReviewState, Stage
-from storage.models import ClassReviewRow, ClassRow, StudentOutcomeRow
+from domain.year_end import DECISION, Outcome, ReviewState, Stage, StudentLine
+from storage.changes import Author, record_change
+from storage.models import ClassReviewRow, ClassRow, StudentOutcomeRow, StudentRow
+
+
+class Submitted(StrEnum):
+    DONE = "done"
+    WAITING = "waiting"  # submitted already, the leadership has not decided
+    APPROVED = "approved"  # approved lists are fixed
 
 
 @dataclass(frozen=True)
@@ -46,3 +54,135 @@ class SqlYearEndStore:
                     row.student_id, row.class_id, Outcome(row.status), stage
                 )
         return outcomes
+
+    async def review(self, class_id: int, stage: Stage) -> ClassReviewRow | None:
+        return await self.session.scalar(
+            select(ClassReviewRow).where(
+                ClassReviewRow.class_id == class_id, ClassReviewRow.stage == stage.value
+            )
+        )
+
+    async def states(self, class_id: int) -> dict[Stage, ReviewState]:
+        """The state of each stage's lists of the class, for the entry lock."""
+        rows = await self.session.execute(
+            select(ClassReviewRow.stage, ClassReviewRow.state).where(ClassReviewRow.class_id == class_id)
+        )
+        return {Stage(stage): ReviewState(state) for stage, state in rows}
+
+    async def lines(self, class_id: int, stage: Stage) -> list[StudentLine]:
+        """The stored lines of a stage, as submitted (the class-list order is the caller's)."""
+        rows = await self.session.execute(
+            select(StudentOutcomeRow, StudentRow.full_name)
+            .join(StudentRow, StudentRow.id == StudentOutcomeRow.student_id)
+            .where(StudentOutcomeRow.class_id == class_id, StudentOutcomeRow.stage == stage.value)
+        )
+        return [_line(row, name) for row, name in rows]
+
+    async def submit(
+        self, class_id: int, stage: Stage, lines: list[StudentLine], author: Author
+    ) -> Submitted:
+        """Writes the class's lists for a stage; a resubmission after a return replaces them."""
+        review = await self.review(class_id, stage)
+        if review is not None and review.state != ReviewState.RETURNED.value:
+            return Submitted.WAITING if review.state == ReviewState.SUBMITTED.value else Submitted.APPROVED
+        await self.session.execute(
+            delete(StudentOutcomeRow).where(
+                StudentOutcomeRow.class_id == class_id, StudentOutcomeRow.stage == stage.value
+            )
+        )
+        for line in lines:
+            self.session.add(
+                StudentOutcomeRow(
+                    class_id=class_id,
+                    student_id=line.student_id,
+                    stage=stage.value,
+                    learning=line.learning,
+                    conduct=line.conduct,
+                    absences=line.absences,
+                    status=line.status.value,
+                    retest_subjects=list(line.retest_subjects),
+                    award=line.award,
+                    flags=dict(line.flags),
+                )
+            )
+            record_change(
+                self.session,
+                author,
+                "student-outcome",
+                f"{class_id}:{line.student_id}:{stage.value}",
+                None,
+                line.status.value,
+                "; ".join(f"{flag}: {reason}" for flag, reason in line.flags.items()),
+            )
+        old = review.state if review else None
+        review = review or ClassReviewRow(class_id=class_id, stage=stage.value)
+        review.state, review.submitted_by, review.submitted_at = (
+            ReviewState.SUBMITTED.value,
+            author.staff_id,
+            author.at,
+        )
+        review.decided_by = review.decided_at = None
+        review.comment = review.comment or ""
+        self.session.add(review)
+        record_change(
+            self.session, author, "class-review", f"{class_id}:{stage.value}", old, ReviewState.SUBMITTED
+        )
+        await self.session.flush()
+        return Submitted.DONE
+
+    async def decide(
+        self, class_id: int, stage: Stage, state: ReviewState, author: Author, comment: str = ""
+    ) -> bool:
+        """Approves or returns submitted lists. Exactly one decision counts: the update finds the
+        lists still submitted for one of two leaders pressing at once; False for the other."""
+        result = await self.session.execute(
+            update(ClassReviewRow)
+            .where(
+                ClassReviewRow.class_id == class_id,
+                ClassReviewRow.stage == stage.value,
+                ClassReviewRow.state == ReviewState.SUBMITTED.value,
+            )
+            .values(state=state.value, decided_by=author.staff_id, decided_at=author.at, comment=comment)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False
+        record_change(
+            self.session,
+            author,
+            "class-review",
+            f"{class_id}:{stage.value}",
+            ReviewState.SUBMITTED,
+            state,
+            comment,
+        )
+        await self.session.flush()
+        return True
+
+    async def submitted(self) -> list[ClassReviewRow]:
+        """Lists waiting for the leadership, oldest first."""
+        return list(
+            await self.session.scalars(
+                select(ClassReviewRow)
+                .where(ClassReviewRow.state == ReviewState.SUBMITTED.value)
+                .order_by(ClassReviewRow.submitted_at)
+            )
+        )
+
+
+def _line(row: StudentOutcomeRow, name: str) -> StudentLine:
+    status = Outcome(row.status)
+    decided = DECISION in (row.flags or {})
+    return StudentLine(
+        row.student_id,
+        name,
+        row.learning,
+        row.conduct,
+        row.absences,
+        None if decided else status,
+        tuple(row.retest_subjects or ()),
+        row.award,
+        flags=dict(row.flags or {}),
+        decision=status if decided else None,
+        summer=row.stage == Stage.SUMMER.value,
+    )

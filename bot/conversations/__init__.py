@@ -15,6 +15,7 @@ from bot.conversations import (
     results,
     scores,
     transfers,
+    yearreview,
 )
 
 FLOWS = (
@@ -32,5 +33,6 @@ FLOWS = (
     notices,
     reportcards,
     transfers,
+    yearreview,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

@@ -14,6 +14,7 @@ from bot.conversations.shared import book_open, class_students, grade_of, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number
 from bot.turn import CHANNEL, Turn, current_turn
+from domain.class_record import SUMMER_TERM
 from domain.columns import PRIMARY_RATINGS, conduct_levels, current_semester
 from domain.entry import Column, Draft, Student, from_raws, read_message
 from domain.errors import DomainError
@@ -21,6 +22,7 @@ from domain.evaluation import rules_for
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.permissions import Action, Target, allowed
 from domain.windows import ColumnKind
+from domain.year_end import Outcome, ReviewState, Stage
 from locales import SCHOOL_TZ
 from storage.changes import Author
 
@@ -78,7 +80,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ):
         await _ask(update, turn, dialog, numbers[0])
     elif parts[0] == "ok" and dialog and dialog.flow == FLOW and dialog.step == "review":
-        if await still_current(turn, dialog, numbers):
+        if await still_current(turn, dialog, numbers, await _students(turn, dialog)):
             await _save(update, turn, dialog)
     elif parts[0] == "x" and dialog and dialog.flow == FLOW:
         await end_dialog(turn)
@@ -115,19 +117,24 @@ async def _semester_buttons(update: Update, turn: Turn, dialog: Dialog) -> None:
         )
         for s in year.semesters
     ]
+    if dialog.data.get("aspect") == "conduct" and await _summer_students(turn, dialog.data["class_id"]):
+        buttons.append(button(turn.t("year_end.summer"), PREFIX, "s", SUMMER_TERM))
     show(update, turn, turn.t("conduct.choose_semester", title=await _title(turn, dialog)), column(buttons))
 
 
 async def _ask(update: Update, turn: Turn, dialog: Dialog, semester: int) -> None:
     class_id = dialog.data["class_id"]
-    if semester not in (1, 2) or not await book_open(turn, class_id, None, semester, ColumnKind.CONDUCT):
+    summer = semester == SUMMER_TERM and bool(await _summer_students(turn, class_id))
+    if (semester not in (1, 2) and not summer) or not await book_open(
+        turn, class_id, None, semester, _kind(semester)
+    ):
         turn.answer_press()
         return
     dialog.step, dialog.data["semester"] = "values", semester
     for stale in ("raws", "given", "revision", "ids"):  # a draft belongs to one semester and aspect
         dialog.data.pop(stale, None)
     await save_dialog(turn, dialog)
-    students = await class_students(turn, class_id)
+    students = await _students(turn, dialog)
     levels = await _levels(turn, class_id)
     lines = [
         turn.t("conduct.ask", title=await _title(turn, dialog), count=len(students), levels=", ".join(levels))
@@ -142,7 +149,7 @@ async def on_text(update: Update, dialog: Dialog) -> None:
         turn.say("entry.use_buttons")
         return
     class_id = dialog.data["class_id"]
-    students = await class_students(turn, class_id)
+    students = await _students(turn, dialog)
     column_ = Column(ColumnKind.CONDUCT, 1, await _levels(turn, class_id))
     try:
         draft = read_message(
@@ -171,10 +178,10 @@ async def _save(update: Update, turn: Turn, dialog: Dialog) -> None:
     if not allowed(turn.actor, Action.ENTER_CONDUCT, Target(class_id)):
         await refuse(turn, "conduct", update.callback_query.data)
         return
-    if not await book_open(turn, class_id, None, semester, ColumnKind.CONDUCT):
+    if not await book_open(turn, class_id, None, semester, _kind(semester)):
         turn.answer_press()
         return
-    students = await class_students(turn, class_id)
+    students = await _students(turn, dialog)
     draft = _draft(dialog, students, Column(ColumnKind.CONDUCT, 1, await _levels(turn, class_id)))
     if draft is None or not draft.ready:
         turn.say("entry.not_ready")
@@ -209,8 +216,34 @@ async def _levels(turn: Turn, class_id: int) -> tuple[str, ...] | None:
     return conduct_levels(rules_for(year.name, grade))
 
 
+def _kind(semester: int) -> ColumnKind:
+    return ColumnKind.SUMMER_CONDUCT if semester == SUMMER_TERM else ColumnKind.CONDUCT
+
+
+async def _summer_students(turn: Turn, class_id: int) -> set[int]:
+    """Who trains in the summer, by the class's approved year lists."""
+    if (await turn.uow.year_end.states(class_id)).get(Stage.YEAR) is not ReviewState.APPROVED:
+        return set()
+    return {
+        line.student_id
+        for line in await turn.uow.year_end.lines(class_id, Stage.YEAR)
+        if line.status is Outcome.SUMMER_TRAINING
+    }
+
+
+async def _students(turn: Turn, dialog: Dialog) -> list[Student]:
+    """The class list; after the summer only the students who trained in it."""
+    students = await class_students(turn, dialog.data["class_id"])
+    if dialog.data.get("semester") != SUMMER_TERM:
+        return students
+    training = await _summer_students(turn, dialog.data["class_id"])
+    return [student for student in students if student.id in training]
+
+
 async def _title(turn: Turn, dialog: Dialog) -> str:
     name = await turn.uow.views.class_name(dialog.data["class_id"])
     aspect = dialog.data.get("aspect", "conduct")
     what = turn.t("conduct.what") if aspect == "conduct" else aspect
+    if dialog.data.get("semester") == SUMMER_TERM:
+        return turn.t("year_end.summer_conduct_title", name=name)
     return turn.t("conduct.title", what=what, name=name, semester=dialog.data.get("semester", "-"))

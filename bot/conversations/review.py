@@ -67,15 +67,18 @@ def stamp_review(dialog: Dialog, draft: Draft) -> int:
     return dialog.data["revision"]
 
 
-async def still_current(turn: Turn, dialog: Dialog, args: list[int]) -> bool:
-    """The pressed Save belongs to the latest review, and the class list is the one it was typed for."""
+async def still_current(turn: Turn, dialog: Dialog, args: list[int], students: list | None = None) -> bool:
+    """The pressed Save belongs to the latest review, and the list of students (the class's, unless
+    ``students`` says otherwise) is the one it was typed for."""
     from bot.conversations.shared import class_students
 
     turn.answer_press()
     if args != [dialog.data.get("revision")]:
         turn.say("entry.stale")
         return False
-    if [s.id for s in await class_students(turn, dialog.data["class_id"])] != dialog.data.get("ids"):
+    if students is None:
+        students = await class_students(turn, dialog.data["class_id"])
+    if [s.id for s in students] != dialog.data.get("ids"):
         turn.say("entry.class_changed")
         return False
     return True

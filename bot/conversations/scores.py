@@ -19,11 +19,14 @@ from bot.conversations.shared import book_open, class_students, offered_for, sho
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
+from domain.class_record import SUMMER_TERM
 from domain.columns import Offered, current_semester
-from domain.entry import Column, Draft, Student, from_raws, one_value, read_message
+from domain.entry import COMMENT_MARKS, Column, Draft, Student, from_raws, one_value, read_message
 from domain.errors import DomainError
 from domain.permissions import Action, Target, allowed
+from domain.school import SubjectKind
 from domain.windows import ColumnKind
+from domain.year_end import Outcome, ReviewState, Stage
 from locales import SCHOOL_TZ
 from storage.changes import Author
 
@@ -140,8 +143,9 @@ async def _show_columns(update: Update, turn: Turn, place: Place) -> None:
     year = await turn.uow.school.year_row()
     buttons = []
     for index, option in enumerate(offered):
+        term = SUMMER_TERM if option.column.kind is ColumnKind.RETEST else place.semester
         filled = await turn.uow.gradebook.column_values(
-            place.class_id, place.subject_id, year.id, place.semester, option.column
+            place.class_id, place.subject_id, year.id, term, option.column
         )
         mark = " ✓" if filled else ""
         buttons.append(button(turn.t(option.label_key, **option.label_params) + mark, PREFIX, "k", index))
@@ -159,10 +163,12 @@ async def _column_chosen(update, turn, dialog, args) -> None:
     if not await book_open(turn, place.class_id, place.subject_id, place.semester, chosen.kind):
         turn.answer_press()
         return
-    students = await class_students(turn, place.class_id)
+    if chosen.kind is ColumnKind.RETEST:
+        dialog.data["semester"] = SUMMER_TERM  # the summer's values are kept apart from semester 2
+    dialog.data["kind"] = chosen.kind.value
+    students = await _students(turn, dialog, place.class_id)
     dialog.step = "marks" if chosen.marks else "values"
     dialog.data.update(
-        kind=chosen.kind.value,
         position=chosen.position,
         marks=list(chosen.marks),
         integer=chosen.integer,
@@ -222,7 +228,7 @@ async def _toggle_mark(update, turn, dialog, args) -> None:
         cycle[(cycle.index(current) + 1) % len(cycle)] if current in cycle else marks[0]
     )
     await save_dialog(turn, dialog)
-    students = await class_students(turn, dialog.data["class_id"])
+    students = await _students(turn, dialog, dialog.data["class_id"])
     title = await _title(turn, _place(dialog), (await _offered(turn, _place(dialog)))[dialog.data["option"]])
     show(
         update,
@@ -236,7 +242,7 @@ async def _marks_page(update, turn, dialog, args) -> None:
     if dialog.step != "marks" or len(args) != 1:
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
-    students = await class_students(turn, dialog.data["class_id"])
+    students = await _students(turn, dialog, dialog.data["class_id"])
     title = await _title(turn, _place(dialog), (await _offered(turn, _place(dialog)))[dialog.data["option"]])
     show(
         update,
@@ -250,7 +256,7 @@ async def _review_marks(update, turn, dialog, args) -> None:
     if dialog.step != "marks":
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
-    students = await class_students(turn, dialog.data["class_id"])
+    students = await _students(turn, dialog, dialog.data["class_id"])
     dialog.step = "review"
     await save_dialog(turn, dialog)
     turn.answer_press()
@@ -264,7 +270,7 @@ async def _one_by_one(update, turn, dialog, args) -> None:
         return
     dialog.step, dialog.data["raws"], dialog.data["index"] = "one", [], 0
     await save_dialog(turn, dialog)
-    students = await class_students(turn, place.class_id)
+    students = await _students(turn, dialog, place.class_id)
     turn.answer_press()
     turn.say("entry.ask_one", number=1, name=students[0].name, count=len(students))
 
@@ -278,7 +284,7 @@ async def on_text(update: Update, dialog: Dialog) -> None:
     column_ = _column(dialog)
     if not await book_open(turn, place.class_id, place.subject_id, place.semester, column_.kind):
         return
-    students = await class_students(turn, place.class_id)
+    students = await _students(turn, dialog, place.class_id)
     year = await turn.uow.school.year_row()
     earlier = await turn.uow.gradebook.earlier_scores(place.subject_id, year.id, [s.id for s in students])
     text = update.effective_message.text or ""
@@ -335,7 +341,7 @@ async def _confirm(update, turn, dialog, args) -> None:
         turn.answer_press()
         turn.say("entry.nothing_in_progress")
         return
-    if not await still_current(turn, dialog, args):
+    if not await still_current(turn, dialog, args, await _students(turn, dialog, place.class_id)):
         return
     column_ = _column(dialog)
     if not allowed(turn.actor, Action.ENTER_SCORES, Target(place.class_id, place.subject_id)):
@@ -344,7 +350,7 @@ async def _confirm(update, turn, dialog, args) -> None:
     if not await book_open(turn, place.class_id, place.subject_id, place.semester, column_.kind):
         turn.answer_press()
         return
-    students = await class_students(turn, place.class_id)
+    students = await _students(turn, dialog, place.class_id)
     year = await turn.uow.school.year_row()
     earlier = await turn.uow.gradebook.earlier_scores(place.subject_id, year.id, [s.id for s in students])
     draft = _draft(dialog, students, column_, earlier)
@@ -420,7 +426,35 @@ def _column(dialog: Dialog) -> Column:
 
 
 async def _offered(turn: Turn, place: Place) -> list[Offered]:
-    return await offered_for(turn.uow, place.class_id, place.subject_id)
+    """The book's columns; in semester 2 and the summer, also the re-test column once the class's
+    year lists are approved with re-tests in this subject."""
+    offered = await offered_for(turn.uow, place.class_id, place.subject_id)
+    if place.semester in (2, SUMMER_TERM) and await _retest_students(turn, place.class_id, place.subject_id):
+        subject = await turn.uow.gradebook.subject(place.subject_id)
+        marks = COMMENT_MARKS if subject.kind is SubjectKind.COMMENT else ()
+        offered.append(Offered(Column(ColumnKind.RETEST, 1, marks), "year_end.retest_column", {}))
+    return offered
+
+
+async def _retest_students(turn: Turn, class_id: int, subject_id: int) -> set[int]:
+    """Who re-tests in the subject, by the class's approved year lists."""
+    if (await turn.uow.year_end.states(class_id)).get(Stage.YEAR) is not ReviewState.APPROVED:
+        return set()
+    subject = (await turn.uow.views.subject_names()).get(subject_id)
+    return {
+        line.student_id
+        for line in await turn.uow.year_end.lines(class_id, Stage.YEAR)
+        if line.status is Outcome.RETEST and subject in line.retest_subjects
+    }
+
+
+async def _students(turn: Turn, dialog: Dialog, class_id: int) -> list[Student]:
+    """The class list; for the re-test column only the students who re-test in the subject."""
+    students = await class_students(turn, class_id)
+    if dialog.data.get("kind") != ColumnKind.RETEST.value:
+        return students
+    retesting = await _retest_students(turn, class_id, dialog.data["subject_id"])
+    return [student for student in students if student.id in retesting]
 
 
 def _draft(dialog: Dialog, students: list[Student], column_: Column, earlier) -> Draft | None:
@@ -434,7 +468,9 @@ def _draft(dialog: Dialog, students: list[Student], column_: Column, earlier) ->
 async def _title(turn: Turn, place: Place, offered: Offered | None = None) -> str:
     subjects = await turn.uow.views.subject_names()
     parts = [await turn.uow.views.class_name(place.class_id), subjects.get(place.subject_id, "?")]
-    if place.semester:
+    if place.semester == SUMMER_TERM:
+        parts.append(turn.t("year_end.summer"))
+    elif place.semester:
         parts.append(turn.t("entry.semester", number=place.semester))
     if offered:
         parts.append(turn.t(offered.label_key, **offered.label_params))

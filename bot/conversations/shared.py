@@ -10,6 +10,7 @@ from domain.columns import Offered, offered_columns
 from domain.entry import Student
 from domain.evaluation import rules_for
 from domain.windows import ColumnKind, entry_state
+from domain.year_end import ReviewState, Stage
 from locales import SCHOOL_TZ, Translator
 from storage.uow import UnitOfWork
 
@@ -54,10 +55,20 @@ async def book_open(
     """Whether entry is open now; when not, the person is told when it opens or whom to ask."""
     year = await turn.uow.school.year()
     year_row = await turn.uow.school.year_row()
-    semester = next(s for s in year.semesters if s.number == semester_number)
+    semester = next(s for s in year.semesters if s.number == min(semester_number, 2))
     decisions = await turn.uow.gradebook.decisions(year_row.id, semester_number)
+    lists = await turn.uow.year_end.states(class_id)
     state = entry_state(
-        turn.now, semester, kind, await grade_of(turn, class_id), class_id, subject_id, decisions, SCHOOL_TZ
+        turn.now,
+        semester,
+        kind,
+        await grade_of(turn, class_id),
+        class_id,
+        subject_id,
+        decisions,
+        SCHOOL_TZ,
+        year_locked=lists.get(Stage.YEAR) is ReviewState.APPROVED,
+        summer_locked=lists.get(Stage.SUMMER) is ReviewState.APPROVED,
     )
     if not state.open:
         leaders = ", ".join(await turn.uow.views.leader_names()) or "-"
