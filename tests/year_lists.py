@@ -18,11 +18,15 @@ async def approve_lists(
     outcomes: dict[str, Outcome] | None = None,
     summer: dict[str, Outcome] | None = None,
     unapproved: frozenset[str] = frozenset(),
+    skip: frozenset[str] = frozenset(),
 ) -> None:
-    """``outcomes`` and ``summer`` by student code; classes named in ``unapproved`` stay submitted."""
+    """``outcomes`` and ``summer`` by student code; classes named in ``unapproved`` stay submitted, those
+    in ``skip`` get nothing (their lists went through /xetlenlop)."""
     outcomes, summer = outcomes or {}, summer or {}
     async with UnitOfWork(database) as uow:
         for class_row in (await uow.school.class_rows(year)).values():
+            if class_row.name in skip:
+                continue
             state = ReviewState.SUBMITTED if class_row.name in unapproved else ReviewState.APPROVED
             students = await uow.roster.class_list(class_row.name, year)
             _review(uow, class_row.id, Stage.YEAR, state)

@@ -1,15 +1,21 @@
-"""The year-end review of a class of 40, through the summer: the homeroom teacher proposes the lists,
-the vice-principal sends them back and then approves, the class's year locks, two re-tests and a
-summer conduct training are entered, the summer lists are approved, and the printed papers show both
-the original and the re-assessed results."""
+"""The year-end review of a class of 40, through the summer, into the next school year: the homeroom
+teacher proposes the lists, the vice-principal sends them back and then approves, the class's year
+locks, two re-tests and a summer conduct training are entered, the summer lists are approved, and the
+printed papers show both the original and the re-assessed results. Then the administrator starts
+2026-2027: the class goes up to 9B without the three retained, who stay in grade 8, and next year's
+class list, report cards and DBF follow."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import unicodedata
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+from dbfread import DBF
 from sqlalchemy import func, select
 
 from domain.columns import offered_columns
@@ -25,6 +31,9 @@ from storage.models import AbsenceRow, ChangeRow, ClassReviewRow, RefusalRow, St
 from storage.uow import UnitOfWork
 from tests.bot.test_score_entry import link
 from tests.storage.helpers import class_list_names
+from tests.year_lists import approve_lists
+
+OLD, NEW = "2025-2026", "2026-2027"
 
 # The class-list numbers (from 1) of the students whose year goes differently from the rest.
 MATH_RETEST, INFORMATICS_RETEST, SUMMER_TRAINING, ABSENT, BOTH_FAILED, BEST = 1, 2, 3, 4, 5, 6
@@ -126,7 +135,9 @@ async def students_of(school) -> list[str]:
     return await class_list_names(school.database, "8B")
 
 
-async def test_a_class_of_40_from_the_last_scores_to_the_approved_lists(demo_school, tmp_path):
+async def test_a_class_of_40_from_the_last_scores_to_the_approved_lists_and_the_next_year(
+    demo_school, database_url, tmp_path
+):
     school = demo_school
     await fill_the_year(school.database)
     await at_year_end(school)
@@ -297,11 +308,62 @@ async def test_a_class_of_40_from_the_last_scores_to_the_approved_lists(demo_sch
     status = " ".join(" ".join(book).split())
     assert f"{names[INFORMATICS_RETEST - 1]}" in status and "Chưa đạt/Tốt → Ở lại lớp" in status
 
+    await the_next_school_year(school, names, database_url, tmp_path)
 
-async def exported(database, kind: str, tmp_path) -> list[str]:
-    """The class's year file, written, checked by `export verify`, and read back by pdftotext."""
+
+RETAINED = (INFORMATICS_RETEST, ABSENT, BOTH_FAILED)  # failed the re-test; 46 days absent; both failed
+
+
+async def the_next_school_year(school, names: list[str], database_url: str, tmp_path) -> None:
+    """The other classes' lists were approved as they stood (everyone promoted); the administrator
+    reads the preview of 2026-2027, then carries it out."""
+    await approve_lists(school.database, OLD, skip=frozenset({"8B"}))
+    preview = sodiem(database_url, "year", "new", NEW, cwd=tmp_path)
+    assert preview.returncode == 0, preview.stderr
+    lines = preview.stdout.splitlines()
+    at = lines.index("Lớp 8B (40 học sinh):")
+    assert lines[at + 1] == "  37 lên lớp 9B"
+    assert lines[at + 2].startswith("  3 ở lại lớp, học lớp 8B năm mới: ")
+    assert all(names[n - 1] in lines[at + 2] for n in RETAINED)
+    done = sodiem(database_url, "year", "new", NEW, "--yes", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+    promoted = [name for n, name in enumerate(names, start=1) if n not in RETAINED]
+    assert await class_list_names(school.database, "9B", NEW) == promoted  # in Vietnamese order
+    eighth = await class_list_names(school.database, "8B", NEW)
+    assert all(names[n - 1] in eighth for n in RETAINED) and not set(promoted) & set(eighth)
+    listing = sodiem(database_url, "students", "--class", "9B", cwd=tmp_path)
+    assert listing.stdout.splitlines()[0] == f"Danh sách lớp 9B — năm học {NEW} — 37 học sinh"
+
+    # Next year's papers list 9B's 37, a card each; last year's still show the approved lists.
+    cards = await exported(school.database, "reportcards", tmp_path, "9B", Period.MIDTERM_1, NEW)
+    carded = [name for name in promoted if any(name in page and "9B" in page for page in cards)]
+    assert carded == promoted and len([page for page in cards if page.strip()]) == 37
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        made = await export_class(uow, "dbf", "9B", Period.SEMESTER_1, translator("vi"), NEW)
+    dbf = tmp_path / made.file_name
+    dbf.write_bytes(made.data)
+    assert (await verify(school.database, dbf)).differences == []
+    codes = {r["MAHS"] for r in DBF(dbf, encoding="utf-8")}
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        assert codes == {s.code for s in await uow.roster.class_list("9B", NEW)}
+    old_cards = await exported(school.database, "reportcards", tmp_path, "8B", Period.YEAR, OLD)
+    page = " ".join(next(p for p in old_cards if names[MATH_RETEST - 1] in p).split())
+    assert "Sau hè: học tập Tốt, rèn luyện Tốt — Lên lớp" in page
+
+
+def sodiem(url: str, *args: str, cwd) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SODIEM_LOCALE": "vi"}
+    command = [str(Path(sys.executable).with_name("sodiem")), "--database", url, *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+async def exported(
+    database, kind: str, tmp_path, class_name: str = "8B", period: Period = Period.YEAR, year: str = OLD
+) -> list[str]:
+    """A class's file, written, checked by `export verify`, and read back by pdftotext."""
     async with UnitOfWork(database, read_only=True) as uow:
-        made = await export_class(uow, kind, "8B", Period.YEAR, translator("vi"))
+        made = await export_class(uow, kind, class_name, period, translator("vi"), year)
     path = tmp_path / made.file_name
     path.write_bytes(made.data)
     assert (await verify(database, path)).differences == []

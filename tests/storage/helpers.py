@@ -100,9 +100,9 @@ async def count(database: Database, model) -> int:
         return await session.scalar(select(func.count()).select_from(model))
 
 
-async def class_list_names(database: Database, class_name: str) -> list[str]:
+async def class_list_names(database: Database, class_name: str, year: str = YEAR) -> list[str]:
     async with UnitOfWork(database, read_only=True) as uow:
-        return [entry.full_name for entry in await uow.roster.class_list(class_name, YEAR)]
+        return [entry.full_name for entry in await uow.roster.class_list(class_name, year)]
 
 
 LETTER_MARKS = {"\u0302", "\u0306", "\u031b"}  # circumflex, breve, horn: part of the letter in cp1258
