@@ -40,14 +40,8 @@ def add_parser(commands) -> None:
 
 
 def _done(args, change: Change, done) -> int:
-    args.console.say(
-        f"schoolyear.done.{change.value}",
-        name=done.full_name,
-        code=done.code,
-        left=done.left or "",
-        joined=done.joined or "",
-        day=done.day,
-    )
+    key, params = done.message(change)
+    args.console.say(key, **params)
     return EXIT_OK
 
 

@@ -36,6 +36,16 @@ class Done:
     joined: str | None
     day: date
 
+    def message(self, change: Change) -> tuple[str, dict[str, object]]:
+        """The catalog key and its parameters that tell the person what was recorded."""
+        params = {
+            "name": self.full_name,
+            "code": self.code,
+            "left": self.left or "",
+            "joined": self.joined or "",
+        }
+        return f"schoolyear.done.{change.value}", {**params, "day": self.day}
+
 
 class SqlTransferStore:
     def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:

@@ -192,12 +192,5 @@ async def _write(turn: Turn, query, dialog: Dialog) -> None:
     except DomainError as error:  # checked before anything is written: nothing to undo
         answer_and_show(turn, query, turn.t(error.key, **error.params), None)
         return
-    text = turn.t(
-        f"schoolyear.done.{change.value}",
-        name=done.full_name,
-        code=done.code,
-        left=done.left or "",
-        joined=done.joined or "",
-        day=done.day,
-    )
-    answer_and_show(turn, query, text, None)
+    key, params = done.message(change)
+    answer_and_show(turn, query, turn.t(key, **params), None)
