@@ -7,13 +7,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.evaluation import Absences, Conduct, Kind, SemesterEntries, StudentRecord, SubjectRecord
+from domain.evaluation import (
+    Absences,
+    Conduct,
+    Kind,
+    PrimaryRecord,
+    PrimarySubject,
+    SemesterEntries,
+    StudentRecord,
+    SubjectRecord,
+)
+from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.evaluation.values import Entry
 from domain.school import Subject, SubjectKind
 from domain.windows import ColumnKind
 
 SEMESTERS = (1, 2)
 SUMMER_TERM = 3  # where the summer's values are kept: re-test scores and re-assessed conduct
+YEAR_END_SEMESTER = 2  # primary: the end-of-year levels, tests and ratings are those of semester 2
 
 
 @dataclass(frozen=True)
@@ -74,3 +85,35 @@ def _in_order(columns: dict[int, Entry]) -> tuple[Entry, ...]:
     if not columns:
         return ()
     return tuple(columns.get(position) for position in range(1, max(columns) + 1))
+
+
+def primary_record(
+    student_id: int,
+    subjects: Iterable[tuple[int, Subject]],
+    values: Iterable[StoredValue],
+    ratings: dict[str, str],
+    outstanding: bool = False,
+) -> PrimaryRecord:
+    """A primary student's year (TT27) from the book: each subject's end-of-year level (T/H/C) and, where
+    the subject has a periodic test, the end-of-year test; the end-of-year ratings of the qualities and
+    competencies; ``outstanding``: the class recognised the student (Học sinh tiêu biểu)."""
+    at_year_end = {
+        (v.subject_id, v.kind, v.position): v.value
+        for v in values
+        if v.student_id == student_id and v.semester == YEAR_END_SEMESTER
+    }
+    records = []
+    for subject_id, subject in subjects:
+        level = at_year_end.get((subject_id, ColumnKind.FINAL.value, 1))
+        test = at_year_end.get((subject_id, ColumnKind.TEST.value, 2))
+        records.append(
+            PrimarySubject(
+                subject.name, level, int(Decimal(test)) if test else None, subject.has_periodic_test
+            )
+        )
+    return PrimaryRecord(
+        tuple(records),
+        {name: ratings.get(name) for name in QUALITIES},
+        {name: ratings.get(name) for name in COMPETENCIES},
+        outstanding,
+    )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.class_record import StoredValue
+from domain.class_record import YEAR_END_SEMESTER, StoredValue
 from domain.entry import Column
 from domain.school import Subject
 from domain.windows import ColumnKind, WindowDecision, WindowState
@@ -285,12 +285,14 @@ class SqlGradebookStore:
             StoredValue(s.student_id, s.subject_id, s.semester, s.kind, s.position, s.value) for s in scores
         ]
         conduct: dict[int, dict[int, str]] = defaultdict(dict)
+        aspects: dict[int, dict[str, str]] = defaultdict(dict)
         for row in await self.session.scalars(
-            select(ConductRow).where(
-                ConductRow.year_id == year.id, ConductRow.student_id.in_(ids), ConductRow.aspect == "conduct"
-            )
+            select(ConductRow).where(ConductRow.year_id == year.id, ConductRow.student_id.in_(ids))
         ):
-            conduct[row.student_id][row.semester] = row.level
+            if row.aspect == "conduct":
+                conduct[row.student_id][row.semester] = row.level
+            elif row.semester == YEAR_END_SEMESTER:
+                aspects[row.student_id][row.aspect] = row.level
         absences: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         marks = await self.session.execute(
             select(AbsenceRow.student_id, AbsenceRow.mark).where(
@@ -300,7 +302,12 @@ class SqlGradebookStore:
         for student_id, mark in marks:
             absences[student_id][0 if mark == "P" else 1] += 1
         return ClassRecord(
-            students, subjects, values, dict(conduct), {k: (v[0], v[1]) for k, v in absences.items()}
+            students,
+            subjects,
+            values,
+            dict(conduct),
+            {k: (v[0], v[1]) for k, v in absences.items()},
+            dict(aspects),
         )
 
     async def decisions(self, year_id: int, semester: int) -> list[WindowDecision]:
@@ -356,3 +363,4 @@ class ClassRecord:
     values: list  # domain.class_record.StoredValue
     conduct: dict[int, dict[int, str]]  # student → semester (0: year) → level
     absences: dict[int, tuple[int, int]]  # student → (excused, unexcused) days
+    aspects: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → end-of-year level
