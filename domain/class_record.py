@@ -13,9 +13,12 @@ from domain.evaluation import (
     Kind,
     PrimaryRecord,
     PrimarySubject,
+    RuleSet,
     SemesterEntries,
     StudentRecord,
+    StudentResult,
     SubjectRecord,
+    evaluate_student,
 )
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.evaluation.values import Entry
@@ -117,3 +120,20 @@ def primary_record(
         {name: ratings.get(name) for name in COMPETENCIES},
         outstanding,
     )
+
+
+def year_result(
+    rules: RuleSet,
+    student_id: int,
+    subjects: Iterable[tuple[int, Subject]],
+    values: Iterable[StoredValue],
+    conduct: dict[int, str],
+    absences: tuple[int, int],
+    ratings: dict[str, str],
+    outstanding: bool = False,
+) -> StudentResult:
+    """The engine's result for a student's year: a primary record (ratings, ``outstanding``) under TT27,
+    a secondary one (conduct, absences) otherwise."""
+    if rules is RuleSet.TT27:
+        return evaluate_student(primary_record(student_id, subjects, values, ratings, outstanding), rules)
+    return evaluate_student(student_record(student_id, subjects, values, conduct, absences), rules)

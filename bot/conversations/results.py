@@ -15,8 +15,9 @@ from bot.conversations.shared import grade_of
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number, paged
 from bot.turn import Turn, current_turn
-from domain.class_record import student_record
-from domain.evaluation import RuleSet, StudentResult, evaluate_student, rules_for
+from domain.class_record import year_result
+from domain.evaluation import RuleSet, StudentResult, rules_for
+from domain.evaluation.model import TEST as PRIMARY_TEST
 from domain.permissions import Action, Target, allowed
 
 FLOW = "results"
@@ -114,7 +115,10 @@ async def _show(update: Update, turn: Turn, period: int) -> None:
     if not _may_see(turn, class_id, subject_id):
         await refuse(turn, "results", f"{class_id}:{subject_id}")
         return
-    if await turn.uow.views.class_name(class_id) is not None and await _rules(turn, class_id) is RuleSet.TT27:
+    primary = (
+        await turn.uow.views.class_name(class_id) is not None and await _rules(turn, class_id) is RuleSet.TT27
+    )
+    if primary and period != YEAR:
         turn.answer_press()
         turn.say("results.primary")
         return
@@ -146,15 +150,14 @@ async def _evaluate(
     rules = await _rules(turn, class_id)
     subjects = [(sid, s) for sid, s in record.subjects if not subject_id or sid == subject_id]
     results = [
-        evaluate_student(
-            student_record(
-                student_id,
-                subjects,
-                record.values,
-                record.conduct.get(student_id, {}),
-                record.absences.get(student_id, (0, 0)),
-            ),
+        year_result(
             rules,
+            student_id,
+            subjects,
+            record.values,
+            record.conduct.get(student_id, {}),
+            record.absences.get(student_id, (0, 0)),
+            record.aspects.get(student_id, {}),
         )
         for student_id, _ in record.students
     ]
@@ -170,8 +173,13 @@ async def _rules(turn: Turn, class_id: int) -> RuleSet:
 def _summary(turn: Turn, result: StudentResult, subject_name: str | None, key: str) -> str:
     t = turn.t
     if subject_name:
-        value = result.subjects[subject_name].results.get(key)
-        return _value(turn, value) if value is not None else t("results.missing")
+        results = result.subjects[subject_name].results
+        value, test = results.get(key), results.get(PRIMARY_TEST) if key == "year" else None
+        if value is None:
+            return t("results.missing")
+        return _value(turn, value) + (
+            " · " + t("results.primary_test", score=test) if test is not None else ""
+        )
     learning = result.learning.get(key)
     conduct = result.conduct.get("year") if key == "year" else None
     if learning is None:

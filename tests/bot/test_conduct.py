@@ -46,30 +46,10 @@ async def test_only_the_homeroom_teacher_enters_conduct(school):
 
 
 async def test_a_primary_homeroom_teacher_rates_a_quality(database):
-    from datetime import date
+    from tests.bot.conftest import bot_api_over
+    from tests.bot.primary import create_primary_school
 
-    from domain.importing import Table
-    from domain.roster import import_roster
-    from domain.school import Level, School
-    from domain.setup import init_school
-    from domain.staff import import_staff
-    from storage.uow import UnitOfWork
-    from tests.bot.conftest import STAFF_HEADERS, bot_api_over
-    from tests.storage.helpers import HEADERS, YEAR
-
-    async with UnitOfWork(database) as uow:
-        await init_school(uow.school, School("Trường Tiểu học Hoa Sen", Level.PRIMARY), YEAR)
-        await uow.school.add_classes(["3A"], YEAR)
-        pupils = [
-            [1, "P1", "Lý Thị Ngọc", "01/02/2017", "Nữ", "3A", "Kinh", "", "", ""],
-            [2, "P2", "Võ Văn An", "03/04/2017", "Nam", "3A", "Kinh", "", "", ""],
-        ]
-        await import_roster(
-            uow.roster, YEAR, Table(HEADERS, list(enumerate(pupils, start=2))), date(2025, 9, 1)
-        )
-        teacher = [["GV31", "Đào Thị Thu", "0912000031", "Giáo viên", "", "3A", ""]]
-        await import_staff(uow.staff, YEAR, Table(STAFF_HEADERS, [(2, teacher[0])]), date(2025, 9, 1))
-        await uow.commit()
+    await create_primary_school(database)
     async with bot_api_over(database) as school:
         person = school.api.person(41, "Cô Thu")
         async with school.bot_running():
@@ -94,7 +74,32 @@ async def test_a_primary_homeroom_teacher_rates_a_quality(database):
             person.send_command("/ketqua")
             person.press("3A — cả lớp", await person.wait_for(lambda m: "3A — cả lớp" in m.button_texts))
             person.press("HK 1", await person.wait_for(lambda m: "HK 1" in m.button_texts))
-            assert await person.wait_for(lambda m: m.text.startswith("Kết quả của lớp tiểu học"))
+            assert await person.wait_for(lambda m: "được đánh giá cuối năm: hãy chọn «Cả năm»" in m.text)
     async with database.session(read_only=True) as session:
         aspects = await session.scalars(select(ConductRow.aspect))
         assert set(aspects) == {"chăm chỉ"}
+
+
+async def test_a_primary_class_s_year_results_come_from_the_book(database):
+    """At the end of the year Ngọc has T everywhere and 9 in every test; An has H with tests of 6 and one
+    quality rated C. /ketqua for the whole year shows the TT27 levels; a subject shows level and test."""
+    from tests.bot.conftest import bot_api_over
+    from tests.bot.primary import create_primary_school, fill_primary_year
+
+    await create_primary_school(database)
+    ratings = {"P1": "T", "P2": "Đ"}
+    await fill_primary_year(database, {"P1": "T", "P2": "H"}, {"P1": "9", "P2": "6"}, ratings)
+    async with bot_api_over(database) as school:
+        person = school.api.person(41, "Cô Thu")
+        async with school.bot_running():
+            await link(school, person, "GV31")
+            person.send_command("/ketqua")
+            person.press("3A — cả lớp", await person.wait_for(lambda m: "3A — cả lớp" in m.button_texts))
+            person.press("Cả năm", await person.wait_for(lambda m: "Cả năm" in m.button_texts))
+            shown = await person.wait_for(lambda m: m.text.startswith("3A · Cả năm"))
+            assert shown.text.splitlines()[2:4] == [
+                "1. Võ Văn An — Học tập: Hoàn thành · lên lớp",
+                "2. Lý Thị Ngọc — Học tập: Hoàn thành xuất sắc · lên lớp",
+            ]
+            why = await person.ask("2")
+            assert "Học sinh Xuất sắc" in why.text
