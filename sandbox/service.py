@@ -109,6 +109,18 @@ class Sandbox:
             person = self.local.person(member.persona.user_id, first_name, language_code=self.language)
             person.send_command(f"/start {code}")
             self.members[member.persona.key] = member
+        await self._until_linked()
+
+    async def _until_linked(self, timeout: float = 60) -> None:
+        """Ready means everyone is linked: a language chosen on the page must find their accounts."""
+        ids = [str(member.persona.user_id) for member in self.members.values()]
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            async with UnitOfWork(self._database, read_only=True) as uow:
+                if await uow.identity.linked_count(CHANNEL, ids) == len(ids):
+                    return
+            await asyncio.sleep(0.05)
+        raise TimeoutError(f"the sandbox's people were not linked within {timeout} s")
 
     async def _close(self) -> None:
         application, self._application = self._application, None

@@ -135,6 +135,13 @@ class SqlIdentityStore:
             select(AccountRow).where(AccountRow.channel == channel, AccountRow.external_id == account)
         )
 
+    async def linked_count(self, channel: str, accounts: list[str]) -> int:
+        """How many of ``accounts`` are linked on ``channel``."""
+        query = select(func.count()).where(
+            AccountRow.channel == channel, AccountRow.external_id.in_(accounts)
+        )
+        return await self.session.scalar(query.select_from(AccountRow)) or 0
+
     async def set_language(self, channel: str, account: str, language: str) -> None:
         await self.session.execute(
             update(AccountRow)
