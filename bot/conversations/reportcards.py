@@ -99,8 +99,10 @@ def _homeroom(turn: Turn, class_id: int) -> bool:
 
 
 async def _cards(turn: Turn, class_id: int, period: Period) -> list[ReportCard]:
+    """The cards of the students in the class at the end of the period: a student who moved out, left
+    the school or dropped out gets theirs from the class they end in, or none (docs/year.md)."""
     book = await turn.uow.exports.class_book(await turn.uow.views.class_name(class_id), None, period)
-    return report_cards(book, period)
+    return report_cards(book.at_end(period), period)
 
 
 def _send_pdf(turn: Turn, pdf: bytes, name: str, chat_id: int) -> None:
@@ -326,11 +328,14 @@ async def _parent_view(turn: Turn, student_id: int, notice_id: int) -> None:
     ):
         await refuse(turn, "released-results", f"{student_id}:{notice_id}")
         return
-    turn.answer_press()
     cards = [
         c
         for c in await _cards(turn, notice.reach.class_id, Period(notice.period))
         if c.student.id == student_id
     ]
+    turn.answer_press()
+    if not cards:  # the child joined the class after the period: not on its cards
+        turn.say("notices.card.none_released")
+        return
     for piece in split_for_telegram(card_text(cards[0], turn.t)):
         turn.send(piece)
