@@ -46,6 +46,14 @@ class Stay:
 
 
 @dataclass(frozen=True)
+class Departure:
+    """The latest day a student left a class this year (the first day they were no longer in it)."""
+
+    class_name: str
+    day: date
+
+
+@dataclass(frozen=True)
 class YearState:
     year: SchoolYear
     closed: bool
@@ -65,11 +73,18 @@ def check_day(state: YearState, day: date) -> None:
         )
 
 
-def check_arrival(state: YearState, day: date, code: str, stay: Stay | None) -> None:
-    """A transfer in: the student is not already in a class this year."""
+def check_arrival(
+    state: YearState, day: date, code: str, stay: Stay | None, left: Departure | None = None
+) -> None:
+    """A transfer in: the student is not already in a class this year, and does not come back before the
+    day they last left one (that would put them in two classes at once)."""
     check_day(state, day)
     if stay is not None:
         raise DomainError("schoolyear.error.already_enrolled", code=code, name=stay.class_name)
+    if left is not None and day < left.day:
+        raise DomainError(
+            "schoolyear.error.before_leaving", code=code, day=day, name=left.class_name, left=left.day
+        )
 
 
 def check_departure(state: YearState, day: date, code: str, stay: Stay | None) -> Stay:
