@@ -57,6 +57,7 @@ class SqlNewYearStore:
             .join(EnrolmentRow, EnrolmentRow.student_id == StudentRow.id)
             .join(ClassRow, ClassRow.id == EnrolmentRow.class_id)
             .where(ClassRow.year_id == year_row.id, EnrolmentRow.date_out.is_(None))
+            .order_by(ClassRow.name, StudentRow.code)
         )
         members = [
             Member(sid, code, name, class_name, outcomes[sid].outcome if sid in outcomes else None)

@@ -2,9 +2,11 @@
 preview of ``sodiem year new``, settles what it names, carries it out, and finds next year's class lists;
 the closed year refuses entry but still exports and verifies."""
 
+import asyncio
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from dbfread import DBF
 from sqlalchemy import select
 
 from cli.demo import create_demo_school
+from cli.main import build_parser
+from cli.output import Console
 from domain.errors import DomainError
 from domain.transfers import Change
 from domain.year_end import Outcome, ReviewState
@@ -222,3 +226,74 @@ async def test_a_mapping_file_sends_a_class_elsewhere_and_a_bad_one_is_refused(
     assert sorted(await class_codes(school, "7D", NEW)) == sorted(await class_codes(school, "6A", OLD))
     async with UnitOfWork(school, read_only=True) as uow:
         assert "7A" not in await uow.school.class_rows(NEW)
+
+
+class Terminal:
+    """The administrator at a terminal: while they read the preview, ``meanwhile`` happens (the bot keeps
+    working); then they type ``answer``."""
+
+    def __init__(self, answer: str, meanwhile) -> None:
+        self.answer, self.meanwhile = answer, meanwhile
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        self.meanwhile()
+        return self.answer + "\n"
+
+
+async def at_terminal(monkeypatch, database_url: str, answer: str, meanwhile) -> int:
+    """``sodiem year new`` run at a terminal, in its own thread (it runs its own event loop); the test's
+    loop stays free for what happens meanwhile."""
+    loop = asyncio.get_running_loop()
+
+    def happening() -> None:
+        asyncio.run_coroutine_threadsafe(meanwhile(), loop).result(timeout=60)
+
+    monkeypatch.setattr(sys, "stdin", Terminal(answer, happening))
+
+    def run() -> int:
+        args = build_parser().parse_args(["--database", database_url, "year", "new", NEW])
+        args.console = Console("vi")
+        return args.func(args)
+
+    return await asyncio.to_thread(run)
+
+
+async def test_the_bot_keeps_writing_while_the_administrator_reads_the_preview(
+    school, database_url, monkeypatch, capsys
+):
+    """The preview holds no write lock: a transfer out recorded while the administrator reads it is
+    written at once. Their «c» then finds the plan changed and does nothing; run again, «có» carries
+    out the new plan without the student who left."""
+    await approve_lists(school, OLD)
+    leaving = (await class_codes(school, "6A", OLD))[0]
+    took: list[float] = []
+
+    async def transfer_out() -> None:
+        began = time.monotonic()
+        async with UnitOfWork(school) as uow:
+            await uow.transfers.leave(
+                Change.TRANSFER_OUT, leaving, date(2026, 5, 20), "theo gia đình", "", system_author("bot")
+            )
+            await uow.commit()
+        took.append(time.monotonic() - began)
+
+    async def nothing() -> None:
+        pass
+
+    assert await at_terminal(monkeypatch, database_url, "c", transfer_out) == 1
+    assert took and took[0] < 5  # not kept waiting for a lock (SQLite's busy timeout is 30 s)
+    out = capsys.readouterr()
+    assert "Thực hiện sang năm học mới? Gõ «c» để đồng ý:" in out.out
+    assert out.err.startswith("Trong lúc chờ xác nhận, danh sách cuối năm hoặc sĩ số các lớp đã thay đổi")
+    with pytest.raises(DomainError):
+        async with UnitOfWork(school, read_only=True) as uow:
+            await uow.school.year_row(NEW)
+
+    assert await at_terminal(monkeypatch, database_url, "có", nothing) == 0
+    assert f"Đã tạo năm học {NEW}" in capsys.readouterr().out
+    in_7a = await class_codes(school, "7A", NEW)
+    assert leaving not in in_7a
+    assert sorted(in_7a) == sorted(await class_codes(school, "6A", OLD))
