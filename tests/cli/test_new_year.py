@@ -219,6 +219,16 @@ async def test_a_mapping_file_sends_a_class_elsewhere_and_a_bad_one_is_refused(
     unknown.write_text("6E,7E\n", encoding="utf-8")
     refused = sodiem(database_url, "year", "new", NEW, "--mapping", str(unknown), cwd=tmp_path)
     assert "dòng 1: không có lớp 6E" in refused.stderr
+    merging = tmp_path / "merging.csv"
+    merging.write_text("6A,7B\n", encoding="utf-8")  # while 6B goes up to 7B by default
+    refused = sodiem(database_url, "year", "new", NEW, "--mapping", str(merging), "--yes", cwd=tmp_path)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith(
+        "Các lớp 6A, 6B cùng lên lớp 7B: mỗi lớp của năm học cũ phải lên một lớp riêng"
+    )
+    with pytest.raises(DomainError):
+        async with UnitOfWork(school, read_only=True) as uow:
+            await uow.school.year_row(NEW)
     good = tmp_path / "good.csv"
     good.write_text("cũ,mới\n6A,7D\n", encoding="utf-8")
     done = sodiem(database_url, "year", "new", NEW, "--mapping", str(good), "--yes", cwd=tmp_path)
