@@ -21,8 +21,9 @@ from domain.errors import DomainError
 from domain.transfers import Change
 from domain.year_end import Outcome, ReviewState
 from storage.changes import Author, system_author
-from storage.models import HomeroomRow, StudentRow, TeachingRow
+from storage.models import HomeroomRow, StaffRow, StudentRow, TeachingRow
 from storage.uow import UnitOfWork
+from tests.bot.conftest import STAFF_HEADERS
 from tests.exports.conftest import fill_class
 from tests.year_lists import approve_lists, set_state
 
@@ -164,6 +165,19 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
 
     added = sodiem(database_url, "classes", "add", "6E", "--year", OLD, cwd=tmp_path)
     assert added.returncode == 1 and f"Năm học {OLD} đã khóa sổ" in added.stderr
+
+    # the staff list imported into the closed year: refused, its assignments and the staff unchanged
+    staff_file = tmp_path / "can-bo.csv"
+    staff_file.write_text(
+        ",".join(STAFF_HEADERS) + "\nGV999,Vũ Thị Mới,0912999999,Giáo viên,Tổ Toán - Tin,6A,6A: Toán\n",
+        encoding="utf-8",
+    )
+    assignments = await teachers(school, "6A", OLD)
+    refused = sodiem(database_url, "import", "staff", str(staff_file), "--year", OLD, cwd=tmp_path)
+    assert refused.returncode == 1 and f"Năm học {OLD} đã khóa sổ" in refused.stderr
+    assert await teachers(school, "6A", OLD) == assignments
+    async with UnitOfWork(school, read_only=True) as uow:
+        assert await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == "GV999")) is None
 
     dbf = tmp_path / "6A.dbf"
     exported = sodiem(
