@@ -43,6 +43,7 @@ class Stay:
     class_name: str
     grade: int
     since: date
+    unsettled: bool = False  # placed in their old grade by ``sodiem year new --unsettled retain``
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def check_move(
     current = check_departure(state, day, code, stay)
     if target == current.class_name:
         raise DomainError("schoolyear.error.same_class", code=code, name=target)
+    if target_grade == current.grade + 1 and current.unsettled:
+        return  # kept back only until their status was decided: now they go up (docs/year.md)
     if target_grade != current.grade:
         raise DomainError("schoolyear.error.other_grade", name=target, current=current.class_name)
 

@@ -96,7 +96,7 @@ class SqlNewYearStore:
                     class_id=new_classes[move.target].id,
                     date_in=plan.new_year.start,
                     reason_in=EnrolmentReason.YEAR_END.value,
-                    note="" if move.placement is not Placement.UNSETTLED else "unsettled",
+                    note=move.placement.value if move.placement is Placement.UNSETTLED else "",
                 )
             )
         copied = await self._copy_assignments(plan, old_classes, new_classes, author)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import NotFound
-from domain.school import Gender, StudentStatus
+from domain.new_year import Placement
+from domain.school import EnrolmentReason, Gender, StudentStatus
 from domain.transfers import (
     Change,
     Departure,
@@ -108,7 +109,12 @@ class SqlTransferStore:
         if pair is None:
             return None, None
         enrolment, class_row = pair
-        return enrolment, Stay(class_row.name, class_row.grade, enrolment.date_in)
+        # the note ``sodiem year new --unsettled retain`` leaves on the enrolment it made
+        unsettled = (
+            enrolment.reason_in == EnrolmentReason.YEAR_END.value
+            and enrolment.note == Placement.UNSETTLED.value
+        )
+        return enrolment, Stay(class_row.name, class_row.grade, enrolment.date_in, unsettled)
 
     async def transfer_in(
         self,

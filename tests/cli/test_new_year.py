@@ -142,6 +142,17 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
     old_list = sodiem(database_url, "students", "--class", "6A", "--year", OLD, cwd=tmp_path)
     assert f"{len(in_6a) - 1} học sinh" in old_list.stdout.splitlines()[0]  # as it stood on the last day
 
+    # once the summer training is decided, the student kept back by --unsettled retain goes up a grade;
+    # a retained student cannot
+    move = ["transfer", "move", waiting, "--to", "8B", "--date", "07/09/2026", "--reason", "đạt rèn luyện hè"]
+    up = sodiem(database_url, *move, cwd=tmp_path)
+    assert up.returncode == 0, up.stderr
+    assert waiting in await class_codes(school, "8B", NEW)
+    assert waiting not in await class_codes(school, "7B", NEW)
+    move = ["transfer", "move", retained, "--to", "7B", "--date", "07/09/2026", "--reason", "x"]
+    kept = sodiem(database_url, *move, cwd=tmp_path)
+    assert kept.returncode == 1 and "Lớp 7B không cùng khối với lớp 6A" in kept.stderr
+
     again = sodiem(database_url, "year", "new", NEW, "--yes", cwd=tmp_path)
     assert again.returncode == 1 and "chỉ chạy một lần" in again.stderr
 
