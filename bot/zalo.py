@@ -44,6 +44,7 @@ from notifications.zalo import (
     ZaloUnreachable,
     pieces,
 )
+from storage.changes import Author
 from storage.db import Database
 from storage.uow import UnitOfWork
 
@@ -234,7 +235,8 @@ class _Answer:
         if not 1 <= number <= len(CHANNEL_CHOICES):
             return [self.t("zalo.channel.bad_number")]
         choice = CHANNEL_CHOICES[number - 1]
-        await self.uow.identity.choose_channels(actor.person.id, choice)
+        author = Author(None, CHANNEL, self.account, self.now)
+        await self.uow.identity.choose_channels(actor.person.id, choice, author)
         await self.uow.identity.end_dialog(CHANNEL, self.account)
         return [self.t("zalo.channel.chosen", where=self.t(f"zalo.channel.where.{choice}"))]
 
