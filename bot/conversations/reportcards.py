@@ -7,6 +7,7 @@ leader's, the child the parent's own and the period released."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import Update
@@ -153,7 +154,8 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
         parents=sum(len(p) for p in parents.values()),
         without=sum(1 for card in cards if not parents.get(card.student.id)),
     )
-    _send_pdf(turn, card_pdf(cards, turn.t), _file_name(turn.t, name, period), turn.chat_id)
+    pdf = await asyncio.to_thread(card_pdf, cards, turn.t)
+    _send_pdf(turn, pdf, _file_name(turn.t, name, period), turn.chat_id)
     answer_and_show(turn, update.callback_query, summary, keyboard)
 
 
@@ -188,7 +190,8 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
                 button(t("notices.reject"), PREFIX, "no", notice_id),
             ]
         )
-        _send_pdf(turn, card_pdf(cards, t), _file_name(t, name, period), int(approver.account))
+        pdf = await asyncio.to_thread(card_pdf, cards, t)
+        _send_pdf(turn, pdf, _file_name(t, name, period), int(approver.account))
         turn.send(text, keyboard, chat_id=int(approver.account))
     names = ", ".join(sorted({a.person for a in approvers}))
     key = "notices.card.submitted" if approvers else "notices.no_approver"
@@ -272,7 +275,7 @@ async def _card_messages(
                             caption,
                             notice.id,
                             picture_name(),
-                            form("png", t),
+                            await asyncio.to_thread(form, "png", t),  # matplotlib: off the event loop
                         )
                     )
                 continue
@@ -293,7 +296,7 @@ async def _card_messages(
                     caption,
                     notice.id,
                     file_name,
-                    form("pdf", t),
+                    await asyncio.to_thread(form, "pdf", t),
                 ),
             ]
     return messages
