@@ -125,7 +125,8 @@ def preview(console, plan: Plan) -> None:
             say("schoolyear.new.unapproved", name=old.name, count=len(unsettled), target=target)
             continue
         for move in sort_by_name(unsettled, name=lambda m: m.member.full_name):
-            status = t(f"schoolyear.outcome.{move.member.outcome.value}") if move.member.outcome else "—"
+            outcome = move.member.outcome
+            status = t(f"year_end.outcome.{outcome.value}") if outcome else t("schoolyear.new.no_outcome")
             say(
                 "schoolyear.new.unsettled",
                 name=move.member.full_name,

@@ -23,7 +23,7 @@ from domain.year_end import Outcome
 
 
 class Placement(StrEnum):
-    """What happens to a student; the catalog key is ``schoolyear.placement.<value>``."""
+    """What happens to a student (the preview says it in words of its own, ``schoolyear.new.*``)."""
 
     PROMOTED = "promoted"
     RETAINED = "retained"

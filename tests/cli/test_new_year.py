@@ -94,7 +94,10 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
         in (blocked.stdout.splitlines())
     )
     assert "Các lớp chưa được duyệt danh sách cuối năm: 8C." in blocked.stdout
-    assert f"Chưa xong: {who[waiting][0]} ({waiting}) — rèn luyện trong hè, chưa có kết quả" in blocked.stdout
+    assert (
+        f"Chưa xong: {who[waiting][0]} ({waiting}) — Rèn luyện trong hè, chưa có kết quả cuối cùng"
+        in blocked.stdout
+    )
     assert "Chưa thể sang năm học mới" in blocked.stderr
     with pytest.raises(DomainError):
         async with UnitOfWork(school, read_only=True) as uow:
@@ -112,8 +115,8 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
     ]
     assert f"  {len(in_9a)} hoàn thành chương trình lớp 9, rời trường" in lines
     assert (
-        f"  Chưa xong: {who[waiting][0]} ({waiting}) — rèn luyện trong hè, chưa có kết quả; xếp vào: 7B"
-        in lines
+        f"  Chưa xong: {who[waiting][0]} ({waiting}) — Rèn luyện trong hè, chưa có kết quả cuối cùng; "
+        "xếp vào: 7B" in lines
     )
     assert lines[-1] == "Đây là bản xem trước; chưa có gì thay đổi. Chạy lại với --yes để thực hiện."
     with pytest.raises(DomainError):
