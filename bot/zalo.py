@@ -321,9 +321,11 @@ class _Answer:
                 CHANNEL, self.account, "released-results", f"{student_id}:{notice_id}", self.now
             )
             return [self.t("zalo.results.gone")]
-        book = await self.uow.exports.class_book(await self.uow.views.class_name(notice.reach.class_id))
-        card = next(c for c in report_cards(book, Period(notice.period)) if c.student.id == student_id)
-        return [card_text(card, self.t)]
+        period = Period(notice.period)
+        name = await self.uow.views.class_name(notice.reach.class_id)
+        book = (await self.uow.exports.class_book(name, None, period)).at_end(period)  # as it was sent
+        cards = [c for c in report_cards(book, period) if c.student.id == student_id]
+        return [card_text(cards[0], self.t)] if cards else [self.t("zalo.results.gone")]
 
 
 # --- running: beside the Telegram bot, or alone ----------------------------------------------------
