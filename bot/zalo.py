@@ -44,6 +44,7 @@ from notifications.zalo import (
     ZaloUnreachable,
     pieces,
 )
+from storage.changes import Author
 from storage.db import Database
 from storage.uow import UnitOfWork
 
@@ -234,7 +235,8 @@ class _Answer:
         if not 1 <= number <= len(CHANNEL_CHOICES):
             return [self.t("zalo.channel.bad_number")]
         choice = CHANNEL_CHOICES[number - 1]
-        await self.uow.identity.choose_channels(actor.person.id, choice)
+        author = Author(None, CHANNEL, self.account, self.now)
+        await self.uow.identity.choose_channels(actor.person.id, choice, author)
         await self.uow.identity.end_dialog(CHANNEL, self.account)
         return [self.t("zalo.channel.chosen", where=self.t(f"zalo.channel.where.{choice}"))]
 
@@ -319,9 +321,11 @@ class _Answer:
                 CHANNEL, self.account, "released-results", f"{student_id}:{notice_id}", self.now
             )
             return [self.t("zalo.results.gone")]
-        book = await self.uow.exports.class_book(await self.uow.views.class_name(notice.reach.class_id))
-        card = next(c for c in report_cards(book, Period(notice.period)) if c.student.id == student_id)
-        return [card_text(card, self.t)]
+        period = Period(notice.period)
+        name = await self.uow.views.class_name(notice.reach.class_id)
+        book = (await self.uow.exports.class_book(name, None, period)).at_end(period)  # as it was sent
+        cards = [c for c in report_cards(book, period) if c.student.id == student_id]
+        return [card_text(cards[0], self.t)] if cards else [self.t("zalo.results.gone")]
 
 
 # --- running: beside the Telegram bot, or alone ----------------------------------------------------

@@ -61,26 +61,35 @@ def run_new(args) -> int:
     rows = _mapping_rows(args.mapping)
     unsettled = Unsettled(args.unsettled) if args.unsettled else None
 
+    async def plan_in(uow: UnitOfWork):
+        old = await uow.school.year_row()
+        check_next(old.name, args.name, await uow.new_year.year_exists(args.name), old.closed)
+        new_year = new_year_dates(args.name, dates.get("start"), dates.get("semester2"), dates.get("end"))
+        classes, members = await uow.new_year.closing(old)
+        mapping = read_mapping(rows, {c.name: c for c in classes})
+        last = args.last_grade or max((c.grade for c in classes), default=0)
+        return plan_new_year(old.name, new_year, classes, members, last, mapping, unsettled), old
+
     async def work(database) -> int:
+        # the preview reads only: while the administrator reads it and types, the bot keeps writing
+        async with UnitOfWork(database, read_only=True) as uow:
+            plan, _ = await plan_in(uow)
+        preview(args.console, plan)
+        if plan.blocked:
+            args.console.error("schoolyear.new.blocked")
+            return EXIT_FAILED
+        if not args.yes and not sys.stdin.isatty():
+            args.console.say("schoolyear.new.how_to_confirm")
+            return EXIT_OK
+        if not args.yes and not _confirmed(args.console):
+            args.console.say("schoolyear.new.not_done", year=args.name)
+            return EXIT_OK
         async with UnitOfWork(database) as uow:
-            old = await uow.school.year_row()
-            check_next(old.name, args.name, await uow.new_year.year_exists(args.name), old.closed)
-            new_year = new_year_dates(args.name, dates.get("start"), dates.get("semester2"), dates.get("end"))
-            classes, members = await uow.new_year.closing(old)
-            mapping = read_mapping(rows, {c.name: c for c in classes})
-            last = args.last_grade or max((c.grade for c in classes), default=0)
-            plan = plan_new_year(old.name, new_year, classes, members, last, mapping, unsettled)
-            preview(args.console, plan)
-            if plan.blocked:
-                args.console.error("schoolyear.new.blocked")
+            again, old = await plan_in(uow)  # checked again: something may have changed meanwhile
+            if again != plan:
+                args.console.error("schoolyear.new.changed", year=args.name)
                 return EXIT_FAILED
-            if not args.yes and not sys.stdin.isatty():
-                args.console.say("schoolyear.new.how_to_confirm")
-                return EXIT_OK
-            if not args.yes and not _confirmed(args.console):
-                args.console.say("schoolyear.new.not_done", year=args.name)
-                return EXIT_OK
-            copied = await uow.new_year.carry_out(plan, old, system_author("cli"))
+            copied = await uow.new_year.carry_out(again, old, system_author("cli"))
             await uow.commit()
         args.console.say("schoolyear.new.done", year=args.name, old=old.name, classes=len(plan.new_classes))
         args.console.say("schoolyear.new.assignments", count=copied, year=args.name)
@@ -116,7 +125,8 @@ def preview(console, plan: Plan) -> None:
             say("schoolyear.new.unapproved", name=old.name, count=len(unsettled), target=target)
             continue
         for move in sort_by_name(unsettled, name=lambda m: m.member.full_name):
-            status = t(f"schoolyear.outcome.{move.member.outcome.value}") if move.member.outcome else "—"
+            outcome = move.member.outcome
+            status = t(f"year_end.outcome.{outcome.value}") if outcome else t("schoolyear.new.no_outcome")
             say(
                 "schoolyear.new.unsettled",
                 name=move.member.full_name,

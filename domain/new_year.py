@@ -10,6 +10,7 @@ to be moved once their status is decided."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,7 +23,7 @@ from domain.year_end import Outcome
 
 
 class Placement(StrEnum):
-    """What happens to a student; the catalog key is ``schoolyear.placement.<value>``."""
+    """What happens to a student (the preview says it in words of its own, ``schoolyear.new.*``)."""
 
     PROMOTED = "promoted"
     RETAINED = "retained"
@@ -193,8 +194,21 @@ def plan_new_year(
         for member in (m for m in members if m.class_name == old.name):
             plan.moves.append(_move(member, old, target, unsettled))
         plans.append(plan)
+    _refuse_merges(plans)
     unapproved = tuple(c.name for c in classes if not c.approved)
     return Plan(old_year, new_year, tuple(plans), unapproved, unsettled)
+
+
+def _refuse_merges(plans: Sequence[ClassPlan]) -> None:
+    """Two classes going up into one (6A,7B in the mapping while 6B goes to 7B by default) is refused: a
+    class has one homeroom teacher, and a merge is better done by hand after the new year exists."""
+    sources: dict[str, list[str]] = defaultdict(list)
+    for plan in plans:
+        if plan.promoted_to:
+            sources[plan.promoted_to].append(plan.old.name)
+    for new, olds in sources.items():
+        if len(olds) > 1:
+            raise DomainError("schoolyear.error.mapping_merge", new=new, old=", ".join(olds))
 
 
 def _move(member: Member, old: OldClass, target: str | None, policy: Unsettled | None) -> Move:

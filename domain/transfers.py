@@ -43,6 +43,15 @@ class Stay:
     class_name: str
     grade: int
     since: date
+    unsettled: bool = False  # placed in their old grade by ``sodiem year new --unsettled retain``
+
+
+@dataclass(frozen=True)
+class Departure:
+    """The latest day a student left a class this year (the first day they were no longer in it)."""
+
+    class_name: str
+    day: date
 
 
 @dataclass(frozen=True)
@@ -65,11 +74,18 @@ def check_day(state: YearState, day: date) -> None:
         )
 
 
-def check_arrival(state: YearState, day: date, code: str, stay: Stay | None) -> None:
-    """A transfer in: the student is not already in a class this year."""
+def check_arrival(
+    state: YearState, day: date, code: str, stay: Stay | None, left: Departure | None = None
+) -> None:
+    """A transfer in: the student is not already in a class this year, and does not come back before the
+    day they last left one (that would put them in two classes at once)."""
     check_day(state, day)
     if stay is not None:
         raise DomainError("schoolyear.error.already_enrolled", code=code, name=stay.class_name)
+    if left is not None and day < left.day:
+        raise DomainError(
+            "schoolyear.error.before_leaving", code=code, day=day, name=left.class_name, left=left.day
+        )
 
 
 def check_departure(state: YearState, day: date, code: str, stay: Stay | None) -> Stay:
@@ -91,6 +107,8 @@ def check_move(
     current = check_departure(state, day, code, stay)
     if target == current.class_name:
         raise DomainError("schoolyear.error.same_class", code=code, name=target)
+    if target_grade == current.grade + 1 and current.unsettled:
+        return  # kept back only until their status was decided: now they go up (docs/year.md)
     if target_grade != current.grade:
         raise DomainError("schoolyear.error.other_grade", name=target, current=current.class_name)
 

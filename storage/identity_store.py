@@ -162,11 +162,21 @@ class SqlIdentityStore:
         receiving = receiving_channels(choice, linked)
         return (BOTH if len(receiving) > 1 else next(iter(receiving), "")), set(linked)
 
-    async def choose_channels(self, guardian_id: int, choice: str) -> None:
-        """Where the guardian's notices and report cards go: a channel's name, or "both"."""
-        await self.session.execute(
-            update(GuardianRow).where(GuardianRow.id == guardian_id).values(channels=choice)
-        )
+    async def choose_channels(self, guardian_id: int, choice: str, author: Author) -> None:
+        """Where the guardian's notices and report cards go: a channel's name, or "both"; logged."""
+        guardian = await self.session.get(GuardianRow, guardian_id)
+        assert guardian is not None
+        if guardian.channels != choice:
+            record_change(
+                self.session,
+                author,
+                "guardian_channels",
+                str(guardian_id),
+                guardian.channels,
+                choice,
+                "parent",
+            )
+        guardian.channels = choice
 
     async def revoke_staff(self, staff_id: int) -> int:
         """Unlinks every account of the staff member; each unlinking is recorded."""

@@ -57,6 +57,7 @@ class SqlNewYearStore:
             .join(EnrolmentRow, EnrolmentRow.student_id == StudentRow.id)
             .join(ClassRow, ClassRow.id == EnrolmentRow.class_id)
             .where(ClassRow.year_id == year_row.id, EnrolmentRow.date_out.is_(None))
+            .order_by(ClassRow.name, StudentRow.code)
         )
         members = [
             Member(sid, code, name, class_name, outcomes[sid].outcome if sid in outcomes else None)
@@ -95,7 +96,7 @@ class SqlNewYearStore:
                     class_id=new_classes[move.target].id,
                     date_in=plan.new_year.start,
                     reason_in=EnrolmentReason.YEAR_END.value,
-                    note="" if move.placement is not Placement.UNSETTLED else "unsettled",
+                    note=move.placement.value if move.placement is Placement.UNSETTLED else "",
                 )
             )
         copied = await self._copy_assignments(plan, old_classes, new_classes, author)

@@ -65,6 +65,7 @@ class SqlStaffStore:
         return StaffSnapshot(staff, homerooms, teaching, set(classes))
 
     async def apply_staff(self, year: str, plan: StaffPlan, today: date) -> None:
+        await self.school.require_open((await self.school.year_row(year)).id)  # before anything is written
         rows = {_key(row): row for row in await self.session.scalars(select(StaffRow))}
         departments = {d.name: d for d in await self.session.scalars(select(DepartmentRow))}
         author = system_author("staff-import")

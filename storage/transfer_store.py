@@ -10,8 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import NotFound
-from domain.school import Gender, StudentStatus
-from domain.transfers import Change, Stay, YearState, check_arrival, check_departure, check_move
+from domain.new_year import Placement
+from domain.school import EnrolmentReason, Gender, StudentStatus
+from domain.transfers import (
+    Change,
+    Departure,
+    Stay,
+    YearState,
+    check_arrival,
+    check_departure,
+    check_move,
+)
 from storage.changes import Author, record_change
 from storage.models import ClassRow, EnrolmentRow, SchoolYearRow, StudentRow
 from storage.school_store import SqlSchoolStore
@@ -79,12 +88,33 @@ class SqlTransferStore:
         pair = found.first()
         return (pair[0], pair[1]) if pair else None
 
+    async def _last_departure(self, student_id: int, year_id: int) -> Departure | None:
+        """The student's latest ended enrolment in the year: the class and the day they left it."""
+        found = await self.session.execute(
+            select(ClassRow.name, EnrolmentRow.date_out)
+            .join(ClassRow, ClassRow.id == EnrolmentRow.class_id)
+            .where(
+                EnrolmentRow.student_id == student_id,
+                EnrolmentRow.date_out.is_not(None),
+                ClassRow.year_id == year_id,
+            )
+            .order_by(EnrolmentRow.date_out.desc())
+            .limit(1)
+        )
+        row = found.first()
+        return Departure(row[0], row[1]) if row else None
+
     async def _stay(self, student_id: int, year_id: int) -> tuple[EnrolmentRow | None, Stay | None]:
         pair = await self.current(student_id, year_id)
         if pair is None:
             return None, None
         enrolment, class_row = pair
-        return enrolment, Stay(class_row.name, class_row.grade, enrolment.date_in)
+        # the note ``sodiem year new --unsettled retain`` leaves on the enrolment it made
+        unsettled = (
+            enrolment.reason_in == EnrolmentReason.YEAR_END.value
+            and enrolment.note == Placement.UNSETTLED.value
+        )
+        return enrolment, Stay(class_row.name, class_row.grade, enrolment.date_in, unsettled)
 
     async def transfer_in(
         self,
@@ -113,7 +143,7 @@ class SqlTransferStore:
             self.session.add(student)
             await self.session.flush()
         _, stay = await self._stay(student.id, year_row.id)
-        check_arrival(state, day, student.code, stay)
+        check_arrival(state, day, student.code, stay, await self._last_departure(student.id, year_row.id))
         note = _note(reason, previous_school)
         self.session.add(
             EnrolmentRow(

@@ -7,6 +7,7 @@ leader's, the child the parent's own and the period released."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import Update
@@ -99,8 +100,10 @@ def _homeroom(turn: Turn, class_id: int) -> bool:
 
 
 async def _cards(turn: Turn, class_id: int, period: Period) -> list[ReportCard]:
+    """The cards of the students in the class at the end of the period: a student who moved out, left
+    the school or dropped out gets theirs from the class they end in, or none (docs/year.md)."""
     book = await turn.uow.exports.class_book(await turn.uow.views.class_name(class_id), None, period)
-    return report_cards(book, period)
+    return report_cards(book.at_end(period), period)
 
 
 def _send_pdf(turn: Turn, pdf: bytes, name: str, chat_id: int) -> None:
@@ -151,7 +154,8 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
         parents=sum(len(p) for p in parents.values()),
         without=sum(1 for card in cards if not parents.get(card.student.id)),
     )
-    _send_pdf(turn, card_pdf(cards, turn.t), _file_name(turn.t, name, period), turn.chat_id)
+    pdf = await asyncio.to_thread(card_pdf, cards, turn.t)
+    _send_pdf(turn, pdf, _file_name(turn.t, name, period), turn.chat_id)
     answer_and_show(turn, update.callback_query, summary, keyboard)
 
 
@@ -186,7 +190,8 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
                 button(t("notices.reject"), PREFIX, "no", notice_id),
             ]
         )
-        _send_pdf(turn, card_pdf(cards, t), _file_name(t, name, period), int(approver.account))
+        pdf = await asyncio.to_thread(card_pdf, cards, t)
+        _send_pdf(turn, pdf, _file_name(t, name, period), int(approver.account))
         turn.send(text, keyboard, chat_id=int(approver.account))
     names = ", ".join(sorted({a.person for a in approvers}))
     key = "notices.card.submitted" if approvers else "notices.no_approver"
@@ -270,7 +275,7 @@ async def _card_messages(
                             caption,
                             notice.id,
                             picture_name(),
-                            form("png", t),
+                            await asyncio.to_thread(form, "png", t),  # matplotlib: off the event loop
                         )
                     )
                 continue
@@ -291,7 +296,7 @@ async def _card_messages(
                     caption,
                     notice.id,
                     file_name,
-                    form("pdf", t),
+                    await asyncio.to_thread(form, "pdf", t),
                 ),
             ]
     return messages
@@ -326,11 +331,14 @@ async def _parent_view(turn: Turn, student_id: int, notice_id: int) -> None:
     ):
         await refuse(turn, "released-results", f"{student_id}:{notice_id}")
         return
-    turn.answer_press()
     cards = [
         c
         for c in await _cards(turn, notice.reach.class_id, Period(notice.period))
         if c.student.id == student_id
     ]
+    turn.answer_press()
+    if not cards:  # the child joined the class after the period: not on its cards
+        turn.say("notices.card.none_released")
+        return
     for piece in split_for_telegram(card_text(cards[0], turn.t)):
         turn.send(piece)

@@ -15,6 +15,7 @@ from bot.turn import CHANNEL, Turn, current_turn
 from domain.identity import CHANNEL_CHOICES
 from domain.permissions import Action, Target, allowed
 from locales import LANGUAGES, translator
+from storage.changes import Author
 
 
 def _linked(turn: Turn) -> bool:
@@ -191,7 +192,8 @@ async def set_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if actor is None or actor.is_staff or choice not in CHANNEL_CHOICES:
         await refuse(turn, "channel", update.callback_query.data)
         return
-    await turn.uow.identity.choose_channels(actor.person.id, choice)
+    author = Author(None, CHANNEL, turn.account, turn.now)
+    await turn.uow.identity.choose_channels(actor.person.id, choice, author)
     text = turn.t("zalo.channel.chosen", where=turn.t(f"zalo.channel.where.{choice}"))
     answer_and_show(turn, update.callback_query, text, None)
 

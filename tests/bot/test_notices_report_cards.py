@@ -3,9 +3,11 @@ approves, each parent receives their own child's card (message and PDF) and can 
 /ketqua; nothing before the approval, and nothing of another child."""
 
 import subprocess
+from datetime import date
 
 from sqlalchemy import select
 
+from storage.changes import system_author
 from storage.models import RefusalRow, ScoreRow, StudentRow, SubjectRow
 from storage.uow import UnitOfWork
 from tests.bot.test_notices import student_codes
@@ -100,3 +102,50 @@ async def test_mid_term_report_cards_approved_reach_each_parent_with_their_own_c
     async with UnitOfWork(school.database, read_only=True) as uow:
         refusals = (await uow.session.scalars(select(RefusalRow.action))).all()
     assert refusals == ["released-results"]
+
+
+async def release(teacher, vice, period: str, class_name: str) -> str:
+    """The homeroom teacher prepares and submits the class's cards of ``period``, the vice-principal
+    approves; the answer the vice-principal sees."""
+    teacher.send_command("/phieulienlac")
+    teacher.press(period, await teacher.wait_for(lambda m: period in m.button_texts))
+    prepared = await teacher.wait_for(lambda m: m.text.startswith(f"Phiếu liên lạc lớp {class_name} — "))
+    teacher.press("📨 Gửi Phó hiệu trưởng duyệt", prepared)
+    request = await vice.wait_for(
+        lambda m: m.text.startswith("🗂 Phiếu liên lạc chờ duyệt") and f"Lớp {class_name} " in m.text
+    )
+    vice.press("✅ Duyệt và gửi phụ huynh", request)
+    return (await vice.wait_for(lambda m: m.text.startswith("✅ Đã duyệt") and class_name in m.text)).text
+
+
+async def test_a_student_who_moved_class_gets_one_card_from_the_class_they_end_the_semester_in(school):
+    """HS001 moves 6A → 6B on 20/10/2025: 6A's semester I cards are for those still in 6A at its end,
+    so HS001's mother hears nothing from 6A; 6B's release brings her the card, once."""
+    async with UnitOfWork(school.database) as uow:
+        await uow.transfers.move("HS001", "6B", date(2025, 10, 20), "xin chuyển lớp", system_author("test"))
+        await uow.commit()
+    homeroom_6a = school.api.person(1, "Thầy chủ nhiệm 6A")
+    homeroom_6b = school.api.person(2, "Cô chủ nhiệm 6B")
+    vice = school.api.person(3, "Thầy Phó hiệu trưởng")
+    mover_mother = school.api.person(100, "PH HS001")
+    stayer_mother = school.api.person(101, "PH HS002")
+    async with school.bot_running():
+        await link(school, homeroom_6a, "GV01")
+        await link(school, homeroom_6b, "GV02")
+        await link(school, vice, "CB02")
+        for parent, code in ((mover_mother, "HS001"), (stayer_mother, "HS002")):
+            parent.send_command(f"/start {await school.invite_parent(code)}")
+            await parent.wait_for(lambda m: len(m.buttons) > 0)
+
+        released_6a = await release(homeroom_6a, vice, "Học kỳ I", "6A")
+        assert "phiếu của 2 học sinh tới 1 phụ huynh" in released_6a
+        await stayer_mother.wait_for(lambda m: m.text.startswith("PHIẾU LIÊN LẠC · Học kỳ I"))
+
+        released_6b = await release(homeroom_6b, vice, "Học kỳ I", "6B")
+        assert "phiếu của 2 học sinh tới 1 phụ huynh" in released_6b
+        card = await mover_mother.wait_for(lambda m: m.text.startswith("PHIẾU LIÊN LẠC · Học kỳ I"))
+        assert "Lớp: 6B" in card.text and "Nguyễn Văn Bình" in card.text
+        await mover_mother.wait_for(lambda m: m.file is not None, timeout=15)
+    cards = [m for m in mover_mother.messages if m.text.startswith("PHIẾU LIÊN LẠC")]
+    assert len(cards) == 1
+    assert len([m for m in mover_mother.messages if m.file is not None]) == 1

@@ -20,7 +20,7 @@ from bot.config import load_settings
 from domain.errors import DomainError
 from domain.identity import PersonKind, PersonRef, create_invite
 from localzalo import LocalZaloApi
-from storage.models import AccountRow, StudentRow
+from storage.models import AccountRow, ChangeRow, StudentRow
 from storage.uow import UnitOfWork
 from tests.bot.test_notices import HEADER_6A, student_codes, write_class_notice
 from tests.bot.test_notices_report_cards import child
@@ -177,6 +177,14 @@ async def test_a_parent_on_both_channels_chooses_both_then_zalo(demo_school):
 
         teacher.send_command("/kenh")  # staff receive on Telegram only: nothing to choose
         await teacher.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền làm việc này."))
+
+    async with UnitOfWork(school.database, read_only=True) as uow:  # each choice is in the change log
+        log = await uow.session.scalars(
+            select(ChangeRow).where(ChangeRow.entity == "guardian_channels").order_by(ChangeRow.id)
+        )
+        choices = [(c.entity_key, c.old_value, c.new_value, c.channel, c.account) for c in log]
+    key = str(guardian.id)
+    assert choices == [(key, None, "both", "zalo", "zl-binh"), (key, "both", "zalo", "telegram", "300")]
 
 
 async def test_behind_a_webhook_updates_arrive_by_post_and_a_wrong_secret_is_refused(school, caplog):

@@ -2,9 +2,11 @@
 preview of ``sodiem year new``, settles what it names, carries it out, and finds next year's class lists;
 the closed year refuses entry but still exports and verifies."""
 
+import asyncio
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,12 +15,15 @@ from dbfread import DBF
 from sqlalchemy import select
 
 from cli.demo import create_demo_school
+from cli.main import build_parser
+from cli.output import Console
 from domain.errors import DomainError
 from domain.transfers import Change
 from domain.year_end import Outcome, ReviewState
 from storage.changes import Author, system_author
-from storage.models import HomeroomRow, StudentRow, TeachingRow
+from storage.models import HomeroomRow, StaffRow, StudentRow, TeachingRow
 from storage.uow import UnitOfWork
+from tests.bot.conftest import STAFF_HEADERS
 from tests.exports.conftest import fill_class
 from tests.year_lists import approve_lists, set_state
 
@@ -89,7 +94,10 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
         in (blocked.stdout.splitlines())
     )
     assert "Các lớp chưa được duyệt danh sách cuối năm: 8C." in blocked.stdout
-    assert f"Chưa xong: {who[waiting][0]} ({waiting}) — rèn luyện trong hè, chưa có kết quả" in blocked.stdout
+    assert (
+        f"Chưa xong: {who[waiting][0]} ({waiting}) — Rèn luyện trong hè, chưa có kết quả cuối cùng"
+        in blocked.stdout
+    )
     assert "Chưa thể sang năm học mới" in blocked.stderr
     with pytest.raises(DomainError):
         async with UnitOfWork(school, read_only=True) as uow:
@@ -107,8 +115,8 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
     ]
     assert f"  {len(in_9a)} hoàn thành chương trình lớp 9, rời trường" in lines
     assert (
-        f"  Chưa xong: {who[waiting][0]} ({waiting}) — rèn luyện trong hè, chưa có kết quả; xếp vào: 7B"
-        in lines
+        f"  Chưa xong: {who[waiting][0]} ({waiting}) — Rèn luyện trong hè, chưa có kết quả cuối cùng; "
+        "xếp vào: 7B" in lines
     )
     assert lines[-1] == "Đây là bản xem trước; chưa có gì thay đổi. Chạy lại với --yes để thực hiện."
     with pytest.raises(DomainError):
@@ -137,6 +145,17 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
     old_list = sodiem(database_url, "students", "--class", "6A", "--year", OLD, cwd=tmp_path)
     assert f"{len(in_6a) - 1} học sinh" in old_list.stdout.splitlines()[0]  # as it stood on the last day
 
+    # once the summer training is decided, the student kept back by --unsettled retain goes up a grade;
+    # a retained student cannot
+    move = ["transfer", "move", waiting, "--to", "8B", "--date", "07/09/2026", "--reason", "đạt rèn luyện hè"]
+    up = sodiem(database_url, *move, cwd=tmp_path)
+    assert up.returncode == 0, up.stderr
+    assert waiting in await class_codes(school, "8B", NEW)
+    assert waiting not in await class_codes(school, "7B", NEW)
+    move = ["transfer", "move", retained, "--to", "7B", "--date", "07/09/2026", "--reason", "x"]
+    kept = sodiem(database_url, *move, cwd=tmp_path)
+    assert kept.returncode == 1 and "Lớp 7B không cùng khối với lớp 6A" in kept.stderr
+
     again = sodiem(database_url, "year", "new", NEW, "--yes", cwd=tmp_path)
     assert again.returncode == 1 and "chỉ chạy một lần" in again.stderr
 
@@ -160,6 +179,19 @@ async def test_the_new_year_from_the_preview_to_next_years_class_lists(school, d
 
     added = sodiem(database_url, "classes", "add", "6E", "--year", OLD, cwd=tmp_path)
     assert added.returncode == 1 and f"Năm học {OLD} đã khóa sổ" in added.stderr
+
+    # the staff list imported into the closed year: refused, its assignments and the staff unchanged
+    staff_file = tmp_path / "can-bo.csv"
+    staff_file.write_text(
+        ",".join(STAFF_HEADERS) + "\nGV999,Vũ Thị Mới,0912999999,Giáo viên,Tổ Toán - Tin,6A,6A: Toán\n",
+        encoding="utf-8",
+    )
+    assignments = await teachers(school, "6A", OLD)
+    refused = sodiem(database_url, "import", "staff", str(staff_file), "--year", OLD, cwd=tmp_path)
+    assert refused.returncode == 1 and f"Năm học {OLD} đã khóa sổ" in refused.stderr
+    assert await teachers(school, "6A", OLD) == assignments
+    async with UnitOfWork(school, read_only=True) as uow:
+        assert await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == "GV999")) is None
 
     dbf = tmp_path / "6A.dbf"
     exported = sodiem(
@@ -215,6 +247,16 @@ async def test_a_mapping_file_sends_a_class_elsewhere_and_a_bad_one_is_refused(
     unknown.write_text("6E,7E\n", encoding="utf-8")
     refused = sodiem(database_url, "year", "new", NEW, "--mapping", str(unknown), cwd=tmp_path)
     assert "dòng 1: không có lớp 6E" in refused.stderr
+    merging = tmp_path / "merging.csv"
+    merging.write_text("6A,7B\n", encoding="utf-8")  # while 6B goes up to 7B by default
+    refused = sodiem(database_url, "year", "new", NEW, "--mapping", str(merging), "--yes", cwd=tmp_path)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith(
+        "Các lớp 6A, 6B cùng lên lớp 7B: mỗi lớp của năm học cũ phải lên một lớp riêng"
+    )
+    with pytest.raises(DomainError):
+        async with UnitOfWork(school, read_only=True) as uow:
+            await uow.school.year_row(NEW)
     good = tmp_path / "good.csv"
     good.write_text("cũ,mới\n6A,7D\n", encoding="utf-8")
     done = sodiem(database_url, "year", "new", NEW, "--mapping", str(good), "--yes", cwd=tmp_path)
@@ -222,3 +264,74 @@ async def test_a_mapping_file_sends_a_class_elsewhere_and_a_bad_one_is_refused(
     assert sorted(await class_codes(school, "7D", NEW)) == sorted(await class_codes(school, "6A", OLD))
     async with UnitOfWork(school, read_only=True) as uow:
         assert "7A" not in await uow.school.class_rows(NEW)
+
+
+class Terminal:
+    """The administrator at a terminal: while they read the preview, ``meanwhile`` happens (the bot keeps
+    working); then they type ``answer``."""
+
+    def __init__(self, answer: str, meanwhile) -> None:
+        self.answer, self.meanwhile = answer, meanwhile
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        self.meanwhile()
+        return self.answer + "\n"
+
+
+async def at_terminal(monkeypatch, database_url: str, answer: str, meanwhile) -> int:
+    """``sodiem year new`` run at a terminal, in its own thread (it runs its own event loop); the test's
+    loop stays free for what happens meanwhile."""
+    loop = asyncio.get_running_loop()
+
+    def happening() -> None:
+        asyncio.run_coroutine_threadsafe(meanwhile(), loop).result(timeout=60)
+
+    monkeypatch.setattr(sys, "stdin", Terminal(answer, happening))
+
+    def run() -> int:
+        args = build_parser().parse_args(["--database", database_url, "year", "new", NEW])
+        args.console = Console("vi")
+        return args.func(args)
+
+    return await asyncio.to_thread(run)
+
+
+async def test_the_bot_keeps_writing_while_the_administrator_reads_the_preview(
+    school, database_url, monkeypatch, capsys
+):
+    """The preview holds no write lock: a transfer out recorded while the administrator reads it is
+    written at once. Their «c» then finds the plan changed and does nothing; run again, «có» carries
+    out the new plan without the student who left."""
+    await approve_lists(school, OLD)
+    leaving = (await class_codes(school, "6A", OLD))[0]
+    took: list[float] = []
+
+    async def transfer_out() -> None:
+        began = time.monotonic()
+        async with UnitOfWork(school) as uow:
+            await uow.transfers.leave(
+                Change.TRANSFER_OUT, leaving, date(2026, 5, 20), "theo gia đình", "", system_author("bot")
+            )
+            await uow.commit()
+        took.append(time.monotonic() - began)
+
+    async def nothing() -> None:
+        pass
+
+    assert await at_terminal(monkeypatch, database_url, "c", transfer_out) == 1
+    assert took and took[0] < 5  # not kept waiting for a lock (SQLite's busy timeout is 30 s)
+    out = capsys.readouterr()
+    assert "Thực hiện sang năm học mới? Gõ «c» để đồng ý:" in out.out
+    assert out.err.startswith("Trong lúc chờ xác nhận, danh sách cuối năm hoặc sĩ số các lớp đã thay đổi")
+    with pytest.raises(DomainError):
+        async with UnitOfWork(school, read_only=True) as uow:
+            await uow.school.year_row(NEW)
+
+    assert await at_terminal(monkeypatch, database_url, "có", nothing) == 0
+    assert f"Đã tạo năm học {NEW}" in capsys.readouterr().out
+    in_7a = await class_codes(school, "7A", NEW)
+    assert leaving not in in_7a
+    assert sorted(in_7a) == sorted(await class_codes(school, "6A", OLD))

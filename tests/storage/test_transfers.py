@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from cli.demo import create_demo_school
 from domain.errors import DomainError
 from domain.transfers import Change
+from locales import translator
 from storage.changes import system_author
 from storage.models import ChangeRow, EnrolmentRow, StudentRow
 from storage.transfer_store import NewStudent
@@ -89,6 +90,32 @@ async def test_a_new_student_transfers_in_from_a_date(school):
     assert "HS-NEW-1" not in await codes(school, "6C", on=date(2025, 11, 30))
 
 
+async def test_a_student_who_left_comes_back_from_the_day_they_left_not_before(school):
+    """Transferred out on 10/11/2025; a return recorded as from 01/11 would put them in two classes from
+    01/11 to 09/11: refused with a message naming the day; from 10/11 or later it is accepted."""
+    leaving = (await codes(school, "7A"))[0]
+    async with UnitOfWork(school) as uow:
+        await uow.transfers.leave(
+            Change.TRANSFER_OUT, leaving, date(2025, 11, 10), "theo gia đình", "THCS Nguyễn Du", AUTHOR
+        )
+        await uow.commit()
+    before = await snapshot(school)
+    with pytest.raises(DomainError) as raised:
+        async with UnitOfWork(school) as uow:
+            await uow.transfers.transfer_in(leaving, "7B", date(2025, 11, 1), "quay lại", "", AUTHOR)
+    assert translator("vi")(raised.value.key, **raised.value.params) == (
+        f"Ngày 01/11/2025 không hợp lệ: học sinh {leaving} đã rời lớp 7A từ ngày 10/11/2025, nên không thể "
+        "chuyển đến trước ngày đó. Hãy nhập ngày 10/11/2025 hoặc muộn hơn."
+    )
+    assert await snapshot(school) == before
+    async with UnitOfWork(school) as uow:
+        await uow.transfers.transfer_in(leaving, "7B", date(2025, 11, 10), "quay lại", "", AUTHOR)
+        await uow.commit()
+    assert leaving in await codes(school, "7B")
+    assert leaving not in await codes(school, "7B", on=date(2025, 11, 9))
+    assert leaving in await codes(school, "7A", on=date(2025, 11, 9))
+
+
 @pytest.mark.parametrize(
     "attempt, key",
     [
@@ -99,6 +126,7 @@ async def test_a_new_student_transfers_in_from_a_date(school):
         ("move_other_grade", "schoolyear.error.other_grade"),
         ("out_twice", "schoolyear.error.not_enrolled"),
         ("in_already_enrolled", "schoolyear.error.already_enrolled"),
+        ("in_before_leaving", "schoolyear.error.before_leaving"),
         ("in_unknown_without_name", "schoolyear.error.new_student_needs"),
     ],
 )
@@ -120,6 +148,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(school, attemp
         "move_other_grade": lambda t: t.move(student, "7A", date(2025, 10, 1), "", AUTHOR),
         "out_twice": lambda t: t.leave(Change.TRANSFER_OUT, gone, date(2025, 11, 1), "", "", AUTHOR),
         "in_already_enrolled": lambda t: t.transfer_in(student, "6B", date(2025, 10, 1), "", "", AUTHOR),
+        "in_before_leaving": lambda t: t.transfer_in(gone, "6B", date(2025, 9, 20), "", "", AUTHOR),
         "in_unknown_without_name": lambda t: t.transfer_in("MOI", "6B", date(2025, 10, 1), "", "", AUTHOR),
     }
     before = await snapshot(school)
