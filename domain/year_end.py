@@ -11,12 +11,15 @@ from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.evaluation.model import (
+    CHUA_DAT,
     NOT_COMPLETED,
     PROMOTED,
     RETAINED,
     RETEST_NEEDED,
     SUMMER_TRAINING,
+    YEU,
     Reason,
+    RuleSet,
     StudentResult,
     because,
 )
@@ -121,7 +124,7 @@ def student_line(
         conduct or result.conduct.get(YEAR_PERIOD),
         absences,
         proposed,
-        tuple(result.retest_subjects) if proposed is Outcome.RETEST else (),
+        tuple(result.retest_subjects) if proposed in (Outcome.RETEST, Outcome.SUMMER_TRAINING) else (),
         result.award,
         (*result.incomplete, *result.review)
         + ((because("year_end.reason.not_completed"),) if result.promotion == NOT_COMPLETED else ()),
@@ -178,10 +181,15 @@ def counts(lines: Iterable[StudentLine]) -> Counts:
 
 
 def check_submittable(lines: Iterable[StudentLine]) -> None:
-    """Every case the rules leave to people has a decision before the lists go to the leadership."""
+    """Every case the rules leave to people has a decision before the lists go to the leadership;
+    after the summer every status is final (promoted or retained), not still waiting for a re-test."""
+    lines = list(lines)
     waiting = [line.name for line in lines if line.awaiting_decision]
     if waiting:
         raise DomainError("year_end.error.awaiting", count=len(waiting), names=", ".join(waiting))
+    unsettled = [line.name for line in lines if line.summer and line.status and not line.status.settled]
+    if unsettled:
+        raise DomainError("year_end.error.unsettled", count=len(unsettled), names=", ".join(unsettled))
 
 
 def summer_students(year_lines: Iterable[StudentLine]) -> set[int]:
@@ -189,6 +197,32 @@ def summer_students(year_lines: Iterable[StudentLine]) -> set[int]:
     return {
         line.student_id for line in year_lines if line.status in (Outcome.RETEST, Outcome.SUMMER_TRAINING)
     }
+
+
+def passed_conduct(level: str | None) -> bool:
+    """The summer conduct reached at least Đạt (TT22) or Trung bình (TT58/TT26)."""
+    return level is not None and level not in (CHUA_DAT, YEU)
+
+
+def summer_retests(year_lines: Iterable[StudentLine], summer_conduct: Mapping[int, str]) -> dict[int, tuple]:
+    """Who re-tests in the summer, and in which subjects: the re-testing students, and those in
+    summer conduct training who also failed learning once their summer conduct passed (TT22 Đ14)."""
+    return {
+        line.student_id: line.retest_subjects
+        for line in year_lines
+        if line.retest_subjects
+        and (
+            line.status is Outcome.RETEST
+            or (
+                line.status is Outcome.SUMMER_TRAINING and passed_conduct(summer_conduct.get(line.student_id))
+            )
+        )
+    }
+
+
+def chooses_retests(rules: RuleSet) -> bool:
+    """TT58/TT26: the student re-tests in the failed subjects they choose, at least one."""
+    return rules in (RuleSet.TT58, RuleSet.TT26)
 
 
 def with_people(line: StudentLine, flags: Mapping[str, str], decision: Outcome | None) -> StudentLine:

@@ -69,6 +69,13 @@ class SqlYearEndStore:
         )
         return {Stage(stage): ReviewState(state) for stage, state in rows}
 
+    async def approved_year_lines(self, class_id: int, *statuses: Outcome) -> list[StudentLine]:
+        """The lines of the class's approved year lists with one of the statuses (none before the
+        approval): who has a summer."""
+        if (await self.states(class_id)).get(Stage.YEAR) is not ReviewState.APPROVED:
+            return []
+        return [line for line in await self.lines(class_id, Stage.YEAR) if line.status in statuses]
+
     async def lines(self, class_id: int, stage: Stage) -> list[StudentLine]:
         """The stored lines of a stage, as submitted (the class-list order is the caller's)."""
         rows = await self.session.execute(

@@ -34,10 +34,12 @@ from domain.year_end import (
     StudentLine,
     add_flag,
     check_submittable,
+    chooses_retests,
     class_lists,
     counts,
     decide,
     student_line,
+    summer_retests,
     summer_students,
     with_people,
 )
@@ -108,21 +110,46 @@ async def missing_values(uow: UnitOfWork, class_id: int, stage: Stage) -> list[t
     return missing
 
 
-async def _summer_missing(uow: UnitOfWork, class_id: int) -> list[tuple[str, int]]:
+async def summer_retests_of(uow: UnitOfWork, class_id: int) -> dict[int, tuple[str, ...]]:
+    """Who re-tests in the summer and in which subjects, by the approved year lists and the summer
+    conduct entered so far."""
+    lines = await uow.year_end.approved_year_lines(class_id, Outcome.RETEST, Outcome.SUMMER_TRAINING)
     year_row = await uow.school.year_row()
+    conduct = await uow.gradebook.conduct_levels(
+        year_row.id, SUMMER_TERM, [line.student_id for line in lines]
+    )
+    return summer_retests(lines, conduct)
+
+
+async def _summer_missing(uow: UnitOfWork, class_id: int) -> list[tuple[str, int]]:
+    """The summer conduct of each student in training, then each re-test; under TT58/TT26 the
+    student chooses among the failed subjects, so one re-test of theirs is enough."""
+    year_row = await uow.school.year_row()
+    year = await uow.school.year()
+    grade = (await uow.views.classes(frozenset({class_id})))[0][2]
+    choosing = chooses_retests(rules_for(year.name, grade))
     record = await uow.gradebook.class_record(uow.roster, class_id)
     names = {subject.name: subject_id for subject_id, subject in record.subjects}
     retested = {(v.student_id, v.subject_id) for v in record.values if v.semester == SUMMER_TERM}
     missing: dict[str, int] = {}
-    for line in await uow.year_end.lines(class_id, Stage.YEAR):
-        if line.status is Outcome.RETEST:
-            for subject in line.retest_subjects:
-                if (line.student_id, names.get(subject)) not in retested:
-                    missing[f"{subject} · retest"] = missing.get(f"{subject} · retest", 0) + 1
-        if line.status is Outcome.SUMMER_TRAINING:
-            summer = await uow.gradebook.conduct_levels(year_row.id, SUMMER_TERM, [line.student_id])
-            if not summer:
-                missing["conduct · summer"] = missing.get("conduct · summer", 0) + 1
+
+    def lacking(what: str) -> None:
+        missing[what] = missing.get(what, 0) + 1
+
+    training = await uow.year_end.approved_year_lines(class_id, Outcome.SUMMER_TRAINING)
+    conduct = await uow.gradebook.conduct_levels(
+        year_row.id, SUMMER_TERM, [line.student_id for line in training]
+    )
+    for line in training:
+        if line.student_id not in conduct:
+            lacking("conduct · summer")
+    for student_id, subjects in (await summer_retests_of(uow, class_id)).items():
+        done = [subject for subject in subjects if (student_id, names.get(subject)) in retested]
+        if choosing and not done:
+            lacking(f"{', '.join(subjects)} · retest_any")
+        elif not choosing:
+            for subject in set(subjects) - set(done):
+                lacking(f"{subject} · retest")
     return list(missing.items())
 
 
@@ -264,6 +291,8 @@ def _what(t: Translator, what: str) -> str:
         name = t("year_end.missing.conduct")
     if where == "retest":
         return t("year_end.missing.retest", subject=name)
+    if where == "retest_any":
+        return t("year_end.missing.retest_any", subjects=name)
     if where == "summer":
         return t("year_end.missing.summer_conduct")
     return f"{name} · {t('entry.semester', number=where.removeprefix('HK'))}"

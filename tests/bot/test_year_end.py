@@ -18,11 +18,13 @@ from pathlib import Path
 from dbfread import DBF
 from sqlalchemy import func, select
 
+from bot.conversations.yearreview import proposed_lines
 from domain.columns import offered_columns
 from domain.entry import Column
 from domain.evaluation import rules_for
 from domain.report_card import Period
 from domain.windows import ColumnKind
+from domain.year_end import Outcome, ReviewState, Stage, decide
 from exports.service import export_class
 from exports.verify import verify
 from locales import translator
@@ -371,3 +373,67 @@ async def exported(
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     return [unicodedata.normalize("NFC", page) for page in text.split("\f")]
+
+
+async def approved_year_lists(school, decided: dict[int, Outcome]) -> None:
+    """8B's year lists as the engine proposes them, the cases left to people decided, approved."""
+    author = Author(None, "test", "", datetime(2026, 5, 26, tzinfo=UTC))
+    cid = await class_id(school, "8B")
+    async with UnitOfWork(school.database) as uow:
+        lines = await proposed_lines(uow, cid, Stage.YEAR)
+        lines = [
+            decide(line, decided[n], "Quyết định của giáo viên") if n in decided else line
+            for n, line in enumerate(lines, start=1)
+        ]
+        await uow.year_end.submit(cid, Stage.YEAR, lines, author)
+        await uow.year_end.decide(cid, Stage.YEAR, ReviewState.APPROVED, author)
+        await uow.commit()
+
+
+async def retest_prompt(person, subject: str) -> list[str]:
+    person.send_command("/nhapdiem")
+    await choose(person, f"8B · {subject}")
+    await choose(person, "HK 2 •")
+    await choose(person, "Kiểm tra lại (hè)")
+    prompt = await person.wait_for(lambda m: "Gửi giá trị của cả lớp" in m.text)
+    return [row for row in prompt.text.splitlines() if row.split(". ")[0].isdigit()]
+
+
+async def test_a_student_failing_conduct_and_learning_trains_in_the_summer_then_re_tests(demo_school):
+    school = demo_school
+    await fill_the_year(school.database)
+    await at_year_end(school)
+    names = await students_of(school)
+    await approved_year_lists(school, {BOTH_FAILED: Outcome.SUMMER_TRAINING})
+    school.clock.now = datetime(2026, 7, 20, 2, 0, tzinfo=UTC)
+    teacher, math = school.api.person(1, "Thầy Phong"), school.api.person(5, "Cô Nhi")
+    informatics = school.api.person(6, "Cô Vy")
+    async with school.bot_running():
+        await link(school, teacher, "GV015")
+        await link(school, math, "GV008")
+        await link(school, informatics, "GV009")
+        # Before the summer conduct: only the two who re-test straight away.
+        assert await retest_prompt(math, "Toán") == [
+            f"1. {names[MATH_RETEST - 1]}",
+            f"2. {names[INFORMATICS_RETEST - 1]}",
+        ]
+        math.send_command("/huy")
+        missing = await teacher.ask("/xetlenlop")
+        assert "• Rèn luyện sau hè: 2" in missing.text
+
+        # The summer conduct reaches Đạt: the student who also failed learning now re-tests.
+        teacher.send_command("/renluyen")
+        await choose(teacher, "Sau hè")
+        await teacher.wait_for(lambda m: m.text.startswith("Rèn luyện sau hè — lớp 8B"))
+        teacher.press("✅ Lưu cột điểm", await teacher.ask("Đạt Đạt"))
+        await teacher.wait_for(lambda m: m.text.startswith("Đã lưu"))
+        missing = await teacher.ask("/xetlenlop")
+        assert "• Kiểm tra lại môn Toán: 3" in missing.text and "Rèn luyện sau hè" not in missing.text
+        for person, subject in ((math, "Toán"), (informatics, "Tin học")):
+            assert (await retest_prompt(person, subject))[-1] == f"3. {names[BOTH_FAILED - 1]}"
+            person.press("✅ Lưu cột điểm", await person.ask("7 3 6"))
+            await person.wait_for(lambda m: m.text.startswith("Đã lưu"))
+
+        summer = await teacher.ask("/xetlenlop")
+        assert summer.text.splitlines()[:2] == ["Xét lên lớp — lớp 8B — sau hè", "Sĩ số: 4 học sinh"]
+        assert "• Lên lớp: 3" in summer.text and "• Ở lại lớp: 1" in summer.text

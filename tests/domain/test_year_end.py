@@ -20,11 +20,13 @@ from domain.year_end import (
     Outcome,
     add_flag,
     check_submittable,
+    chooses_retests,
     class_lists,
     counts,
     decide,
     outcome_of,
     student_line,
+    summer_retests,
     summer_students,
     with_people,
 )
@@ -146,3 +148,30 @@ def test_approved_year_lists_lock_the_class_except_the_summer_columns_until_the_
     assert entry_state(july, semester, ColumnKind.SUMMER_CONDUCT, 6, 1, None, [], hcm, year_locked=True).open
     done = entry_state(july, semester, ColumnKind.RETEST, 6, 1, 2, [], hcm, True, True)
     assert (done.open, done.reason) == (False, "year_end.entry.summer_locked")
+
+
+def test_a_student_failing_both_conduct_and_learning_trains_first_then_re_tests_tt22_a11():
+    both = student_line(
+        5, "Vũ Hải", result(SUMMER_TRAINING, retest=("Toán", "Tin học"), learning="Chưa đạt"), 0
+    )
+    assert both.status is Outcome.SUMMER_TRAINING and both.retest_subjects == ("Toán", "Tin học")
+    retest = student_line(1, "An", result(RETEST_NEEDED, retest=("Toán",)), 0)
+    year = [retest, both]
+    assert summer_retests(year, {}) == {1: ("Toán",)}  # no summer conduct yet: no re-test for Hải
+    assert summer_retests(year, {5: "Chưa đạt"}) == {1: ("Toán",)}  # failed the training: retained
+    assert summer_retests(year, {5: "Đạt"}) == {1: ("Toán",), 5: ("Toán", "Tin học")}
+
+
+def test_summer_lists_are_not_submitted_while_a_status_still_waits_for_the_re_test():
+    waiting = student_line(5, "Vũ Hải", result(RETEST_NEEDED, retest=("Toán",)), 0, summer=True)
+    done = student_line(1, "An", result(PROMOTED), 0, summer=True)
+    with pytest.raises(DomainError) as refused:
+        check_submittable([done, waiting])
+    assert refused.value.key == "year_end.error.unsettled" and refused.value.params["names"] == "Vũ Hải"
+    check_submittable([done, student_line(5, "Vũ Hải", result(RETAINED), 0, summer=True)])
+    check_submittable([student_line(5, "Vũ Hải", result(RETEST_NEEDED, retest=("Toán",)), 0)])  # year
+
+
+def test_under_tt58_and_tt26_the_student_chooses_the_re_tests():
+    assert chooses_retests(RuleSet.TT58) and chooses_retests(RuleSet.TT26)
+    assert not chooses_retests(RuleSet.TT22)
