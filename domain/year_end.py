@@ -5,7 +5,7 @@ year list for the students on it, and both are kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -64,6 +64,7 @@ class Flag(StrEnum):
 
 DECISION = "decision"  # in the stored flags: the reason a person gave for a status the rules left open
 MIN_REASON, MAX_REASON = 3, 200
+MIN_COMMENT, MAX_COMMENT = 3, 500  # the leadership's comment when sending lists back
 
 # The engine's promotion strings (domain/evaluation/model.py), as statuses.
 _PROMOTION = {
@@ -130,6 +131,14 @@ def student_line(
         + ((because("year_end.reason.not_completed"),) if result.promotion == NOT_COMPLETED else ()),
         summer=summer,
     )
+
+
+def status_text(t: Callable[..., str], line: StudentLine) -> str:
+    """The status in the reader's words, with the re-test subjects: "Kiểm tra lại (Toán, Tin học)"."""
+    if line.status is None:
+        return t("year_end.undecided")
+    text = t(f"year_end.outcome.{line.status.value}")
+    return f"{text} ({', '.join(line.retest_subjects)})" if line.retest_subjects else text
 
 
 def class_lists(lines: Iterable[StudentLine]) -> list[StudentLine]:
@@ -223,6 +232,23 @@ def summer_retests(year_lines: Iterable[StudentLine], summer_conduct: Mapping[in
 def chooses_retests(rules: RuleSet) -> bool:
     """TT58/TT26: the student re-tests in the failed subjects they choose, at least one."""
     return rules in (RuleSet.TT58, RuleSet.TT26)
+
+
+def retests_missing(
+    retests: Mapping[int, tuple[str, ...]], done: set[tuple[int, str]], choosing: bool
+) -> dict[str, int]:
+    """The summer re-tests still to enter, by label: "Toán · retest" per subject, or, where the student
+    chooses (TT58/TT26), "Toán, Tin học · retest_any" until one of theirs is in."""
+    missing: dict[str, int] = {}
+    for student_id, subjects in retests.items():
+        left = [subject for subject in subjects if (student_id, subject) not in done]
+        if choosing:
+            labels = [f"{', '.join(subjects)} · retest_any"] if len(left) == len(subjects) else []
+        else:
+            labels = [f"{subject} · retest" for subject in left]
+        for label in labels:
+            missing[label] = missing.get(label, 0) + 1
+    return missing
 
 
 def with_people(line: StudentLine, flags: Mapping[str, str], decision: Outcome | None) -> StudentLine:

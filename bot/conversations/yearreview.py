@@ -10,6 +10,8 @@ dialog; the lists are written only on submission."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -26,6 +28,8 @@ from domain.permissions import Action, Target, allowed
 from domain.progress import progress
 from domain.year_end import (
     DECISION,
+    MAX_COMMENT,
+    MIN_COMMENT,
     Counts,
     Flag,
     Outcome,
@@ -38,6 +42,8 @@ from domain.year_end import (
     class_lists,
     counts,
     decide,
+    retests_missing,
+    status_text,
     student_line,
     summer_retests,
     summer_students,
@@ -49,6 +55,7 @@ from storage.models import ClassReviewRow
 from storage.uow import UnitOfWork
 from storage.year_end_store import Submitted
 
+log = logging.getLogger(__name__)
 FLOW = "yearreview"
 COMMAND = commands.YEAR_REVIEW
 PREFIX = "yr"
@@ -122,34 +129,20 @@ async def summer_retests_of(uow: UnitOfWork, class_id: int) -> dict[int, tuple[s
 
 
 async def _summer_missing(uow: UnitOfWork, class_id: int) -> list[tuple[str, int]]:
-    """The summer conduct of each student in training, then each re-test; under TT58/TT26 the
-    student chooses among the failed subjects, so one re-test of theirs is enough."""
+    """Each re-test and the summer conduct of each student in training; under TT58/TT26 the student
+    chooses among the failed subjects, so one re-test of theirs is enough."""
     year_row = await uow.school.year_row()
     year = await uow.school.year()
     grade = (await uow.views.classes(frozenset({class_id})))[0][2]
-    choosing = chooses_retests(rules_for(year.name, grade))
     record = await uow.gradebook.class_record(uow.roster, class_id)
-    names = {subject.name: subject_id for subject_id, subject in record.subjects}
-    retested = {(v.student_id, v.subject_id) for v in record.values if v.semester == SUMMER_TERM}
-    missing: dict[str, int] = {}
-
-    def lacking(what: str) -> None:
-        missing[what] = missing.get(what, 0) + 1
-
+    names = {subject_id: subject.name for subject_id, subject in record.subjects}
+    done = {(v.student_id, names.get(v.subject_id)) for v in record.values if v.semester == SUMMER_TERM}
+    retests = await summer_retests_of(uow, class_id)
+    missing = retests_missing(retests, done, chooses_retests(rules_for(year.name, grade)))
     training = await uow.year_end.approved_year_lines(class_id, Outcome.SUMMER_TRAINING)
-    conduct = await uow.gradebook.conduct_levels(
-        year_row.id, SUMMER_TERM, [line.student_id for line in training]
-    )
-    for line in training:
-        if line.student_id not in conduct:
-            lacking("conduct · summer")
-    for student_id, subjects in (await summer_retests_of(uow, class_id)).items():
-        done = [subject for subject in subjects if (student_id, names.get(subject)) in retested]
-        if choosing and not done:
-            lacking(f"{', '.join(subjects)} · retest_any")
-        elif not choosing:
-            for subject in set(subjects) - set(done):
-                lacking(f"{subject} · retest")
+    ids = [line.student_id for line in training]
+    if lacking := len(ids) - len(await uow.gradebook.conduct_levels(year_row.id, SUMMER_TERM, ids)):
+        missing["conduct · summer"] = lacking
     return list(missing.items())
 
 
@@ -164,15 +157,6 @@ async def current_stage(uow: UnitOfWork, class_id: int) -> tuple[Stage, ReviewSt
 
 
 # --- what people read ----------------------------------------------------------------------------
-
-
-def status_text(t: Translator, line: StudentLine) -> str:
-    if line.status is None:
-        return t("year_end.undecided")
-    text = t(f"year_end.outcome.{line.status.value}")
-    if line.retest_subjects:
-        text += f" ({', '.join(line.retest_subjects)})"
-    return text
 
 
 def counts_text(t: Translator, title: str, summary: Counts) -> str:
@@ -607,7 +591,13 @@ async def _already(turn: Turn, review: ClassReviewRow) -> None:
 
 async def _approve(update, turn: Turn, review_id: int) -> None:
     review = await _decidable(turn, review_id)
-    if review is not None:
+    if review is not None and review.submitted_by == turn.actor.person.id:  # the class's own lists
+        log.warning("refused approve-own-year-lists to telegram:%s (%s)", turn.account, review_id)
+        await turn.uow.identity.record_refusal(
+            CHANNEL, turn.account, "approve-own-year-lists", str(review_id), turn.now
+        )
+        turn.say("year_end.leader.own_class")
+    elif review is not None:
         await _decide(turn, review, ReviewState.APPROVED)
 
 
@@ -627,8 +617,8 @@ async def _return_with(turn: Turn, dialog: Dialog, comment: str) -> None:
         await end_dialog(turn)
         await refuse(turn, "approve-year-lists")
         return
-    if not 3 <= len(comment) <= 500:
-        turn.say("year_end.leader.bad_comment", limit=500)
+    if not MIN_COMMENT <= len(comment) <= MAX_COMMENT:
+        turn.say("year_end.leader.bad_comment", low=MIN_COMMENT, high=MAX_COMMENT)
         return
     await end_dialog(turn)
     review = await _decidable(turn, dialog.data["review"])
