@@ -101,13 +101,15 @@ def day_problem(
     year_start: date,
     year_end: date,
     submitted: Collection[tuple[int, int]],
-    year_locked: bool = False,
+    year_lists: str | None = None,
 ) -> str | None:
     """Why ``day`` may not be entered (a message key), or None: not in the future, within the school
     year, and not in a month the homeroom teacher has submitted (changes then go through corrections);
-    nothing once the class's year-end lists are approved (``year_locked``)."""
-    if year_locked:
+    nothing once the class's year-end lists are submitted or approved (``year_lists``, their state)."""
+    if year_lists == "approved":
         return "year_end.entry.attendance_locked"
+    if year_lists == "submitted":
+        return "year_end.entry.attendance_submitted"
     if day > today:
         return "attendance.error.future"
     if not year_start <= day <= year_end:

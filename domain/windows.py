@@ -9,12 +9,14 @@ the school; a subject and a column kind over all), and among equals the latest."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.school import Semester
+from domain.year_end import ReviewState, Stage
 
 MIDTERM_GRACE = timedelta(days=7)
 
@@ -85,6 +87,10 @@ def default_span(semester: Semester, kind: ColumnKind) -> tuple[date, date]:
     return semester.start, semester.end
 
 
+# The lists' states that fix the values they were made from: the message key's ending.
+_FIXED = {ReviewState.SUBMITTED: "submitted", ReviewState.APPROVED: "locked"}
+
+
 def entry_state(
     now: datetime,
     semester: Semester,
@@ -94,25 +100,27 @@ def entry_state(
     subject_id: int | None,
     decisions: list[WindowDecision],
     zone: ZoneInfo,
-    year_locked: bool = False,
-    summer_locked: bool = False,
+    lists: Mapping[Stage, ReviewState] | None = None,
 ) -> EntryState:
-    """``year_locked``: the class's year lists are approved, so its year is fixed; only the summer
-    columns stay open, until the summer lists are approved (``summer_locked``)."""
-    if kind in SUMMER_KINDS:
-        if not year_locked:
-            return EntryState(False, "year_end.entry.summer_not_yet")
-        if summer_locked:
-            return EntryState(False, "year_end.entry.summer_locked")
-        return EntryState(True, "entry.open")
-    if year_locked:
-        return EntryState(False, "year_end.entry.year_locked")
+    """``lists``: the state of the class's year-end lists. Submitted or approved year lists fix the
+    class's year (a returned list re-opens it); the summer columns open once the year lists are
+    approved and stay open, unless the leadership decides otherwise, until the summer lists are
+    submitted."""
+    lists = lists or {}
+    summer = kind in SUMMER_KINDS
+    if summer and lists.get(Stage.YEAR) is not ReviewState.APPROVED:
+        return EntryState(False, "year_end.entry.summer_not_yet")
+    fixed = lists.get(Stage.SUMMER if summer else Stage.YEAR)
+    if fixed in _FIXED:
+        return EntryState(False, f"year_end.entry.{'summer' if summer else 'year'}_{_FIXED[fixed]}")
     applicable = [d for d in decisions if d.covers(grade, class_id, subject_id, kind, now)]
     if applicable:
         decision = max(applicable, key=lambda d: (d.specificity, d.decided_at or d.starts_at))
         if decision.state is WindowState.OPEN:
             return EntryState(True, "entry.open", closes_at=decision.ends_at)
         return EntryState(False, "entry.locked", opens_at=decision.ends_at)
+    if summer:
+        return EntryState(True, "entry.open")
     first, last = default_span(semester, kind)
     opens = datetime.combine(first, time(0), zone)
     closes = datetime.combine(last + timedelta(days=1), time(0), zone)

@@ -5,18 +5,21 @@ year list for the students on it, and both are kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.evaluation.model import (
+    CHUA_DAT,
     NOT_COMPLETED,
     PROMOTED,
     RETAINED,
     RETEST_NEEDED,
     SUMMER_TRAINING,
+    YEU,
     Reason,
+    RuleSet,
     StudentResult,
     because,
 )
@@ -61,6 +64,7 @@ class Flag(StrEnum):
 
 DECISION = "decision"  # in the stored flags: the reason a person gave for a status the rules left open
 MIN_REASON, MAX_REASON = 3, 200
+MIN_COMMENT, MAX_COMMENT = 3, 500  # the leadership's comment when sending lists back
 
 # The engine's promotion strings (domain/evaluation/model.py), as statuses.
 _PROMOTION = {
@@ -121,12 +125,20 @@ def student_line(
         conduct or result.conduct.get(YEAR_PERIOD),
         absences,
         proposed,
-        tuple(result.retest_subjects) if proposed is Outcome.RETEST else (),
+        tuple(result.retest_subjects) if proposed in (Outcome.RETEST, Outcome.SUMMER_TRAINING) else (),
         result.award,
         (*result.incomplete, *result.review)
         + ((because("year_end.reason.not_completed"),) if result.promotion == NOT_COMPLETED else ()),
         summer=summer,
     )
+
+
+def status_text(t: Callable[..., str], line: StudentLine) -> str:
+    """The status in the reader's words, with the re-test subjects: "Kiểm tra lại (Toán, Tin học)"."""
+    if line.status is None:
+        return t("year_end.undecided")
+    text = t(f"year_end.outcome.{line.status.value}")
+    return f"{text} ({', '.join(line.retest_subjects)})" if line.retest_subjects else text
 
 
 def class_lists(lines: Iterable[StudentLine]) -> list[StudentLine]:
@@ -178,10 +190,15 @@ def counts(lines: Iterable[StudentLine]) -> Counts:
 
 
 def check_submittable(lines: Iterable[StudentLine]) -> None:
-    """Every case the rules leave to people has a decision before the lists go to the leadership."""
+    """Every case the rules leave to people has a decision before the lists go to the leadership;
+    after the summer every status is final (promoted or retained), not still waiting for a re-test."""
+    lines = list(lines)
     waiting = [line.name for line in lines if line.awaiting_decision]
     if waiting:
         raise DomainError("year_end.error.awaiting", count=len(waiting), names=", ".join(waiting))
+    unsettled = [line.name for line in lines if line.summer and line.status and not line.status.settled]
+    if unsettled:
+        raise DomainError("year_end.error.unsettled", count=len(unsettled), names=", ".join(unsettled))
 
 
 def summer_students(year_lines: Iterable[StudentLine]) -> set[int]:
@@ -189,6 +206,49 @@ def summer_students(year_lines: Iterable[StudentLine]) -> set[int]:
     return {
         line.student_id for line in year_lines if line.status in (Outcome.RETEST, Outcome.SUMMER_TRAINING)
     }
+
+
+def passed_conduct(level: str | None) -> bool:
+    """The summer conduct reached at least Đạt (TT22) or Trung bình (TT58/TT26)."""
+    return level is not None and level not in (CHUA_DAT, YEU)
+
+
+def summer_retests(year_lines: Iterable[StudentLine], summer_conduct: Mapping[int, str]) -> dict[int, tuple]:
+    """Who re-tests in the summer, and in which subjects: the re-testing students, and those in
+    summer conduct training who also failed learning once their summer conduct passed (TT22 Đ14)."""
+    return {
+        line.student_id: line.retest_subjects
+        for line in year_lines
+        if line.retest_subjects
+        and (
+            line.status is Outcome.RETEST
+            or (
+                line.status is Outcome.SUMMER_TRAINING and passed_conduct(summer_conduct.get(line.student_id))
+            )
+        )
+    }
+
+
+def chooses_retests(rules: RuleSet) -> bool:
+    """TT58/TT26: the student re-tests in the failed subjects they choose, at least one."""
+    return rules in (RuleSet.TT58, RuleSet.TT26)
+
+
+def retests_missing(
+    retests: Mapping[int, tuple[str, ...]], done: set[tuple[int, str]], choosing: bool
+) -> dict[str, int]:
+    """The summer re-tests still to enter, by label: "Toán · retest" per subject, or, where the student
+    chooses (TT58/TT26), "Toán, Tin học · retest_any" until one of theirs is in."""
+    missing: dict[str, int] = {}
+    for student_id, subjects in retests.items():
+        left = [subject for subject in subjects if (student_id, subject) not in done]
+        if choosing:
+            labels = [f"{', '.join(subjects)} · retest_any"] if len(left) == len(subjects) else []
+        else:
+            labels = [f"{subject} · retest" for subject in left]
+        for label in labels:
+            missing[label] = missing.get(label, 0) + 1
+    return missing
 
 
 def with_people(line: StudentLine, flags: Mapping[str, str], decision: Outcome | None) -> StudentLine:

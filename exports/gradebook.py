@@ -20,7 +20,7 @@ from domain.evaluation import Kind, RuleSet, SubjectRecord, required_columns
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.school import Subject, SubjectKind
 from domain.windows import ColumnKind
-from domain.year_end import Outcome, Stage, StudentLine, counts
+from domain.year_end import Outcome, Stage, StudentLine, counts, status_text
 from exports.pdf import HEADING, TITLE, Mark, Meta, grid, landscape, portrait, render, text
 from exports.report_cards import labels, period_name, signatures
 from exports.values import fingerprint, movement, shown
@@ -280,7 +280,7 @@ def _summary(book: ClassBook, period: Period, t: Translator, results) -> Section
         row += [str(count) for count in book.absences_of(student.id, period)]
         if period is Period.YEAR and student.id in approved:
             line = approved[student.id]
-            row += [_status(line, t), line.award or ""]
+            row += [status_text(t, line), line.award or ""]
             row += [_summer_cell(summer.get(student.id), t)] if summer else []
         elif period is Period.YEAR:
             row += [(result.promotion or "") if result else "", (result.award or "") if result else ""]
@@ -293,15 +293,10 @@ def _summary(book: ClassBook, period: Period, t: Translator, results) -> Section
     return Section("summary", title, [header, *rows], wide=period is Period.YEAR, signers=signers)
 
 
-def _status(line: StudentLine, t: Translator) -> str:
-    status = t(f"year_end.outcome.{line.status.value}") if line.status else ""
-    return f"{status} ({', '.join(line.retest_subjects)})" if line.retest_subjects else status
-
-
 def _summer_cell(line: StudentLine | None, t: Translator) -> str:
     if line is None:
         return ""
-    return f"{line.learning or '—'}/{line.conduct or '—'} → {_status(line, t)}"
+    return f"{line.learning or '—'}/{line.conduct or '—'} → {status_text(t, line)}"
 
 
 def _lists(book: ClassBook, t: Translator) -> Section:

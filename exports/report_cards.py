@@ -18,7 +18,7 @@ from domain.evaluation import RuleSet
 from domain.evaluation.model import RETEST
 from domain.evaluation.subjects import TT22_LABELS, TT58_LABELS
 from domain.report_card import Period, ReportCard
-from domain.year_end import DECISION, StudentLine
+from domain.year_end import DECISION, Flag, StudentLine, status_text
 from exports.pdf import BODY, CELL, CENTRE, HEADING, Mark, Meta, grid, plain, render, text
 from exports.values import fingerprint, shown
 from locales import Translator
@@ -111,12 +111,13 @@ def year_cell(results: dict, t: Translator) -> str:
 
 
 def year_end_lines(line: StudentLine, summer: StudentLine | None, t: Translator) -> list[str]:
-    """The approved status, the flags with their reasons, and the re-assessment after the summer."""
-    lines = [t("year_end.card.status", status=_status(line, t))]
+    """The approved status, the flags with their reasons, and the re-assessment after the summer.
+    A note is for the leadership, not for the parents: it stays off the card."""
+    lines = [t("year_end.card.status", status=status_text(t, line))]
     lines += [
         t("year_end.card.flag", flag=t(f"year_end.flag.{flag}"), reason=reason)
         for flag, reason in line.flags.items()
-        if flag != DECISION
+        if flag not in (DECISION, Flag.NOTE)
     ]
     if summer is not None:
         lines.append(
@@ -124,15 +125,10 @@ def year_end_lines(line: StudentLine, summer: StudentLine | None, t: Translator)
                 "year_end.card.summer",
                 learning=summer.learning or "—",
                 conduct=summer.conduct or "—",
-                status=_status(summer, t),
+                status=status_text(t, summer),
             )
         )
     return lines
-
-
-def _status(line: StudentLine, t: Translator) -> str:
-    status = t(f"year_end.outcome.{line.status.value}") if line.status else ""
-    return f"{status} ({', '.join(line.retest_subjects)})" if line.retest_subjects else status
 
 
 def heading_lines(card: ReportCard, t: Translator) -> list[str]:

@@ -31,10 +31,13 @@ from storage.year_end_store import SqlYearEndStore
 
 
 class SqlExportStore:
-    def __init__(self, session: AsyncSession, school: SqlSchoolStore, roster: SqlRosterStore) -> None:
+    def __init__(
+        self, session: AsyncSession, school: SqlSchoolStore, roster: SqlRosterStore, year_end: SqlYearEndStore
+    ) -> None:
         self.session = session
         self.school = school
         self.roster = roster
+        self.year_end = year_end
 
     async def class_names(self) -> list[str]:
         """The current year's classes, by grade and name."""
@@ -126,11 +129,10 @@ class SqlExportStore:
         return book.during(period) if period else book
 
     async def _approved_lists(self, class_id: int) -> dict[Stage, dict[int, StudentLine]]:
-        store = SqlYearEndStore(self.session)
         lists = {}
-        for stage, state in (await store.states(class_id)).items():
+        for stage, state in (await self.year_end.states(class_id)).items():
             if state is ReviewState.APPROVED:
-                lists[stage] = {line.student_id: line for line in await store.lines(class_id, stage)}
+                lists[stage] = {line.student_id: line for line in await self.year_end.lines(class_id, stage)}
         return lists
 
     async def _conduct(self, year_id: int, ids: list[int]) -> dict[int, dict[int, str]]:

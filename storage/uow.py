@@ -66,8 +66,8 @@ class UnitOfWork:
         self.outbox = SqlOutboxStore(self.session)
         self.notices = SqlNoticeStore(self.session, self.school)
         self.jobs = SqlJobStore(self.session)
-        self.exports = SqlExportStore(self.session, self.school, self.roster)
-        self.year_end = SqlYearEndStore(self.session)
+        self.year_end = SqlYearEndStore(self.session, self.school)
+        self.exports = SqlExportStore(self.session, self.school, self.roster, self.year_end)
         self.transfers = SqlTransferStore(self.session, self.school)
         self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         return self

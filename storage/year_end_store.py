@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.year_end import DECISION, Outcome, ReviewState, Stage, StudentLine
 from storage.changes import Author, record_change
 from storage.models import ClassReviewRow, ClassRow, StudentOutcomeRow, StudentRow
+from storage.school_store import SqlSchoolStore
 
 
 class Submitted(StrEnum):
@@ -28,8 +29,9 @@ class FinalOutcome:
 
 
 class SqlYearEndStore:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
         self.session = session
+        self.school = school
 
     async def final_outcomes(self, year_id: int) -> dict[int, FinalOutcome]:
         """Each student's status from the approved lists of the year's classes: the summer list where
@@ -69,6 +71,18 @@ class SqlYearEndStore:
         )
         return {Stage(stage): ReviewState(state) for stage, state in rows}
 
+    async def year_fixed(self, class_id: int) -> bool:
+        """The class's year lists are submitted or approved: its year's values may not change."""
+        state = (await self.states(class_id)).get(Stage.YEAR)
+        return state in (ReviewState.SUBMITTED, ReviewState.APPROVED)
+
+    async def approved_year_lines(self, class_id: int, *statuses: Outcome) -> list[StudentLine]:
+        """The lines of the class's approved year lists with one of the statuses (none before the
+        approval): who has a summer."""
+        if (await self.states(class_id)).get(Stage.YEAR) is not ReviewState.APPROVED:
+            return []
+        return [line for line in await self.lines(class_id, Stage.YEAR) if line.status in statuses]
+
     async def lines(self, class_id: int, stage: Stage) -> list[StudentLine]:
         """The stored lines of a stage, as submitted (the class-list order is the caller's)."""
         rows = await self.session.execute(
@@ -82,6 +96,7 @@ class SqlYearEndStore:
         self, class_id: int, stage: Stage, lines: list[StudentLine], author: Author
     ) -> Submitted:
         """Writes the class's lists for a stage; a resubmission after a return replaces them."""
+        await self.school.require_open(class_id=class_id)
         review = await self.review(class_id, stage)
         if review is not None and review.state != ReviewState.RETURNED.value:
             return Submitted.WAITING if review.state == ReviewState.SUBMITTED.value else Submitted.APPROVED
@@ -134,7 +149,9 @@ class SqlYearEndStore:
         self, class_id: int, stage: Stage, state: ReviewState, author: Author, comment: str = ""
     ) -> bool:
         """Approves or returns submitted lists. Exactly one decision counts: the update finds the
-        lists still submitted for one of two leaders pressing at once; False for the other."""
+        lists still submitted for one of two leaders pressing at once; False for the other. A closed
+        year's lists do not change."""
+        await self.school.require_open(class_id=class_id)
         result = await self.session.execute(
             update(ClassReviewRow)
             .where(

@@ -239,6 +239,9 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
     request = await _decidable(turn, correction_id)
     if request is None:
         return
+    if status is Status.APPROVED and await turn.uow.year_end.year_fixed(request.class_id):
+        turn.say("year_end.correction.lists_fixed", name=await turn.uow.views.class_name(request.class_id))
+        return
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
     decision = await turn.uow.corrections.decide(correction_id, status, author, note)
     if decision is Decision.ALREADY:

@@ -25,7 +25,7 @@ from bot.turn import CHANNEL, Turn, current_turn
 from domain import attendance as rules
 from domain.attendance import Pupil
 from domain.permissions import Action, Target, allowed
-from domain.year_end import ReviewState, Stage
+from domain.year_end import Stage
 from locales import SCHOOL_TZ
 from storage.changes import Author
 
@@ -687,7 +687,7 @@ async def _pupils(turn: Turn, class_id: int, day: date | None) -> list[Pupil]:
 async def _day_problem(turn: Turn, class_id: int, day: date) -> str | None:
     year = await turn.uow.school.year()
     submitted = await turn.uow.attendance.submitted_months(class_id)
-    locked = (await turn.uow.year_end.states(class_id)).get(Stage.YEAR) is ReviewState.APPROVED
+    locked = (await turn.uow.year_end.states(class_id)).get(Stage.YEAR)
     return rules.day_problem(day, _today(turn), year.start, year.end, submitted, locked)
 
 

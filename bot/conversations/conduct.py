@@ -22,7 +22,7 @@ from domain.evaluation import rules_for
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.permissions import Action, Target, allowed
 from domain.windows import ColumnKind
-from domain.year_end import Outcome, ReviewState, Stage
+from domain.year_end import Outcome
 from locales import SCHOOL_TZ
 from storage.changes import Author
 
@@ -222,13 +222,8 @@ def _kind(semester: int) -> ColumnKind:
 
 async def _summer_students(turn: Turn, class_id: int) -> set[int]:
     """Who trains in the summer, by the class's approved year lists."""
-    if (await turn.uow.year_end.states(class_id)).get(Stage.YEAR) is not ReviewState.APPROVED:
-        return set()
-    return {
-        line.student_id
-        for line in await turn.uow.year_end.lines(class_id, Stage.YEAR)
-        if line.status is Outcome.SUMMER_TRAINING
-    }
+    lines = await turn.uow.year_end.approved_year_lines(class_id, Outcome.SUMMER_TRAINING)
+    return {line.student_id for line in lines}
 
 
 async def _students(turn: Turn, dialog: Dialog) -> list[Student]:

@@ -493,6 +493,10 @@ async def _send(update, turn, dialog, args) -> None:
         await refuse(turn, "request-correction", update.callback_query.data)
         return
     request = await _request(turn, dialog)
+    if await turn.uow.year_end.year_fixed(request.class_id):
+        turn.answer_press()
+        turn.say("year_end.correction.lists_fixed", name=await turn.uow.views.class_name(request.class_id))
+        return
     if not same_value(await turn.uow.corrections.current_value(request), request.old_value):
         turn.answer_press()
         turn.say("correction.value_moved")

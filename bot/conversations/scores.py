@@ -16,6 +16,7 @@ from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.review import review_lines, shown, stamp_review, still_current, value_text
 from bot.conversations.shared import book_open, class_students, offered_for, show
+from bot.conversations.yearreview import summer_retests_of
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
@@ -26,7 +27,6 @@ from domain.errors import DomainError
 from domain.permissions import Action, Target, allowed
 from domain.school import SubjectKind
 from domain.windows import ColumnKind
-from domain.year_end import Outcome, ReviewState, Stage
 from locales import SCHOOL_TZ
 from storage.changes import Author
 
@@ -437,15 +437,11 @@ async def _offered(turn: Turn, place: Place) -> list[Offered]:
 
 
 async def _retest_students(turn: Turn, class_id: int, subject_id: int) -> set[int]:
-    """Who re-tests in the subject, by the class's approved year lists."""
-    if (await turn.uow.year_end.states(class_id)).get(Stage.YEAR) is not ReviewState.APPROVED:
-        return set()
+    """Who re-tests in the subject, by the class's approved year lists (a student in summer conduct
+    training once the summer conduct passed)."""
     subject = (await turn.uow.views.subject_names()).get(subject_id)
-    return {
-        line.student_id
-        for line in await turn.uow.year_end.lines(class_id, Stage.YEAR)
-        if line.status is Outcome.RETEST and subject in line.retest_subjects
-    }
+    retests = await summer_retests_of(turn.uow, class_id)
+    return {student_id for student_id, subjects in retests.items() if subject in subjects}
 
 
 async def _students(turn: Turn, dialog: Dialog, class_id: int) -> list[Student]:

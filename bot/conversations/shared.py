@@ -6,11 +6,11 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers.common import answer_and_show
 from bot.turn import Turn
+from domain.class_record import SUMMER_TERM
 from domain.columns import Offered, offered_columns
 from domain.entry import Student
 from domain.evaluation import rules_for
-from domain.windows import ColumnKind, entry_state
-from domain.year_end import ReviewState, Stage
+from domain.windows import SUMMER_KINDS, ColumnKind, entry_state
 from locales import SCHOOL_TZ, Translator
 from storage.uow import UnitOfWork
 
@@ -57,7 +57,9 @@ async def book_open(
     year_row = await turn.uow.school.year_row()
     semester = next(s for s in year.semesters if s.number == min(semester_number, 2))
     decisions = await turn.uow.gradebook.decisions(year_row.id, semester_number)
-    lists = await turn.uow.year_end.states(class_id)
+    if kind in SUMMER_KINDS:  # shown under HK 2 and kept in term 3: the decisions of both count
+        other = SUMMER_TERM if semester_number == 2 else 2
+        decisions += await turn.uow.gradebook.decisions(year_row.id, other)
     state = entry_state(
         turn.now,
         semester,
@@ -67,8 +69,7 @@ async def book_open(
         subject_id,
         decisions,
         SCHOOL_TZ,
-        year_locked=lists.get(Stage.YEAR) is ReviewState.APPROVED,
-        summer_locked=lists.get(Stage.SUMMER) is ReviewState.APPROVED,
+        await turn.uow.year_end.states(class_id),
     )
     if not state.open:
         leaders = ", ".join(await turn.uow.views.leader_names()) or "-"

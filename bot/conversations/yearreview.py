@@ -10,6 +10,8 @@ dialog; the lists are written only on submission."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -26,6 +28,8 @@ from domain.permissions import Action, Target, allowed
 from domain.progress import progress
 from domain.year_end import (
     DECISION,
+    MAX_COMMENT,
+    MIN_COMMENT,
     Counts,
     Flag,
     Outcome,
@@ -34,10 +38,14 @@ from domain.year_end import (
     StudentLine,
     add_flag,
     check_submittable,
+    chooses_retests,
     class_lists,
     counts,
     decide,
+    retests_missing,
+    status_text,
     student_line,
+    summer_retests,
     summer_students,
     with_people,
 )
@@ -47,6 +55,7 @@ from storage.models import ClassReviewRow
 from storage.uow import UnitOfWork
 from storage.year_end_store import Submitted
 
+log = logging.getLogger(__name__)
 FLOW = "yearreview"
 COMMAND = commands.YEAR_REVIEW
 PREFIX = "yr"
@@ -108,21 +117,32 @@ async def missing_values(uow: UnitOfWork, class_id: int, stage: Stage) -> list[t
     return missing
 
 
-async def _summer_missing(uow: UnitOfWork, class_id: int) -> list[tuple[str, int]]:
+async def summer_retests_of(uow: UnitOfWork, class_id: int) -> dict[int, tuple[str, ...]]:
+    """Who re-tests in the summer and in which subjects, by the approved year lists and the summer
+    conduct entered so far."""
+    lines = await uow.year_end.approved_year_lines(class_id, Outcome.RETEST, Outcome.SUMMER_TRAINING)
     year_row = await uow.school.year_row()
+    conduct = await uow.gradebook.conduct_levels(
+        year_row.id, SUMMER_TERM, [line.student_id for line in lines]
+    )
+    return summer_retests(lines, conduct)
+
+
+async def _summer_missing(uow: UnitOfWork, class_id: int) -> list[tuple[str, int]]:
+    """Each re-test and the summer conduct of each student in training; under TT58/TT26 the student
+    chooses among the failed subjects, so one re-test of theirs is enough."""
+    year_row = await uow.school.year_row()
+    year = await uow.school.year()
+    grade = (await uow.views.classes(frozenset({class_id})))[0][2]
     record = await uow.gradebook.class_record(uow.roster, class_id)
-    names = {subject.name: subject_id for subject_id, subject in record.subjects}
-    retested = {(v.student_id, v.subject_id) for v in record.values if v.semester == SUMMER_TERM}
-    missing: dict[str, int] = {}
-    for line in await uow.year_end.lines(class_id, Stage.YEAR):
-        if line.status is Outcome.RETEST:
-            for subject in line.retest_subjects:
-                if (line.student_id, names.get(subject)) not in retested:
-                    missing[f"{subject} · retest"] = missing.get(f"{subject} · retest", 0) + 1
-        if line.status is Outcome.SUMMER_TRAINING:
-            summer = await uow.gradebook.conduct_levels(year_row.id, SUMMER_TERM, [line.student_id])
-            if not summer:
-                missing["conduct · summer"] = missing.get("conduct · summer", 0) + 1
+    names = {subject_id: subject.name for subject_id, subject in record.subjects}
+    done = {(v.student_id, names.get(v.subject_id)) for v in record.values if v.semester == SUMMER_TERM}
+    retests = await summer_retests_of(uow, class_id)
+    missing = retests_missing(retests, done, chooses_retests(rules_for(year.name, grade)))
+    training = await uow.year_end.approved_year_lines(class_id, Outcome.SUMMER_TRAINING)
+    ids = [line.student_id for line in training]
+    if lacking := len(ids) - len(await uow.gradebook.conduct_levels(year_row.id, SUMMER_TERM, ids)):
+        missing["conduct · summer"] = lacking
     return list(missing.items())
 
 
@@ -137,15 +157,6 @@ async def current_stage(uow: UnitOfWork, class_id: int) -> tuple[Stage, ReviewSt
 
 
 # --- what people read ----------------------------------------------------------------------------
-
-
-def status_text(t: Translator, line: StudentLine) -> str:
-    if line.status is None:
-        return t("year_end.undecided")
-    text = t(f"year_end.outcome.{line.status.value}")
-    if line.retest_subjects:
-        text += f" ({', '.join(line.retest_subjects)})"
-    return text
 
 
 def counts_text(t: Translator, title: str, summary: Counts) -> str:
@@ -264,6 +275,8 @@ def _what(t: Translator, what: str) -> str:
         name = t("year_end.missing.conduct")
     if where == "retest":
         return t("year_end.missing.retest", subject=name)
+    if where == "retest_any":
+        return t("year_end.missing.retest_any", subjects=name)
     if where == "summer":
         return t("year_end.missing.summer_conduct")
     return f"{name} · {t('entry.semester', number=where.removeprefix('HK'))}"
@@ -578,7 +591,13 @@ async def _already(turn: Turn, review: ClassReviewRow) -> None:
 
 async def _approve(update, turn: Turn, review_id: int) -> None:
     review = await _decidable(turn, review_id)
-    if review is not None:
+    if review is not None and review.submitted_by == turn.actor.person.id:  # the class's own lists
+        log.warning("refused approve-own-year-lists to telegram:%s (%s)", turn.account, review_id)
+        await turn.uow.identity.record_refusal(
+            CHANNEL, turn.account, "approve-own-year-lists", str(review_id), turn.now
+        )
+        turn.say("year_end.leader.own_class")
+    elif review is not None:
         await _decide(turn, review, ReviewState.APPROVED)
 
 
@@ -598,8 +617,8 @@ async def _return_with(turn: Turn, dialog: Dialog, comment: str) -> None:
         await end_dialog(turn)
         await refuse(turn, "approve-year-lists")
         return
-    if not 3 <= len(comment) <= 500:
-        turn.say("year_end.leader.bad_comment", limit=500)
+    if not MIN_COMMENT <= len(comment) <= MAX_COMMENT:
+        turn.say("year_end.leader.bad_comment", low=MIN_COMMENT, high=MAX_COMMENT)
         return
     await end_dialog(turn)
     review = await _decidable(turn, dialog.data["review"])

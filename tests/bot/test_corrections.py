@@ -18,6 +18,7 @@ from storage.uow import UnitOfWork
 from tests.bot.test_score_entry import link
 from tests.localapi.helpers import png
 from tests.storage.helpers import class_list_names
+from tests.year_lists import approve_lists
 
 REGULAR = Column(ColumnKind.REGULAR, 1)
 MIDTERM = Column(ColumnKind.MIDTERM, 1)
@@ -349,3 +350,29 @@ async def test_a_value_changed_after_the_request_is_not_overwritten(school):
         moved = await deputy.wait_for(lambda m: "không được áp dụng" in m.text)
         assert "hiện là 5" in moved.text
     assert await stored(school, REGULAR) == ["5", "8", "9"]
+
+
+async def test_no_correction_once_the_year_lists_are_sent_until_the_leadership_sends_them_back(school):
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, REGULAR, ["6", "8", "9"])
+    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link(school, deputy, "CB02")
+        slip = await ask_for_correction(teacher, "ĐĐGtx 1", first, "7,5", "Ghi nhầm điểm của bạn cùng bàn")
+        teacher.press("Bỏ qua, không có ảnh", slip)
+        teacher.press("📨 Gửi đề nghị", await teacher.wait_for(lambda m: "📨 Gửi đề nghị" in m.button_texts))
+        await teacher.wait_for(lambda m: "Đã gửi phiếu chỉnh điểm #" in m.text)
+        card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+
+        async with UnitOfWork(school.database, read_only=True) as uow:
+            year = (await uow.school.year_row()).name
+        await approve_lists(school.database, year, unapproved=frozenset({"6A"}))  # 6A's lists sent
+        deputy.press("✅ Duyệt", card)
+        refused = await deputy.wait_for(lambda m: "trả lại danh sách trước" in m.text)
+        assert refused.text.startswith("Danh sách xét lên lớp của lớp 6A đã gửi hoặc đã được duyệt")
+        slip = await ask_for_correction(teacher, "ĐĐGtx 1", first, "8", "Ghi nhầm điểm của bạn cùng bàn")
+        teacher.press("Bỏ qua, không có ảnh", slip)
+        teacher.press("📨 Gửi đề nghị", await teacher.wait_for(lambda m: "📨 Gửi đề nghị" in m.button_texts))
+        await teacher.wait_for(lambda m: "trả lại danh sách trước" in m.text)
+    assert await stored(school, REGULAR) == ["6", "8", "9"]

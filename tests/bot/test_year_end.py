@@ -18,16 +18,18 @@ from pathlib import Path
 from dbfread import DBF
 from sqlalchemy import func, select
 
+from bot.conversations.yearreview import proposed_lines
 from domain.columns import offered_columns
 from domain.entry import Column
 from domain.evaluation import rules_for
 from domain.report_card import Period
 from domain.windows import ColumnKind
+from domain.year_end import Flag, Outcome, ReviewState, Stage, add_flag, decide
 from exports.service import export_class
 from exports.verify import verify
 from locales import translator
 from storage.changes import Author
-from storage.models import AbsenceRow, ChangeRow, ClassReviewRow, RefusalRow, StudentOutcomeRow
+from storage.models import AbsenceRow, ChangeRow, ClassReviewRow, RefusalRow, StaffRow, StudentOutcomeRow
 from storage.uow import UnitOfWork
 from tests.bot.test_score_entry import link
 from tests.storage.helpers import class_list_names
@@ -371,3 +373,131 @@ async def exported(
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     return [unicodedata.normalize("NFC", page) for page in text.split("\f")]
+
+
+async def approved_year_lists(
+    school, decided: dict[int, Outcome], notes: dict[int, str] | None = None, by: str | None = None
+) -> None:
+    """8B's year lists as the engine proposes them, the cases left to people decided, with notes;
+    approved, or only submitted when sent ``by`` a staff member (a code)."""
+    cid = await class_id(school, "8B")
+    async with UnitOfWork(school.database) as uow:
+        staff = await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == by)) if by else None
+        author = Author(staff, "test", "", datetime(2026, 5, 26, tzinfo=UTC))
+        lines = await proposed_lines(uow, cid, Stage.YEAR)
+        lines = [
+            decide(line, decided[n], "Quyết định của giáo viên") if n in decided else line
+            for n, line in enumerate(lines, start=1)
+        ]
+        lines = [
+            add_flag(x, Flag.NOTE, (notes or {})[n]) if n in (notes or {}) else x
+            for n, x in enumerate(lines, 1)
+        ]
+        await uow.year_end.submit(cid, Stage.YEAR, lines, author)
+        if by is None:
+            await uow.year_end.decide(cid, Stage.YEAR, ReviewState.APPROVED, author)
+        await uow.commit()
+
+
+async def retest_prompt(person, subject: str) -> list[str]:
+    person.send_command("/nhapdiem")
+    await choose(person, f"8B · {subject}")
+    await choose(person, "HK 2 •")
+    await choose(person, "Kiểm tra lại (hè)")
+    prompt = await person.wait_for(lambda m: "Gửi giá trị của cả lớp" in m.text)
+    return [row for row in prompt.text.splitlines() if row.split(". ")[0].isdigit()]
+
+
+async def test_a_student_failing_conduct_and_learning_trains_in_the_summer_then_re_tests(
+    demo_school, tmp_path
+):
+    school = demo_school
+    await fill_the_year(school.database)
+    await at_year_end(school)
+    names = await students_of(school)
+    note = {BEST: "Gia đình xin chuyển trường cuối hè"}  # for the leadership, not for the parents
+    await approved_year_lists(school, {BOTH_FAILED: Outcome.SUMMER_TRAINING}, note)
+    school.clock.now = datetime(2026, 7, 20, 2, 0, tzinfo=UTC)
+    teacher, math = school.api.person(1, "Thầy Phong"), school.api.person(5, "Cô Nhi")
+    informatics = school.api.person(6, "Cô Vy")
+    async with school.bot_running():
+        await link(school, teacher, "GV015")
+        await link(school, math, "GV008")
+        await link(school, informatics, "GV009")
+        # Before the summer conduct: only the two who re-test straight away.
+        assert await retest_prompt(math, "Toán") == [
+            f"1. {names[MATH_RETEST - 1]}",
+            f"2. {names[INFORMATICS_RETEST - 1]}",
+        ]
+        math.send_command("/huy")
+        missing = await teacher.ask("/xetlenlop")
+        assert "• Rèn luyện sau hè: 2" in missing.text
+
+        # The summer conduct reaches Đạt: the student who also failed learning now re-tests.
+        teacher.send_command("/renluyen")
+        await choose(teacher, "Sau hè")
+        await teacher.wait_for(lambda m: m.text.startswith("Rèn luyện sau hè — lớp 8B"))
+        teacher.press("✅ Lưu cột điểm", await teacher.ask("Đạt Đạt"))
+        await teacher.wait_for(lambda m: m.text.startswith("Đã lưu"))
+        missing = await teacher.ask("/xetlenlop")
+        assert "• Kiểm tra lại môn Toán: 3" in missing.text and "Rèn luyện sau hè" not in missing.text
+        for person, subject in ((math, "Toán"), (informatics, "Tin học")):
+            assert (await retest_prompt(person, subject))[-1] == f"3. {names[BOTH_FAILED - 1]}"
+            person.press("✅ Lưu cột điểm", await person.ask("7 3 6"))
+            await person.wait_for(lambda m: m.text.startswith("Đã lưu"))
+
+        summer = await teacher.ask("/xetlenlop")
+        assert summer.text.splitlines()[:2] == ["Xét lên lớp — lớp 8B — sau hè", "Sĩ số: 4 học sinh"]
+        assert "• Lên lớp: 3" in summer.text and "• Ở lại lớp: 1" in summer.text
+        marked = await teacher.ask("4")  # both failed in the year: still the teacher's decision
+        assert marked.text.startswith(names[BOTH_FAILED - 1])
+        teacher.press("➜ Lên lớp", marked)
+        await teacher.wait_for(lambda m: "hãy gửi lý do" in m.text)
+        await teacher.ask("Rèn luyện hè đạt, kiểm tra lại đạt cả hai môn")
+        teacher.send_command("/xetlenlop")
+        teacher.press("📤 Gửi Ban giám hiệu duyệt", await teacher.wait_for(lambda m: "Sĩ số" in m.text))
+        await teacher.wait_for(lambda m: m.text.startswith("Đã gửi danh sách"))
+        math.send_command("/nhapdiem")  # the summer lists are waiting: the re-tests are fixed
+        await choose(math, "8B · Toán")
+        await choose(math, "HK 2 •")
+        await choose(math, "Kiểm tra lại (hè) ✓")
+        assert await math.wait_for(lambda m: m.text.startswith("Danh sách sau hè của lớp đang chờ"))
+
+    cards = await exported(school.database, "reportcards", tmp_path)
+    page = " ".join(next(p for p in cards if names[BEST - 1] in p).split())
+    assert "Xét lên lớp (đã duyệt): Lên lớp" in page and "chuyển trường" not in page
+    page = " ".join(next(p for p in cards if names[BOTH_FAILED - 1] in p).split())
+    assert "Rèn luyện trong hè (Toán, Tin học)" in page
+
+
+async def test_a_leader_cannot_approve_the_lists_they_sent_and_the_year_waits_meanwhile(demo_school):
+    school = demo_school
+    await fill_the_year(school.database)
+    await at_year_end(school)
+    await approved_year_lists(school, {BOTH_FAILED: Outcome.RETAINED}, by="CB002")  # the vice teaches 8B
+    vice, principal = school.api.person(3, "Thầy Việt"), school.api.person(4, "Cô Lan")
+    teacher = school.api.person(1, "Thầy Phong")
+    async with school.bot_running():
+        await link(school, vice, "CB002")
+        await link(school, principal, "CB001")
+        await link(school, teacher, "GV015")
+        vice.send_command("/xetlenlop")
+        card = await vice.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+        vice.press("✅ Duyệt", card)
+        refused = await vice.wait_for(lambda m: "không tự duyệt được" in m.text)
+        assert refused.text.startswith("Bạn đã gửi danh sách này")
+
+        teacher.send_command("/renluyen")  # waiting for approval: the class's year is fixed
+        teacher.press("HK 2 •", await teacher.wait_for(lambda m: "HK 2 •" in m.button_texts))
+        waiting = await teacher.wait_for(lambda m: "chờ Ban giám hiệu duyệt" in m.text)
+        assert "nhờ" in waiting.text and "trả lại danh sách" in waiting.text
+
+        principal.send_command("/xetlenlop")
+        principal.press("✅ Duyệt", await principal.wait_for(lambda m: "✅ Duyệt" in m.button_texts))
+        await principal.wait_for(lambda m: "đã duyệt. Danh sách đã cố định" in m.text)
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        refusals = list(
+            await uow.session.scalars(select(RefusalRow.action).where(RefusalRow.external_id == "3"))
+        )
+        assert refusals == ["approve-own-year-lists"]
+        assert (await uow.year_end.states(await class_id(school, "8B")))[Stage.YEAR] is ReviewState.APPROVED

@@ -18,13 +18,18 @@ from domain.evaluation.model import (
 from domain.year_end import (
     Flag,
     Outcome,
+    ReviewState,
+    Stage,
     add_flag,
     check_submittable,
+    chooses_retests,
     class_lists,
     counts,
     decide,
     outcome_of,
+    retests_missing,
     student_line,
+    summer_retests,
     summer_students,
     with_people,
 )
@@ -137,12 +142,78 @@ def test_approved_year_lists_lock_the_class_except_the_summer_columns_until_the_
     may = datetime(2026, 5, 20, 1, tzinfo=UTC)
     opened = [WindowDecision(WindowState.OPEN, datetime(2026, 5, 1, tzinfo=UTC))]
     assert entry_state(may, semester, ColumnKind.FINAL, 6, 1, 2, opened, hcm).open
-    locked = entry_state(may, semester, ColumnKind.FINAL, 6, 1, 2, opened, hcm, year_locked=True)
+    approved = {Stage.YEAR: ReviewState.APPROVED}
+    locked = entry_state(may, semester, ColumnKind.FINAL, 6, 1, 2, opened, hcm, approved)
     assert (locked.open, locked.reason) == (False, "year_end.entry.year_locked")
+    waiting = entry_state(
+        may, semester, ColumnKind.FINAL, 6, 1, 2, opened, hcm, {Stage.YEAR: ReviewState.SUBMITTED}
+    )
+    assert (waiting.open, waiting.reason) == (False, "year_end.entry.year_submitted")  # fixed once sent
+    sent_back = {Stage.YEAR: ReviewState.RETURNED}
+    assert entry_state(may, semester, ColumnKind.FINAL, 6, 1, 2, opened, hcm, sent_back).open
     early = entry_state(may, semester, ColumnKind.RETEST, 6, 1, 2, [], hcm)
     assert (early.open, early.reason) == (False, "year_end.entry.summer_not_yet")
     july = datetime(2026, 7, 20, 1, tzinfo=UTC)  # after the semester: the summer columns still open
-    assert entry_state(july, semester, ColumnKind.RETEST, 6, 1, 2, [], hcm, year_locked=True).open
-    assert entry_state(july, semester, ColumnKind.SUMMER_CONDUCT, 6, 1, None, [], hcm, year_locked=True).open
-    done = entry_state(july, semester, ColumnKind.RETEST, 6, 1, 2, [], hcm, True, True)
+    assert entry_state(july, semester, ColumnKind.RETEST, 6, 1, 2, [], hcm, approved).open
+    assert entry_state(july, semester, ColumnKind.SUMMER_CONDUCT, 6, 1, None, [], hcm, approved).open
+    summer_sent = {**approved, Stage.SUMMER: ReviewState.SUBMITTED}
+    sent = entry_state(july, semester, ColumnKind.RETEST, 6, 1, 2, [], hcm, summer_sent)
+    assert (sent.open, sent.reason) == (False, "year_end.entry.summer_submitted")
+    done = entry_state(
+        july, semester, ColumnKind.RETEST, 6, 1, 2, [], hcm, {**approved, Stage.SUMMER: ReviewState.APPROVED}
+    )
     assert (done.open, done.reason) == (False, "year_end.entry.summer_locked")
+
+
+def test_the_leadership_may_lock_or_open_the_summer_columns_the_most_specific_decision_wins():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from domain.calendar import default_school_year
+    from domain.windows import ColumnKind, WindowDecision, WindowState, entry_state
+
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    semester = default_school_year("2025-2026").semesters[1]
+    july = datetime(2026, 7, 20, 1, tzinfo=UTC)
+    approved = {Stage.YEAR: ReviewState.APPROVED}
+    school_locked = WindowDecision(WindowState.LOCKED, datetime(2026, 7, 1, tzinfo=UTC))
+    locked = entry_state(july, semester, ColumnKind.RETEST, 8, 1, 2, [school_locked], hcm, approved)
+    assert (locked.open, locked.reason) == (False, "entry.locked")
+    class_open = WindowDecision(WindowState.OPEN, datetime(2026, 7, 2, tzinfo=UTC), class_id=1)
+    decisions = [school_locked, class_open]
+    assert entry_state(july, semester, ColumnKind.RETEST, 8, 1, 2, decisions, hcm, approved).open
+    assert not entry_state(july, semester, ColumnKind.RETEST, 8, 2, 2, decisions, hcm, approved).open
+
+
+def test_a_student_failing_both_conduct_and_learning_trains_first_then_re_tests_tt22_a11():
+    both = student_line(
+        5, "Vũ Hải", result(SUMMER_TRAINING, retest=("Toán", "Tin học"), learning="Chưa đạt"), 0
+    )
+    assert both.status is Outcome.SUMMER_TRAINING and both.retest_subjects == ("Toán", "Tin học")
+    retest = student_line(1, "An", result(RETEST_NEEDED, retest=("Toán",)), 0)
+    year = [retest, both]
+    assert summer_retests(year, {}) == {1: ("Toán",)}  # no summer conduct yet: no re-test for Hải
+    assert summer_retests(year, {5: "Chưa đạt"}) == {1: ("Toán",)}  # failed the training: retained
+    assert summer_retests(year, {5: "Đạt"}) == {1: ("Toán",), 5: ("Toán", "Tin học")}
+
+
+def test_summer_lists_are_not_submitted_while_a_status_still_waits_for_the_re_test():
+    waiting = student_line(5, "Vũ Hải", result(RETEST_NEEDED, retest=("Toán",)), 0, summer=True)
+    done = student_line(1, "An", result(PROMOTED), 0, summer=True)
+    with pytest.raises(DomainError) as refused:
+        check_submittable([done, waiting])
+    assert refused.value.key == "year_end.error.unsettled" and refused.value.params["names"] == "Vũ Hải"
+    check_submittable([done, student_line(5, "Vũ Hải", result(RETAINED), 0, summer=True)])
+    check_submittable([student_line(5, "Vũ Hải", result(RETEST_NEEDED, retest=("Toán",)), 0)])  # year
+
+
+def test_under_tt58_and_tt26_the_student_chooses_the_re_tests_so_one_is_enough():
+    assert chooses_retests(RuleSet.TT58) and chooses_retests(RuleSet.TT26)
+    assert not chooses_retests(RuleSet.TT22)
+    retests = {1: ("Toán", "Ngữ văn"), 2: ("Toán",)}
+    assert retests_missing(retests, {(1, "Ngữ văn")}, choosing=False) == {"Toán · retest": 2}
+    assert retests_missing(retests, {(1, "Ngữ văn")}, choosing=True) == {"Toán · retest_any": 1}
+    assert retests_missing(retests, set(), choosing=True) == {
+        "Toán, Ngữ văn · retest_any": 1,
+        "Toán · retest_any": 1,
+    }

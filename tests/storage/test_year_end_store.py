@@ -3,8 +3,10 @@ return, decided once, and the final status preferring the approved summer line."
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 
+from domain.errors import DomainError
 from domain.importing import Table
 from domain.roster import import_roster
 from domain.year_end import DECISION, Outcome, ReviewState, Stage, StudentLine
@@ -68,3 +70,35 @@ async def test_lists_are_written_replaced_after_a_return_and_decided_once(databa
             Stage.YEAR: ReviewState.APPROVED,
             Stage.SUMMER: ReviewState.APPROVED,
         }
+
+
+async def test_a_closed_year_s_lists_cannot_be_submitted_or_decided(database):
+    class_id, (first, second, third) = await small_class(database)
+    async with UnitOfWork(database) as uow:
+        await uow.year_end.submit(class_id, Stage.YEAR, [line(first, Outcome.PROMOTED)], AUTHOR)
+        assert await uow.year_end.year_fixed(class_id)  # sent: the year's values are fixed
+        (await uow.school.year_row()).closed = True
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        with pytest.raises(DomainError) as refused:  # a stale Approve button
+            await uow.year_end.decide(class_id, Stage.YEAR, ReviewState.APPROVED, AUTHOR)
+        assert refused.value.key == "schoolyear.error.closed"
+        with pytest.raises(DomainError):
+            await uow.year_end.submit(class_id, Stage.SUMMER, [line(second, Outcome.RETAINED)], AUTHOR)
+    async with UnitOfWork(database, read_only=True) as uow:
+        assert await uow.year_end.states(class_id) == {Stage.YEAR: ReviewState.SUBMITTED}
+
+
+async def test_the_approved_year_lines_with_a_status_name_who_has_a_summer(database):
+    class_id, (first, second, third) = await small_class(database)
+    lines = [
+        line(first, Outcome.PROMOTED),
+        line(second, Outcome.RETEST),
+        line(third, Outcome.SUMMER_TRAINING),
+    ]
+    async with UnitOfWork(database) as uow:
+        await uow.year_end.submit(class_id, Stage.YEAR, lines, AUTHOR)
+        assert await uow.year_end.approved_year_lines(class_id, Outcome.RETEST) == []  # not approved yet
+        await uow.year_end.decide(class_id, Stage.YEAR, ReviewState.APPROVED, AUTHOR)
+        summer = await uow.year_end.approved_year_lines(class_id, Outcome.RETEST, Outcome.SUMMER_TRAINING)
+        assert sorted(s.student_id for s in summer) == sorted([second, third])
