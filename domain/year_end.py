@@ -12,6 +12,8 @@ from enum import StrEnum
 from domain.errors import DomainError
 from domain.evaluation.model import (
     CHUA_DAT,
+    EXEMPLARY,
+    HTT,
     NOT_COMPLETED,
     PROMOTED,
     RETAINED,
@@ -154,7 +156,15 @@ def _reason(reason: str) -> str:
 
 
 def add_flag(line: StudentLine, flag: Flag, reason: str) -> StudentLine:
-    return replace(line, flags={**line.flags, flag.value: _reason(reason)})
+    """A flag with its reason. A primary student who completed the year well (Hoàn thành tốt) and whom
+    the class recognises as exemplary is awarded "Học sinh Tiêu biểu…" (TT27 Điều 15)."""
+    flags = {**line.flags, flag.value: _reason(reason)}
+    return replace(line, flags=flags, award=_award(line, flags))
+
+
+def _award(line: StudentLine, flags: Mapping[str, str]) -> str | None:
+    recognised = Flag.EXEMPLARY.value in flags and line.learning == HTT
+    return EXEMPLARY if recognised and not line.award else line.award
 
 
 def decide(line: StudentLine, outcome: Outcome, reason: str) -> StudentLine:
@@ -257,4 +267,4 @@ def with_people(line: StudentLine, flags: Mapping[str, str], decision: Outcome |
     if not line.marked or decision is None:
         flags = {flag: reason for flag, reason in flags.items() if flag != DECISION}
         decision = None
-    return replace(line, flags=dict(flags), decision=decision)
+    return replace(line, flags=dict(flags), decision=decision, award=_award(line, flags))

@@ -21,9 +21,10 @@ from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number
 from bot.turn import CHANNEL, Turn, current_turn
-from domain.class_record import SUMMER_TERM, student_record
+from domain.class_record import SUMMER_TERM, year_result
 from domain.errors import DomainError
-from domain.evaluation import RuleSet, evaluate_student, rules_for
+from domain.evaluation import RuleSet, rules_for
+from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.permissions import Action, Target, allowed
 from domain.progress import progress
 from domain.year_end import (
@@ -82,11 +83,14 @@ async def proposed_lines(uow: UnitOfWork, class_id: int, stage: Stage) -> list[S
         if only is not None and student_id not in only:
             continue
         absences = record.absences.get(student_id, (0, 0))
-        result = evaluate_student(
-            student_record(
-                student_id, record.subjects, record.values, record.conduct.get(student_id, {}), absences
-            ),
+        result = year_result(
             rules,
+            student_id,
+            record.subjects,
+            record.values,
+            record.conduct.get(student_id, {}),
+            absences,
+            record.aspects.get(student_id, {}),
         )
         lines.append(student_line(student_id, name, result, sum(absences), stage is Stage.SUMMER))
     return class_lists(lines)
@@ -104,6 +108,8 @@ async def missing_values(uow: UnitOfWork, class_id: int, stage: Stage) -> list[t
     year_row = await uow.school.year_row()
     taught = [item for item in await uow.progress.taught(year_row.id) if item.class_id == class_id]
     students = await uow.progress.students([class_id])
+    grade = (await uow.views.classes(frozenset({class_id})))[0][2]
+    primary = rules_for(year.name, grade) is RuleSet.TT27
     missing: list[tuple[str, int]] = []
     for semester in year.semesters:
         values = await uow.progress.values(year_row.id, semester.number, students.get(class_id, []))
@@ -111,10 +117,24 @@ async def missing_values(uow: UnitOfWork, class_id: int, stage: Stage) -> list[t
             taught, students, values, lambda grade: rules_for(year.name, grade), semester, semester.end
         )
         missing += [(f"{row.subject_name} · HK{semester.number}", row.missing) for row in rows if row.missing]
-        conduct = await uow.gradebook.conduct_levels(year_row.id, semester.number, students.get(class_id, []))
-        if lacking := len(students.get(class_id, [])) - len(conduct):
+        ids = students.get(class_id, [])
+        if primary:
+            if unrated := await _unrated(uow, year_row.id, semester.number, ids):
+                missing.append((f"ratings · HK{semester.number}", unrated))
+            continue
+        conduct = await uow.gradebook.conduct_levels(year_row.id, semester.number, ids)
+        if lacking := len(ids) - len(conduct):
             missing.append((f"conduct · HK{semester.number}", lacking))
     return missing
+
+
+async def _unrated(uow: UnitOfWork, year_id: int, semester: int, ids: list[int]) -> int:
+    """Primary: how many students lack a rating of some quality or competency in the semester."""
+    lacking: set[int] = set()
+    for aspect in QUALITIES + COMPETENCIES:
+        rated = await uow.gradebook.conduct_levels(year_id, semester, ids, aspect)
+        lacking |= set(ids) - set(rated)
+    return len(lacking)
 
 
 async def summer_retests_of(uow: UnitOfWork, class_id: int) -> dict[int, tuple[str, ...]]:
@@ -230,11 +250,6 @@ async def _open_class(update: Update, turn: Turn, class_id: int) -> None:
         await refuse(turn, "year-review", str(class_id))
         return
     turn.answer_press()
-    year = await turn.uow.school.year()
-    grade = (await turn.uow.views.classes(frozenset({class_id})))[0][2]
-    if rules_for(year.name, grade) is RuleSet.TT27:
-        turn.say("year_end.primary_not_yet")
-        return
     stage, state = await current_stage(turn.uow, class_id)
     title = await title_of(turn.t, turn.uow, class_id, stage)
     if state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
@@ -271,8 +286,8 @@ async def _open_class(update: Update, turn: Turn, class_id: int) -> None:
 def _what(t: Translator, what: str) -> str:
     """A missing-values label: a subject and semester, or conduct/re-test, in the reader's words."""
     name, _, where = what.partition(" · ")
-    if name == "conduct":
-        name = t("year_end.missing.conduct")
+    if name in ("conduct", "ratings"):
+        name = t(f"year_end.missing.{name}")
     if where == "retest":
         return t("year_end.missing.retest", subject=name)
     if where == "retest_any":

@@ -103,3 +103,34 @@ async def test_a_primary_class_s_year_results_come_from_the_book(database):
             ]
             why = await person.ask("2")
             assert "Học sinh Xuất sắc" in why.text
+
+
+async def test_a_primary_homeroom_teacher_proposes_the_year_lists_with_an_exemplary_pupil(database):
+    """TT27 at the end of the year: /xetlenlop first names the ratings still missing; once everything is
+    in, Ngọc completes with distinction (Học sinh Xuất sắc) and An completes well; the class recognises
+    An as exemplary, with a reason, and An is awarded Học sinh Tiêu biểu."""
+    from datetime import UTC, datetime
+
+    from tests.bot.conftest import bot_api_over
+    from tests.bot.primary import create_primary_school, fill_primary_year
+
+    await create_primary_school(database)
+    await fill_primary_year(database, {"P1": "T", "P2": "T"}, {"P1": "9", "P2": "8"}, {"P1": "T"})
+    async with bot_api_over(database) as school:
+        school.clock.now = datetime(2026, 5, 25, 2, 0, tzinfo=UTC)
+        person = school.api.person(41, "Cô Thu")
+        async with school.bot_running():
+            await link(school, person, "GV31")
+            waiting = await person.ask("/xetlenlop")
+            assert "• Phẩm chất, năng lực · HK 2: 1" in waiting.text.splitlines()
+            await fill_primary_year(database, {}, {}, {"P2": "T"})
+            counts = await person.ask("/xetlenlop")
+            assert "Sĩ số: 2 học sinh" in counts.text and "• Lên lớp: 2" in counts.text
+            assert "• Học sinh Xuất sắc: 1" in counts.text
+            line = await person.ask("1")
+            assert line.text.startswith("Võ Văn An\nHọc tập: Hoàn thành tốt")
+            person.press("⚑ Học sinh tiêu biểu", line)
+            await person.wait_for(lambda m: "hãy gửi lý do" in m.text)
+            flagged = await person.ask("Giúp đỡ các bạn trong lớp, đạt giải vẽ tranh cấp trường")
+            assert "Học sinh tiêu biểu: Giúp đỡ các bạn trong lớp" in flagged.text
+            assert "Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện" in flagged.text
