@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from domain.class_record import StoredValue, entry, student_record
-from domain.evaluation import RuleSet, StudentResult, evaluate_student
+from domain.class_record import StoredValue, entry, year_result
+from domain.evaluation import RuleSet, StudentResult
 from domain.evaluation.model import RETEST
 from domain.evaluation.values import Entry
 from domain.school import Gender, School, SchoolYear, Subject, SubjectKind
@@ -93,6 +93,7 @@ class ClassBook:
     teachers: dict[int, str] = field(default_factory=dict)  # subject id → subject teacher's name
     principal: str | None = None
     lists: dict[Stage, dict[int, StudentLine]] = field(default_factory=dict)  # approved, by stage
+    ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → year-end level
 
     @property
     def primary(self) -> bool:
@@ -168,22 +169,19 @@ class ReportCard:
     summer_line: StudentLine | None = None  # year only: the approved line after the summer
 
 
-def evaluate_class(book: ClassBook) -> list[StudentResult | None]:
-    """The engine's results for each student in class-list order; None for primary classes (the engine's
-    primary record needs qualities and competencies that the book's exports show as entered)."""
-    if book.primary:
-        return [None] * len(book.students)
+def evaluate_class(book: ClassBook) -> list[StudentResult]:
+    """The engine's results for each student in class-list order (a primary student's from the levels,
+    tests and ratings at the end of the year)."""
     subjects = [(sid, s) for sid, s in book.subjects]
     return [
-        evaluate_student(
-            student_record(
-                student.id,
-                subjects,
-                book.values,
-                book.conduct.get(student.id, {}),
-                book.absences_of(student.id, Period.YEAR),
-            ),
+        year_result(
             book.rules,
+            student.id,
+            subjects,
+            book.values,
+            book.conduct.get(student.id, {}),
+            book.absences_of(student.id, Period.YEAR),
+            book.ratings.get(student.id, {}),
         )
         for student in book.students
     ]

@@ -7,8 +7,9 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.class_record import SUMMER_TERM, StoredValue
+from domain.class_record import SUMMER_TERM, YEAR_END_SEMESTER, StoredValue
 from domain.evaluation import rules_for
+from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import AbsenceDay, ClassBook, Period, StudentInfo
 from domain.year_end import ReviewState, Stage, StudentLine
 from storage.changes import Author
@@ -125,6 +126,11 @@ class SqlExportStore:
             teachers=await self._teachers(class_row.id),
             principal=await self._principal(),
             lists=await self._approved_lists(class_row.id),
+            ratings={
+                sid: levels
+                for sid, levels in (await self._ratings(year_row.id, ids)).items()
+                if kept(sid, YEAR_END_SEMESTER)
+            },
         )
         return book.during(period) if period else book
 
@@ -134,6 +140,17 @@ class SqlExportStore:
             if state is ReviewState.APPROVED:
                 lists[stage] = {line.student_id: line for line in await self.year_end.lines(class_id, stage)}
         return lists
+
+    async def _ratings(self, year_id: int, ids: list[int]) -> dict[int, dict[str, str]]:
+        """Primary: each student's end-of-year rating of every quality and competency."""
+        gradebook = SqlGradebookStore(self.session, self.school)
+        ratings: dict[int, dict[str, str]] = defaultdict(dict)
+        for aspect in QUALITIES + COMPETENCIES:
+            for student_id, level in (
+                await gradebook.conduct_levels(year_id, YEAR_END_SEMESTER, ids, aspect)
+            ).items():
+                ratings[student_id][aspect] = level
+        return dict(ratings)
 
     async def _conduct(self, year_id: int, ids: list[int]) -> dict[int, dict[int, str]]:
         gradebook = SqlGradebookStore(self.session, self.school)

@@ -65,3 +65,25 @@ def test_the_primary_dbf_puts_levels_in_the_mark_fields_and_the_test_in_the_scor
     assert (reading["MGK1"], reading["MCK"], reading["CK"]) == ("H", "T", Decimal("9"))
     assert (ethics["MCK"], ethics["CK"], ethics["TBM"]) == ("H", None, None)
     assert reading["NGHICP"] == 1 and reading["HOTEN"] == "Y Bih Niê"
+
+
+def test_the_primary_year_card_gives_the_tt27_level_completion_and_award():
+    from dataclasses import replace
+
+    from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
+
+    book = primary_book()
+    at_year_end = (
+        StoredValue(7, 1, 2, "final", 1, "T"),
+        StoredValue(7, 1, 2, "test", 2, "10"),
+        StoredValue(7, 2, 2, "final", 1, "T"),
+    )
+    ratings = {7: dict.fromkeys(QUALITIES + COMPETENCIES, "T")}
+    [card] = report_cards(replace(book, values=book.values + at_year_end, ratings=ratings), Period.YEAR)
+    assert (card.learning, card.promotion, card.award) == (
+        "Hoàn thành xuất sắc",
+        "lên lớp",
+        "Học sinh Xuất sắc",
+    )
+    [unrated] = report_cards(replace(book, values=book.values + at_year_end), Period.YEAR)
+    assert unrated.learning is None and unrated.award is None  # the ratings are not in yet
