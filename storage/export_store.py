@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.class_record import SUMMER_TERM, YEAR_END_SEMESTER, StoredValue
-from domain.evaluation import rules_for
+from domain.evaluation import RuleSet, rules_for
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import AbsenceDay, ClassBook, Period, StudentInfo
 from domain.year_end import ReviewState, Stage, StudentLine
@@ -16,6 +16,7 @@ from storage.changes import Author
 from storage.gradebook_store import SqlGradebookStore
 from storage.models import (
     AbsenceRow,
+    ConductRow,
     ExportRow,
     HomeroomRow,
     ScoreRow,
@@ -110,12 +111,20 @@ class SqlExportStore:
             for sid, class_id, day, session, mark in await self._absences(ids, year.start, year.end)
             if sid not in left or class_id == class_row.id
         )
+        rules = rules_for(year.name, class_row.grade)
+        ratings = {}
+        if rules is RuleSet.TT27:
+            ratings = {
+                sid: levels
+                for sid, levels in (await self._ratings(year_row.id, ids)).items()
+                if kept(sid, YEAR_END_SEMESTER)
+            }
         book = ClassBook(
             school=school,
             year=year,
             class_name=class_row.name,
             grade=class_row.grade,
-            rules=rules_for(year.name, class_row.grade),
+            rules=rules,
             homeroom_teacher=await self._homeroom(class_row.id),
             students=students,
             subjects=subjects,
@@ -126,11 +135,7 @@ class SqlExportStore:
             teachers=await self._teachers(class_row.id),
             principal=await self._principal(),
             lists=await self._approved_lists(class_row.id),
-            ratings={
-                sid: levels
-                for sid, levels in (await self._ratings(year_row.id, ids)).items()
-                if kept(sid, YEAR_END_SEMESTER)
-            },
+            ratings=ratings,
         )
         return book.during(period) if period else book
 
@@ -142,14 +147,18 @@ class SqlExportStore:
         return lists
 
     async def _ratings(self, year_id: int, ids: list[int]) -> dict[int, dict[str, str]]:
-        """Primary: each student's end-of-year rating of every quality and competency."""
-        gradebook = SqlGradebookStore(self.session, self.school)
+        """Primary: each student's end-of-year rating of every quality and competency, in one query."""
+        rows = await self.session.execute(
+            select(ConductRow.student_id, ConductRow.aspect, ConductRow.level).where(
+                ConductRow.year_id == year_id,
+                ConductRow.semester == YEAR_END_SEMESTER,
+                ConductRow.student_id.in_(ids),
+                ConductRow.aspect.in_(QUALITIES + COMPETENCIES),
+            )
+        )
         ratings: dict[int, dict[str, str]] = defaultdict(dict)
-        for aspect in QUALITIES + COMPETENCIES:
-            for student_id, level in (
-                await gradebook.conduct_levels(year_id, YEAR_END_SEMESTER, ids, aspect)
-            ).items():
-                ratings[student_id][aspect] = level
+        for student_id, aspect, level in rows:
+            ratings[student_id][aspect] = level
         return dict(ratings)
 
     async def _conduct(self, year_id: int, ids: list[int]) -> dict[int, dict[int, str]]:

@@ -103,6 +103,15 @@ async def test_a_primary_class_s_year_results_come_from_the_book(database):
             ]
             why = await person.ask("2")
             assert "Học sinh Xuất sắc" in why.text
+    from domain.report_card import Period, report_cards
+    from storage.uow import UnitOfWork
+
+    async with UnitOfWork(database, read_only=True) as uow:
+        cards = report_cards(await uow.exports.class_book("3A"), Period.YEAR)
+    assert [(c.student.full_name, c.learning, c.award) for c in cards] == [
+        ("Võ Văn An", "Hoàn thành", None),
+        ("Lý Thị Ngọc", "Hoàn thành xuất sắc", "Học sinh Xuất sắc"),
+    ]  # the year cards read the same ratings from the book
 
 
 async def test_a_primary_homeroom_teacher_proposes_the_year_lists_with_an_exemplary_pupil(database):
