@@ -113,3 +113,19 @@ async def database(database_url: str) -> AsyncIterator[Database]:
         await session.commit()
     yield db
     await db.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def school_key_file(tmp_path_factory) -> Iterator[Path]:
+    """Every test runs with a school key of its own run (SODIEM_AUDIT_KEY_FILE)."""
+    from storage.school_key import KEY_FILE_SETTING, create_key_file
+
+    path = tmp_path_factory.mktemp("key") / "sodiem-audit.key"
+    create_key_file(path)
+    previous = os.environ.get(KEY_FILE_SETTING)
+    os.environ[KEY_FILE_SETTING] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop(KEY_FILE_SETTING, None)
+    else:
+        os.environ[KEY_FILE_SETTING] = previous
