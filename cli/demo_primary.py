@@ -85,7 +85,9 @@ class _Semester:
     async def ratings(self) -> None:
         for aspect in QUALITIES + COMPETENCIES:
             levels = {sid: demo_primary.rating_near(self.rng, level) for sid, level in self.ability.items()}
-            saved = await self.uow.gradebook.save_conduct(self.year_id, self.semester, levels, self.author, aspect)
+            saved = await self.uow.gradebook.save_conduct(
+                self.year_id, self.semester, levels, self.author, aspect
+            )
             self.counts["ratings"] += saved.saved
 
     async def absences(self, days: list[date]) -> None:

@@ -63,23 +63,31 @@ def primary_staff_table(seed: int = 2027) -> Table:
         taught = "; ".join(f"{name}: {subject}" for name in class_names() if int(name[0]) in grades)
         role = "Giáo viên, Tổ trưởng" if subject == SPECIALISTS[0][0] else "Giáo viên"
         rows.append(
-            [f"GV{number:03d}", person(rng, rng.random() < 0.6), phone(rng), role, "Tổ chuyên biệt", "", taught]
+            [
+                f"GV{number:03d}",
+                person(rng, rng.random() < 0.6),
+                phone(rng),
+                role,
+                "Tổ chuyên biệt",
+                "",
+                taught,
+            ]
         )
     return Table(STAFF_HEADERS, [(line, [line - 1, *cells]) for line, cells in enumerate(rows, start=2)])
 
 
 def level_near(rng: random.Random, ability: float) -> str:
     """A subject's level (T/H/C) for a pupil of that ability: mostly H and T, C now and then."""
-    value = ability + rng.gauss(0, 0.8)
-    return "T" if value >= 7.6 else "H" if value >= 4.6 else "C"
+    value = ability + rng.gauss(0, 0.4)
+    return "T" if value >= 6.9 else "H" if value >= 3.7 else "C"
 
 
 def test_near(rng: random.Random, ability: float) -> str:
     """A periodic test's score, a whole number from 1 to 10 (TT27 Điều 7 khoản 2)."""
-    return str(min(10, max(1, round(ability + 0.6 + rng.gauss(0, 1.0)))))
+    return str(min(10, max(1, round(ability + 1.2 + rng.gauss(0, 0.7)))))
 
 
 def rating_near(rng: random.Random, ability: float) -> str:
     """A quality's or competency's level: Tốt, Đạt or Cần cố gắng."""
-    value = ability + rng.gauss(0, 0.9)
-    return "T" if value >= 7.0 else "Đ" if value >= 4.5 else "C"
+    value = ability + rng.gauss(0, 0.4)
+    return "T" if value >= 6.4 else "Đ" if value >= 3.7 else "C"
