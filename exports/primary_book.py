@@ -10,21 +10,18 @@ trình tiểu học" in grade 5). Test scores are whole numbers (TT27 Điều 7)
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
 from domain.columns import PRIMARY_MIDTERM_TEST_CODES, PRIMARY_TESTED_MIDTERM_GRADES
-from domain.evaluation.model import NOT_COMPLETED, PROMOTED
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import ClassBook, Period, semester_columns
 from domain.school import Subject
 from domain.windows import ColumnKind
-from domain.year_end import Stage
 from exports.gradebook import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, Section
 from exports.pdf import BOLD, HEADING, REGULAR, Mark, grid, text
+from exports.primary_values import completion_text, whole, year_outcome
 from exports.report_cards import period_name, signatures
 from exports.values import shown
 from locales import Translator
@@ -32,13 +29,6 @@ from locales import Translator
 GENERAL_COMPETENCIES = 3  # the first three competencies are general, the other seven specific
 NUMBER_WIDTH, NAME_WIDTH = 7 * mm, 42 * mm
 TAIL_ROWS = 3  # rows kept on the page of the signature block
-
-
-def whole(value: object, t: Translator) -> str:
-    """A TT27 test score as a whole number ("8"); anything else as ``shown``."""
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return str(int(value))
-    return shown(value, t)
 
 
 def midterm_tested(book: ClassBook, subject: Subject) -> bool:
@@ -124,15 +114,6 @@ def completion_heading(book: ClassBook, t: Translator) -> str:
     return t("exports.primary.col.completed_primary" if book.grade == 5 else "exports.primary.col.completed")
 
 
-def completion_text(promotion: str | None, t: Translator) -> str:
-    """The programme completed (or not) from the engine's promotion; nothing while it is pending."""
-    if promotion == PROMOTED:
-        return t("exports.primary.completed.yes")
-    if promotion == NOT_COMPLETED:
-        return t("exports.primary.completed.no")
-    return ""
-
-
 def _ratings_table(book: ClassBook, period: Period, t: Translator, results) -> Section:
     groups = (
         ("exports.primary.qualities", QUALITIES),
@@ -151,16 +132,13 @@ def _ratings_table(book: ClassBook, period: Period, t: Translator, results) -> S
             spans.append(((len(top), 0), (len(top), 1)))
             top.append(heading)
             second.append("")
-    approved = book.lists.get(Stage.YEAR, {})
     rows = [top, second]
     for n, (student, result) in enumerate(zip(book.students, results, strict=True), start=1):
         rated = book.ratings.get(student.id, {})
         row = [str(n), student.full_name, *(rated.get(name, "") for name in QUALITIES + COMPETENCIES)]
         if year:
-            line = approved.get(student.id)
-            level = line.learning if line else result.learning.get("year") if result else None
-            award = line.award if line else result.award if result else None
-            row += [level or "", award or "", completion_text(result.promotion if result else None, t)]
+            level, award = year_outcome(book, student.id, result)
+            row += [level, award, completion_text(result.promotion if result else None, t)]
         rows.append(row)
     title = t("exports.primary.ratings_table", period=period_name(period, t))
     return Section("primary-summary-ratings", title, rows, 2, True, spans)

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import Period, ReportCard
 from exports.pdf import BOLD, CELL, grid, text
-from exports.primary_book import completion_text, whole
+from exports.primary_values import completion_text, whole
 from exports.values import shown
 from locales import Translator
 
