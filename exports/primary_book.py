@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from domain.columns import PRIMARY_MIDTERM_TEST_CODES, PRIMARY_TESTED_MIDTERM_GRADES
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
@@ -158,33 +158,81 @@ def _widths(part: Section) -> list[float]:
 
 def story(part: Section, t: Translator) -> list:
     """The part drawn: the headings wrapped inside their cells, the names wrapped in theirs, and the last
-    rows kept on the page of the signature block."""
+    rows kept with the signature block (under the header again when they go to a page of their own)."""
     size = 6.5 if part.wide else 7.5
-    head = _style(size, BOLD)
-    cell = _style(size, REGULAR, left=True)
-    header = [[text(c, head) if c else "" for c in row] for row in part.rows[: part.header_rows]]
-    words = _style(size, REGULAR)  # a result, an award: wrapped in their cells
-    body = [
-        [row[0], text(row[1], cell), *(text(c, words) if len(c) > 3 else c for c in row[2:])]
-        for row in part.rows[part.header_rows :]
-    ]
-    widths = _widths(part)
     spans = [("SPAN", *span) for span in part.spans]
-    tail = TAIL_ROWS if part.signers and len(body) > TAIL_ROWS else 0
+    if part.wide:  # a class of 45 on one landscape page
+        spans += [("TOPPADDING", (0, 0), (-1, -1), 0.4), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.4)]
+    widths = _widths(part)
+
+    def table(first: int, last: int, headed: bool = True) -> Table:
+        rows = _cells(part, size, first, last)
+        if headed:
+            return grid(_header(part, size) + rows, widths, part.header_rows, size, spans)
+        return grid(rows, widths, 1, size, [("FONT", (0, 0), (-1, 0), REGULAR, size)])
+
+    count = len(part.rows) - part.header_rows
+    tail = TAIL_ROWS if part.signers and count > TAIL_ROWS else 0
     flowables: list = [Mark(part.fingerprint), text(part.title, HEADING), Spacer(1, 3 * mm)]
-    flowables.append(grid(header + body[: len(body) - tail], widths, part.header_rows, size, spans))
-    ending: list = []
-    if tail:
-        plain_first = [("FONT", (0, 0), (-1, 0), REGULAR, size)]
-        ending.append(grid(body[-tail:], widths, 1, size, plain_first))
-    if part.key.startswith("primary-subject-"):
-        ending += [
-            Spacer(1, 3 * mm),
-            *(text(t("exports.sign.line", role=t(role), name=name or "")) for role, name in part.signers),
-        ]
-    elif part.signers:
-        ending += [Spacer(1, 6 * mm), signatures(t, part.signers)]
-    return flowables + [KeepTogether(ending)] if ending else flowables
+    flowables.append(table(0, count - tail))
+    signature = _signature(part, t)
+    if not signature:
+        return flowables
+    if not tail:
+        return [*flowables, KeepTogether(signature)]
+    under = _stack([table(count - tail, count, headed=False), *signature], sum(widths))
+    headed = _stack([table(count - tail, count), *_signature(part, t)], sum(widths))
+    return [*flowables, _Tail(under, headed)]
+
+
+def _header(part: Section, size: float) -> list[list]:
+    head = _style(size, BOLD)
+    return [[text(c, head) if c else "" for c in row] for row in part.rows[: part.header_rows]]
+
+
+def _cells(part: Section, size: float, first: int, last: int) -> list[list]:
+    """Body rows ``first`` to ``last``: the name, and any word longer than a level, wrap in their cells."""
+    name, words = _style(size, REGULAR, left=True), _style(size, REGULAR)
+    return [
+        [row[0], text(row[1], name), *(text(c, words) if len(c) > 3 else c for c in row[2:])]
+        for row in part.rows[part.header_rows + first : part.header_rows + last]
+    ]
+
+
+def _signature(part: Section, t: Translator) -> list:
+    if part.key.startswith("primary-subject-"):  # one line, so the page holds the whole class
+        lines = [text(t("exports.sign.line", role=t(role), name=name or "")) for role, name in part.signers]
+        return [Spacer(1, 3 * mm), *lines] if lines else []
+    return [Spacer(1, 6 * mm), signatures(t, part.signers)] if part.signers else []
+
+
+def _stack(flowables: list, width: float) -> Table:
+    table = Table([[f] for f in flowables], colWidths=[width])
+    padding = ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+    table.setStyle(
+        TableStyle([*((p, (0, 0), (-1, -1), 0) for p in padding), ("ALIGN", (0, 0), (-1, -1), "LEFT")])
+    )
+    return table
+
+
+class _Tail(Flowable):
+    """The last rows and the signature: right under the table where they fit on its page, else at the
+    top of the next page under the header again (a loose page still says what its columns are)."""
+
+    def __init__(self, under: Flowable, headed: Flowable) -> None:
+        super().__init__()
+        self._under, self._headed, self._chosen = under, headed, None
+        self.hAlign = "CENTER"  # as the table above it
+
+    def wrap(self, width: float, height: float) -> tuple[float, float]:
+        if self._chosen is None:
+            size = self._under.wrap(width, height)
+            self._chosen = self._under if size[1] <= height else self._headed
+        self.width, self.height = self._chosen.wrap(width, height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self._chosen.drawOn(self.canv, 0, 0)
 
 
 def _style(size: float, font: str, left: bool = False) -> ParagraphStyle:
