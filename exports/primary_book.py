@@ -145,13 +145,16 @@ def _ratings_table(book: ClassBook, period: Period, t: Translator, results) -> S
 
 
 def _widths(part: Section) -> list[float]:
-    """The number and the name, the rest shared; the year table's last three (result, award,
-    completion) are words, twice as wide as a level."""
+    """The number and the name, the rest shared; in the ratings table the general competencies (long
+    names) half as wide again, and the year's result, award and completion (words) wider still."""
     width = LANDSCAPE_WIDTH if part.wide else PORTRAIT_WIDTH
     columns = len(part.rows[0])
     weights = [1.0] * (columns - 2)
-    if part.key == "primary-summary-ratings" and columns > 2 + len(QUALITIES + COMPETENCIES):
-        weights[-3:] = [2.2, 2.6, 2.2]
+    if part.key == "primary-summary-ratings":
+        general = len(QUALITIES)
+        weights[general : general + GENERAL_COMPETENCIES] = [1.5] * GENERAL_COMPETENCIES
+        if columns > 2 + len(QUALITIES + COMPETENCIES):
+            weights[-3:] = [2.6, 2.6, 2.2]
     unit = (width - NUMBER_WIDTH - NAME_WIDTH) / sum(weights)
     return [NUMBER_WIDTH, NAME_WIDTH, *(unit * w for w in weights)]
 
@@ -203,7 +206,7 @@ def _signature(part: Section, t: Translator) -> list:
     if part.key.startswith("primary-subject-"):  # one line, so the page holds the whole class
         lines = [text(t("exports.sign.line", role=t(role), name=name or "")) for role, name in part.signers]
         return [Spacer(1, 3 * mm), *lines] if lines else []
-    return [Spacer(1, 6 * mm), signatures(t, part.signers)] if part.signers else []
+    return [Spacer(1, 3 * mm), signatures(t, part.signers)] if part.signers else []
 
 
 def _stack(flowables: list, width: float) -> Table:
