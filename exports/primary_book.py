@@ -27,7 +27,7 @@ from exports.values import shown
 from locales import Translator
 
 GENERAL_COMPETENCIES = 3  # the first three competencies are general, the other seven specific
-NUMBER_WIDTH, NAME_WIDTH = 7 * mm, 42 * mm
+NUMBER_WIDTH, NAME_WIDTH, WIDE_NAME_WIDTH = 7 * mm, 42 * mm, 36 * mm  # a long name wraps
 TAIL_ROWS = 3  # rows kept on the page of the signature block
 
 
@@ -145,18 +145,20 @@ def _ratings_table(book: ClassBook, period: Period, t: Translator, results) -> S
 
 
 def _widths(part: Section) -> list[float]:
-    """The number and the name, the rest shared; in the ratings table the general competencies (long
-    names) half as wide again, and the year's result, award and completion (words) wider still."""
+    """The number and the name, the rest shared; in the ratings table the qualities and the general
+    competencies (long names) wider, and the year's result, award and completion (words) wider still."""
     width = LANDSCAPE_WIDTH if part.wide else PORTRAIT_WIDTH
     columns = len(part.rows[0])
     weights = [1.0] * (columns - 2)
     if part.key == "primary-summary-ratings":
         general = len(QUALITIES)
+        weights[:general] = [1.25] * general
         weights[general : general + GENERAL_COMPETENCIES] = [1.5] * GENERAL_COMPETENCIES
         if columns > 2 + len(QUALITIES + COMPETENCIES):
-            weights[-3:] = [2.6, 2.6, 2.2]
-    unit = (width - NUMBER_WIDTH - NAME_WIDTH) / sum(weights)
-    return [NUMBER_WIDTH, NAME_WIDTH, *(unit * w for w in weights)]
+            weights[-3:] = [3.0, 2.6, 2.6]
+    name = WIDE_NAME_WIDTH if part.wide else NAME_WIDTH
+    unit = (width - NUMBER_WIDTH - name) / sum(weights)
+    return [NUMBER_WIDTH, name, *(unit * w for w in weights)]
 
 
 def story(part: Section, t: Translator) -> list:
