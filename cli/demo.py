@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from cli.demo_primary import create_primary_demo_school, fill_primary_year
 from cli.output import EXIT_OK, run_on_database
-from domain import demo
+from domain import demo, demo_primary
 from domain.roster import import_roster
 from domain.school import Level, School, SubjectKind
 from domain.setup import current_year_name, init_school
@@ -19,7 +20,14 @@ def add_parser(commands) -> None:
     parser.add_argument(
         "--fill",
         action="store_true",
-        help="also fill a plausible first semester: attendance, every score column, conduct",
+        help="also fill a plausible first semester: attendance, every score column, conduct "
+        "(primary: the whole year, with the ratings of qualities and competencies)",
+    )
+    parser.add_argument(
+        "--level",
+        choices=("secondary", "primary"),
+        default="secondary",
+        help="a lower-secondary school (TT22, grades 6-9) or a primary school (TT27, grades 1-5)",
     )
     parser.set_defaults(func=run)
 
@@ -40,19 +48,23 @@ def run(args) -> int:
     year = args.year or current_year_name(date.today())
 
     async def work(database) -> int:
-        setup, roster, staff = await create_demo_school(database, year)
+        primary = args.level == "primary"
+        create = create_primary_demo_school if primary else create_demo_school
+        setup, roster, staff = await create(database, year)
         changed = (
             setup.school_changed or setup.year_added or roster.changes_anything or staff.changes_anything
         )
         args.console.say(
             "demo.created" if changed else "demo.unchanged",
-            name=demo.SCHOOL_NAME,
+            name=demo_primary.SCHOOL_NAME if primary else demo.SCHOOL_NAME,
             year=year,
-            classes=len(demo.class_names()),
+            classes=len(demo_primary.class_names() if primary else demo.class_names()),
             students=roster.total,
             staff=len(staff.entries),
         )
-        if args.fill:
+        if args.fill and primary:
+            args.console.say("demo.filled_primary", **await fill_primary_year(database))
+        elif args.fill:
             args.console.say("demo.filled", **await fill_first_semester(database))
         return EXIT_OK
 

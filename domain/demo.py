@@ -168,24 +168,28 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([name for name, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
-def _person(rng: random.Random, female: bool, family: str | None = None) -> str:
+def person(rng: random.Random, female: bool, family: str | None = None) -> str:
     middle = rng.choice(FEMALE_MIDDLE if female else MALE_MIDDLE)
     given = rng.choice(FEMALE_GIVEN if female else MALE_GIVEN)
     return f"{family or _pick(rng, FAMILY)} {middle} {given}"
 
 
-def _phone(rng: random.Random) -> str:
+def phone(rng: random.Random) -> str:
     return rng.choice(["09", "03", "08", "07"]) + f"{rng.randrange(10**8):08d}"
 
 
 def roster_table(
-    year_name: str, students_per_class: int = 40, seed: int = 2025, letters: str = "".join(CLASS_LETTERS)
+    year_name: str,
+    students_per_class: int = 40,
+    seed: int = 2025,
+    letters: str = "".join(CLASS_LETTERS),
+    grades: tuple[int, ...] = GRADES,
 ) -> Table:
     """The class lists of the school; more ``letters`` make a bigger school (benchmarks)."""
     first_year, _ = parse_year_name(year_name)
     rng = random.Random(seed)
     rows = []
-    for grade in GRADES:
+    for grade in grades:
         for index, letter in enumerate(letters, start=1):
             size = students_per_class + rng.randint(-2, 2)
             for number in range(1, size + 1):
@@ -201,23 +205,23 @@ def _student_row(rng, first_year: int, grade: int, class_index: int, letter: str
     return [
         number,
         code,
-        _person(rng, female, family),
+        person(rng, female, family),
         born.strftime("%d/%m/%Y"),
         "Nữ" if female else "Nam",
         f"{grade}{letter}",
         _pick(rng, ETHNICITIES),
-        _person(rng, False, family),
-        _person(rng, True),
-        _phone(rng),
+        person(rng, False, family),
+        person(rng, True),
+        phone(rng),
     ]
 
 
 def staff_table(seed: int = 2025) -> Table:
     rng = random.Random(seed + 1)
     rows = [
-        ["CB001", _person(rng, True), _phone(rng), "Hiệu trưởng", "", "", ""],
-        ["CB002", _person(rng, False), _phone(rng), "Phó hiệu trưởng", "", "", ""],
-        ["CB003", _person(rng, False), _phone(rng), "Quản trị", "", "", ""],
+        ["CB001", person(rng, True), phone(rng), "Hiệu trưởng", "", "", ""],
+        ["CB002", person(rng, False), phone(rng), "Phó hiệu trưởng", "", "", ""],
+        ["CB003", person(rng, False), phone(rng), "Quản trị", "", "", ""],
     ]
     homerooms = iter(class_names())
     for number, (department, taught, head) in enumerate(_teachers(), start=1):
@@ -227,8 +231,8 @@ def staff_table(seed: int = 2025) -> Table:
         rows.append(
             [
                 f"GV{number:03d}",
-                _person(rng, rng.random() < 0.7),
-                _phone(rng),
+                person(rng, rng.random() < 0.7),
+                phone(rng),
                 "Giáo viên, Tổ trưởng" if head else "Giáo viên",
                 department,
                 homeroom,

@@ -167,6 +167,8 @@ class ReportCard:
     award: str | None = None  # year (TT58/TT26: a semester's title too)
     year_line: StudentLine | None = None  # year only: the approved year-end line
     summer_line: StudentLine | None = None  # year only: the approved line after the summer
+    grade: int = 0
+    ratings: dict[str, str] = field(default_factory=dict)  # primary, semester II and year: quality → level
 
 
 def evaluate_class(book: ClassBook) -> list[StudentResult]:
@@ -273,4 +275,6 @@ def _card(
         award,
         year_line,
         summer_line,
+        book.grade,
+        book.ratings.get(student.id, {}) if period in (Period.SEMESTER_2, Period.YEAR) else {},
     )

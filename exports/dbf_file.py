@@ -15,6 +15,7 @@ import dbf
 
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.windows import ColumnKind
+from exports.primary_dbf import PRIMARY_FIELDS, primary_fields
 from exports.values import Difference, fingerprint, movement, nfc
 from locales import translator
 
@@ -24,7 +25,8 @@ FIELDS = (
     "MAMON C(10); TENMON C(150); "
     + " ".join(f"TX{n} N(4,1); MTX{n} C(4);" for n in range(1, REGULAR_FIELDS + 1))
     + " GK1 N(4,1); MGK1 C(4); GK2 N(4,1); MGK2 C(4); CK N(4,1); MCK C(4); TBM N(4,1); MTBM C(4);"
-    " RENLUYEN C(40); HOCTAP C(40); NGHICP N(3,0); NGHIKP N(3,0); BIENDONG C(80)"
+    " RENLUYEN C(40); HOCTAP C(40); NGHICP N(3,0); NGHIKP N(3,0); BIENDONG C(80); "
+    + PRIMARY_FIELDS
 )
 NAMES = tuple(spec.split()[0] for spec in FIELDS.split(";"))
 CODEPAGE = "utf8"
@@ -67,6 +69,7 @@ def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
                 _put(record, "CK", "MCK", tests.get(2))
                 _put(record, "TBM", "MTBM", None)
                 record["MGK1"], record["MCK"] = midterm or "", final or ""
+                record.update(primary_fields(book, student, result, semester, VIETNAMESE))
             else:
                 average = None
                 if result is not None and subject.name in result.subjects:

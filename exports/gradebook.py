@@ -58,7 +58,12 @@ def sections(book: ClassBook, period: Period, t: Translator) -> list[Section]:
     parts = [_cover(book, period, t), _students(book, t)]
     parts += [_attendance(book, t, year, month) for year, month in _months(*book.span(period))]
     parts += [_subject(book, period, t, table, results, sid, subject) for sid, subject in book.subjects]
-    parts.append(_summary(book, period, t, results))
+    if book.primary:
+        from exports.primary_book import summary_sections
+
+        parts += summary_sections(book, period, t, results)
+    else:
+        parts.append(_summary(book, period, t, results))
     if period is Period.YEAR and Stage.YEAR in book.lists:
         parts.append(_lists(book, t))
     return parts
@@ -96,6 +101,10 @@ def keywords(kind: str, book: ClassBook, period: Period, t: Translator) -> str:
 
 
 def _render(part: Section, t: Translator) -> list:
+    if part.key.startswith("primary-"):
+        from exports import primary_book
+
+        return primary_book.story(part, t)
     story: list = [Mark(part.fingerprint)]
     if part.key == "cover":
         story += [
@@ -182,7 +191,9 @@ def _attendance(book: ClassBook, t: Translator, year: int, month: int) -> Sectio
 def _subject(book, period, t, table, results, subject_id: int, subject: Subject) -> Section:
     semesters = (period.semester,) if period.semester else (1, 2)
     if book.primary:
-        return _primary_subject(book, t, table, semesters, subject_id, subject)
+        from exports.primary_book import subject_section
+
+        return subject_section(book, period, t, subject_id, subject)
     regular_label, periodic_label, final_label = labels(book.rules)
     kind = Kind.COMMENT if subject.kind is SubjectKind.COMMENT else Kind.SCORED
     needed = required_columns(book.rules, SubjectRecord(subject.name, kind, {}, subject.periods_per_year))
@@ -224,28 +235,6 @@ def _subject(book, period, t, table, results, subject_id: int, subject: Subject)
     wide = len(top) > 12
     signer = [("exports.sign.teacher", book.teachers.get(subject_id))]
     return Section(f"subject-{subject.code}", title, [top, second, *rows], 2, wide, spans, signer)
-
-
-def _primary_subject(book, t, table, semesters, subject_id: int, subject: Subject) -> Section:
-    header = [t("exports.col.number"), t("exports.col.name")]
-    for s in semesters:
-        semester = t(f"exports.period.{s}")
-        header += [
-            f"{semester}: {t('exports.col.level_mid')}",
-            f"{semester}: {t('exports.col.level')}",
-            f"{semester}: {t('exports.col.test')}",
-        ]
-    rows = []
-    for n, student in enumerate(book.students, start=1):
-        row = [str(n), student.full_name]
-        for s in semesters:
-            _, midterm, final = semester_columns(table, student.id, subject_id, s)
-            test = table.get((student.id, subject_id, s, ColumnKind.TEST.value), {}).get(2)
-            row += [shown(midterm, t), shown(final, t), shown(test, t)]
-        rows.append(row)
-    signer = [("exports.sign.teacher", book.teachers.get(subject_id))]
-    title = t("exports.book.subject", name=subject.name)
-    return Section(f"subject-{subject.code}", title, [header, *rows], signers=signer)
 
 
 def _summary(book: ClassBook, period: Period, t: Translator, results) -> Section:

@@ -39,17 +39,10 @@ def labels(rules: RuleSet) -> tuple[str, str, str]:
 def card_rows(card: ReportCard, t: Translator) -> list[list[str]]:
     """The subject table: a header row, then one row per subject, every cell as printed."""
     if card.rules is RuleSet.TT27:
-        header = [
-            t("exports.col.subject"),
-            t("exports.col.level_mid" if card.period.midterm else "exports.col.level"),
-        ]
-        header += [t("exports.col.test"), t("exports.col.comment")]
-        rows = [
-            [line.name, shown(line.midterm if card.period.midterm else line.final, t), shown(line.test, t)]
-            + [line.comment or ""]
-            for line in card.subjects
-        ]
-    elif card.period is Period.YEAR:
+        from exports import primary_cards
+
+        return primary_cards.card_rows(card, t)
+    if card.period is Period.YEAR:
         header = [
             t("exports.col.subject"),
             t("exports.period.1"),
@@ -91,13 +84,17 @@ def summary_lines(card: ReportCard, t: Translator) -> list[str]:
     if not card.period.midterm and card.rules is not RuleSet.TT27:
         lines.append(t(f"exports.card.learning.{scheme}", level=card.learning or pending))
         lines.append(t(f"exports.card.conduct.{scheme}", level=card.conduct or pending))
+    if card.rules is RuleSet.TT27:
+        from exports import primary_cards
+
+        lines += primary_cards.summary_lines(card, t)
     excused, unexcused = card.absences
     lines.append(t("exports.card.absences", excused=excused, unexcused=unexcused))
     if card.award:
         lines.append(t("exports.card.award", award=card.award))
     if card.year_line is not None:
         lines += year_end_lines(card.year_line, card.summer_line, t)
-    elif card.promotion:
+    elif card.promotion and card.rules is not RuleSet.TT27:  # primary: the completion, above
         lines.append(t("exports.card.promotion", promotion=card.promotion))
     return lines
 
@@ -139,8 +136,15 @@ def heading_lines(card: ReportCard, t: Translator) -> list[str]:
 
 
 def card_fingerprint(card: ReportCard, t: Translator) -> str:
+    from exports.primary_cards import rating_rows
+
     return fingerprint(
-        [*([line] for line in heading_lines(card, t)), *card_rows(card, t), summary_lines(card, t)]
+        [
+            *([line] for line in heading_lines(card, t)),
+            *card_rows(card, t),
+            *rating_rows(card, t),
+            summary_lines(card, t),
+        ]
     )
 
 
@@ -158,6 +162,9 @@ def card_text(card: ReportCard, t: Translator) -> str:
         lines.append(f"• {row[0]} — " + ("; ".join(cells) or t("exports.card.nothing_yet")))
         if row[-1]:
             lines.append(f"  {header[-1]}: {row[-1]}")
+    from exports.primary_cards import rating_rows
+
+    lines += [f"• {kind} — {name}: {level}" for kind, name, level in rating_rows(card, t) if level]
     lines += ["", *summary_lines(card, t)]
     lines.append(t("exports.card.fingerprint", value=card_fingerprint(card, t)))
     return "\n".join(lines)
@@ -204,6 +211,11 @@ def _card_story(card: ReportCard, t: Translator) -> list:
     widths.append(186 * mm - sum(widths))
     body = [[text(row[0], CELL), *row[1:-1], text(row[-1], CELL)] for row in rows[1:]]
     table = grid([rows[0], *body], widths=widths)
+    ratings = None
+    if card.rules is RuleSet.TT27:
+        from exports import primary_cards
+
+        table, ratings = primary_cards.subject_table(card, t), primary_cards.ratings_table(card, t)
     story = [
         Mark(card_fingerprint(card, t)),
         school,
@@ -214,6 +226,7 @@ def _card_story(card: ReportCard, t: Translator) -> list:
         *(text(line) for line in heading_lines(card, t)),
         Spacer(1, 3 * mm),
         table,
+        *([Spacer(1, 2 * mm), ratings] if ratings else []),
         Spacer(1, 3 * mm),
         *(text(line) for line in summary_lines(card, t)),
         Spacer(1, 2 * mm),

@@ -25,6 +25,7 @@ from domain.evaluation.model import (
     RuleSet,
 )
 from domain.report_card import ClassBook, Period, evaluate_class
+from exports.primary_summary import primary_summary_rows
 from exports.values import fingerprint
 from locales import Translator
 
@@ -88,7 +89,8 @@ def summary_rows(books: list[ClassBook], period: Period, t: Translator) -> list[
 
 def summary_xlsx(books: list[ClassBook], period: Period, t: Translator) -> tuple[bytes, str]:
     """The workbook's bytes and the fingerprint of its rows."""
-    rows = summary_rows(books, period, t)
+    primary = bool(books) and all(book.primary for book in books)
+    rows = primary_summary_rows(books, period, t) if primary else summary_rows(books, period, t)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("exports.summary.sheet")

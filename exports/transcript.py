@@ -9,11 +9,15 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
+from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.windows import ColumnKind
+from exports.primary_values import completion_text
 from exports.values import fingerprint, nfc
+from locales import translator
 
 NAMESPACE = "urn:sodiem:hocba:1"
+VIETNAMESE = translator("vi")  # the transcript's words are the school's
 SCHEMA = Path(__file__).parent / "hocba.xsd"
 
 
@@ -108,17 +112,40 @@ def _document(book: ClassBook, table, student, result) -> tuple[bytes, str]:
         _el(conduct, "after", result.conduct["summer"])
     excused, unexcused = book.absences_of(student.id, Period.YEAR)
     _el(root, "absences", None, excused=str(excused), unexcused=str(unexcused))
+    if book.primary:
+        primary_ratings(root, book.ratings.get(student.id, {}), _el)
     if result is not None and result.retest_subjects:
         _el(root, "retestSubjects", ", ".join(result.retest_subjects))
     for name, value in (
         ("promotion", result.promotion if result else None),
+        ("completion", primary_completion(book, result)),
         ("award", result.award if result else None),
         ("homeroomTeacher", book.homeroom_teacher),
         ("principal", book.principal),
     ):
-        if value:
+        if value and name == "completion":
+            _el(root, name, value, programme="primary" if book.grade == 5 else "grade")
+        elif value:
             _el(root, name, value)
     mark = fingerprint([e.tag, e.text or "", sorted(e.attrib.items())] for e in root.iter())
     root.set("fingerprint", mark)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), mark
+
+
+def primary_ratings(root: ET.Element, rated: dict[str, str], element) -> None:
+    """TT27: the five qualities and ten competencies as rated at the end of the year."""
+    if not rated:
+        return
+    holder = element(root, "ratings")
+    for tag, names in (("quality", QUALITIES), ("competency", COMPETENCIES)):
+        for name in names:
+            if rated.get(name):
+                element(holder, tag, None, name=name, level=rated[name])
+
+
+def primary_completion(book: ClassBook, result) -> str | None:
+    """TT27: "Hoàn thành" or "Chưa hoàn thành" the grade's programme (grade 5: primary school's)."""
+    if not book.primary:
+        return None
+    return completion_text(result.promotion if result else None, VIETNAMESE) or None

@@ -130,3 +130,21 @@ async def test_the_demo_school_is_realistic_and_running_it_twice_changes_nothing
     async with database.session(read_only=True) as session:
         principal = await session.scalar(select(StaffRow).where(StaffRow.code == "CB001"))
     assert [role.role for role in principal.roles] == ["principal"]
+
+
+async def test_the_primary_demo_school_teaches_every_subject_of_each_grade_and_twice_changes_nothing(
+    database,
+):
+    from cli.demo_primary import create_primary_demo_school
+    from domain import demo_primary
+    from domain.subjects import PRIMARY_SUBJECTS
+
+    await create_primary_demo_school(database, YEAR)
+    counts = [await count(database, row) for row in (StudentRow, StaffRow, HomeroomRow, TeachingRow)]
+    assert 10 * 33 <= counts[0] <= 10 * 37
+    assert counts[1:3] == [3 + 10 + len(demo_primary.SPECIALISTS), 10]
+    taught = {grade: sum(grade in s.grades for s in PRIMARY_SUBJECTS) for grade in demo_primary.GRADES}
+    assert counts[3] == 2 * sum(taught.values())  # two classes a grade, each subject of its grade once
+    setup, roster, staff = await create_primary_demo_school(database, YEAR)
+    assert not (setup.school_changed or setup.year_added or roster.changes_anything or staff.changes_anything)
+    assert [await count(database, row) for row in (StudentRow, StaffRow, HomeroomRow, TeachingRow)] == counts

@@ -1,0 +1,49 @@
+"""The primary DBF's own fields (TT27/2020): the end-of-year ratings of the five qualities and ten
+competencies, the education result, the award and the completion of the programme. They are filled in
+the semester II file (the end of the year, when TT27 rates them) and empty otherwise, and in secondary
+files. docs/export-formats.md lists them."""
+
+from __future__ import annotations
+
+from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
+from domain.report_card import ClassBook, StudentInfo
+from exports.primary_values import completion_text, year_outcome
+from exports.values import nfc
+from locales import Translator
+
+YEAR_END_SEMESTER = 2
+RATING_FIELDS = {  # field → quality or competency
+    "PC_YEUNUOC": "yêu nước",
+    "PC_NHANAI": "nhân ái",
+    "PC_CHAMCHI": "chăm chỉ",
+    "PC_TRUNGTH": "trung thực",
+    "PC_TRACHNH": "trách nhiệm",
+    "NL_TUCHU": "tự chủ và tự học",
+    "NL_GIAOTIE": "giao tiếp và hợp tác",
+    "NL_GQVD": "giải quyết vấn đề và sáng tạo",
+    "NL_NGONNGU": "ngôn ngữ",
+    "NL_TINHTOA": "tính toán",
+    "NL_KHOAHOC": "khoa học",
+    "NL_CONGNGH": "công nghệ",
+    "NL_TINHOC": "tin học",
+    "NL_THAMMI": "thẩm mĩ",
+    "NL_THECHAT": "thể chất",
+}
+assert set(RATING_FIELDS.values()) == set(QUALITIES + COMPETENCIES)
+PRIMARY_FIELDS = (
+    " ".join(f"{name} C(4);" for name in RATING_FIELDS) + " KQGD C(40); KHENTHUONG C(120); HOANTHANH C(40)"
+)
+
+
+def primary_fields(
+    book: ClassBook, student: StudentInfo, result, semester: int, t: Translator
+) -> dict[str, object]:
+    """The ratings and the year's result of a pupil, for each of the pupil's records."""
+    if semester != YEAR_END_SEMESTER:
+        return {}
+    rated = book.ratings.get(student.id, {})
+    fields: dict[str, object] = {name: rated.get(aspect, "") for name, aspect in RATING_FIELDS.items()}
+    level, award = year_outcome(book, student.id, result)
+    fields["KQGD"], fields["KHENTHUONG"] = level, nfc(award)
+    fields["HOANTHANH"] = completion_text(result.promotion if result else None, t)
+    return fields
