@@ -1,0 +1,156 @@
+"""A test CA and the school's certificate, made fresh by the tests (cryptography): a PKCS#12 file with a
+password, and the same key and certificate on a SoftHSM2 token when softhsm2 is installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+PASSWORD = "mat-khau-1"
+PIN = "123456"
+TOKEN = "Truong THCS"
+KEY = "hieu-truong"
+SOFTHSM_MODULES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+
+
+def _name(common: str) -> x509.Name:
+    return x509.Name(
+        [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, common)]
+    )
+
+
+def _key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@dataclass
+class SchoolCA:
+    key: rsa.RSAPrivateKey
+    cert: x509.Certificate
+
+    @classmethod
+    def make(cls, name: str = "CA Thử nghiệm sodiem") -> SchoolCA:
+        key = _key()
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(name))
+            .issuer_name(_name(name))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(_usage(cert_sign=True), critical=True)
+            .sign(key, hashes.SHA256())
+        )
+        return cls(key, cert)
+
+    def issue(
+        self, common: str = "Nguyễn Văn Hiệu", days: tuple[int, int] = (-1, 365), signing: bool = True
+    ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+        key = _key()
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(common))
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now + timedelta(days=days[0]))
+            .not_valid_after(now + timedelta(days=days[1]))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(_usage(signing=signing), critical=True)
+            .sign(self.key, hashes.SHA256())
+        )
+        return key, cert
+
+    def pem(self, folder: Path) -> Path:
+        path = folder / "ca.pem"
+        path.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))
+        return path
+
+
+def _usage(signing: bool = False, cert_sign: bool = False) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=signing,
+        content_commitment=signing,
+        key_encipherment=not signing and not cert_sign,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def write_pkcs12(path: Path, key, cert, ca: SchoolCA, password: str = PASSWORD) -> Path:
+    encryption = serialization.BestAvailableEncryption(password.encode())
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"school", key, cert, [ca.cert], encryption))
+    return path
+
+
+def softhsm_module() -> str | None:
+    if not shutil.which("softhsm2-util"):
+        return None
+    return next((module for module in SOFTHSM_MODULES if Path(module).is_file()), None)
+
+
+def softhsm_token(folder: Path, key, cert) -> str:
+    """A SoftHSM2 token in ``folder`` (SOFTHSM2_CONF set for this process) holding the key and the
+    certificate under the label KEY; returns the module path."""
+    module = softhsm_module()
+    assert module is not None
+    (folder / "tokens").mkdir()
+    conf = folder / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    key_file = folder / "key.pem"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    util = ["softhsm2-util", "--pin", PIN]
+    subprocess.run(
+        [*util, "--init-token", "--free", "--label", TOKEN, "--so-pin", "654321"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*util, "--import", str(key_file), "--token", TOKEN, "--label", KEY, "--id", "01"],
+        check=True,
+        capture_output=True,
+    )
+    key_file.unlink()
+    _store_certificate(module, cert)
+    return module
+
+
+def _store_certificate(module: str, cert: x509.Certificate) -> None:
+    import pkcs11
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    token = pkcs11.lib(module).get_token(token_label=TOKEN)
+    with token.open(rw=True, user_pin=PIN) as session:
+        session.create_object(
+            {
+                Attribute.CLASS: ObjectClass.CERTIFICATE,
+                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                Attribute.TOKEN: True,
+                Attribute.LABEL: KEY,
+                Attribute.ID: b"\x01",
+                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
+            }
+        )
