@@ -129,7 +129,7 @@ def _pkcs11_signer(setting: Setting) -> Iterator[signers.Signer]:
         try:
             signer.signing_cert  # noqa: B018 (loads the key and certificate now, to fail here)
         except (PKCS11Error, SigningError, NoSuchKey):
-            raise DomainError("signing.error.no_key", key=setting.key, token=setting.token) from None
+            raise DomainError("signing.error.no_key", label=setting.key, token=setting.token) from None
         yield signer
     finally:
         session.close()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import AsymmetricPadding, PKCS1v15
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
 
@@ -15,8 +16,8 @@ class TokenKey(rsa.RSAPrivateKey):
         self._signer = signer
         self._public = load_der_public_key(signer.signing_cert.public_key.dump())
 
-    def sign(self, data: bytes, padding_: padding.AsymmetricPadding, algorithm) -> bytes:
-        if not isinstance(padding_, padding.PKCS1v15):
+    def sign(self, data: bytes, padding: AsymmetricPadding, algorithm) -> bytes:
+        if not isinstance(padding, PKCS1v15):
             raise ValueError("the token signs with PKCS#1 v1.5 only")
         return asyncio.run(self._signer.async_sign_raw(data, algorithm.name))
 
@@ -27,7 +28,7 @@ class TokenKey(rsa.RSAPrivateKey):
     def key_size(self) -> int:
         return self._public.key_size
 
-    def decrypt(self, ciphertext: bytes, padding_) -> bytes:
+    def decrypt(self, ciphertext: bytes, padding: AsymmetricPadding) -> bytes:
         raise NotImplementedError("a token key only signs")
 
     def private_numbers(self):

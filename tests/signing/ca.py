@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -107,50 +108,43 @@ def softhsm_module() -> str | None:
     return next((module for module in SOFTHSM_MODULES if Path(module).is_file()), None)
 
 
-def softhsm_token(folder: Path, key, cert) -> str:
-    """A SoftHSM2 token in ``folder`` (SOFTHSM2_CONF set for this process) holding the key and the
-    certificate under the label KEY; returns the module path."""
+def softhsm_token(folder: Path, key, cert) -> tuple[str, dict[str, str]]:
+    """A SoftHSM2 token in ``folder`` holding the key and the certificate under the label KEY; returns
+    the module path and the environment that points SoftHSM2 at it (SOFTHSM2_CONF). The certificate is
+    written by a child process, so that this one never loads the module with another configuration."""
     module = softhsm_module()
     assert module is not None
     (folder / "tokens").mkdir()
     conf = folder / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n")
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    key_file = folder / "key.pem"
+    env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
+    key_file, cert_file = folder / "key.pem", folder / "cert.der"
+    plain = serialization.NoEncryption()
     key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, plain)
     )
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.DER))
     util = ["softhsm2-util", "--pin", PIN]
-    subprocess.run(
+    for command in (
         [*util, "--init-token", "--free", "--label", TOKEN, "--so-pin", "654321"],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
         [*util, "--import", str(key_file), "--token", TOKEN, "--label", KEY, "--id", "01"],
-        check=True,
-        capture_output=True,
-    )
+        [sys.executable, "-c", STORE_CERTIFICATE, module, str(cert_file)],
+    ):
+        subprocess.run(command, check=True, capture_output=True, env=env)
     key_file.unlink()
-    _store_certificate(module, cert)
-    return module
+    return module, {"SOFTHSM2_CONF": str(conf)}
 
 
-def _store_certificate(module: str, cert: x509.Certificate) -> None:
-    import pkcs11
-    from pkcs11 import Attribute, CertificateType, ObjectClass
-
-    token = pkcs11.lib(module).get_token(token_label=TOKEN)
-    with token.open(rw=True, user_pin=PIN) as session:
-        session.create_object(
-            {
-                Attribute.CLASS: ObjectClass.CERTIFICATE,
-                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-                Attribute.TOKEN: True,
-                Attribute.LABEL: KEY,
-                Attribute.ID: b"\x01",
-                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
-            }
-        )
+STORE_CERTIFICATE = f"""
+import sys, pkcs11
+from asn1crypto import x509
+from pkcs11 import Attribute, CertificateType, ObjectClass
+der = open(sys.argv[2], "rb").read()
+token = pkcs11.lib(sys.argv[1]).get_token(token_label={TOKEN!r})
+with token.open(rw=True, user_pin={PIN!r}) as session:
+    session.create_object({{
+        Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+        Attribute.TOKEN: True, Attribute.LABEL: {KEY!r}, Attribute.ID: b"\\x01",
+        Attribute.VALUE: der, Attribute.SUBJECT: x509.Certificate.load(der).subject.dump(),
+    }})
+"""
