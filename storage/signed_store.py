@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.changes import Author, record_change
-from storage.models import SignedPaperRow
+from storage.models import NoticeRow, SignedPaperRow
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,16 @@ class SqlSignedStore:
         record_change(self.session, author, "signed_paper", key.audit_key(), old, new, reason)
         await self.session.flush()
         return row
+
+    async def signed_at(self, year: str) -> dict[tuple[str, str, str], object]:
+        """When each paper of the year was last signed, by (kind, class, period); a class's transcripts
+        count as signed once one of them is."""
+        query = select(SignedPaperRow).where(SignedPaperRow.year == year, SignedPaperRow.current.is_(True))
+        return {(row.kind, row.class_name, row.period): row.at for row in await self.session.scalars(query)}
+
+    async def approved_report_cards(self, class_ids: list[int]) -> list[tuple[int, str]]:
+        """(class id, period) of the report cards the leadership approved, for these classes."""
+        query = select(NoticeRow.class_id, NoticeRow.period).where(
+            NoticeRow.kind == "report_card", NoticeRow.status == "approved", NoticeRow.class_id.in_(class_ids)
+        )
+        return sorted(set(await self.session.execute(query)))
