@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.changes import Author, record_change
-from storage.models import NoticeRow, SignedPaperRow
+from storage.models import NoticeRow, SignedPaperRow, StaffRow
 
 
 @dataclass(frozen=True)
@@ -96,3 +96,10 @@ class SqlSignedStore:
             NoticeRow.kind == "report_card", NoticeRow.status == "approved", NoticeRow.class_id.in_(class_ids)
         )
         return sorted(set(await self.session.execute(query)))
+
+    async def vice_principal(self, code: str) -> StaffRow | None:
+        """The active vice-principal with this staff code, if there is one."""
+        row = await self.session.scalar(
+            select(StaffRow).where(StaffRow.code == code, StaffRow.active.is_(True))
+        )
+        return row if row is not None and "vice-principal" in {r.role for r in row.roles} else None

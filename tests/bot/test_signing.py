@@ -102,3 +102,20 @@ async def test_the_principal_signs_the_class_book_with_one_tap(school, certifica
     assert rows[0].data == data and rows[0].channel == "telegram" and rows[0].staff_id is not None
     assert len(audit) == 2 and audit[1].old_value is not None
     assert len(refusals) == 1
+
+
+async def test_a_vice_principal_signs_only_once_the_school_names_her(school, certificate):
+    school.clock.now = datetime(2026, 1, 19, 1, 0, tzinfo=UTC)
+    deputy = school.api.person(33, "Thầy Phó")
+    async with school.bot_running():
+        await link(school, deputy, "CB02")
+        deputy.send_command("/kyso")
+        await deputy.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền làm việc này"))
+        named = sodiem(school.database.url, "school", "set", "--signer", "CB02")
+        assert named.returncode == 0, named.stderr
+        assert "Phó hiệu trưởng Phạm Văn Phó (CB02) được ký số" in named.stdout
+        deputy.send_command("/kyso")
+        waiting = await deputy.wait_for(lambda m: m.text.startswith("Giấy tờ chờ ký số"))
+        assert BOOK in waiting.button_texts
+    teacher = sodiem(school.database.url, "school", "set", "--signer", "GV01")
+    assert teacher.returncode != 0 and "không phải mã của một phó hiệu trưởng" in teacher.stderr
