@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.progress
 	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.signing
 	$(BIN)/python -m bench.broadcast
 
 clean:
