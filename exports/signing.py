@@ -32,7 +32,7 @@ from exports.values import nfc
 
 FIELD = "KySo"
 BOX_WIDTH, BOX_HEIGHT = 150, 42  # points: the room under "(Ký, ghi rõ họ tên)" is 15 mm high
-MARGIN_BOX = (400, 772, 560, 814)  # top right corner of an A4 page, above the first frame
+MARGIN_BOX = (395, 809, 565, 839)  # the top margin of an A4 page, right: above the first frame
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def sign_pdf(data: bytes, signer: signers.Signer, stamp: Stamp) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     meta = signers.PdfSignatureMetadata(field_name=FIELD, name=stamp.name, reason=stamp.role)
     with tempfile.NamedTemporaryFile(suffix=".pdf") as drawn:
-        drawn.write(_box_pdf(stamp.lines))
+        drawn.write(_box_pdf(stamp.lines, box[2] - box[0], box[3] - box[1]))
         drawn.flush()
         style = StaticStampStyle.from_pdf_file(drawn.name, border_width=0)
         field = fields.SigFieldSpec(FIELD, on_page=page, box=box)
@@ -169,16 +169,16 @@ def sign_pdf(data: bytes, signer: signers.Signer, stamp: Stamp) -> bytes:
         return pdf_signer.sign_pdf(writer).getvalue()
 
 
-def _box_pdf(lines: tuple[str, ...]) -> bytes:
+def _box_pdf(lines: tuple[str, ...], width: float, height: float) -> bytes:
     """The box's appearance drawn with the papers' own font (reportlab, DejaVu): a frame, the lines."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(BOX_WIDTH, BOX_HEIGHT), invariant=1)
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
     canvas.setStrokeColorRGB(0.1, 0.3, 0.7)
-    canvas.rect(0.5, 0.5, BOX_WIDTH - 1, BOX_HEIGHT - 1)
+    canvas.rect(0.5, 0.5, width - 1, height - 1)
     canvas.setFillColorRGB(0.1, 0.3, 0.7)
     for number, line in enumerate(lines):
         canvas.setFont(BOLD if number == 0 else REGULAR, 7)
-        canvas.drawString(4, BOX_HEIGHT - 10 - 9.5 * number, nfc(line))
+        canvas.drawString(4, height - 9 - 8.5 * number, nfc(line))
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +64,38 @@ def pyhanko_status(data: bytes, authority: SchoolCA):
     anchor = asn1_x509.Certificate.load(authority.cert.public_bytes(Encoding.DER))
     signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
     return validate_pdf_signature(signature, ValidationContext(trust_roots=[anchor], allow_fetching=False))
+
+
+def assert_box_under_the_principal(path: Path) -> None:
+    """The visible signature stands on the page signed by HIỆU TRƯỞNG, inside the page, under the role,
+    over no text (words as poppler places them)."""
+    reader = PdfReader(str(path))
+    placed = [
+        (number, [float(v) for v in annotation.get_object()["/Rect"]])
+        for number, page in enumerate(reader.pages)
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object().get("/FT") == "/Sig"
+    ]
+    assert len(placed) == 1
+    number, (x1, y1, x2, y2) = placed[0]
+    height = float(reader.pages[number].mediabox.height)
+    top, bottom = height - y2, height - y1
+    assert 0 <= x1 < x2 <= float(reader.pages[number].mediabox.width) and 0 <= top < bottom <= height
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(number + 1), "-l", str(number + 1), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = [
+        (float(a), float(b), float(c), float(d), word)
+        for a, b, c, d, word in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', boxes
+        )
+    ]
+    role = [w for w in words if w[4] == "TRƯỞNG"]
+    assert role and role[-1][3] < top  # under the role
+    assert not [w for w in words if w[0] < x2 and w[2] > x1 and w[1] < bottom and w[3] > top]
 
 
 def test_a_signed_gradebook_is_intact_names_its_signer_and_chains_to_the_school_ca(filled_url, ca, tmp_path):
