@@ -9,6 +9,8 @@ import asyncio
 import logging
 from pathlib import Path
 
+from dotenv import load_dotenv
+
 from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
 from domain.errors import DomainError
 from exports.service import Exported
@@ -45,6 +47,7 @@ def add_signed_parser(kinds) -> None:
 async def sign_exported(args, uow: UnitOfWork, exported: Exported, author: Author) -> Exported:
     """The export signed and kept; the signed bytes replace the drawn ones in what is written."""
     year = (await uow.school.year(getattr(args, "year", None))).name
+    load_dotenv(Path(".env"), override=False)  # the settings may be in .env, as for `sodiem run`
     row = await sign_and_keep(
         uow, exported, year, setting_from(), args.console.t, author, args.replace, CLI_REASON
     )
@@ -71,6 +74,7 @@ def run_signed(args) -> int:
 
 def signature_of(data: bytes) -> SignatureCheck | None:
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)  # an untrusted chain is said below
+    load_dotenv(Path(".env"), override=False)
     anchors = trust_anchors()
     return check_pdf(data, anchors) if data.startswith(b"%PDF") else check_xml(data, anchors)
 
