@@ -49,6 +49,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _list(turn: Turn, update: Update, page: int) -> None:
     papers = await waiting_papers(turn.uow, turn.now.astimezone(SCHOOL_TZ).date())
     if not papers:
+        turn.answer_press()
         turn.say("signing.chat.nothing")
         return
     items = [(_label(turn, paper), _data("i", paper)) for paper in papers]
