@@ -18,8 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.exports import YEAR  # noqa: E402
-from cli.demo import create_demo_school, fill_first_semester  # noqa: E402
+from bench.exports import filled_demo_school  # noqa: E402
 from domain.report_card import Period  # noqa: E402
 from exports.service import export_class  # noqa: E402
 from exports.signed_papers import signed_bytes  # noqa: E402
@@ -28,7 +27,6 @@ from locales import translator  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.uow import UnitOfWork  # noqa: E402
-from tests.exports.conftest import fill_class  # noqa: E402
 from tests.signing.ca import (  # noqa: E402
     KEY,
     PASSWORD,
@@ -43,12 +41,7 @@ from tests.signing.ca import (  # noqa: E402
 
 async def drawn_books(url: str) -> list:
     database = Database(url)
-    await create_demo_school(database, YEAR)
-    await fill_first_semester(database)
-    async with UnitOfWork(database, read_only=True) as uow:
-        classes = await uow.exports.class_names()
-    for name in classes:
-        await fill_class(database, name, semesters=(2,))
+    classes = await filled_demo_school(database)
     books, start = [], time.perf_counter()
     for name in classes:
         async with UnitOfWork(database, read_only=True) as uow:

@@ -46,6 +46,20 @@ def sodiem(url, *args, env=None):
     return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
 
 
+def export_gradebook(url, semester, out, env, *extra):
+    """``sodiem export gradebook --class 6A --semester S --out OUT --sign`` with the signer in ``env``."""
+    args = ("export", "gradebook", "--class", CLASS, "--semester", semester, "--out", str(out), "--sign")
+    return sodiem(url, *args, *extra, env=env)
+
+
+def fetch_signed(url, what, out, *extra):
+    return sodiem(url, "export", "signed", "--class", CLASS, "--what", what, "--out", str(out), *extra)
+
+
+def trusting(trust):
+    return {"SODIEM_SIGNING_TRUST": str(trust)}
+
+
 def signing(p12, trust=None, password=PASSWORD):
     env = {"SODIEM_SIGNING": f"pkcs12:{p12}", "SODIEM_SIGNING_PASSWORD": password}
     return {**env, "SODIEM_SIGNING_TRUST": str(trust)} if trust else env
@@ -101,19 +115,7 @@ def assert_box_under_the_principal(path: Path) -> None:
 def test_a_signed_gradebook_is_intact_names_its_signer_and_chains_to_the_school_ca(filled_url, ca, tmp_path):
     authority, p12, trust = ca
     out = tmp_path / "so-6A.pdf"
-    made = sodiem(
-        filled_url,
-        "export",
-        "gradebook",
-        "--class",
-        CLASS,
-        "--semester",
-        "year",
-        "--out",
-        str(out),
-        "--sign",
-        env=signing(p12),
-    )
+    made = export_gradebook(filled_url, "year", out, signing(p12))
     assert made.returncode == 0, made.stderr
     assert "Đã ký số 6A-gradebook-2025-2026-year.pdf bằng chứng thư của Nguyễn Văn Hiệu" in made.stdout
     status = pyhanko_status(out.read_bytes(), authority)
@@ -124,7 +126,7 @@ def test_a_signed_gradebook_is_intact_names_its_signer_and_chains_to_the_school_
         "HIỆU TRƯỞNG" in subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     )
 
-    checked = sodiem(filled_url, "export", "verify", str(out), env={"SODIEM_SIGNING_TRUST": str(trust)})
+    checked = sodiem(filled_url, "export", "verify", str(out), env=trusting(trust))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert (
         "Chữ ký số: NGUYÊN VẸN — ký bởi Nguyễn Văn Hiệu, chứng thư do CA Thử nghiệm sodiem cấp"
@@ -137,19 +139,7 @@ def test_a_signed_gradebook_is_intact_names_its_signer_and_chains_to_the_school_
     assert "không thuộc nơi cấp được tin cậy" in untrusted.stdout and "HỎNG" not in untrusted.stdout
 
     fetched = tmp_path / "lai.pdf"
-    again = sodiem(
-        filled_url,
-        "export",
-        "signed",
-        "--class",
-        CLASS,
-        "--what",
-        "gradebook",
-        "--semester",
-        "year",
-        "--out",
-        str(fetched),
-    )
+    again = fetch_signed(filled_url, "gradebook", fetched, "--semester", "year")
     assert again.returncode == 0, again.stderr
     assert fetched.read_bytes() == out.read_bytes()
 
@@ -157,24 +147,12 @@ def test_a_signed_gradebook_is_intact_names_its_signer_and_chains_to_the_school_
 def test_a_signed_gradebook_with_one_byte_changed_fails_verify_naming_the_signature(filled_url, ca, tmp_path):
     _, p12, trust = ca
     out = tmp_path / "so.pdf"
-    sodiem(
-        filled_url,
-        "export",
-        "gradebook",
-        "--class",
-        CLASS,
-        "--semester",
-        "1",
-        "--out",
-        str(out),
-        "--sign",
-        env=signing(p12),
-    )
+    export_gradebook(filled_url, "1", out, signing(p12))
     data = bytearray(out.read_bytes())
     data[len(data) // 3] ^= 0x01
     changed = tmp_path / "sua.pdf"
     changed.write_bytes(bytes(data))
-    checked = sodiem(filled_url, "export", "verify", str(changed), env={"SODIEM_SIGNING_TRUST": str(trust)})
+    checked = sodiem(filled_url, "export", "verify", str(changed), env=trusting(trust))
     assert checked.returncode == 1
     assert "Chữ ký số: HỎNG — tệp đã bị sửa sau khi ký (người ký: Nguyễn Văn Hiệu)" in checked.stdout
 
@@ -194,19 +172,7 @@ def _overlay(width: float, height: float) -> bytes:
 def test_an_incremental_update_over_a_score_after_signing_fails_verify(filled_url, ca, tmp_path):
     authority, p12, trust = ca
     out = tmp_path / "so.pdf"
-    sodiem(
-        filled_url,
-        "export",
-        "gradebook",
-        "--class",
-        CLASS,
-        "--semester",
-        "2",
-        "--out",
-        str(out),
-        "--sign",
-        env=signing(p12),
-    )
+    export_gradebook(filled_url, "2", out, signing(p12))
     writer = PdfWriter(str(out), incremental=True)
     page = writer.pages[5]
     page.merge_page(
@@ -221,7 +187,7 @@ def test_an_incremental_update_over_a_score_after_signing_fails_verify(filled_ur
     status = pyhanko_status(updated.read_bytes(), authority)
     assert status.intact and status.coverage != SignatureCoverageLevel.ENTIRE_FILE
 
-    checked = sodiem(filled_url, "export", "verify", str(updated), env={"SODIEM_SIGNING_TRUST": str(trust)})
+    checked = sodiem(filled_url, "export", "verify", str(updated), env=trusting(trust))
     assert checked.returncode == 1
     assert "Chữ ký số: HỎNG" in checked.stdout
 
@@ -268,20 +234,7 @@ def test_a_bad_signer_is_named_and_nothing_half_signed_is_stored(filled_url, ca,
         env = {"SODIEM_SIGNING": "pkcs11:/only/a/module"}
     before = len(asyncio.run(signed_rows(filled_url)))
     out = tmp_path / "so.pdf"
-    made = sodiem(
-        filled_url,
-        "export",
-        "gradebook",
-        "--class",
-        CLASS,
-        "--semester",
-        "1",
-        "--out",
-        str(out),
-        "--sign",
-        "--replace",
-        env=env,
-    )
+    made = export_gradebook(filled_url, "1", out, env, "--replace")
     assert made.returncode != 0
     assert message in made.stderr
     assert not out.exists()
@@ -299,7 +252,7 @@ def test_signed_transcripts_prove_themselves_and_a_changed_one_is_broken(filled_
     assert files
     schema = xmlschema.XMLSchema(str(SCHEMA))
     schema.validate(str(files[0]))
-    checked = sodiem(filled_url, "export", "verify", str(files[0]), env={"SODIEM_SIGNING_TRUST": str(trust)})
+    checked = sodiem(filled_url, "export", "verify", str(files[0]), env=trusting(trust))
     assert checked.returncode == 0 and "NGUYÊN VẸN" in checked.stdout
     text = files[0].read_text(encoding="utf-8")
     changed = tmp_path / "sua.xml"
@@ -309,39 +262,14 @@ def test_signed_transcripts_prove_themselves_and_a_changed_one_is_broken(filled_
     assert broken.returncode == 1 and "HỎNG" in broken.stdout
     code = files[0].name.split("-")[0]
     fetched = tmp_path / "lai.xml"
-    again = sodiem(
-        filled_url,
-        "export",
-        "signed",
-        "--class",
-        CLASS,
-        "--what",
-        "transcript",
-        "--student",
-        code,
-        "--out",
-        str(fetched),
-    )
+    again = fetch_signed(filled_url, "transcript", fetched, "--student", code)
     assert again.returncode == 0, again.stderr
     assert fetched.read_bytes() == files[0].read_bytes()
 
 
 async def test_signing_is_in_the_audit_trail(filled, filled_url, ca, tmp_path):
     _, p12, _ = ca
-    sodiem(
-        filled_url,
-        "export",
-        "gradebook",
-        "--class",
-        CLASS,
-        "--semester",
-        "year",
-        "--out",
-        str(tmp_path / "x.pdf"),
-        "--sign",
-        "--replace",
-        env=signing(p12),
-    )
+    export_gradebook(filled_url, "year", tmp_path / "x.pdf", signing(p12), "--replace")
     async with filled.session() as session:
         count = await session.scalar(
             select(func.count()).select_from(ChangeRow).where(ChangeRow.entity == "signed_paper")

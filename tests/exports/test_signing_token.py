@@ -15,7 +15,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from tests.exports.conftest import CLASS
-from tests.exports.test_signing import sodiem
+from tests.exports.test_signing import export_gradebook, sodiem, trusting
 from tests.signing.ca import KEY, PIN, TOKEN, SchoolCA, softhsm_module, softhsm_token
 
 pytestmark = pytest.mark.skipif(
@@ -39,10 +39,7 @@ def on_token(module, env, pin=PIN, token_label=TOKEN, key=KEY):
 def test_the_gradebook_signed_on_the_token_is_intact_and_chains_to_the_ca(filled_url, token, tmp_path):
     authority, module, env, trust = token
     out = tmp_path / "so.pdf"
-    made = sodiem(
-        filled_url, "export", "gradebook", "--class", CLASS, "--semester", "1", "--out", str(out),
-        "--sign", "--replace", env=on_token(module, env),
-    )  # fmt: skip
+    made = export_gradebook(filled_url, "1", out, on_token(module, env), "--replace")
     assert made.returncode == 0, made.stderr
     assert "bằng chứng thư của Trần Ngọc Lan" in made.stdout
     anchor = asn1_x509.Certificate.load(authority.cert.public_bytes(Encoding.DER))
@@ -50,7 +47,7 @@ def test_the_gradebook_signed_on_the_token_is_intact_and_chains_to_the_ca(filled
     status = validate_pdf_signature(signature, ValidationContext(trust_roots=[anchor], allow_fetching=False))
     assert status.intact and status.valid and status.trusted
     assert status.signing_cert.subject.native["common_name"] == "Trần Ngọc Lan"
-    checked = sodiem(filled_url, "export", "verify", str(out), env={"SODIEM_SIGNING_TRUST": str(trust)})
+    checked = sodiem(filled_url, "export", "verify", str(out), env=trusting(trust))
     assert checked.returncode == 0 and "NGUYÊN VẸN — ký bởi Trần Ngọc Lan" in checked.stdout
 
 
@@ -63,7 +60,7 @@ def test_a_transcript_signed_on_the_token_proves_itself(filled_url, token, tmp_p
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     first = sorted(folder.glob("*.xml"))[0]
-    checked = sodiem(filled_url, "export", "verify", str(first), env={"SODIEM_SIGNING_TRUST": str(trust)})
+    checked = sodiem(filled_url, "export", "verify", str(first), env=trusting(trust))
     assert checked.returncode == 0 and "NGUYÊN VẸN — ký bởi Trần Ngọc Lan" in checked.stdout
 
 
@@ -78,10 +75,7 @@ def test_a_transcript_signed_on_the_token_proves_itself(filled_url, token, tmp_p
 def test_token_faults_are_named(filled_url, token, tmp_path, change, message):
     _, module, env, _ = token
     out = tmp_path / "so.pdf"
-    made = sodiem(
-        filled_url, "export", "gradebook", "--class", CLASS, "--semester", "1", "--out", str(out),
-        "--sign", "--replace", env=on_token(module, env, **change),
-    )  # fmt: skip
+    made = export_gradebook(filled_url, "1", out, on_token(module, env, **change), "--replace")
     assert made.returncode != 0
     assert message in made.stderr, made.stderr
     assert not out.exists()
@@ -89,18 +83,5 @@ def test_token_faults_are_named(filled_url, token, tmp_path, change, message):
 
 def test_a_missing_module_is_named(filled_url, tmp_path):
     env = {"SODIEM_SIGNING": f"pkcs11:{tmp_path / 'none.so'}:{TOKEN}:{KEY}"}
-    out = tmp_path / "x.pdf"
-    args = (
-        "export",
-        "gradebook",
-        "--class",
-        CLASS,
-        "--semester",
-        "1",
-        "--out",
-        str(out),
-        "--sign",
-        "--replace",
-    )
-    made = sodiem(filled_url, *args, env=env)
+    made = export_gradebook(filled_url, "1", tmp_path / "x.pdf", env, "--replace")
     assert made.returncode != 0 and "Không tìm thấy thư viện PKCS#11" in made.stderr
