@@ -104,7 +104,9 @@ async def test_the_principal_signs_the_class_book_with_one_tap(school, certifica
     assert len(refusals) == 1
 
 
-async def test_a_vice_principal_signs_only_once_the_school_names_her(school, certificate):
+async def test_a_named_vice_principal_may_sign_and_a_wrong_password_keeps_nothing(
+    school, certificate, monkeypatch
+):
     school.clock.now = datetime(2026, 1, 19, 1, 0, tzinfo=UTC)
     deputy = school.api.person(33, "Thầy Phó")
     async with school.bot_running():
@@ -117,5 +119,12 @@ async def test_a_vice_principal_signs_only_once_the_school_names_her(school, cer
         deputy.send_command("/kyso")
         waiting = await deputy.wait_for(lambda m: m.text.startswith("Giấy tờ chờ ký số"))
         assert BOOK in waiting.button_texts
+        monkeypatch.setenv("SODIEM_SIGNING_PASSWORD", "sai-mat-khau")
+        deputy.press(BOOK, waiting)
+        deputy.press("✍️ Ký số", await deputy.wait_for(lambda m: m.file is not None))
+        deputy.press("✅ Xác nhận ký", await deputy.wait_for(lambda m: m.text.startswith("Ký số «")))
+        await deputy.wait_for(lambda m: m.text.startswith("Sai mật khẩu của tệp chứng thư số"))
+    async with school.database.session() as session:
+        assert list(await session.scalars(select(SignedPaperRow))) == []  # nothing half-signed kept
     teacher = sodiem(school.database.url, "school", "set", "--signer", "GV01")
     assert teacher.returncode != 0 and "không phải mã của một phó hiệu trưởng" in teacher.stderr
