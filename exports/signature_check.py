@@ -51,8 +51,8 @@ def check_pdf(data: bytes, anchors: list[asn1_x509.Certificate]) -> SignatureChe
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         found = reader.embedded_signatures
-    except Exception:  # a file too damaged to read its signature fields: the signature is broken
-        return SignatureCheck(False, "", "", None, False)
+    except Exception:  # too damaged to read: a broken signature if it had one, else not our business
+        return SignatureCheck(False, "", "", None, False) if b"/ByteRange" in data else None
     if not found:
         return None
     signature = found[-1]
