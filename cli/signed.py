@@ -6,7 +6,10 @@ is checked before its content (docs/signing.md)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import getpass
 import logging
+import sys
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -16,7 +19,7 @@ from domain.errors import DomainError
 from exports.service import Exported
 from exports.signature_check import SignatureCheck, check_pdf, trust_anchors
 from exports.signed_papers import fetch_signed, sign_and_keep
-from exports.signing import setting_from
+from exports.signing import Setting, setting_from
 from exports.signing_xml import check_xml
 from storage.changes import Author
 from storage.signed_store import PaperKey
@@ -47,14 +50,26 @@ def add_signed_parser(kinds) -> None:
 async def sign_exported(args, uow: UnitOfWork, exported: Exported, author: Author) -> Exported:
     """The export signed and kept; the signed bytes replace the drawn ones in what is written."""
     year = (await uow.school.year(getattr(args, "year", None))).name
-    load_dotenv(Path(".env"), override=False)  # the settings may be in .env, as for `sodiem run`
     row = await sign_and_keep(
-        uow, exported, year, setting_from(), args.console.t, author, args.replace, CLI_REASON
+        uow, exported, year, server_setting(args), args.console.t, author, args.replace, CLI_REASON
     )
     args.console.say("signing.cli.signed", file=exported.file_name, certificate=row.certificate)
     return Exported(
         exported.kind, exported.scope, exported.period, exported.file_name, row.data, exported.fingerprint
     )
+
+
+def server_setting(args) -> Setting | None:
+    """The configured signer (the environment or .env, as for `sodiem run`); a password or PIN that is
+    not configured is asked for at the terminal, once, when there is one."""
+    if getattr(args, "signing_setting", None) is None:
+        load_dotenv(Path(".env"), override=False)
+        setting = setting_from()
+        if setting is not None and setting.secret is None and sys.stdin.isatty():
+            secret = getpass.getpass(args.console.t(f"signing.cli.ask.{setting.kind}"))
+            setting = dataclasses.replace(setting, secret=secret)
+        args.signing_setting = setting
+    return args.signing_setting
 
 
 def run_signed(args) -> int:
