@@ -18,8 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import load_der_private_key
+from pkcs11.exceptions import NoSuchKey, PinIncorrect, PinLenRange
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.pkcs11 import PKCS11Error, PKCS11Signer, TokenCriteria, open_pkcs11_session
 from pyhanko.stamp import StaticStampStyle
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -88,13 +92,10 @@ def open_signer(setting: Setting | None, now: datetime | None = None) -> Iterato
     """The signer, its certificate checked: valid now and allowed to sign. Closes a token's session."""
     if setting is None:
         raise DomainError("signing.error.not_configured")
-    with _pkcs11_signer(setting) if setting.kind == "pkcs11" else _nullcontext(_pkcs12(setting)) as signer:
+    opened = _pkcs11_signer(setting) if setting.kind == "pkcs11" else contextlib.nullcontext(_pkcs12(setting))
+    with opened as signer:
         check_certificate(signer, now or datetime.now(UTC))
         yield signer
-
-
-def _nullcontext(value):
-    return contextlib.nullcontext(value)
 
 
 def _pkcs12(setting: Setting) -> signers.SimpleSigner:
@@ -110,10 +111,6 @@ def _pkcs12(setting: Setting) -> signers.SimpleSigner:
 
 @contextlib.contextmanager
 def _pkcs11_signer(setting: Setting) -> Iterator[signers.Signer]:
-    from pkcs11.exceptions import NoSuchKey, PinIncorrect, PinLenRange
-    from pyhanko.sign.general import SigningError
-    from pyhanko.sign.pkcs11 import PKCS11Error, PKCS11Signer, TokenCriteria, open_pkcs11_session
-
     if not Path(setting.path).is_file():
         raise DomainError("signing.error.no_module", module=setting.path)
     try:
@@ -210,7 +207,5 @@ def signature_place(data: bytes, role: str) -> tuple[int, tuple[float, float, fl
 def token_key(signer: signers.Signer):
     """The private key as signxml wants it: the key itself from a file, a stand-in that asks the token."""
     if isinstance(signer, signers.SimpleSigner):
-        from cryptography.hazmat.primitives.serialization import load_der_private_key
-
         return load_der_private_key(signer.signing_key.dump(), None)
     return TokenKey(signer)

@@ -5,6 +5,8 @@ trust anchor (or being one)."""
 
 from __future__ import annotations
 
+import base64
+
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature as InvalidSignatureError
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -57,6 +59,4 @@ def _issued_by_anchor(cert: x509.Certificate, anchors) -> bool:
 
 
 def _base64(text: str) -> bytes:
-    import base64
-
     return base64.b64decode("".join(text.split()))
