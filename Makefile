@@ -8,8 +8,9 @@ CATALOGS = $(sort $(basename $(notdir $(wildcard locales/*/LC_MESSAGES/*.po))))
 .PHONY: run test install system catalogs lint bench clean
 
 # Debian packages the tests read files back with (poppler's pdftotext, pdffonts, pdftoppm) and the
-# sandbox's browser tests drive (chromium). Installed when missing and we may; otherwise named.
-DEBIAN_PACKAGES := poppler-utils chromium
+# sandbox's browser tests drive (chromium), and the software token the signing tests sign with (softhsm2).
+# Installed when missing and we may; otherwise named.
+DEBIAN_PACKAGES := poppler-utils chromium softhsm2
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sodiem needs Python 3.11 or newer: install it, or run make PYTHON=python3.11 ...")'
@@ -58,6 +59,7 @@ bench: install
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.progress
 	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.signing
 	$(BIN)/python -m bench.broadcast
 
 clean:

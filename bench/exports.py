@@ -44,15 +44,21 @@ async def gradebook(database: Database, class_name: str) -> tuple[float, int]:
     return time.perf_counter() - start, pages(exported.data)
 
 
-async def main(url: str) -> None:
-    database = Database(url)
-    started = time.perf_counter()
+async def filled_demo_school(database: Database) -> list[str]:
+    """The demo school filled for both semesters; its class names."""
     await create_demo_school(database, YEAR)
     await fill_first_semester(database)
     async with UnitOfWork(database, read_only=True) as uow:
         classes = await uow.exports.class_names()
     for name in classes:
         await fill_class(database, name, semesters=(2,))
+    return classes
+
+
+async def main(url: str) -> None:
+    database = Database(url)
+    started = time.perf_counter()
+    classes = await filled_demo_school(database)
     filled = time.perf_counter() - started
     print(f"demo school filled (both semesters): {filled:.1f} s, {len(classes)} classes")
 

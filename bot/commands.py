@@ -50,6 +50,7 @@ NOTICE = Command("notice", "thongbao", "notice")
 REPORT_CARDS = Command("reportcards", "phieulienlac", "reportcards")
 TRANSFER = Command("transfer", "biendong", "transfer")
 YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
+SIGN = Command("sign", "kyso", "sign")
 
 ALL = (
     START,
@@ -76,6 +77,7 @@ ALL = (
     REPORT_CARDS,
     TRANSFER,
     YEAR_REVIEW,
+    SIGN,
     CHILDREN,
     CHANNEL,
     CANCEL,

@@ -8,6 +8,7 @@ from bot import commands
 from bot.keyboards import button, column
 from bot.turn import Turn
 from domain.permissions import Action, Actor, allowed
+from domain.signing import may_sign
 
 
 async def describe(turn: Turn, actor: Actor) -> str:
@@ -65,6 +66,8 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("notices.menu_button"), "nt", "start"))
         if actor.homeroom_classes:
             buttons.append(button(t("notices.card.menu_button"), "rc", "start"))
+        if may_sign(actor, None):
+            buttons.append(button(t("signing.menu_button"), "ks", "pg", 0))
     else:
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.results"), "rs", "start"))
@@ -112,6 +115,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.TRANSFER)
     if actor.homeroom_classes or allowed(actor, Action.APPROVE):
         shown.append(commands.YEAR_REVIEW)
+    if may_sign(actor, None):  # the named vice-principal is told by the command itself
+        shown.append(commands.SIGN)
     return shown
 
 

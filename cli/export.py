@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
+from cli.signed import add_sign_options, add_signed_parser, run_verify_xml, say_signature, sign_exported
 from domain.errors import DomainError
 from domain.report_card import Period, report_card
 from exports.report_cards import card_fingerprint, card_pdf
@@ -37,10 +38,13 @@ def add_parser(commands) -> None:
         sub.add_argument("--year", default=None, help="school year (default: the newest); closed years too")
         if kind == "reportcards":
             sub.add_argument("--student", help="only this student's card (student code)")
+        if kind != "dbf":
+            add_sign_options(sub)
         sub.set_defaults(func=run_class)
     transcript = kinds.add_parser("transcript", help="transcript XML (học bạ), one file per student")
     transcript.add_argument("--class", dest="class_name", required=True)
     transcript.add_argument("--out", type=Path, required=True, help="the folder to write into")
+    add_sign_options(transcript)
     transcript.set_defaults(func=run_transcript)
     summary = kinds.add_parser("summary", help="the district's summary spreadsheet (.xlsx)")
     summary.add_argument("--semester", default="year", help="1, 2 or year (default)")
@@ -49,6 +53,7 @@ def add_parser(commands) -> None:
     check = kinds.add_parser("verify", help="does a DBF or PDF equal the data? (exit 0 yes, 1 no)")
     check.add_argument("file", type=Path)
     check.set_defaults(func=run_verify)
+    add_signed_parser(kinds)
 
 
 def _author() -> Author:
@@ -86,7 +91,10 @@ def run_class(args) -> int:
                 exported = await _one_card(uow, args.class_name, period, args.student, t, args.year)
             else:
                 exported = await export_class(uow, args.kind, args.class_name, period, t, args.year)
-            record(uow, _author(), exported)
+            author = _author()
+            record(uow, author, exported)
+            if getattr(args, "sign", False):
+                exported = await sign_exported(args, uow, exported, author)
             _write(args, exported, args.out)
             await uow.commit()
         return EXIT_OK
@@ -110,10 +118,13 @@ def run_transcript(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
             files = await export_transcripts(uow, args.class_name)
+            for drawn in files:
+                record(uow, _author(), drawn)
+            if args.sign:  # every file signed before any is written: a fault leaves none half-signed
+                files = [await sign_exported(args, uow, drawn, _author()) for drawn in files]
             args.out.mkdir(parents=True, exist_ok=True)
             for exported in files:
                 (args.out / exported.file_name).write_bytes(exported.data)
-                record(uow, _author(), exported)
             await uow.commit()
         args.console.say("exports.cli.transcripts", count=len(files), folder=str(args.out))
         return EXIT_OK
@@ -141,7 +152,12 @@ def run_verify(args) -> int:
         args.console.error("exports.error.no_file", file=str(args.file))
         return EXIT_FAILED
 
+    data = args.file.read_bytes()
+    if data.lstrip().startswith(b"<"):
+        return run_verify_xml(args, data)
+
     async def work(database) -> int:
+        broken = await say_signature(args, data)
         verdict = await verify(database, args.file)
         t = args.console.t
         facts = {
@@ -153,7 +169,7 @@ def run_verify(args) -> int:
         }
         if not verdict.differences:
             args.console.say("exports.verify.equal", **facts)
-            return EXIT_OK
+            return broken or EXIT_OK
         args.console.say("exports.verify.differs", count=len(verdict.differences), **facts)
         for difference in verdict.differences:
             args.console.say(

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from cli.output import EXIT_OK, run_on_database
+from cli.signed import named_signer
 from domain.errors import DomainError
 from domain.school import Level, School, Subject, SubjectKind, parse_year_name
 from domain.setup import current_year_name, init_school
@@ -31,6 +32,7 @@ def add_parser(commands) -> None:
         choices=["yes", "no"],
         help="teachers may re-enter regular (coefficient 1) columns while the book is open",
     )
+    settings.add_argument("--signer", metavar="CODE", help="the vice-principal who may also sign (/kyso)")
     settings.set_defaults(func=run_settings)
 
     classes = commands.add_parser("classes", help="classes of a school year")
@@ -188,6 +190,8 @@ def run_settings(args) -> int:
 
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
+            if args.signer is not None:
+                changes["signer"] = await named_signer(args, uow)
             settings = await uow.school.change_settings(**changes)
             await uow.commit()
         args.console.say(

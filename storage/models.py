@@ -560,3 +560,30 @@ class StudentOutcomeRow(Base):
     retest_subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
     award: Mapped[str | None] = mapped_column(String(60))
     flags: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+# --- Signed papers (migration 0011) -----------------------------------------------------------------
+
+
+class SignedPaperRow(Base):
+    """A paper as the school's certificate signed it (docs/signing.md): the kind, class, year, period
+    (and student, for one transcript), the signed bytes, the content's fingerprint, the certificate's
+    holder, who signed and from where. A re-signed paper replaces the earlier one as ``current`` only
+    after the signer confirmed; both rows stay."""
+
+    __tablename__ = "signed_paper"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    account: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(20))  # gradebook, reportcards, transcript
+    class_name: Mapped[str] = mapped_column(String(20))
+    year: Mapped[str] = mapped_column(String(9))
+    period: Mapped[str] = mapped_column(String(10))
+    student_code: Mapped[str] = mapped_column(String(20), default="")
+    file_name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    certificate: Mapped[str] = mapped_column(String(200))
+    current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)

@@ -22,6 +22,7 @@ from storage.outbox_store import SqlOutboxStore
 from storage.progress_store import SqlProgressStore
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
+from storage.signed_store import SqlSignedStore
 from storage.staff_store import SqlStaffStore
 from storage.transfer_store import SqlTransferStore
 from storage.year_end_store import SqlYearEndStore
@@ -45,6 +46,7 @@ class UnitOfWork:
     year_end: SqlYearEndStore
     transfers: SqlTransferStore
     new_year: SqlNewYearStore
+    signed: SqlSignedStore
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -70,6 +72,7 @@ class UnitOfWork:
         self.exports = SqlExportStore(self.session, self.school, self.roster, self.year_end)
         self.transfers = SqlTransferStore(self.session, self.school)
         self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
+        self.signed = SqlSignedStore(self.session)
         return self
 
     async def commit(self) -> None:

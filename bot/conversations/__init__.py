@@ -14,6 +14,7 @@ from bot.conversations import (
     reportcards,
     results,
     scores,
+    signing,
     transfers,
     yearreview,
 )
@@ -34,5 +35,6 @@ FLOWS = (
     reportcards,
     transfers,
     yearreview,
+    signing,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

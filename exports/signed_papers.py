@@ -1,0 +1,81 @@
+"""Signing a drawn paper and keeping it: the use case the chat (``/kyso``) and the command line
+(``--sign``) both call. The paper is signed with the configured signer in a worker thread, then stored
+as the current signed paper and recorded in the audit trail. A paper signed before is replaced only when
+the signer confirmed (``replace``); both stay in the record. Any fault leaves nothing stored."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from cryptography import x509
+
+from domain.errors import DomainError, NotFound
+from exports.service import Exported
+from exports.signing import Setting, Stamp, open_signer, sign_pdf, subject_name
+from exports.signing_xml import sign_xml
+from locales import Translator
+from storage.changes import Author
+from storage.models import SignedPaperRow
+from storage.signed_store import PaperKey
+from storage.uow import UnitOfWork
+
+
+def paper_key(exported: Exported, year: str) -> PaperKey:
+    student = exported.file_name.split("-", 1)[0] if exported.kind == "transcript" else ""
+    return PaperKey(exported.kind, exported.scope, year, exported.period, student)
+
+
+async def earlier_signing(uow: UnitOfWork, exported: Exported, year: str) -> SignedPaperRow | None:
+    return await uow.signed.current(paper_key(exported, year))
+
+
+async def sign_and_keep(
+    uow: UnitOfWork,
+    exported: Exported,
+    year: str,
+    setting: Setting | None,
+    t: Translator,
+    author: Author,
+    replace: bool = False,
+    reason: str = "",
+) -> SignedPaperRow:
+    """Raises DomainError("signing.error.already_signed") for a paper signed before unless ``replace``."""
+    key = paper_key(exported, year)
+    earlier = await uow.signed.current(key)
+    if earlier is not None and not replace:
+        raise DomainError(
+            "signing.error.already_signed", file=exported.file_name, when=earlier.at, who=earlier.certificate
+        )
+    data, certificate = await asyncio.to_thread(signed_bytes, exported, setting, t)
+    return await uow.signed.keep(
+        author, key, exported.file_name, data, exported.fingerprint, certificate, reason
+    )
+
+
+def signed_bytes(exported: Exported, setting: Setting | None, t: Translator) -> tuple[bytes, str]:
+    """The file signed, and the name of the certificate's holder."""
+    with open_signer(setting) as signer:
+        holder = subject_name(x509.load_der_x509_certificate(signer.signing_cert.dump()))
+        if exported.kind == "transcript":
+            return sign_xml(exported.data, signer), holder
+        return sign_pdf(exported.data, signer, stamp(holder, t)), holder
+
+
+def stamp(holder: str, t: Translator, now: datetime | None = None) -> Stamp:
+    when = now or datetime.now(UTC)
+    lines = (
+        t("signing.box.signed_by", name=holder),
+        t("signing.box.role"),
+        t("signing.box.date", when=when),
+    )
+    return Stamp(holder, t("exports.sign.principal"), lines)
+
+
+async def fetch_signed(uow: UnitOfWork, key: PaperKey) -> SignedPaperRow:
+    row = await uow.signed.current(key)
+    if row is None:
+        raise NotFound(
+            "signing.error.nothing_signed", kind=key.kind, class_name=key.class_name, period=key.period
+        )
+    return row
