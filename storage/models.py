@@ -386,12 +386,16 @@ class BookWindowRow(Base):
 
 class AuditHeadRow(Base):
     """The end of the audit chain: its last sequence number and hash (one row). Appending locks it,
-    so entries are chained one transaction at a time; verifying compares the chain's end with it."""
+    so entries are chained one transaction at a time; verifying compares the chain's end with it.
+    ``key_check`` tells which school key sealed the chain; ``resealed_from`` is the head of the plain
+    SHA-256 chain that the key re-sealed once."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default="")
+    key_check: Mapped[str | None] = mapped_column(String(64))  # which key sealed the chain (0009)
+    resealed_from: Mapped[str | None] = mapped_column(String(80))  # "SEQ:HASH" of the plain chain
 
 
 class CorrectionRow(Base):

@@ -1,0 +1,66 @@
+"""the audit chain sealed with the school's key (HMAC-SHA-256); the old plain head kept
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("audit_head") as table:
+        table.add_column(sa.Column("key_check", sa.String(length=64), nullable=True))
+        table.add_column(sa.Column("resealed_from", sa.String(length=80), nullable=True))
+    _reseal_with_the_key()
+
+
+def _reseal_with_the_key() -> None:
+    """Re-seals the plain chain with the school key when the key file is there. Without it the head
+    keeps no key check, and the first write with the key re-seals (storage/audit.py ``seal``)."""
+    from domain.errors import DomainError
+    from storage.audit import CHAIN_PURPOSE, key_check, resealed
+    from storage.school_key import derived_key
+
+    try:
+        key = derived_key(CHAIN_PURPOSE)
+    except DomainError:
+        return
+    log = sa.table(
+        "change_log",
+        *(sa.column(name) for name in ("id", "staff_id", "channel", "account", "entity", "entity_key")),
+        *(sa.column(name) for name in ("old_value", "new_value", "reason", "seq", "prev_hash", "hash")),
+        sa.column("at", sa.DateTime(timezone=True)),
+    )
+    head = sa.table(
+        "audit_head", *(sa.column(name) for name in ("id", "seq", "hash", "key_check", "resealed_from"))
+    )
+    bind = op.get_bind()
+    entries = bind.execute(sa.select(log).where(log.c.seq.is_not(None)).order_by(log.c.seq)).all()
+    last = ""
+    for entry_id, previous, digest in resealed(entries, key):
+        bind.execute(log.update().where(log.c.id == entry_id).values(prev_hash=previous, hash=digest))
+        last = digest
+    old = bind.execute(sa.select(head.c.seq, head.c.hash).where(head.c.id == 1)).first()
+    if old is None:
+        return
+    bind.execute(
+        head.update()
+        .where(head.c.id == 1)
+        .values(
+            hash=last, key_check=key_check(key), resealed_from=f"{old.seq}:{old.hash}" if old.seq else None
+        )
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("audit_head") as table:
+        table.drop_column("resealed_from")
+        table.drop_column("key_check")
