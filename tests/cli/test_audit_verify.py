@@ -129,3 +129,33 @@ def test_init_key_makes_a_private_key_once(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o600
     again = sodiem(tmp_path / "none.db", "audit", "init-key", SODIEM_AUDIT_KEY_FILE=str(path))
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+async def test_a_backup_with_a_score_changed_and_its_checksum_recomputed_is_refused(school_file, tmp_path):
+    import json
+
+    from storage.manifest import file_sha256, manifest_path
+
+    made = sodiem(school_file, "backup", str(tmp_path / "backups"))
+    assert made.returncode == 0, made.stderr
+    assert "Its manifest" in made.stdout
+    backup = next((tmp_path / "backups").glob("sodiem-*.db"))
+    assert sorted(p.name for p in backup.parent.iterdir()) == [backup.name, backup.name + ".manifest.json"]
+    checked = sodiem(school_file, "backup", "--verify", str(backup))
+    assert checked.returncode == 0 and "matches its signed manifest" in checked.stdout
+
+    good, signed = backup.read_bytes(), manifest_path(backup).read_text()
+    run_sql(backup, "UPDATE score SET value = '10' WHERE id = (SELECT min(id) FROM score)")
+    manifest = json.loads(signed)
+    manifest["sha256"] = file_sha256(backup)
+    manifest_path(backup).write_text(json.dumps(manifest))
+    refused = sodiem(school_file, "restore", str(backup), "--force")
+    assert refused.returncode == 1 and "the signature of the manifest" in refused.stderr
+    assert sodiem(school_file, "backup", "--verify", str(backup)).returncode == 1
+
+    backup.write_bytes(good)
+    manifest_path(backup).write_text(signed)
+    run_sql(school_file, "DELETE FROM absence")
+    restored = sodiem(school_file, "restore", str(backup), "--force")
+    assert restored.returncode == 0, restored.stderr
+    assert "matches the last value in the log" in restored.stdout
