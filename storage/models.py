@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -564,3 +565,17 @@ class StudentOutcomeRow(Base):
     retest_subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
     award: Mapped[str | None] = mapped_column(String(60))
     flags: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ReleasedCardRow(Base):
+    """A report card as the leadership approved it (migration 0009): the text each language shows and
+    the fingerprint of its values. /ketqua shows this, not the book as it is now."""
+
+    __tablename__ = "released_card"
+    __table_args__ = (UniqueConstraint("notice_id", "student_id", "language"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"))
+    language: Mapped[str] = mapped_column(String(5))
+    text: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))

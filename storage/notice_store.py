@@ -121,7 +121,8 @@ class SqlNoticeStore:
         return [_notice(row) for row in rows]
 
     async def released(self, class_id: int) -> list[Notice]:
-        """The class's approved report cards: the periods whose results parents may see."""
+        """The class's approved report cards: the periods whose results parents may see, each by its
+        newest approval (cards released again after a correction replace the earlier ones)."""
         rows = await self.session.scalars(
             select(NoticeRow)
             .where(
@@ -131,7 +132,8 @@ class SqlNoticeStore:
             )
             .order_by(NoticeRow.id)
         )
-        return [_notice(row) for row in rows]
+        newest = {row.period: row for row in rows}
+        return sorted((_notice(row) for row in newest.values()), key=lambda notice: notice.id)
 
     async def children(self, student_ids: frozenset[int]) -> list[tuple[int, str, int]]:
         """(student id, name, current class id) of a parent's children this year."""

@@ -1,4 +1,5 @@
-"""the audit chain sealed with the school's key (HMAC-SHA-256); the old plain head kept
+"""the audit chain sealed with the school's key (HMAC-SHA-256), the old plain head kept; report cards
+stored as approved
 
 Revision ID: 0009
 Revises: 0008
@@ -20,6 +21,22 @@ def upgrade() -> None:
         table.add_column(sa.Column("key_check", sa.String(length=64), nullable=True))
         table.add_column(sa.Column("resealed_from", sa.String(length=80), nullable=True))
     _reseal_with_the_key()
+    op.create_table(
+        "released_card",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("language", sa.String(length=5), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(["notice_id"], ["notice.id"], name=op.f("fk_released_card_notice_id_notice")),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["student.id"], name=op.f("fk_released_card_student_id_student")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_released_card")),
+        sa.UniqueConstraint("notice_id", "student_id", "language", name=op.f("uq_released_card_notice_id")),
+    )
+    op.create_index(op.f("ix_released_card_notice_id"), "released_card", ["notice_id"])
 
 
 def _reseal_with_the_key() -> None:
@@ -61,6 +78,8 @@ def _reseal_with_the_key() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_released_card_notice_id"), table_name="released_card")
+    op.drop_table("released_card")
     with op.batch_alter_table("audit_head") as table:
         table.drop_column("resealed_from")
         table.drop_column("key_check")
