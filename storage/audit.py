@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,11 +33,12 @@ from storage.school_key import derived_key
 HEAD_ID = 1
 CHAIN_PURPOSE = "audit-chain"
 SHORT_HASH = 12
+BATCH = 5000
 
 
 def _content(row, seq: int, prev_hash: str) -> bytes:
     at = as_utc(row.at)
-    content = [
+    fields = [
         seq,
         at.isoformat(timespec="microseconds") if at else None,
         row.staff_id,
@@ -50,7 +51,7 @@ def _content(row, seq: int, prev_hash: str) -> bytes:
         row.reason,
         prev_hash,
     ]
-    return json.dumps(content, ensure_ascii=False).encode()
+    return json.dumps(fields, ensure_ascii=False).encode()
 
 
 def entry_hash(row, seq: int, prev_hash: str) -> str:
@@ -59,7 +60,7 @@ def entry_hash(row, seq: int, prev_hash: str) -> str:
 
 
 def sealed_hash(row, seq: int, prev_hash: str, key: bytes) -> str:
-    return hmac.new(key, _content(row, seq, prev_hash), hashlib.sha256).hexdigest()
+    return hmac.digest(key, _content(row, seq, prev_hash), "sha256").hex()
 
 
 def chain_key() -> bytes:
@@ -76,13 +77,24 @@ def short_head(seq: int, digest: str) -> str:
     return f"{seq}:{digest[:SHORT_HASH]}"
 
 
-def resealed(rows: Iterable, key: bytes) -> Iterator[tuple[int, str, str]]:
-    """(id, prev_hash, hash) of every entry, in sequence order, chained again with the key."""
+def resealed(rows: Iterable, key: bytes) -> Iterator[dict]:
+    """Every entry, in sequence order, chained again with the key: the parameters of ``RESEAL``."""
     previous = ""
     for row in rows:
         digest = sealed_hash(row, row.seq, previous, key)
-        yield row.id, previous, digest
+        yield {"entry_id": row.id, "new_prev": previous, "new_hash": digest}
         previous = digest
+
+
+LOG = ChangeRow.__table__
+SEALED = [
+    LOG.c[name] for name in ("id", "seq", "at", "staff_id", "channel", "account", "entity", "entity_key")
+] + [LOG.c[name] for name in ("old_value", "new_value", "reason")]
+RESEAL = (
+    update(LOG)
+    .where(LOG.c.id == bindparam("entry_id"))
+    .values(prev_hash=bindparam("new_prev"), hash=bindparam("new_hash"))
+)
 
 
 async def seal(session: AsyncSession) -> None:
@@ -106,18 +118,12 @@ async def seal(session: AsyncSession) -> None:
 
 async def _reseal(session: AsyncSession, head: AuditHeadRow, key: bytes) -> None:
     """Once per school: the plain chain of before the key, sealed again with it; the old head kept."""
-    sealed = await session.execute(
-        select(ChangeRow.__table__).where(ChangeRow.seq.is_not(None)).order_by(ChangeRow.seq)
-    )
-    last = ""
-    for entry_id, previous, digest in resealed(sealed.all(), key):
-        await session.execute(
-            update(ChangeRow)
-            .where(ChangeRow.id == entry_id)
-            .values(prev_hash=previous, hash=digest)
-            .execution_options(synchronize_session=False)
-        )
-        last = digest
+    connection = await session.connection()
+    sealed = await connection.execute(select(*SEALED).where(LOG.c.seq.is_not(None)).order_by(LOG.c.seq))
+    updates = list(resealed(sealed.all(), key))
+    for start in range(0, len(updates), BATCH):
+        await connection.execute(RESEAL, updates[start : start + BATCH])
+    last = updates[-1]["new_hash"] if updates else ""
     if head.seq:
         head.resealed_from = f"{head.seq}:{head.hash}"
     head.hash, head.key_check = last, key_check(key)
@@ -191,17 +197,19 @@ async def verify(session: AsyncSession) -> AuditReport:
     if head is not None and head.seq and head.key_check != key_check(key):
         why = "audit.break.unkeyed" if head.key_check is None else "audit.break.wrong_key"
         return AuditReport(0, Break(None, None, None, "", "", why))
-    rows = await session.stream(
+    connection = await session.connection()
+    rows = await connection.stream(
         select(ChangeRow.__table__).order_by(ChangeRow.seq.is_(None), ChangeRow.seq),
-        execution_options={"yield_per": 5000},
+        execution_options={"yield_per": BATCH},
     )
     expected_seq, previous, count, logged = 1, "", 0, {}
-    async for row in rows:
-        why = _misfit(row, expected_seq, previous, key)
-        if why:
-            return AuditReport(count, _break(row, why), logged=logged)
-        logged[(row.entity, row.entity_key)] = row.new_value
-        expected_seq, previous, count = expected_seq + 1, row.hash, count + 1
+    async for batch in rows.partitions():  # a batch at a time: one switch to the driver per batch
+        for row in batch:
+            why = _misfit(row, expected_seq, previous, key)
+            if why:
+                return AuditReport(count, _break(row, why), logged=logged)
+            logged[(row.entity, row.entity_key)] = row.new_value
+            expected_seq, previous, count = expected_seq + 1, row.hash, count + 1
     if (head.seq if head else 0) != count or (head.hash if head else "") != previous:
         return AuditReport(count, Break(None, count + 1, None, "", "", "audit.break.end_cut"), logged=logged)
     return AuditReport(count, None, short_head(count, previous) if count else "", logged)

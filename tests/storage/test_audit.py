@@ -22,7 +22,7 @@ async def write_changes(database, count: int, start: int = 0, who: str = "7") ->
     for number in range(start, start + count):
         async with UnitOfWork(database) as uow:
             author = Author(None, "telegram", who, MORNING + timedelta(minutes=number))
-            record_change(uow.session, author, "score", f"1:2:1:1:regular:{number}", None, "8.5", "entered")
+            record_change(uow.session, author, "staff", f"GV{number:03d}", None, "Nguyễn Văn An", "import")
             await uow.commit()
 
 

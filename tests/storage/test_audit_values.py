@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from domain.errors import DomainError
 from storage.audit import (
     CHAIN_PURPOSE,
+    RESEAL,
     check_key,
     current_head,
     head_in_chain,
@@ -119,13 +120,9 @@ async def test_a_chain_resealed_with_another_key_is_told_apart_as_a_key_that_doe
     other = hmac.new(b"x" * 32, CHAIN_PURPOSE.encode(), hashlib.sha256).digest()
     async with school.session() as session:
         rows = (await session.execute(select(ChangeRow.__table__).order_by(ChangeRow.seq))).all()
-        last = ""
-        for entry_id, previous, digest in resealed(rows, other):
-            await session.execute(
-                text("UPDATE change_log SET prev_hash = :p, hash = :h WHERE id = :i"),
-                {"p": previous, "h": digest, "i": entry_id},
-            )
-            last = digest
+        updates = list(resealed(rows, other))
+        await session.execute(RESEAL, updates)
+        last = updates[-1]["new_hash"]
         await session.execute(
             text("UPDATE audit_head SET hash = :h, key_check = :k"), {"h": last, "k": key_check(other)}
         )
@@ -141,11 +138,7 @@ async def test_a_chain_resealed_without_changing_the_key_check_is_altered_at_its
     other = b"y" * 32
     async with school.session() as session:
         rows = (await session.execute(select(ChangeRow.__table__).order_by(ChangeRow.seq))).all()
-        for entry_id, previous, digest in resealed(rows, other):
-            await session.execute(
-                text("UPDATE change_log SET prev_hash = :p, hash = :h WHERE id = :i"),
-                {"p": previous, "h": digest, "i": entry_id},
-            )
+        await session.execute(RESEAL, list(resealed(rows, other)))
         await session.commit()
     report, _ = await audit(school)
     assert report.first_break.seq == 1 and report.first_break.why == "audit.break.altered"

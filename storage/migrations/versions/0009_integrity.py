@@ -43,28 +43,22 @@ def _reseal_with_the_key() -> None:
     """Re-seals the plain chain with the school key when the key file is there. Without it the head
     keeps no key check, and the first write with the key re-seals (storage/audit.py ``seal``)."""
     from domain.errors import DomainError
-    from storage.audit import CHAIN_PURPOSE, key_check, resealed
+    from storage.audit import CHAIN_PURPOSE, LOG, RESEAL, SEALED, key_check, resealed
     from storage.school_key import derived_key
 
     try:
         key = derived_key(CHAIN_PURPOSE)
     except DomainError:
         return
-    log = sa.table(
-        "change_log",
-        *(sa.column(name) for name in ("id", "staff_id", "channel", "account", "entity", "entity_key")),
-        *(sa.column(name) for name in ("old_value", "new_value", "reason", "seq", "prev_hash", "hash")),
-        sa.column("at", sa.DateTime(timezone=True)),
-    )
+    bind = op.get_bind()
+    entries = bind.execute(sa.select(*SEALED).where(LOG.c.seq.is_not(None)).order_by(LOG.c.seq)).all()
+    updates = list(resealed(entries, key))
+    if updates:
+        bind.execute(RESEAL, updates)
+    last = updates[-1]["new_hash"] if updates else ""
     head = sa.table(
         "audit_head", *(sa.column(name) for name in ("id", "seq", "hash", "key_check", "resealed_from"))
     )
-    bind = op.get_bind()
-    entries = bind.execute(sa.select(log).where(log.c.seq.is_not(None)).order_by(log.c.seq)).all()
-    last = ""
-    for entry_id, previous, digest in resealed(entries, key):
-        bind.execute(log.update().where(log.c.id == entry_id).values(prev_hash=previous, hash=digest))
-        last = digest
     old = bind.execute(sa.select(head.c.seq, head.c.hash).where(head.c.id == 1)).first()
     if old is None:
         return
