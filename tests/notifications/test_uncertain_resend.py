@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from datetime import UTC, datetime
 
 from domain.notices import Audience, Reach, Scope
@@ -17,6 +16,7 @@ from locales import translator
 from storage.changes import Author
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
+from tests.notifications.deliver import start as start_dispatcher
 from tests.notifications.test_delivery import TOKEN, copies, statuses
 
 NOTICE = "Họp phụ huynh"
@@ -41,16 +41,7 @@ async def notice_waiting(database, api) -> int:
 
 
 async def deliver(database, api) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.notifications.deliver",
-        "telegram",
-        database.url,
-        api.base_url,
-        TOKEN,
-        "1",
-    )
+    return await start_dispatcher("telegram", database.url, api.base_url, TOKEN, 1)
 
 
 async def test_a_message_lost_in_a_crash_is_reported_and_sent_again_only_when_a_person_decides(database):
