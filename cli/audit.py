@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy.exc import DBAPIError
+
 from cli.output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Console, run_on_database
 from domain.errors import DomainError
 from storage.audit import AuditReport, head_in_chain, reseal_if_plain, verify
@@ -37,6 +39,9 @@ def run_verify(args) -> int:
         return asyncio.run(verify_database(args.database, console, args.head))
     except DomainError as error:
         console.error(error.key, **error.params)
+        return EXIT_BAD_INPUT
+    except DBAPIError as error:  # damage found only while reading everything
+        console.error("health.error.unreadable", detail=str(error).splitlines()[0])
         return EXIT_BAD_INPUT
 
 
