@@ -18,6 +18,8 @@ from telegram.ext import Application, ContextTypes
 
 from bot.delivery import DISPATCHER
 from bot.desk_jobs import LOCK_PROPOSAL, PROGRESS_SUMMARY
+from bot.released_jobs import CARDS_OUT_OF_DATE
+from notifications.audit_head import AUDIT_HEAD_WEEKLY
 from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER, COLUMNS_REMINDER
 from notifications.schedule import Task, run_due
 from storage.db import Database
@@ -28,6 +30,8 @@ TASKS: tuple[Task, ...] = (
     COLUMNS_REMINDER,
     PROGRESS_SUMMARY,
     LOCK_PROPOSAL,
+    AUDIT_HEAD_WEEKLY,
+    CARDS_OUT_OF_DATE,
 )
 SCHEDULER = "scheduler"
 

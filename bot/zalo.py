@@ -29,8 +29,9 @@ from domain.errors import DomainError
 from domain.identity import CHANNEL_CHOICES, PersonKind, hash_code, redeem_invite
 from domain.notices import Kind, Status
 from domain.permissions import Actor
-from domain.report_card import Period, report_cards
-from exports.report_cards import card_text, period_name
+from domain.report_card import Period
+from exports.released import released_text
+from exports.report_cards import period_name
 from locales import LANGUAGES, SCHOOL_TZ, Translator, translator
 from notifications.dispatcher import Dispatcher, utc_now
 from notifications.zalo import (
@@ -322,10 +323,8 @@ class _Answer:
             )
             return [self.t("zalo.results.gone")]
         period = Period(notice.period)
-        name = await self.uow.views.class_name(notice.reach.class_id)
-        book = (await self.uow.exports.class_book(name, None, period)).at_end(period)  # as it was sent
-        cards = [c for c in report_cards(book, period) if c.student.id == student_id]
-        return [card_text(cards[0], self.t)] if cards else [self.t("zalo.results.gone")]
+        text = await released_text(self.uow, notice.id, notice.reach.class_id, period, student_id, self.t)
+        return [text] if text is not None else [self.t("zalo.results.gone")]
 
 
 # --- running: beside the Telegram bot, or alone ----------------------------------------------------

@@ -1,4 +1,6 @@
-"""``sodiem backup [DIR]`` and ``sodiem restore FILE [--force]``."""
+"""``sodiem backup [DIR]``, ``sodiem backup --verify FILE`` and ``sodiem restore FILE [--force]``: each
+backup has a signed manifest; a restore refuses a file that does not match it, and verifies the audit
+trail of what it restored."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import inspect, select
 
+from cli.audit import verify_database
 from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
+from domain.errors import DomainError
 from domain.retention import backups_to_keep
 from domain.school import Semester
 from locales import SCHOOL_TZ
-from storage.backup import backups_in, create_backup, restore_backup
+from storage.backup import backups_in, check_backup, remove_backup, restore_backup, take_backup
 from storage.models import SemesterRow, StudentRow
 from storage.school_store import SEMESTER_FIELDS
 
@@ -21,6 +25,7 @@ DEFAULT_DIR = Path("backups")
 def add_parser(commands) -> None:
     backup = commands.add_parser("backup", help="an online, verified copy of the database")
     backup.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
+    backup.add_argument("--verify", metavar="FILE", type=Path, help="check one backup against its manifest")
     backup.set_defaults(func=run_backup)
     restore = commands.add_parser("restore", help="replace the database with a verified backup")
     restore.add_argument("file", type=Path)
@@ -33,10 +38,14 @@ def school_now() -> datetime:
 
 
 def run_backup(args) -> int:
+    if args.verify:
+        return run_check(args)
+
     async def work(database) -> int:
         now = school_now()
-        path = create_backup(database.url, args.directory, now)
+        path = await take_backup(database, args.directory, now)
         args.console.say("backup.done", path=str(path), size=path.stat().st_size // 1024)
+        args.console.say("backup.manifest", head=check_backup(path)["audit_head"] or "-")
         removed = apply_retention(args.directory, now, await _semesters(database))
         if removed:
             args.console.say("backup.retention", count=len(removed), names=", ".join(p.name for p in removed))
@@ -51,7 +60,7 @@ def apply_retention(directory: Path, now: datetime, semesters: list[Semester]) -
     keep = backups_to_keep(found, now.date(), semesters)
     removed = [path for moment, path in sorted(found.items()) if moment not in keep]
     for path in removed:
-        path.unlink()
+        remove_backup(path)
     return removed
 
 
@@ -77,6 +86,25 @@ def run_restore(args) -> int:
         await database.engine.dispose()
         restore_backup(database.url, args.file)
         args.console.say("restore.done", path=str(args.file))
-        return EXIT_OK
+        return await verify_database(database.url, args.console)
 
     return run_on_database(args, work, migrated=False)
+
+
+def run_check(args) -> int:
+    """Checks one backup against its manifest, without restoring it."""
+    try:
+        facts = check_backup(args.verify)
+    except DomainError as error:
+        args.console.error(error.key, **error.params)
+        return EXIT_FAILED
+    counts = facts.get("counts", {})
+    args.console.say(
+        "backup.verified",
+        path=str(args.verify),
+        schema=facts.get("schema") or "-",
+        head=facts.get("audit_head") or "-",
+        students=counts.get("students", 0),
+        scores=counts.get("scores", 0),
+    )
+    return EXIT_OK

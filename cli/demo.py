@@ -32,13 +32,15 @@ def add_parser(commands) -> None:
     parser.set_defaults(func=run)
 
 
-async def create_demo_school(database, year: str) -> tuple:
+async def create_demo_school(database, year: str, letters: str = "".join(demo.CLASS_LETTERS)) -> tuple:
+    """The demo school; more class ``letters`` make a bigger one (benchmarks)."""
     today = date.today()
     async with UnitOfWork(database) as uow:
         setup = await init_school(
             uow.school, School(demo.SCHOOL_NAME, Level.SECONDARY, demo.DISTRICT, demo.PROVINCE), year
         )
-        roster = await import_roster(uow.roster, year, demo.roster_table(year), today, create_classes=True)
+        table = demo.roster_table(year, letters=letters)
+        roster = await import_roster(uow.roster, year, table, today, create_classes=True)
         staff = await import_staff(uow.staff, year, demo.staff_table(), today)
         await uow.commit()
     return setup, roster, staff
@@ -73,6 +75,11 @@ def run(args) -> int:
 
 async def fill_first_semester(database) -> dict[str, int]:
     """Semester I of the newest year, class by class, through the same stores the chat writes with."""
+    return await fill_semester(database, 1)
+
+
+async def fill_semester(database, number: int) -> dict[str, int]:
+    """A semester of the newest year filled as ``sodiem demo --fill`` fills semester I."""
     import random
 
     from domain.columns import offered_columns
@@ -86,7 +93,7 @@ async def fill_first_semester(database) -> dict[str, int]:
     async with UnitOfWork(database) as uow:
         year = await uow.school.year()
         year_row = await uow.school.year_row()
-        semester = year.semesters[0]
+        semester = year.semesters[number - 1]
         author = Author(None, "demo", "", datetime.combine(semester.end, time(17), UTC))
         rows = sorted((await uow.school.subject_rows()).values(), key=lambda row: row.code)
         subjects = [(row.id, await uow.gradebook.subject(row.id)) for row in rows]
@@ -107,18 +114,19 @@ async def fill_first_semester(database) -> dict[str, int]:
                         for s in students
                     }
                     saved = await uow.gradebook.save_column(
-                        class_row.id, subject_id, year_row.id, 1, column, values, author
+                        class_row.id, subject_id, year_row.id, number, column, values, author
                     )
                     counts["values"] += saved.saved
                 if subject.kind is not SubjectKind.COMMENT:
                     for student in students:
                         text = t_vi(demo.comment_key(rng, ability[student.id]))
                         counts["comments"] += await uow.gradebook.save_comment(
-                            student.id, subject_id, year_row.id, 1, text, author
+                            student.id, subject_id, year_row.id, number, text, author
                         )
             levels = ("Tốt", "Khá", "Đạt", "Chưa đạt")
             conduct = {s.id: demo.conduct_level(rng, levels) for s in students}
-            counts["conduct"] += (await uow.gradebook.save_conduct(year_row.id, 1, conduct, author)).saved
+            saved = await uow.gradebook.save_conduct(year_row.id, number, conduct, author)
+            counts["conduct"] += saved.saved
             ids = [s.id for s in students]
             for day in demo.school_days(semester.start, semester.end):
                 marks = {sid: mark for sid in ids if (mark := demo.absence_mark(rng))}

@@ -24,7 +24,6 @@ def run(args) -> int:
     from bot.app import build_application
     from bot.config import load_settings
     from storage.db import Database
-    from storage.migrate import ensure_migrated
 
     console: Console = args.console
     try:
@@ -40,7 +39,7 @@ def run(args) -> int:
         return EXIT_FAILED
     database = Database(args.database or settings.database_url)
     try:
-        asyncio.run(ensure_migrated(database.engine))
+        asyncio.run(_ready(database))
     except DomainError as error:
         console.error(error.key, **error.params)
         return EXIT_FAILED
@@ -62,6 +61,15 @@ def run(args) -> int:
     else:
         application.run_polling(allowed_updates=["message", "callback_query"])
     return EXIT_OK
+
+
+async def _ready(database) -> None:
+    """The schema is the newest and the school key is there and is the chain's."""
+    from storage.audit import check_key
+    from storage.migrate import ensure_migrated
+
+    await ensure_migrated(database.engine)
+    await check_key(database)
 
 
 def _run_zalo_alone(settings, database) -> int:

@@ -10,6 +10,7 @@ from cli.signed import named_signer
 from domain.errors import DomainError
 from domain.school import Level, School, Subject, SubjectKind, parse_year_name
 from domain.setup import current_year_name, init_school
+from storage.school_key import ensure_key_file, key_file_path
 from storage.uow import UnitOfWork
 
 
@@ -70,6 +71,8 @@ def run_init(args) -> int:
             await uow.commit()
         console = args.console
         console.say("school.init.done", name=args.name, year=year)
+        if ensure_key_file():
+            console.say("key.created", path=str(key_file_path().resolve()))
         console.say("school.init.year_added" if result.year_added else "school.init.year_kept", year=year)
         console.say("school.init.subjects", count=result.subjects_added)
         return EXIT_OK

@@ -8,6 +8,7 @@ Build a list of flowables; start each part whose data has a fingerprint with ``M
 from __future__ import annotations
 
 import io
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,12 @@ CENTRE = ParagraphStyle("centre", parent=BODY, alignment=1)
 HEADING = ParagraphStyle("heading", parent=BODY, fontName=BOLD, fontSize=12, leading=15, alignment=1)
 TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=16, leading=22, alignment=1)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=7.5, leading=9)
+
+
+AUDIT_HEAD: ContextVar[str] = ContextVar("audit_head", default="")
+"""The audit chain's head when the data was read (``SEQ:HASH``), printed in every page's footer: set by
+exports/service.py for the papers it makes, so that a page can be checked later with
+``sodiem audit verify --head``."""
 
 
 @dataclass(frozen=True)
@@ -194,5 +201,7 @@ class _NumberedCanvas(Canvas):
     def _footer(self, number: int, total: int) -> None:
         width = self._pagesize[0]
         self.setFont(REGULAR, 7.5)
+        if head := AUDIT_HEAD.get():
+            self.drawString(MARGIN, MARGIN + 9, self._t("exports.pdf.audit_head", head=head))
         self.drawString(MARGIN, MARGIN, self._t("exports.pdf.fingerprint", value=self._sodiem_fingerprint))
         self.drawRightString(width - MARGIN, MARGIN, self._t("exports.pdf.page", number=number, total=total))

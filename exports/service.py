@@ -15,11 +15,13 @@ from domain.errors import DomainError
 from domain.report_card import ClassBook, Period, report_cards
 from exports.dbf_file import write_dbf
 from exports.gradebook import book_fingerprint, render_sections, sections
+from exports.pdf import AUDIT_HEAD
 from exports.report_cards import card_fingerprint, card_pdf
 from exports.summary import summary_xlsx
 from exports.transcript import transcripts
 from exports.values import fingerprint
 from locales import Translator
+from storage.audit import current_head
 from storage.changes import Author
 from storage.uow import UnitOfWork
 
@@ -51,6 +53,7 @@ async def export_class(
             "exports.error.period", kind=kind, periods=", ".join(p.value for p in PERIODS[kind])
         )
     book = await uow.exports.class_book(class_name, year, period)
+    AUDIT_HEAD.set(await current_head(uow.session))  # the worker thread sees this task's context
     return await asyncio.to_thread(class_file, kind, book, period, t)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +18,14 @@ from domain.errors import DomainError
 from domain.report_card import Period, report_cards
 from exports.dbf_file import compare_dbf, dbf_records, identify, read_dbf, records_fingerprint
 from exports.gradebook import gradebook_pdf
+from exports.pdf import AUDIT_HEAD
 from exports.report_cards import card_pdf
 from exports.values import Difference, nfc
 from locales import LANGUAGES, translator
 from storage.uow import UnitOfWork
 
 CONTEXT = 60  # characters of a line shown before a differing value
+HEAD = re.compile(r"\d+:[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,15 @@ def pdf_pages(data: bytes) -> list[list[str]]:
     return [[" ".join(nfc(line).split()) for line in page.splitlines() if line.strip()] for page in pages]
 
 
+def printed_head(pages: list[list[str]], t) -> str:
+    """The audit head printed in the paper's footer (exports/pdf.py), or ""."""
+    start = t("exports.pdf.audit_head", head="\x00").split("\x00")[0].strip()
+    for line in (line for page in pages for line in page if line.startswith(start)):
+        if found := HEAD.search(line):
+            return found[0]
+    return ""
+
+
 async def _verify_pdf(database, data: bytes) -> Verdict:
     found = PdfReader(io.BytesIO(data))
     identity = pdf_identity(found)
@@ -81,10 +93,12 @@ async def _verify_pdf(database, data: bytes) -> Verdict:
     period = Period(identity["period"])
     async with UnitOfWork(database, read_only=True) as uow:
         book = await uow.exports.class_book(identity["class"], identity["year"], period)
+    found_pages = pdf_pages(data)
+    AUDIT_HEAD.set(printed_head(found_pages, t))  # a fact of the printing, not of the data
     expected = (
         gradebook_pdf(book, period, t) if kind == "gradebook" else card_pdf(report_cards(book, period), t)
     )
-    differences = compare_pages(pdf_pages(data), pdf_pages(expected), t)
+    differences = compare_pages(found_pages, pdf_pages(expected), t)
     return Verdict(kind, identity["class"], identity["year"], period.value, differences)
 
 

@@ -33,6 +33,7 @@ DOMAINS = (
     "yearend",
     "schoolyear",
     "signing",
+    "integrity",
 )
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"

@@ -1,22 +1,27 @@
 """Online, consistent backups and verified restores.
 
 SQLite: the sqlite3 backup API copies the live database page by page while the bot runs; the copy is
-checked with ``PRAGMA integrity_check``. PostgreSQL: ``pg_dump`` in its custom format, checked by
-listing it with ``pg_restore``. Files are named ``sodiem-YYYYMMDD-HHMMSS.db`` (or ``.dump``)."""
+checked with ``PRAGMA integrity_check`` and left as one file (no -wal, -shm). PostgreSQL: ``pg_dump`` in
+its custom format, checked by listing it with ``pg_restore``. Files are named
+``sodiem-YYYYMMDD-HHMMSS.db`` (or ``.dump``); beside each, ``NAME.manifest.json`` (storage/manifest.py)
+proves it: a restore refuses a file that does not match its manifest."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from domain.errors import DomainError
-from storage.db import database_url, is_sqlite
+from storage.db import Database, database_url, is_sqlite
+from storage.manifest import backup_facts, check_manifest, manifest_path, write_manifest
 
 NAME = re.compile(r"^sodiem-(\d{8}-\d{6})\.(db|dump)$")
 
@@ -39,7 +44,15 @@ def libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def create_backup(url: str, directory: Path, moment: datetime) -> Path:
+async def take_backup(database: Database, directory: Path, moment: datetime) -> Path:
+    """The backup and its manifest; the manifest's facts (schema, counts, audit head) are read just
+    before the copy, so the copy holds that head (and perhaps entries written meanwhile)."""
+    async with database.session(read_only=True) as session:
+        facts = await backup_facts(session)
+    return await asyncio.to_thread(create_backup, database.url, directory, moment, facts)
+
+
+def create_backup(url: str, directory: Path, moment: datetime, facts: dict) -> Path:
     url = database_url(url)
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / backup_name(moment, is_sqlite(url))
@@ -52,14 +65,16 @@ def create_backup(url: str, directory: Path, moment: datetime) -> Path:
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", libpq_url(url)])
     verify_backup(partial)
     partial.rename(target)
+    write_manifest(target, facts)
     return target
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
     if not source.is_file():
         raise DomainError("backup.error.no_database", value=str(source))
-    with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
         live.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one file: no -wal, -shm left beside it
 
 
 def verify_backup(path: Path) -> None:
@@ -68,7 +83,7 @@ def verify_backup(path: Path) -> None:
         raise DomainError("backup.error.no_file", value=str(path))
     if _is_sqlite_file(path):
         try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as copy:
+            with closing(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)) as copy:
                 status = copy.execute("PRAGMA integrity_check").fetchone()[0]
                 tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError:
@@ -81,19 +96,28 @@ def verify_backup(path: Path) -> None:
         raise DomainError("backup.error.damaged", value=str(path))
 
 
+def check_backup(path: Path) -> dict:
+    """``sodiem backup --verify``: the file is the one its manifest describes and is whole; the
+    manifest's facts."""
+    facts = check_manifest(path)
+    verify_backup(path)
+    return facts
+
+
 def _is_sqlite_file(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(16) == b"SQLite format 3\x00"
 
 
 def restore_backup(url: str, path: Path) -> None:
-    """Replaces the database's content with the backup's. The caller checks emptiness and --force."""
+    """Replaces the database's content with the backup's, once the file is proved by its manifest.
+    The caller checks emptiness and --force."""
     url = database_url(url)
-    verify_backup(path)
+    check_backup(path)
     if is_sqlite(url) != _is_sqlite_file(path):
         raise DomainError("backup.error.wrong_kind", value=str(path))
     if is_sqlite(url):
-        with sqlite3.connect(path) as source, sqlite3.connect(sqlite_path(url)) as live:
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(sqlite_path(url))) as live:
             source.backup(live)
         return
     _run(
@@ -117,6 +141,11 @@ def _run(command: list[str], failure: str = "backup.error.tool_failed", value: s
         detail = (done.stderr.strip().splitlines() or [command[0]])[-1]
         raise DomainError(failure, value=value or detail)
     return done.stdout
+
+
+def remove_backup(path: Path) -> None:
+    path.unlink()
+    manifest_path(path).unlink(missing_ok=True)
 
 
 def backups_in(directory: Path) -> dict[datetime, Path]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -386,12 +387,16 @@ class BookWindowRow(Base):
 
 class AuditHeadRow(Base):
     """The end of the audit chain: its last sequence number and hash (one row). Appending locks it,
-    so entries are chained one transaction at a time; verifying compares the chain's end with it."""
+    so entries are chained one transaction at a time; verifying compares the chain's end with it.
+    ``key_check`` tells which school key sealed the chain; ``resealed_from`` is the head of the plain
+    SHA-256 chain that the key re-sealed once."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default="")
+    key_check: Mapped[str | None] = mapped_column(String(64))  # which key sealed the chain (0009)
+    resealed_from: Mapped[str | None] = mapped_column(String(80))  # "SEQ:HASH" of the plain chain
 
 
 class CorrectionRow(Base):
@@ -587,3 +592,15 @@ class SignedPaperRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     certificate: Mapped[str] = mapped_column(String(200))
     current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+class ReleasedCardRow(Base):
+    """A report card as the leadership approved it (migration 0009): the text each language shows and
+    the fingerprint of its values. /ketqua shows this, not the book as it is now."""
+
+    __tablename__ = "released_card"
+    __table_args__ = (UniqueConstraint("notice_id", "student_id", "language"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"))
+    language: Mapped[str] = mapped_column(String(5))
+    text: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))

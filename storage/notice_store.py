@@ -121,7 +121,8 @@ class SqlNoticeStore:
         return [_notice(row) for row in rows]
 
     async def released(self, class_id: int) -> list[Notice]:
-        """The class's approved report cards: the periods whose results parents may see."""
+        """The class's approved report cards: the periods whose results parents may see, each by its
+        newest approval (cards released again after a correction replace the earlier ones)."""
         rows = await self.session.scalars(
             select(NoticeRow)
             .where(
@@ -131,7 +132,8 @@ class SqlNoticeStore:
             )
             .order_by(NoticeRow.id)
         )
-        return [_notice(row) for row in rows]
+        newest = {row.period: row for row in rows}
+        return sorted((_notice(row) for row in newest.values()), key=lambda notice: notice.id)
 
     async def children(self, student_ids: frozenset[int]) -> list[tuple[int, str, int]]:
         """(student id, name, current class id) of a parent's children this year."""
@@ -275,17 +277,25 @@ class SqlNoticeStore:
     async def approvers(self) -> list[Recipient]:
         """The vice-principals' accounts; the principal's when the school has no vice-principal linked."""
         for role in (Role.VICE_PRINCIPAL, Role.PRINCIPAL):
-            rows = await self.session.execute(
-                select(StaffRow.full_name, AccountRow)
-                .join(AccountRow, AccountRow.staff_id == StaffRow.id)
-                .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
-                .where(StaffRoleRow.role == role.value, StaffRow.active.is_(True))
-                .order_by(AccountRow.id)
-            )
-            found = [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
+            found = await self._accounts_of(role)
             if found:
                 return found
         return []
+
+    async def leaders(self) -> list[Recipient]:
+        """The principal's and the vice-principals' accounts."""
+        return await self._accounts_of(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+
+    async def _accounts_of(self, *roles: Role) -> list[Recipient]:
+        rows = await self.session.execute(
+            select(StaffRow.full_name, AccountRow)
+            .join(AccountRow, AccountRow.staff_id == StaffRow.id)
+            .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
+            .where(StaffRoleRow.role.in_([role.value for role in roles]), StaffRow.active.is_(True))
+            .order_by(AccountRow.id)
+            .distinct()
+        )
+        return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
 
     async def teaching_accounts(self) -> list[Taught]:
         year = await self.school.year_row()

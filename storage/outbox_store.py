@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.changes import Author, record_change
 from storage.db import as_utc
 from storage.models import OutboxRow
 
@@ -153,6 +154,18 @@ class SqlOutboxStore:
             .where(OutboxRow.status == SENDING)
             .values(status=UNCERTAIN, error="interrupted while sending")
         )
+        return result.rowcount
+
+    async def resend_uncertain(self, notice_id: int, author: Author) -> int:
+        """A person's decision to send again the notice's messages that may not have arrived (a crash
+        between sending and confirming): they become pending once more; the decision is logged."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.notice_id == notice_id, OutboxRow.status == UNCERTAIN)
+            .values(status=PENDING, error="", due_at=author.at)
+        )
+        if result.rowcount:
+            record_change(self.session, author, "outbox-resend", str(notice_id), None, str(result.rowcount))
         return result.rowcount
 
     async def report(self, notice_id: int | None) -> list[Delivery]:

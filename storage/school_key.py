@@ -34,6 +34,15 @@ def create_key_file(path: Path) -> None:
         file.write(secrets.token_hex(32) + "\n")
 
 
+def ensure_key_file() -> bool:
+    """``sodiem school init``: a key for a new school; True when it was made now."""
+    try:
+        create_key_file(key_file_path())
+    except DomainError:
+        return False
+    return True
+
+
 def read_key_file(path: Path) -> bytes:
     try:
         text = path.read_text().strip()

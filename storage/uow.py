@@ -20,6 +20,7 @@ from storage.new_year_store import SqlNewYearStore
 from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
 from storage.progress_store import SqlProgressStore
+from storage.released_store import SqlReleasedCards
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.signed_store import SqlSignedStore
@@ -47,6 +48,7 @@ class UnitOfWork:
     transfers: SqlTransferStore
     new_year: SqlNewYearStore
     signed: SqlSignedStore
+    released: SqlReleasedCards
 
     def __init__(self, database: Database, read_only: bool = False) -> None:
         self._database = database
@@ -73,6 +75,7 @@ class UnitOfWork:
         self.transfers = SqlTransferStore(self.session, self.school)
         self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         self.signed = SqlSignedStore(self.session)
+        self.released = SqlReleasedCards(self.session)
         return self
 
     async def commit(self) -> None:

@@ -100,11 +100,7 @@ class SqlYearEndStore:
         review = await self.review(class_id, stage)
         if review is not None and review.state != ReviewState.RETURNED.value:
             return Submitted.WAITING if review.state == ReviewState.SUBMITTED.value else Submitted.APPROVED
-        await self.session.execute(
-            delete(StudentOutcomeRow).where(
-                StudentOutcomeRow.class_id == class_id, StudentOutcomeRow.stage == stage.value
-            )
-        )
+        await self._drop_lines(class_id, stage, {line.student_id for line in lines}, author)
         for line in lines:
             self.session.add(
                 StudentOutcomeRow(
@@ -144,6 +140,18 @@ class SqlYearEndStore:
         )
         await self.session.flush()
         return Submitted.DONE
+
+    async def _drop_lines(self, class_id: int, stage: Stage, kept: set[int], author: Author) -> None:
+        """The lines of a returned submission go; a student no longer on the lists is logged as gone."""
+        where = (StudentOutcomeRow.class_id == class_id, StudentOutcomeRow.stage == stage.value)
+        old = await self.session.execute(
+            select(StudentOutcomeRow.student_id, StudentOutcomeRow.status).where(*where)
+        )
+        for student_id, status in old.all():
+            if student_id not in kept:
+                key = f"{class_id}:{student_id}:{stage.value}"
+                record_change(self.session, author, "student-outcome", key, status, None, "resubmitted")
+        await self.session.execute(delete(StudentOutcomeRow).where(*where))
 
     async def decide(
         self, class_id: int, stage: Stage, state: ReviewState, author: Author, comment: str = ""

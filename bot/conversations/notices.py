@@ -34,6 +34,7 @@ from domain.notices import (
 from domain.permissions import Action, allowed
 from locales import Translator, translator
 from notifications.notices import notice_messages
+from storage.changes import Author
 from storage.outbox_store import BLOCKED, FAILED, PENDING, SENDING, SENT, UNCERTAIN
 
 FLOW = "notice"
@@ -86,7 +87,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(turn, "notice", update.callback_query.data)
     elif parts == ["pend"]:
         await _show_pending(turn)
-    elif parts[0] in ("ok", "ed", "no", "rp") and len(numbers) == 1 == len(parts) - 1:
+    elif parts[0] in ("ok", "ed", "no", "rp", "ru") and len(numbers) == 1 == len(parts) - 1:
         await _on_notice(update, context, turn, parts[0], numbers[0])
     else:
         await _compose_press(update, turn, parts, numbers)
@@ -243,12 +244,12 @@ async def _show_pending(turn: Turn) -> None:
 
 async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: int) -> None:
     notice = await turn.uow.notices.get(notice_id)
-    if notice is None or (notice.kind is Kind.REPORT_CARD and verb != "rp"):
+    if notice is None or (notice.kind is Kind.REPORT_CARD and verb not in ("rp", "ru")):
         await refuse(turn, "notice", update.callback_query.data)
-    elif verb == "rp":
+    elif verb in ("rp", "ru"):
         if may_see_report(turn.actor, notice):
             turn.answer_press()
-            await _report(turn, notice)
+            await (_report(turn, notice) if verb == "rp" else _resend(context, turn, notice))
         else:
             await refuse(turn, "notice-report", update.callback_query.data)
     elif not may_decide(turn.actor):
@@ -325,6 +326,14 @@ async def tell_author(turn: Turn, notice: Notice, key: str) -> None:
         turn.send(text, report, chat_id=int(account.account))
 
 
+async def _resend(context, turn: Turn, notice: Notice) -> None:
+    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    count = await turn.uow.outbox.resend_uncertain(notice.id, author)
+    if count:
+        wake_after_commit(turn, context)
+    turn.say("notices.resent_uncertain", count=count)
+
+
 async def _report(turn: Turn, notice: Notice) -> None:
     t = turn.t
     rows = await turn.uow.outbox.report(notice.id)
@@ -344,7 +353,11 @@ async def _report(turn: Turn, notice: Notice) -> None:
         )
         for r in rows
     ]
-    refresh = column([button(t("notices.refresh"), PREFIX, "rp", notice.id)])
+    uncertain = sum(1 for r in rows if r.status == UNCERTAIN)
+    buttons = [button(t("notices.refresh"), PREFIX, "rp", notice.id)]
+    if uncertain:  # sent again only when a person decides: it may have arrived
+        buttons.insert(0, button(t("notices.resend_uncertain", count=uncertain), PREFIX, "ru", notice.id))
+    refresh = column(buttons)
     pieces = split_for_telegram("\n".join(lines))
     for number, piece in enumerate(pieces, start=1):
         turn.send(piece, refresh if number == len(pieces) else None)

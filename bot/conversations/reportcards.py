@@ -23,11 +23,13 @@ from bot.public import picture_name
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status, may_decide
 from domain.permissions import Action, Target, allowed
-from domain.report_card import Period, ReportCard, report_cards
+from domain.report_card import Period, ReportCard
+from exports.released import cards_now, freeze, out_of_date, released_text
 from exports.report_cards import card_pdf, card_png, card_text, period_name
 from locales import Translator, translator
 from notifications import zalo
 from storage.outbox_store import Outgoing
+from storage.released_store import ReleasedPeriod
 
 FLOW = "reportcards"
 COMMAND = commands.REPORT_CARDS
@@ -99,13 +101,6 @@ def _homeroom(turn: Turn, class_id: int) -> bool:
     return allowed(turn.actor, Action.PREPARE_REPORT_CARDS, Target(class_id))
 
 
-async def _cards(turn: Turn, class_id: int, period: Period) -> list[ReportCard]:
-    """The cards of the students in the class at the end of the period: a student who moved out, left
-    the school or dropped out gets theirs from the class they end in, or none (docs/year.md)."""
-    book = await turn.uow.exports.class_book(await turn.uow.views.class_name(class_id), None, period)
-    return report_cards(book.at_end(period), period)
-
-
 def _send_pdf(turn: Turn, pdf: bytes, name: str, chat_id: int) -> None:
     turn.later(lambda bot: bot.send_document(chat_id, pdf, filename=name))
 
@@ -124,8 +119,12 @@ async def _existing(turn: Turn, class_id: int, period: Period) -> Notice | None:
 
 
 async def _already_done(turn: Turn, class_id: int, period: Period, name: str) -> bool:
-    """Whether the class's cards of the period are submitted or sent already; if so, the person is told."""
+    """Whether the class's cards of the period are submitted or sent already; if so, the person is told.
+    Released cards that no longer match the book may be submitted again."""
     existing = await _existing(turn, class_id, period)
+    released = existing is not None and existing.status is Status.APPROVED
+    if released and await out_of_date(turn.uow, ReleasedPeriod(existing.id, class_id, period.value)):
+        return False
     if existing is not None:
         turn.answer_press()
         turn.say(
@@ -138,7 +137,7 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
     name = await turn.uow.views.class_name(class_id)
     if await _already_done(turn, class_id, period, name):
         return
-    cards = await _cards(turn, class_id, period)
+    cards = await cards_now(turn.uow, class_id, period)
     parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
     keyboard = column(
         [
@@ -173,7 +172,7 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
         kind=Kind.REPORT_CARD,
         period=period.value,
     )
-    cards = await _cards(turn, class_id, period)
+    cards = await cards_now(turn.uow, class_id, period)
     approvers = await turn.uow.notices.approvers()
     for approver in (a for a in approvers if a.channel == CHANNEL):
         t = translator(approver.language)
@@ -213,7 +212,8 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
         await tell_author(turn, notice, "notices.author.rejected")
         return
     period = Period(notice.period)
-    cards = await _cards(turn, notice.reach.class_id, period)
+    cards = await cards_now(turn.uow, notice.reach.class_id, period)
+    turn.uow.released.keep(notice.id, await asyncio.to_thread(freeze, cards))  # what parents see from now
     messages = await _card_messages(turn, notice, cards, zalo_pictures(context))
     await turn.uow.outbox.enqueue(messages, turn.now)
     wake_after_commit(turn, context)
@@ -331,14 +331,12 @@ async def _parent_view(turn: Turn, student_id: int, notice_id: int) -> None:
     ):
         await refuse(turn, "released-results", f"{student_id}:{notice_id}")
         return
-    cards = [
-        c
-        for c in await _cards(turn, notice.reach.class_id, Period(notice.period))
-        if c.student.id == student_id
-    ]
+    text = await released_text(
+        turn.uow, notice.id, notice.reach.class_id, Period(notice.period), student_id, turn.t
+    )
     turn.answer_press()
-    if not cards:  # the child joined the class after the period: not on its cards
+    if text is None:  # the child joined the class after the period: not on its cards
         turn.say("notices.card.none_released")
         return
-    for piece in split_for_telegram(card_text(cards[0], turn.t)):
+    for piece in split_for_telegram(text):
         turn.send(piece)

@@ -207,6 +207,7 @@ async def test_sodiem_run_with_only_a_zalo_token_serves_parents_on_zalo(school):
             SODIEM_ZALO_TOKEN=ZALO_TOKEN,
             SODIEM_ZALO_API_URL=zalo.base_url,
             SODIEM_DATABASE_URL=school.database.url,
+            SODIEM_AUDIT_KEY_FILE=os.environ["SODIEM_AUDIT_KEY_FILE"],  # start-up needs the school key
         )
         command = [str(Path(sys.executable).with_name("sodiem")), "run"]
         process = await asyncio.create_subprocess_exec(*command, env=env, stdout=asyncio.subprocess.PIPE)

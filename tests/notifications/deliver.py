@@ -12,6 +12,20 @@ from storage.db import Database
 CHANNELS = {"telegram": TelegramChannel, "zalo": ZaloChannel}
 
 
+async def start(channel_name: str, database_url: str, base_url: str, token: str, workers: int):
+    """This dispatcher started as a process of its own (asyncio.subprocess.Process)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.notifications.deliver",
+        channel_name,
+        database_url,
+        base_url,
+        token,
+        str(workers),
+    )
+
+
 async def main(channel_name: str, database_url: str, base_url: str, token: str, workers: str) -> None:
     database = Database(database_url)
     channel = CHANNELS[channel_name].connect(token, base_url)

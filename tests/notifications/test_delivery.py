@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from notifications.telegram import TelegramChannel
 from storage.db import Database
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
+from tests.notifications.deliver import start as start_dispatcher
 
 TOKEN = "123456:OUTBOX-test"
 FIRST_PARENT = 5000
@@ -104,16 +104,7 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
     send in flight at the kill is left ``uncertain`` the same way, arrived or not."""
     async with LocalBotApi(TOKEN, rate_limits=True) as api:
         parents = await parents_waiting(database, api, 40, "Thông báo")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "tests.notifications.deliver",
-            "telegram",
-            database.url,
-            api.base_url,
-            TOKEN,
-            "1",
-        )
+        process = await start_dispatcher("telegram", database.url, api.base_url, TOKEN, 1)
         deliver = api.world.bot_message
 
         def kill_at_the_fifteenth(*args, **kwargs):
@@ -127,16 +118,7 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
         api.world.bot_message = deliver
         assert sum(copies(api, p, "Thông báo") for p in parents) == 15
 
-        restarted = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "tests.notifications.deliver",
-            "telegram",
-            database.url,
-            api.base_url,
-            TOKEN,
-            "1",
-        )
+        restarted = await start_dispatcher("telegram", database.url, api.base_url, TOKEN, 1)
         assert await asyncio.wait_for(restarted.wait(), 60) == 0
 
         assert [copies(api, p, "Thông báo") for p in parents] == [1] * 40

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import delete, select, update
 
@@ -22,7 +23,7 @@ async def write_changes(database, count: int, start: int = 0, who: str = "7") ->
     for number in range(start, start + count):
         async with UnitOfWork(database) as uow:
             author = Author(None, "telegram", who, MORNING + timedelta(minutes=number))
-            record_change(uow.session, author, "score", f"1:2:1:1:regular:{number}", None, "8.5", "entered")
+            record_change(uow.session, author, "staff", f"GV{number:03d}", None, "Nguyễn Văn An", "import")
             await uow.commit()
 
 
@@ -144,3 +145,51 @@ async def test_the_change_log_of_an_upgraded_database_is_sealed_by_the_migration
     result = await report(database)
     await database.dispose()
     assert result.entries == 3 and result.first_break is None
+
+
+async def test_a_plain_chain_upgraded_without_the_key_is_resealed_once_with_its_old_head_kept(
+    empty_database_url, tmp_path, monkeypatch
+):
+    from sqlalchemy import text
+
+    from storage.audit import entry_hash, head_in_chain, reseal_if_plain
+    from storage.db import Database
+    from storage.migrate import downgrade, upgrade
+    from storage.models import AuditHeadRow
+
+    await asyncio.to_thread(upgrade, empty_database_url)
+    await asyncio.to_thread(downgrade, empty_database_url, "0008")
+    entry = SimpleNamespace(
+        at=MORNING, staff_id=None, channel="cli", account="", entity="staff", entity_key="GV001"
+    )
+    entry.old_value, entry.new_value, entry.reason = None, "An", ""
+    plain = entry_hash(entry, 1, "")  # as migration 0004 sealed it
+    database = Database(empty_database_url)
+    async with database.session() as session:
+        await session.execute(
+            text(
+                "INSERT INTO change_log (at, channel, account, entity, entity_key, new_value, reason, seq, "
+                "prev_hash, hash) VALUES (:at, 'cli', '', 'staff', 'GV001', 'An', '', 1, '', :hash)"
+            ),
+            {"at": MORNING, "hash": plain},
+        )
+        await session.execute(text("UPDATE audit_head SET seq = 1, hash = :hash"), {"hash": plain})
+        await session.commit()
+    await database.dispose()
+    key_file = os.environ["SODIEM_AUDIT_KEY_FILE"]
+    monkeypatch.setenv("SODIEM_AUDIT_KEY_FILE", str(tmp_path / "not-made-yet.key"))
+    await asyncio.to_thread(upgrade, empty_database_url)  # no key: the migration leaves the chain
+    monkeypatch.setenv("SODIEM_AUDIT_KEY_FILE", key_file)
+    database = Database(empty_database_url)
+    assert (await report(database)).first_break.why == "audit.break.unkeyed"
+    async with database.session() as session:
+        assert await reseal_if_plain(session)
+        await session.commit()
+    async with database.session() as session:
+        assert not await reseal_if_plain(session)  # once
+        head = await session.get(AuditHeadRow, 1)
+        assert head.resealed_from == f"1:{plain}"
+        assert await head_in_chain(session, f"1:{plain[:12]}")  # a head printed before the re-seal
+    result = await report(database)
+    await database.dispose()
+    assert result.entries == 1 and result.first_break is None

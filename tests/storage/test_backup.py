@@ -10,7 +10,7 @@ from sqlalchemy import select, text, update
 from cli.backup import apply_retention, holds_data
 from cli.demo import create_demo_school
 from domain.errors import DomainError
-from storage.backup import create_backup, restore_backup, verify_backup
+from storage.backup import restore_backup, take_backup, verify_backup
 from storage.db import Database
 from storage.models import Base, SchoolRow, StudentRow
 from tests.storage.helpers import YEAR
@@ -28,7 +28,7 @@ async def snapshot(database: Database) -> dict[str, list[tuple]]:
 async def test_backup_then_restore_brings_back_the_exact_data(database, tmp_path):
     await create_demo_school(database, YEAR)
     before = await snapshot(database)
-    path = create_backup(database.url, tmp_path / "backups", datetime(2025, 10, 1, 20, 0, 0))
+    path = await take_backup(database, tmp_path / "backups", datetime(2025, 10, 1, 20, 0, 0))
     assert path.name.startswith("sodiem-20251001-200000.")
     async with database.session() as session:
         await session.execute(update(StudentRow).values(full_name="Đã Sửa Sai"))
@@ -52,7 +52,7 @@ async def test_a_backup_is_consistent_while_writers_keep_writing(database, tmp_p
 
     stop = asyncio.Event()
     writer = asyncio.create_task(keep_writing(stop))
-    path = await asyncio.to_thread(create_backup, database.url, tmp_path, datetime(2025, 10, 2, 8, 0, 0))
+    path = await take_backup(database, tmp_path, datetime(2025, 10, 2, 8, 0, 0))
     stop.set()
     await writer
     verify_backup(path)
@@ -60,7 +60,7 @@ async def test_a_backup_is_consistent_while_writers_keep_writing(database, tmp_p
 
 async def test_a_damaged_backup_is_refused(database, tmp_path):
     await create_demo_school(database, YEAR)
-    path = create_backup(database.url, tmp_path, datetime(2025, 10, 3, 8, 0, 0))
+    path = await take_backup(database, tmp_path, datetime(2025, 10, 3, 8, 0, 0))
     data = path.read_bytes()
     damaged = tmp_path / "damaged.bin"
     damaged.write_bytes(data[: len(data) // 2])  # a copy cut off half way
