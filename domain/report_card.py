@@ -167,6 +167,9 @@ class ReportCard:
     award: str | None = None  # year (TT58/TT26: a semester's title too)
     year_line: StudentLine | None = None  # year only: the approved year-end line
     summer_line: StudentLine | None = None  # year only: the approved line after the summer
+    grade: int = 0  # the class's grade: promotion from a level's last grade completes the level
+    principal: str | None = None
+    retest_subjects: tuple[str, ...] = ()  # year only: the subjects to re-test in the summer
 
 
 def evaluate_class(book: ClassBook) -> list[StudentResult]:
@@ -273,4 +276,7 @@ def _card(
         award,
         year_line,
         summer_line,
+        book.grade,
+        book.principal,
+        result.retest_subjects if result is not None and key == "year" else (),
     )
