@@ -25,7 +25,7 @@ from domain.evaluation.model import TT22_LEVELS, TT58_CONDUCT, TT58_LEARNING
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.school import School, Subject, SubjectKind
 from domain.windows import ColumnKind
-from domain.year_end import Outcome, Stage, StudentLine, counts, promotion_text, status_text
+from domain.year_end import FINAL_GRADES, Outcome, Stage, StudentLine, counts, promotion_text, status_text
 from exports.pdf import BOLD, HEADING, TITLE, Mark, Meta, grid, landscape, portrait, render, text
 from exports.report_cards import heading_block, labels, period_name, signatures
 from exports.values import fingerprint, movement, shown
@@ -309,7 +309,11 @@ def _summary(book: ClassBook, period: Period, t: Translator, results) -> Section
     summer = book.lists.get(Stage.SUMMER, {}) if approved else {}
     semester_awards = period is not Period.YEAR and book.rules is RuleSet.TT58
     if period is Period.YEAR:
-        header += [t("exports.col.promotion"), t("exports.col.award")]
+        completes = book.grade in FINAL_GRADES
+        header += [
+            t("exports.col.completed" if completes else "exports.col.promotion"),
+            t("exports.col.award"),
+        ]
         header += [t("year_end.book.col.summer")] if summer else []
     elif semester_awards:
         header.append(t("exports.col.award"))
