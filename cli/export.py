@@ -142,7 +142,7 @@ def run_verify(args) -> int:
         return EXIT_FAILED
 
     async def work(database) -> int:
-        verdict = await verify(database, args.file)
+        verdict = await verify(database, args.file, args.console.t)
         t = args.console.t
         facts = {
             "file": str(args.file),
@@ -156,6 +156,9 @@ def run_verify(args) -> int:
             return EXIT_OK
         args.console.say("exports.verify.differs", count=len(verdict.differences), **facts)
         for difference in verdict.differences:
+            if difference.sentence:
+                args.console.say("exports.verify.remark", text=difference.sentence)
+                continue
             args.console.say(
                 "exports.verify.difference",
                 where=difference.where,

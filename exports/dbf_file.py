@@ -7,6 +7,7 @@ returns its fingerprint; ``compare_dbf(path, book)`` lists the values where a fi
 
 from __future__ import annotations
 
+import struct
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ import dbf
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.windows import ColumnKind
 from exports.values import Difference, fingerprint, movement, nfc
-from locales import translator
+from locales import Translator, translator
 
 REGULAR_FIELDS = 8  # TT22 asks for up to 4 regular columns; a school may add more
 FIELDS = (
@@ -28,6 +29,7 @@ FIELDS = (
 )
 NAMES = tuple(spec.split()[0] for spec in FIELDS.split(";"))
 CODEPAGE = "utf8"
+DELETED = "_DELETED"  # read_dbf's mark of a record flagged deleted (not a field of the file)
 VIETNAMESE = translator("vi")  # the file is for the education office: its texts are in Vietnamese
 
 
@@ -122,14 +124,30 @@ def records_fingerprint(records: list[dict[str, object]]) -> str:
 
 
 def read_dbf(path: Path) -> list[dict[str, object]]:
-    """The file's records as the exports write them: stripped NFC texts, scores as Decimal tenths."""
+    """The file's records as the exports write them: stripped NFC texts, scores as Decimal tenths; a
+    record flagged deleted carries ``DELETED: True`` (a reader that skips them would see another file)."""
     table = dbf.Table(str(path))
     table.open(dbf.READ_ONLY)
     try:
         names = [name.upper() for name in table.field_names]
-        return [{name: _read(record[name.lower()]) for name in names} for record in table]
+        return [
+            {name: _read(record[name.lower()]) for name in names} | {DELETED: dbf.is_deleted(record)}
+            for record in table
+        ]
     finally:
         table.close()
+
+
+def complete_records(data: bytes) -> tuple[int, int]:
+    """(records the header declares, whole records the file holds): fewer when the file was cut short."""
+    declared, header, length = struct.unpack("<IHH", data[4:12])
+    return declared, max(len(data) - header, 0) // max(length, 1)
+
+
+def cut_to(data: bytes, records: int) -> bytes:
+    """The file with only its first ``records`` records, the header saying so: what a cut file still holds."""
+    _, header, length = struct.unpack("<IHH", data[4:12])
+    return data[:4] + struct.pack("<I", records) + data[8 : header + records * length] + b"\x1a"
 
 
 def _read(value: object) -> object:
@@ -148,8 +166,11 @@ def identify(records: list[dict[str, object]]) -> tuple[str, str, int] | None:
     return str(first["LOP"]), str(first["NAMHOC"]), int(first["HOCKY"])
 
 
-def compare_dbf(found: list[dict[str, object]], expected: list[dict[str, object]]) -> list[Difference]:
-    """Every field that differs, named by student code and name, subject code and field."""
+def compare_dbf(
+    found: list[dict[str, object]], expected: list[dict[str, object]], t: Translator
+) -> list[Difference]:
+    """Every field that differs, named by student code and name, subject code and field; a record the
+    file lacks, has in excess or flags deleted, in words."""
     differences = []
     by_key = {(r["MAHS"], r["MAMON"]): r for r in expected}
     seen = set()
@@ -157,8 +178,10 @@ def compare_dbf(found: list[dict[str, object]], expected: list[dict[str, object]
         key = (record.get("MAHS"), record.get("MAMON"))
         where = f"{record.get('MAHS')} {record.get('HOTEN')} · {record.get('MAMON')}"
         wanted = by_key.get(key)
+        if record.get(DELETED):
+            differences.append(Difference(where, "", "", t("exports.verify.dbf.deleted", record=where)))
         if wanted is None:
-            differences.append(Difference(where, "*", ""))
+            differences.append(Difference(where, "", "", t("exports.verify.dbf.extra", record=where)))
             continue
         seen.add(key)
         for name in NAMES:
@@ -166,9 +189,8 @@ def compare_dbf(found: list[dict[str, object]], expected: list[dict[str, object]
                 differences.append(
                     Difference(f"{where} · {name}", _text(record.get(name)), _text(wanted.get(name)))
                 )
-    for key, wanted in by_key.items():
-        if key not in seen:
-            differences.append(Difference(f"{key[0]} {wanted['HOTEN']} · {key[1]}", "", "*"))
+    missing = [f"{key[0]} {wanted['HOTEN']} · {key[1]}" for key, wanted in by_key.items() if key not in seen]
+    differences += [Difference(w, "", "", t("exports.verify.dbf.missing", record=w)) for w in missing]
     return differences
 
 

@@ -46,11 +46,13 @@ def fingerprint(rows: Iterable[Iterable[object]]) -> str:
 @dataclass(frozen=True)
 class Difference:
     """One value where a file and the database disagree: ``where`` names it (page or student, subject,
-    column), ``found`` is the file's, ``expected`` the database's ("" when absent)."""
+    column), ``found`` is the file's, ``expected`` the database's ("" when absent), or ``sentence`` says
+    what is wrong in words."""
 
     where: str
     found: str
     expected: str
+    sentence: str = ""  # when no single value says it: the whole finding in words ("page 3 looks different")
 
 
 def movement(student, t: Translator) -> str:
