@@ -1,4 +1,4 @@
-"""The DBF file of a class for a semester (seed 001): one record per student and subject.
+"""The DBF file of a class for a semester or the year (seed 001): one record per student and subject.
 
 dBase III, text in UTF-8 (language driver byte 0xF0), scores as numeric fields N(4,1); a mark (Đ, CĐ,
 a primary level T/H/C, or v for a test to make up) goes in the character field beside the score's.
@@ -16,6 +16,7 @@ import dbf
 
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.windows import ColumnKind
+from domain.year_end import Stage, promotion_text, status_text
 from exports.values import Difference, fingerprint, movement, nfc
 from locales import Translator, translator
 
@@ -25,26 +26,42 @@ FIELDS = (
     "MAMON C(10); TENMON C(150); "
     + " ".join(f"TX{n} N(4,1); MTX{n} C(4);" for n in range(1, REGULAR_FIELDS + 1))
     + " GK1 N(4,1); MGK1 C(4); GK2 N(4,1); MGK2 C(4); CK N(4,1); MCK C(4); TBM N(4,1); MTBM C(4);"
-    " RENLUYEN C(40); HOCTAP C(40); NGHICP N(3,0); NGHIKP N(3,0); BIENDONG C(80)"
+    " RENLUYEN C(40); HOCTAP C(40); NGHICP N(3,0); NGHIKP N(3,0); BIENDONG C(80); GVBM C(120);"
+    " LENLOP C(200); DANHHIEU C(60)"
 )
+YEAR_FILE = 0  # HOCKY of the year's file: year averages and levels, promotion and award
 NAMES = tuple(spec.split()[0] for spec in FIELDS.split(";"))
 CODEPAGE = "utf8"
 DELETED = "_DELETED"  # read_dbf's mark of a record flagged deleted (not a field of the file)
 VIETNAMESE = translator("vi")  # the file is for the education office: its texts are in Vietnamese
 
 
+def file_period(semester: int) -> Period:
+    """The period a file holds: its HOCKY, 1, 2 or 0 for the year."""
+    return Period.YEAR if semester == YEAR_FILE else Period(str(semester))
+
+
 def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
-    """The records of the file, in class-list order and the school's subject order."""
-    period = Period(str(semester))
+    """The records of the file, in class-list order and the school's subject order. The year's file
+    (``semester`` 0) holds no columns: the year averages, levels, promotion and award."""
+    period = file_period(semester)
+    key = period.result_key
     table = book.value_table()
     results = evaluate_class(book)
     records = []
     for number, (student, result) in enumerate(zip(book.students, results, strict=True), start=1):
         excused, unexcused = book.absences_of(student.id, period)
-        conduct = book.conduct.get(student.id, {}).get(semester)
-        learning = result.learning.get(str(semester)) if result else None
+        conduct = (
+            (result.conduct.get(key) if result else None)
+            if period is Period.YEAR
+            else book.conduct.get(student.id, {}).get(semester)
+        )
+        learning = result.learning.get(key) if result else None
+        promotion, award = _year_end(book, student.id, result, period)
         for subject_id, subject in book.subjects:
-            regular, midterm, final = semester_columns(table, student.id, subject_id, semester)
+            regular, midterm, final = (
+                semester_columns(table, student.id, subject_id, semester) if semester else ((), None, None)
+            )
             record: dict[str, object] = {
                 "STT": number,
                 "MAHS": student.code,
@@ -61,8 +78,13 @@ def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
                 "NGHICP": excused,
                 "NGHIKP": unexcused,
                 "BIENDONG": nfc(movement(student, VIETNAMESE)),
+                "GVBM": nfc(book.teachers.get(subject_id, "")),
+                "LENLOP": promotion,
+                "DANHHIEU": award,
             }
-            if book.primary:  # levels are marks; the periodic tests (mid-term, end of term) are scores
+            if (
+                book.primary and semester
+            ):  # levels are marks; the periodic tests (mid-term, end of term) are scores
                 tests = table.get((student.id, subject_id, semester, ColumnKind.TEST.value), {})
                 _put(record, "GK1", "MGK1", tests.get(1))
                 _put(record, "GK2", "MGK2", None)
@@ -72,7 +94,7 @@ def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
             else:
                 average = None
                 if result is not None and subject.name in result.subjects:
-                    average = result.subjects[subject.name].results.get(str(semester))
+                    average = result.subjects[subject.name].results.get(key)
                 periodic = _periodic(table, student.id, subject_id, semester, midterm)
                 for n in range(1, REGULAR_FIELDS + 1):
                     _put(record, f"TX{n}", f"MTX{n}", regular[n - 1] if n <= len(regular) else None)
@@ -85,6 +107,19 @@ def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
                 record.setdefault(f"MTX{n}", "")
             records.append(record)
     return records
+
+
+def _year_end(book: ClassBook, student_id: int, result, period: Period) -> tuple[str, str]:
+    """(promotion, award) as the year's gradebook prints them (the approved lists where there are);
+    a semester's award where the rules give one (TT58)."""
+    if result is None:
+        return "", ""
+    if period is not Period.YEAR:
+        return "", result.semester_awards.get(period.value) or ""
+    line = book.lists.get(Stage.YEAR, {}).get(student_id)
+    if line is not None:
+        return nfc(status_text(VIETNAMESE, line, book.grade)), nfc(line.award or "")
+    return nfc(promotion_text(VIETNAMESE, result.promotion, book.grade)), nfc(result.award or "")
 
 
 def _periodic(table: dict, student_id: int, subject_id: int, semester: int, midterm) -> tuple:

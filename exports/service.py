@@ -13,7 +13,7 @@ from pathlib import Path
 
 from domain.errors import DomainError
 from domain.report_card import ClassBook, Period, report_cards
-from exports.dbf_file import write_dbf
+from exports.dbf_file import YEAR_FILE, write_dbf
 from exports.gradebook import book_fingerprint, render_sections, sections
 from exports.report_cards import card_fingerprint, card_pdf
 from exports.summary import summary_xlsx
@@ -25,7 +25,7 @@ from storage.uow import UnitOfWork
 
 CLASS_KINDS = ("dbf", "gradebook", "reportcards")
 PERIODS = {
-    "dbf": (Period.SEMESTER_1, Period.SEMESTER_2),
+    "dbf": (Period.SEMESTER_1, Period.SEMESTER_2, Period.YEAR),
     "gradebook": (Period.SEMESTER_1, Period.SEMESTER_2, Period.YEAR),
     "reportcards": tuple(Period),
 }
@@ -59,7 +59,7 @@ def class_file(kind: str, book: ClassBook, period: Period, t: Translator) -> Exp
     if kind == "dbf":
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "export.dbf"
-            mark = write_dbf(book, int(period.value), path)
+            mark = write_dbf(book, period.semester or YEAR_FILE, path)
             return Exported(kind, book.class_name, period.value, f"{stem}.dbf", path.read_bytes(), mark)
     if kind == "gradebook":
         parts = sections(book, period, t)

@@ -25,6 +25,7 @@ from exports.dbf_file import (
     complete_records,
     cut_to,
     dbf_records,
+    file_period,
     identify,
     read_dbf,
     records_fingerprint,
@@ -78,7 +79,7 @@ async def _verify_dbf(database, path: Path, data: bytes, t: Translator) -> Verdi
         raise DomainError("exports.verify.unknown_file", file=str(path))
     class_name, year, semester = identity
     async with UnitOfWork(database, read_only=True) as uow:
-        book = await uow.exports.class_book(class_name, year, Period(str(semester)))
+        book = await uow.exports.class_book(class_name, year, file_period(semester))
     differences = []
     if cut:
         differences.append(
