@@ -26,7 +26,7 @@ def add_parser(commands) -> None:
     )
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
     for kind, help_text, out_help in (
-        ("dbf", "a class's DBF for a semester", "the .dbf file"),
+        ("dbf", "a class's DBF for a semester or the year", "the .dbf file"),
         ("gradebook", "a class's printed gradebook (PDF)", "the .pdf file"),
         ("reportcards", "report cards of a class, a page per student (PDF)", "the .pdf file"),
     ):

@@ -115,9 +115,9 @@ def test_report_cards_transcripts_and_the_summary_from_the_command_line(filled_u
 
 def test_bad_input_is_answered_plainly(filled_url, tmp_path):
     wrong = sodiem(
-        filled_url, "export", "dbf", "--class", CLASS, "--semester", "year", "--out", str(tmp_path / "x")
+        filled_url, "export", "dbf", "--class", CLASS, "--semester", "mid1", "--out", str(tmp_path / "x")
     )
-    assert wrong.returncode == 1 and "chỉ xuất cho: 1, 2" in wrong.stderr
+    assert wrong.returncode == 1 and "chỉ xuất cho: 1, 2, year" in wrong.stderr
     missing = sodiem(filled_url, "export", "verify", str(tmp_path / "none.pdf"))
     assert missing.returncode == 1 and "Không tìm thấy tệp" in missing.stderr
     other = tmp_path / "other.pdf"
