@@ -94,6 +94,7 @@ class ClassBook:
     principal: str | None = None
     lists: dict[Stage, dict[int, StudentLine]] = field(default_factory=dict)  # approved, by stage
     ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → year-end level
+    guardians: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # (name, relation)
 
     @property
     def primary(self) -> bool:

@@ -9,12 +9,16 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
+from domain.evaluation.model import PROMOTED
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.windows import ColumnKind
+from domain.year_end import FINAL_GRADES, promotion_text
 from exports.values import fingerprint, nfc
+from locales import translator
 
 NAMESPACE = "urn:sodiem:hocba:1"
 SCHEMA = Path(__file__).parent / "hocba.xsd"
+VIETNAMESE = translator("vi")  # the học bạ's words are Vietnamese
 
 
 def transcripts(book: ClassBook) -> list[tuple[str, bytes, str]]:
@@ -71,6 +75,11 @@ def _document(book: ClassBook, table, student, result) -> tuple[bytes, str]:
         gender=student.gender or "",
         ethnicity=student.ethnicity,
     )
+    guardians = book.guardians.get(student.id, ())
+    if guardians:
+        holder = _el(root, "guardians")
+        for name, relation in guardians:
+            _el(holder, "guardian", None, name=name, relation=relation)
     subjects = _el(root, "subjects")
     for subject_id, subject in book.subjects:
         element = _el(
@@ -108,10 +117,14 @@ def _document(book: ClassBook, table, student, result) -> tuple[bytes, str]:
         _el(conduct, "after", result.conduct["summer"])
     excused, unexcused = book.absences_of(student.id, Period.YEAR)
     _el(root, "absences", None, excused=str(excused), unexcused=str(unexcused))
-    if result is not None and result.retest_subjects:
-        _el(root, "retestSubjects", ", ".join(result.retest_subjects))
+    if result is not None and result.retest_subjects:  # elements: a subject's name may hold a comma
+        holder = _el(root, "retestSubjects")
+        for subject_name in result.retest_subjects:
+            _el(holder, "subject", subject_name)
+    completed = result is not None and result.promotion == PROMOTED and book.grade in FINAL_GRADES
     for name, value in (
         ("promotion", result.promotion if result else None),
+        ("completed", promotion_text(VIETNAMESE, PROMOTED, book.grade) if completed else None),
         ("award", result.award if result else None),
         ("homeroomTeacher", book.homeroom_teacher),
         ("principal", book.principal),

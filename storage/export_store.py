@@ -18,6 +18,8 @@ from storage.models import (
     AbsenceRow,
     ConductRow,
     ExportRow,
+    GuardianLinkRow,
+    GuardianRow,
     HomeroomRow,
     ScoreRow,
     StaffRoleRow,
@@ -136,6 +138,7 @@ class SqlExportStore:
             principal=await self._principal(),
             lists=await self._approved_lists(class_row.id),
             ratings=ratings,
+            guardians=await self._guardians(ids),
         )
         return book.during(period) if period else book
 
@@ -193,6 +196,19 @@ class SqlExportStore:
             ).where(SubjectCommentRow.year_id == year_id, SubjectCommentRow.student_id.in_(ids))
         )
         return {(student, subject, semester): text for student, subject, semester, text in rows}
+
+    async def _guardians(self, ids: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+        """student → ((name, relation), ...), in the order they were linked."""
+        rows = await self.session.execute(
+            select(GuardianLinkRow.student_id, GuardianRow.full_name, GuardianLinkRow.relation)
+            .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
+            .where(GuardianLinkRow.student_id.in_(ids))
+            .order_by(GuardianLinkRow.id)
+        )
+        found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for student, name, relation in rows:
+            found[student].append((name, relation))
+        return {student: tuple(people) for student, people in found.items()}
 
     async def _teachers(self, class_id: int) -> dict[int, str]:
         rows = await self.session.execute(

@@ -4,12 +4,16 @@ semester's attendance holding only that semester's days. Read back with poppler'
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import replace
+
+import xmlschema
 
 from domain.evaluation.model import PROMOTED, TT22_LEVELS
 from domain.report_card import Period, evaluate_class, report_cards
 from exports.gradebook import gradebook_pdf
 from exports.report_cards import card_pdf
+from exports.transcript import NAMESPACE, SCHEMA, transcripts
 from locales import translator
 from storage.uow import UnitOfWork
 from tests.exports.conftest import CLASS
@@ -110,3 +114,28 @@ async def test_a_semester_book_shows_only_its_days_with_sundays_marked(filled, t
         student = next(s for s in book.students if s.id == absence.student_id)
         line = next(line for line in january if student.full_name in line)
         assert line.split()[-2:] == ["0", "0"]
+
+
+async def test_the_transcripts_name_the_guardians_and_completion_and_the_schema_holds_marks_and_levels(
+    filled,
+):
+    book = replace(await _book(filled), grade=9)
+    schema = xmlschema.XMLSchema(str(SCHEMA))
+    results = evaluate_class(book)
+    documents = transcripts(book)
+    for (_, data, _), student, result in zip(documents, book.students, results, strict=True):
+        schema.validate(data.decode())
+        root = ET.fromstring(data)
+        guardians = [(g.get("name"), g.get("relation")) for g in root.iter(f"{{{NAMESPACE}}}guardian")]
+        assert guardians == list(book.guardians[student.id]) and guardians
+        completed = root.find(f"{{{NAMESPACE}}}completed")
+        if result.promotion == PROMOTED:
+            assert completed.text == "Hoàn thành chương trình THCS"
+        else:
+            assert completed is None
+    text = documents[0][1].decode()
+    for wrong in (
+        text.replace("<mark>Đ</mark>", "<mark>X</mark>", 1),
+        text.replace(">Đạt<", ">Xuất sắc<", 1),
+    ):
+        assert wrong != text and not schema.is_valid(wrong)
