@@ -104,7 +104,7 @@ def summary_xlsx(books: list[ClassBook], period: Period, t: Translator) -> tuple
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.column_dimensions["A"].width = 12
-    workbook.properties.keywords = f"sodiem kind=summary year={year} period={period.value}"
+    workbook.properties.keywords = f"sodiem kind=summary year={year} period={period.value} lang={t.language}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), fingerprint(rows)

@@ -33,6 +33,7 @@ from exports.dbf_file import (
 from exports.gradebook import gradebook_pdf
 from exports.report_cards import card_pdf
 from exports.values import Difference, nfc
+from exports.verify_sheets import summary_differences, transcript_differences
 from locales import LANGUAGES, Translator, translator
 from storage.uow import UnitOfWork
 
@@ -44,7 +45,7 @@ INK = 64  # grey levels (of 255) by which a pixel must differ to count as change
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # dbf, gradebook, reportcards
+    kind: str  # dbf, gradebook, reportcards, transcript, summary
     class_name: str
     year: str
     period: str
@@ -60,7 +61,16 @@ async def verify(database, path: Path, t: Translator | None = None) -> Verdict:
             return await _verify_pdf(database, data)
         except PdfReadError as error:
             raise DomainError("exports.verify.unknown_file", file=str(path)) from error
-    return await _verify_dbf(database, path, data, t or translator(None))
+    t = t or translator(None)
+    if data.lstrip().startswith(b"<?xml"):
+        return _verdict("transcript", *await transcript_differences(database, data, t, str(path)))
+    if data.startswith(b"PK"):  # a zip: the summary workbook
+        return _verdict("summary", *await summary_differences(database, data, t, str(path)))
+    return await _verify_dbf(database, path, data, t)
+
+
+def _verdict(kind: str, identity: dict[str, str], differences: list[Difference]) -> Verdict:
+    return Verdict(kind, identity.get("class", ""), identity.get("year", ""), identity["period"], differences)
 
 
 async def _verify_dbf(database, path: Path, data: bytes, t: Translator) -> Verdict:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dbf
 import pdfplumber
+from openpyxl import load_workbook
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, NumberObject
@@ -20,6 +21,7 @@ from domain.report_card import Period
 from exports.dbf_file import write_dbf
 from exports.gradebook import gradebook_pdf
 from exports.pdf import FONTS
+from exports.service import export_summary, export_transcripts
 from exports.verify import verify
 from locales import translator
 from storage.uow import UnitOfWork
@@ -145,3 +147,37 @@ async def test_a_dbf_cut_short_is_said_in_words(filled, tmp_path):
     assert first.startswith(f"Tệp bị cắt cụt: phần đầu tệp ghi {records} bản ghi")
     missing = [d for d in verdict.differences[1:] if d.sentence.startswith("Tệp thiếu bản ghi")]
     assert len(missing) == len(verdict.differences) - 1 >= 1
+
+
+async def test_a_transcript_equals_the_data_until_a_score_in_it_is_changed(filled, tmp_path):
+    async with UnitOfWork(filled, read_only=True) as uow:
+        first = (await export_transcripts(uow, CLASS))[0]
+    path, data = tmp_path / first.file_name, first.data
+    path.write_bytes(data)
+    assert (await verify(filled, path, T)).differences == []
+    text = data.decode()
+    start = text.index("<score>") + len("<score>")
+    before = text[start : text.index("</score>", start)]
+    path.write_text(text[:start] + ("9.9" if before != "9.9" else "9.8") + text[start + len(before) :])
+    verdict = await verify(filled, path, T)
+    [difference] = verdict.differences
+    assert verdict.kind == "transcript" and difference.where.startswith("Phần tử /subjects/subject[code=NV")
+    assert difference.expected.endswith(f"score {before}")
+
+
+async def test_the_summary_workbook_equals_the_data_until_a_count_is_changed(filled, tmp_path):
+    async with UnitOfWork(filled, read_only=True) as uow:
+        exported = await export_summary(uow, Period.SEMESTER_1, T)
+    path = tmp_path / exported.file_name
+    path.write_bytes(exported.data)
+    assert (await verify(filled, path, T)).differences == []
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    before = sheet["B4"].value
+    sheet["B4"] = before + 1
+    workbook.save(path)
+    verdict = await verify(filled, path, T)
+    assert verdict.kind == "summary"
+    assert [(d.where, d.found, d.expected) for d in verdict.differences] == [
+        ("Ô B4", str(before + 1), str(before))
+    ]
