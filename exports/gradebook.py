@@ -13,7 +13,6 @@ import calendar
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -28,7 +27,7 @@ from domain.windows import ColumnKind
 from domain.year_end import FINAL_GRADES, Outcome, Stage, StudentLine, counts, promotion_text, status_text
 from exports.pdf import BOLD, HEADING, TITLE, Mark, Meta, grid, landscape, portrait, render, text
 from exports.report_cards import heading_block, labels, period_name, signatures
-from exports.values import fingerprint, movement, shown
+from exports.values import fingerprint, movement, percent, shown
 from locales import Translator
 
 SUNDAY = 6
@@ -373,13 +372,6 @@ def _counts(book: ClassBook, period: Period, t: Translator, results) -> Section:
             )
     title = t("exports.book.counts", period=period_name(period, t))
     return Section("counts", title, [header, *rows], signers=_signers(book), follows=True)
-
-
-def percent(count: int, total: int, t: Translator) -> str:
-    """A share with one decimal, as the language writes it: 26,7%."""
-    if not total:
-        return ""
-    return shown((Decimal(count * 100) / total).quantize(Decimal("0.1")), t) + "%"
 
 
 def _signers(book: ClassBook) -> list[tuple[str, str | None]]:

@@ -32,6 +32,13 @@ def shown(value: object, t: Translator) -> str:
     return nfc(str(value))
 
 
+def percent(count: int, total: int, t: Translator) -> str:
+    """A share with one decimal, as the language writes it: 26,7%."""
+    if not total:
+        return ""
+    return shown((Decimal(count * 100) / total).quantize(Decimal("0.1")), t) + "%"
+
+
 def fingerprint(rows: Iterable[Iterable[object]]) -> str:
     """A short, stable digest of rows of cells (texts as shown): printed on each page and kept with every
     export, so a paper copy can be checked against the system. Grouped for reading aloud: 3FA9-01C2."""
