@@ -5,7 +5,8 @@
 ``report_cards(book, period)`` gives a ``ReportCard`` per student in class-list order: per subject the
 values of the period (scores, or Đ/CĐ, or primary levels), the averages where the rules give them, the
 subject teacher's comment, the learning and conduct levels, absences with and without permission, the
-homeroom teacher and their comment (none is recorded yet: the card leaves room to write it by hand).
+homeroom teacher and their comment for the semester (the year's card: semester II's; none recorded: the
+card leaves room to write it by hand).
 
 Periods: the mid-term of semester 1 or 2 (the values entered so far, no averages or levels), the end of
 semester 1 or 2, and the year (semester and year averages, levels, promotion and award)."""
@@ -95,6 +96,7 @@ class ClassBook:
     lists: dict[Stage, dict[int, StudentLine]] = field(default_factory=dict)  # approved, by stage
     ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → year-end level
     guardians: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # (name, relation)
+    homeroom_comments: dict[tuple[int, int], str] = field(default_factory=dict)  # (student, semester)
 
     @property
     def primary(self) -> bool:
@@ -272,7 +274,7 @@ def _card(
         conduct,
         book.absences_of(student.id, period),
         book.homeroom_teacher,
-        None,
+        book.homeroom_comments.get((student.id, period.semester or 2)),
         promotion,
         award,
         year_line,

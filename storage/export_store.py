@@ -20,6 +20,7 @@ from storage.models import (
     ExportRow,
     GuardianLinkRow,
     GuardianRow,
+    HomeroomCommentRow,
     HomeroomRow,
     ScoreRow,
     StaffRoleRow,
@@ -108,6 +109,9 @@ class SqlExportStore:
             for key, text in (await self._comments(year_row.id, ids)).items()
             if kept(key[0], key[2])
         }
+        homeroom_comments = {
+            key: text for key, text in (await self._homeroom_comments(year_row.id, ids)).items() if kept(*key)
+        }
         absences = tuple(
             AbsenceDay(sid, day, session, mark)
             for sid, class_id, day, session, mark in await self._absences(ids, year.start, year.end)
@@ -139,6 +143,7 @@ class SqlExportStore:
             lists=await self._approved_lists(class_row.id),
             ratings=ratings,
             guardians=await self._guardians(ids),
+            homeroom_comments=homeroom_comments,
         )
         return book.during(period) if period else book
 
@@ -196,6 +201,14 @@ class SqlExportStore:
             ).where(SubjectCommentRow.year_id == year_id, SubjectCommentRow.student_id.in_(ids))
         )
         return {(student, subject, semester): text for student, subject, semester, text in rows}
+
+    async def _homeroom_comments(self, year_id: int, ids: list[int]) -> dict[tuple[int, int], str]:
+        rows = await self.session.execute(
+            select(HomeroomCommentRow.student_id, HomeroomCommentRow.semester, HomeroomCommentRow.text).where(
+                HomeroomCommentRow.year_id == year_id, HomeroomCommentRow.student_id.in_(ids)
+            )
+        )
+        return {(student, semester): text for student, semester, text in rows}
 
     async def _guardians(self, ids: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:
         """student → ((name, relation), ...), in the order they were linked."""
