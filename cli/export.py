@@ -11,6 +11,7 @@ from pathlib import Path
 from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
 from domain.errors import DomainError
 from domain.report_card import Period, report_card
+from exports.legacy_text import ENCODINGS
 from exports.report_cards import card_fingerprint, card_pdf
 from exports.service import Exported, export_class, export_summary, export_transcripts, record
 from exports.verify import verify
@@ -37,6 +38,13 @@ def add_parser(commands) -> None:
         sub.add_argument("--year", default=None, help="school year (default: the newest); closed years too")
         if kind == "reportcards":
             sub.add_argument("--student", help="only this student's card (student code)")
+        if kind == "dbf":
+            sub.add_argument(
+                "--encoding",
+                choices=("utf8", *ENCODINGS),
+                default="utf8",
+                help="text code: utf8 (default), or tcvn3, vni, cp1258 for the old tools",
+            )
         sub.set_defaults(func=run_class)
     transcript = kinds.add_parser("transcript", help="transcript XML (học bạ), one file per student")
     transcript.add_argument("--class", dest="class_name", required=True)
@@ -85,7 +93,8 @@ def run_class(args) -> int:
             if getattr(args, "student", None):
                 exported = await _one_card(uow, args.class_name, period, args.student, t, args.year)
             else:
-                exported = await export_class(uow, args.kind, args.class_name, period, t, args.year)
+                encoding = getattr(args, "encoding", "utf8")
+                exported = await export_class(uow, args.kind, args.class_name, period, t, args.year, encoding)
             record(uow, _author(), exported)
             _write(args, exported, args.out)
             await uow.commit()

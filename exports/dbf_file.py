@@ -17,6 +17,7 @@ import dbf
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.windows import ColumnKind
 from domain.year_end import Stage, promotion_text, status_text
+from exports.legacy_text import ENCODINGS, encode
 from exports.values import Difference, fingerprint, movement, nfc
 from locales import Translator, translator
 
@@ -32,6 +33,8 @@ FIELDS = (
 YEAR_FILE = 0  # HOCKY of the year's file: year averages and levels, promotion and award
 NAMES = tuple(spec.split()[0] for spec in FIELDS.split(";"))
 CODEPAGE = "utf8"
+BYTES = "cp437"  # gives each of the 256 bytes a character: legacy bytes pass through unchanged
+LANGUAGE_DRIVER = 29  # the header's code-page byte
 DELETED = "_DELETED"  # read_dbf's mark of a record flagged deleted (not a field of the file)
 VIETNAMESE = translator("vi")  # the file is for the education office: its texts are in Vietnamese
 
@@ -135,23 +138,36 @@ def _put(record: dict, score_field: str, mark_field: str, value) -> None:
     record[mark_field] = "" if value is None or isinstance(value, Decimal) else str(value)
 
 
-def write_dbf(book: ClassBook, semester: int, path: Path) -> str:
-    """Writes the file (replacing one that is there) and returns the fingerprint of its records."""
+def write_dbf(book: ClassBook, semester: int, path: Path, encoding: str = "utf8") -> str:
+    """Writes the file (replacing one that is there) and returns the fingerprint of its records. Text is
+    UTF-8, or a legacy code (``exports.legacy_text``: tcvn3, vni, cp1258) for the old tools; a legacy
+    file declares no code page (byte 29 is 0): no reader knows these codes by a number."""
     records = dbf_records(book, semester)
     path = Path(path)
     path.unlink(missing_ok=True)
-    table = dbf.Table(str(path), FIELDS, codepage=CODEPAGE, dbf_type="db3")
+    legacy = encoding in ENCODINGS
+    table = dbf.Table(str(path), FIELDS, codepage=BYTES if legacy else CODEPAGE, dbf_type="db3")
     table.open(dbf.READ_WRITE)
     try:
         for record in records:
-            table.append({name.lower(): _stored(value) for name, value in record.items()})
+            table.append(
+                {name.lower(): _stored(value, encoding if legacy else None) for name, value in record.items()}
+            )
     finally:
         table.close()
+    if legacy:
+        with path.open("r+b") as file:
+            file.seek(LANGUAGE_DRIVER)
+            file.write(b"\x00")
     return records_fingerprint(records)
 
 
-def _stored(value: object) -> object:
-    return float(value) if isinstance(value, Decimal) else value
+def _stored(value: object, legacy: str | None) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    if legacy and isinstance(value, str):  # the legacy bytes, carried through a table that keeps every byte
+        return encode(value, legacy).decode(BYTES)
+    return value
 
 
 def records_fingerprint(records: list[dict[str, object]]) -> str:

@@ -42,7 +42,13 @@ class Exported:
 
 
 async def export_class(
-    uow: UnitOfWork, kind: str, class_name: str, period: Period, t: Translator, year: str | None = None
+    uow: UnitOfWork,
+    kind: str,
+    class_name: str,
+    period: Period,
+    t: Translator,
+    year: str | None = None,
+    encoding: str = "utf8",
 ) -> Exported:
     """Raises DomainError for a period the kind has not (a DBF is per semester). The file is rendered in a
     worker thread: a gradebook takes a while, and the chat keeps answering others meanwhile."""
@@ -51,15 +57,16 @@ async def export_class(
             "exports.error.period", kind=kind, periods=", ".join(p.value for p in PERIODS[kind])
         )
     book = await uow.exports.class_book(class_name, year, period)
-    return await asyncio.to_thread(class_file, kind, book, period, t)
+    return await asyncio.to_thread(class_file, kind, book, period, t, encoding)
 
 
-def class_file(kind: str, book: ClassBook, period: Period, t: Translator) -> Exported:
+def class_file(kind: str, book: ClassBook, period: Period, t: Translator, encoding: str = "utf8") -> Exported:
+    """``encoding``: of a DBF's text (utf8, or tcvn3, vni, cp1258 for the old tools)."""
     stem = f"{book.class_name}-{kind}-{book.year.name}-{period.value}"
     if kind == "dbf":
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "export.dbf"
-            mark = write_dbf(book, period.semester or YEAR_FILE, path)
+            mark = write_dbf(book, period.semester or YEAR_FILE, path, encoding)
             return Exported(kind, book.class_name, period.value, f"{stem}.dbf", path.read_bytes(), mark)
     if kind == "gradebook":
         parts = sections(book, period, t)
