@@ -223,8 +223,9 @@ def _keywords(card: ReportCard | None, t: Translator) -> str:
 
 def _card_story(card: ReportCard, t: Translator) -> list:
     rows = card_rows(card, t)
-    regular = card.period.semester is not None and card.rules is not RuleSet.TT27  # several scores
-    middle = [30 * mm if i == 0 and regular else 16 * mm for i in range(len(rows[0]) - 2)]
+    middle = [
+        30 * mm if i == _wide_column(card, len(rows[0]) - 2) else 16 * mm for i in range(len(rows[0]) - 2)
+    ]
     widths = [44 * mm, *middle]
     widths.append(186 * mm - sum(widths))
     body = [
@@ -255,6 +256,13 @@ def _card_story(card: ReportCard, t: Translator) -> list:
         signatures(t, signers, card.school),
     ]
     return story
+
+
+def _wide_column(card: ReportCard, columns: int) -> int | None:
+    """The middle column that holds most: a semester's regular scores, the year's result with its re-test."""
+    if card.rules is RuleSet.TT27:
+        return None
+    return columns - 1 if card.period is Period.YEAR else 0
 
 
 def heading_block(school: School, t: Translator) -> Table:
