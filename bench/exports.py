@@ -1,7 +1,8 @@
 """Export speed: the printed gradebook of one class for the year, and of the whole demo school (twelve
 classes of about 40). The demo school is filled as ``sodiem demo --fill`` fills it (semester I), and
 semester II the same way, in a throwaway SQLite database. Times include reading the class's book from
-the database. Targets: a class under 2 s, the school under 30 s.
+the database. Targets: a class under 2 s, the school under 30 s. Then ``export verify`` of one class's
+year book: text compared line by line and every page rendered (pdfium) and compared pixel by pixel.
 
 Run: .venv/bin/python bench/exports.py"""
 
@@ -21,6 +22,7 @@ from pypdf import PdfReader  # noqa: E402
 from cli.demo import create_demo_school, fill_first_semester  # noqa: E402
 from domain.report_card import Period  # noqa: E402
 from exports.service import export_class  # noqa: E402
+from exports.verify import verify  # noqa: E402
 from locales import translator  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -78,7 +80,24 @@ async def main(url: str) -> None:
         f"whole school ({len(classes)} classes), year gradebooks: {seconds:.2f} s, {total} pages, "
         f"{total / seconds:.1f} pages/s (target < 30 s)"
     )
+    await verified(database, classes[0])
     await database.dispose()
+
+
+async def verified(database: Database, class_name: str) -> None:
+    async with UnitOfWork(database, read_only=True) as uow:
+        exported = await export_class(uow, "gradebook", class_name, Period.YEAR, translator("vi"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / exported.file_name
+        path.write_bytes(exported.data)
+        start = time.perf_counter()
+        verdict = await verify(database, path)
+        seconds = time.perf_counter() - start
+    count = pages(exported.data)
+    print(
+        f"export verify of {class_name}'s year gradebook (text and rendered pages): {seconds:.2f} s, "
+        f"{count} pages, {count / seconds:.1f} pages/s, {len(verdict.differences)} differences"
+    )
 
 
 if __name__ == "__main__":

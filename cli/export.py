@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
-from cli.signed import add_sign_options, add_signed_parser, run_verify_xml, say_signature, sign_exported
+from cli.signed import add_sign_options, add_signed_parser, say_signature, sign_exported
 from domain.errors import DomainError
 from domain.report_card import Period, report_card
+from exports.legacy_text import ENCODINGS
 from exports.report_cards import card_fingerprint, card_pdf
 from exports.service import Exported, export_class, export_summary, export_transcripts, record
 from exports.verify import verify
@@ -27,7 +28,7 @@ def add_parser(commands) -> None:
     )
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
     for kind, help_text, out_help in (
-        ("dbf", "a class's DBF for a semester", "the .dbf file"),
+        ("dbf", "a class's DBF for a semester or the year", "the .dbf file"),
         ("gradebook", "a class's printed gradebook (PDF)", "the .pdf file"),
         ("reportcards", "report cards of a class, a page per student (PDF)", "the .pdf file"),
     ):
@@ -40,6 +41,13 @@ def add_parser(commands) -> None:
             sub.add_argument("--student", help="only this student's card (student code)")
         if kind != "dbf":
             add_sign_options(sub)
+        if kind == "dbf":
+            sub.add_argument(
+                "--encoding",
+                choices=("utf8", *ENCODINGS),
+                default="utf8",
+                help="text code: utf8 (default), or tcvn3, vni, cp1258 for the old tools",
+            )
         sub.set_defaults(func=run_class)
     transcript = kinds.add_parser("transcript", help="transcript XML (học bạ), one file per student")
     transcript.add_argument("--class", dest="class_name", required=True)
@@ -90,7 +98,8 @@ def run_class(args) -> int:
             if getattr(args, "student", None):
                 exported = await _one_card(uow, args.class_name, period, args.student, t, args.year)
             else:
-                exported = await export_class(uow, args.kind, args.class_name, period, t, args.year)
+                encoding = getattr(args, "encoding", "utf8")
+                exported = await export_class(uow, args.kind, args.class_name, period, t, args.year, encoding)
             author = _author()
             record(uow, author, exported)
             if getattr(args, "sign", False):
@@ -153,12 +162,10 @@ def run_verify(args) -> int:
         return EXIT_FAILED
 
     data = args.file.read_bytes()
-    if data.lstrip().startswith(b"<"):
-        return run_verify_xml(args, data)
 
     async def work(database) -> int:
         broken = await say_signature(args, data)
-        verdict = await verify(database, args.file)
+        verdict = await verify(database, args.file, args.console.t)
         t = args.console.t
         facts = {
             "file": str(args.file),
@@ -172,6 +179,9 @@ def run_verify(args) -> int:
             return broken or EXIT_OK
         args.console.say("exports.verify.differs", count=len(verdict.differences), **facts)
         for difference in verdict.differences:
+            if difference.sentence:
+                args.console.say("exports.verify.remark", text=difference.sentence)
+                continue
             args.console.say(
                 "exports.verify.difference",
                 where=difference.where,

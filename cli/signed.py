@@ -114,12 +114,6 @@ async def say_signature(args, data: bytes) -> int | None:
     return None
 
 
-def run_verify_xml(args, data: bytes) -> int:
-    """A transcript XML: its own signature is what proves it."""
-    failed = asyncio.run(say_signature(args, data))
-    return failed if failed is not None else EXIT_OK
-
-
 async def named_signer(args, uow: UnitOfWork) -> int:
     """``school set --signer CODE``: the vice-principal who signs besides the principal."""
     staff = await uow.signed.vice_principal(args.signer)

@@ -5,7 +5,8 @@
 ``report_cards(book, period)`` gives a ``ReportCard`` per student in class-list order: per subject the
 values of the period (scores, or Đ/CĐ, or primary levels), the averages where the rules give them, the
 subject teacher's comment, the learning and conduct levels, absences with and without permission, the
-homeroom teacher and their comment (none is recorded yet: the card leaves room to write it by hand).
+homeroom teacher and their comment for the semester (the year's card: semester II's; none recorded: the
+card leaves room to write it by hand).
 
 Periods: the mid-term of semester 1 or 2 (the values entered so far, no averages or levels), the end of
 semester 1 or 2, and the year (semester and year averages, levels, promotion and award)."""
@@ -94,6 +95,8 @@ class ClassBook:
     principal: str | None = None
     lists: dict[Stage, dict[int, StudentLine]] = field(default_factory=dict)  # approved, by stage
     ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → year-end level
+    guardians: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # (name, relation)
+    homeroom_comments: dict[tuple[int, int], str] = field(default_factory=dict)  # (student, semester)
 
     @property
     def primary(self) -> bool:
@@ -167,8 +170,10 @@ class ReportCard:
     award: str | None = None  # year (TT58/TT26: a semester's title too)
     year_line: StudentLine | None = None  # year only: the approved year-end line
     summer_line: StudentLine | None = None  # year only: the approved line after the summer
-    grade: int = 0
+    grade: int = 0  # the class's grade: promotion from a level's last grade completes the level
     ratings: dict[str, str] = field(default_factory=dict)  # primary, semester II and year: quality → level
+    principal: str | None = None
+    retest_subjects: tuple[str, ...] = ()  # year only: the subjects to re-test in the summer
 
 
 def evaluate_class(book: ClassBook) -> list[StudentResult]:
@@ -270,11 +275,13 @@ def _card(
         conduct,
         book.absences_of(student.id, period),
         book.homeroom_teacher,
-        None,
+        book.homeroom_comments.get((student.id, period.semester or 2)),
         promotion,
         award,
         year_line,
         summer_line,
         book.grade,
         book.ratings.get(student.id, {}) if period in (Period.SEMESTER_2, Period.YEAR) else {},
+        book.principal,
+        result.retest_subjects if result is not None and key == "year" else (),
     )

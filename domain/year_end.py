@@ -78,6 +78,18 @@ _PROMOTION = {
 }
 
 
+# The last grade of a level: being promoted there is completing the level's programme (Hoàn thành
+# chương trình tiểu học / THCS), catalog key ``year_end.outcome.completed.<grade>``.
+FINAL_GRADES = (5, 9)
+
+
+def promotion_text(t: Callable[..., str], promotion: str | None, grade: int) -> str:
+    """The engine's promotion as a paper prints it: "lên lớp" in grade 9 is "Hoàn thành chương trình THCS"."""
+    if promotion == PROMOTED and grade in FINAL_GRADES:
+        return t(f"year_end.outcome.completed.{grade}")
+    return promotion or ""
+
+
 def outcome_of(promotion: str | None) -> Outcome | None:
     return _PROMOTION.get(promotion) if promotion else None
 
@@ -135,11 +147,13 @@ def student_line(
     )
 
 
-def status_text(t: Callable[..., str], line: StudentLine) -> str:
-    """The status in the reader's words, with the re-test subjects: "Kiểm tra lại (Toán, Tin học)"."""
+def status_text(t: Callable[..., str], line: StudentLine, grade: int = 0) -> str:
+    """The status in the reader's words, with the re-test subjects: "Kiểm tra lại (Toán, Tin học)";
+    promoted in a level's last ``grade`` is "Hoàn thành chương trình THCS"."""
     if line.status is None:
         return t("year_end.undecided")
-    text = t(f"year_end.outcome.{line.status.value}")
+    completed = line.status is Outcome.PROMOTED and grade in FINAL_GRADES
+    text = t(f"year_end.outcome.completed.{grade}" if completed else f"year_end.outcome.{line.status.value}")
     return f"{text} ({', '.join(line.retest_subjects)})" if line.retest_subjects else text
 
 

@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import landscape as turned
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -36,7 +37,7 @@ from exports.values import nfc
 from locales import Translator
 
 FONTS = Path(__file__).parent / "fonts"
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+REGULAR, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 MARGIN = 12 * mm
 FOOTER = 8 * mm
 
@@ -45,7 +46,8 @@ def _register_fonts() -> None:
     if REGULAR not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+        pdfmetrics.registerFont(TTFont(ITALIC, str(FONTS / "DejaVuSans-Oblique.ttf")))
+        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
 
 
 _register_fonts()
@@ -55,7 +57,10 @@ SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9)
 CENTRE = ParagraphStyle("centre", parent=BODY, alignment=1)
 HEADING = ParagraphStyle("heading", parent=BODY, fontName=BOLD, fontSize=12, leading=15, alignment=1)
 TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=16, leading=22, alignment=1)
+CENTRE_BOLD = ParagraphStyle("centre_bold", parent=CENTRE, fontName=BOLD)
+DATE_LINE = ParagraphStyle("date_line", parent=BODY, fontName=ITALIC, alignment=2, rightIndent=6 * mm)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=7.5, leading=9)
+CELL_CENTRE = ParagraphStyle("cell_centre", parent=CELL, alignment=1)
 
 
 AUDIT_HEAD: ContextVar[str] = ContextVar("audit_head", default="")
@@ -71,6 +76,7 @@ class Meta:
     title: str
     subject: str
     keywords: str  # "sodiem kind=gradebook class=6A year=2025-2026 period=1 lang=vi"
+    header: str = ""  # on top of every page, so that a loose page can be identified
 
 
 def text(value: str, style: ParagraphStyle = BODY) -> Paragraph:
@@ -88,18 +94,25 @@ def grid(
 ) -> Table:
     """A table with lines, a bold header and the rows as given (strings or flowables); ``extra`` are more
     TableStyle commands (merged header cells)."""
-    cells = [[nfc(c) if isinstance(c, str) else c for c in row] for row in rows]
+    cells = [
+        [
+            _fitted(cell, widths[column] if widths else None, size, n < header_rows)
+            for column, cell in enumerate(row)
+        ]
+        for n, row in enumerate(rows)
+    ]
     table = _Grid(cells, colWidths=widths, repeatRows=header_rows)
+    bold = [("FONT", (0, 0), (-1, header_rows - 1), BOLD, size)] if header_rows else []
     table.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), REGULAR, size),
-                ("FONT", (0, 0), (-1, header_rows - 1), BOLD, size),
+                *bold,
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1 if size < 7 else 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1 if size < 7 else 1.5),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.6 if size < 7 else 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6 if size < 7 else 1.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                 *extra,
@@ -107,6 +120,18 @@ def grid(
         )
     )
     return table
+
+
+def _fitted(cell, width: float | None, size: float, bold: bool):
+    """A text as it is, or wrapped over lines when it is wider than its column (a long award, a status)."""
+    if not isinstance(cell, str):
+        return cell
+    cell = nfc(cell)
+    font = BOLD if bold else REGULAR
+    if width is None or all(stringWidth(line, font, size) <= width - 4 for line in cell.split("\n")):
+        return cell
+    style = ParagraphStyle("fitted", fontName=font, fontSize=size, leading=size * 1.2, alignment=1)
+    return text(cell, style)
 
 
 class _Grid(Table):
@@ -171,18 +196,20 @@ def render(story: list[Flowable], t: Translator, meta: Meta, first: str = "portr
     )
 
     def canvas(*args, **kwargs) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, t=t, **kwargs)
+        return _NumberedCanvas(*args, t=t, header=nfc(meta.header), **kwargs)
 
     document.build(story, canvasmaker=canvas)
     return buffer.getvalue()
 
 
 class _NumberedCanvas(Canvas):
-    """Keeps every page until the end, then writes "Trang x/y" and the page's fingerprint on each."""
+    """Keeps every page until the end, then writes the running header, "Trang x/y" and the page's
+    fingerprint on each."""
 
-    def __init__(self, *args, t: Translator, **kwargs) -> None:
+    def __init__(self, *args, t: Translator, header: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._t = t
+        self._header = header
         self._pages: list[dict] = []
         self._sodiem_fingerprint = ""
 
@@ -199,9 +226,11 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _footer(self, number: int, total: int) -> None:
-        width = self._pagesize[0]
+        width, height = self._pagesize
         self.setFont(REGULAR, 7.5)
         if head := AUDIT_HEAD.get():
             self.drawString(MARGIN, MARGIN + 9, self._t("exports.pdf.audit_head", head=head))
+        if self._header:
+            self.drawCentredString(width / 2, height - MARGIN + 2 * mm, self._header)
         self.drawString(MARGIN, MARGIN, self._t("exports.pdf.fingerprint", value=self._sodiem_fingerprint))
         self.drawRightString(width - MARGIN, MARGIN, self._t("exports.pdf.page", number=number, total=total))

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from domain.columns import PRIMARY_MIDTERM_TEST_CODES, PRIMARY_TESTED_MIDTERM_GRADES
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import ClassBook, Period, semester_columns
-from domain.school import Subject
+from domain.school import School, Subject
 from domain.windows import ColumnKind
 from exports.gradebook import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, Section
 from exports.pdf import BOLD, HEADING, REGULAR, Mark, grid, text
@@ -161,7 +161,7 @@ def _widths(part: Section) -> list[float]:
     return [NUMBER_WIDTH, name, *(unit * w for w in weights)]
 
 
-def story(part: Section, t: Translator) -> list:
+def story(part: Section, t: Translator, school: School) -> list:
     """The part drawn: the headings wrapped inside their cells, the names wrapped in theirs, and the last
     rows kept with the signature block (under the header again when they go to a page of their own)."""
     size = 6.5 if part.wide else 7.5
@@ -180,13 +180,13 @@ def story(part: Section, t: Translator) -> list:
     tail = TAIL_ROWS if part.signers and count > TAIL_ROWS else 0
     flowables: list = [Mark(part.fingerprint), text(part.title, HEADING), Spacer(1, 3 * mm)]
     flowables.append(table(0, count - tail))
-    signature = _signature(part, t)
+    signature = _signature(part, t, school)
     if not signature:
         return flowables
     if not tail:
         return [*flowables, KeepTogether(signature)]
     under = _stack([table(count - tail, count, headed=False), *signature], sum(widths))
-    headed = _stack([table(count - tail, count), *_signature(part, t)], sum(widths))
+    headed = _stack([table(count - tail, count), *_signature(part, t, school)], sum(widths))
     return [*flowables, _Tail(under, headed)]
 
 
@@ -204,11 +204,11 @@ def _cells(part: Section, size: float, first: int, last: int) -> list[list]:
     ]
 
 
-def _signature(part: Section, t: Translator) -> list:
+def _signature(part: Section, t: Translator, school: School) -> list:
     if part.key.startswith("primary-subject-"):  # one line, so the page holds the whole class
         lines = [text(t("exports.sign.line", role=t(role), name=name or "")) for role, name in part.signers]
         return [Spacer(1, 3 * mm), *lines] if lines else []
-    return [Spacer(1, 3 * mm), signatures(t, part.signers)] if part.signers else []
+    return [Spacer(1, 3 * mm), signatures(t, part.signers, school)] if part.signers else []
 
 
 def _stack(flowables: list, width: float) -> Table:

@@ -18,8 +18,23 @@ from domain.evaluation import RuleSet
 from domain.evaluation.model import RETEST
 from domain.evaluation.subjects import TT22_LABELS, TT58_LABELS
 from domain.report_card import Period, ReportCard
-from domain.year_end import DECISION, Flag, StudentLine, status_text
-from exports.pdf import BODY, CELL, CENTRE, HEADING, Mark, Meta, grid, plain, render, text
+from domain.school import School
+from domain.year_end import DECISION, Flag, StudentLine, promotion_text, status_text
+from exports.pdf import (
+    BODY,
+    CELL,
+    CELL_CENTRE,
+    CENTRE,
+    CENTRE_BOLD,
+    DATE_LINE,
+    HEADING,
+    Mark,
+    Meta,
+    grid,
+    plain,
+    render,
+    text,
+)
 from exports.values import fingerprint, shown
 from locales import Translator
 
@@ -93,9 +108,12 @@ def summary_lines(card: ReportCard, t: Translator) -> list[str]:
     if card.award:
         lines.append(t("exports.card.award", award=card.award))
     if card.year_line is not None:
-        lines += year_end_lines(card.year_line, card.summer_line, t)
+        lines += year_end_lines(card.year_line, card.summer_line, t, card.grade)
     elif card.promotion and card.rules is not RuleSet.TT27:  # primary: the completion, above
-        lines.append(t("exports.card.promotion", promotion=card.promotion))
+        promotion = promotion_text(t, card.promotion, card.grade)
+        lines.append(t("exports.card.promotion", promotion=promotion))
+        if card.retest_subjects:
+            lines.append(t("exports.card.retest_subjects", subjects=", ".join(card.retest_subjects)))
     return lines
 
 
@@ -107,10 +125,10 @@ def year_cell(results: dict, t: Translator) -> str:
     return t("year_end.card.retested", year=year, retest=shown(results[RETEST], t))
 
 
-def year_end_lines(line: StudentLine, summer: StudentLine | None, t: Translator) -> list[str]:
+def year_end_lines(line: StudentLine, summer: StudentLine | None, t: Translator, grade: int = 0) -> list[str]:
     """The approved status, the flags with their reasons, and the re-assessment after the summer.
     A note is for the leadership, not for the parents: it stays off the card."""
-    lines = [t("year_end.card.status", status=status_text(t, line))]
+    lines = [t("year_end.card.status", status=status_text(t, line, grade))]
     lines += [
         t("year_end.card.flag", flag=t(f"year_end.flag.{flag}"), reason=reason)
         for flag, reason in line.flags.items()
@@ -122,7 +140,7 @@ def year_end_lines(line: StudentLine, summer: StudentLine | None, t: Translator)
                 "year_end.card.summer",
                 learning=summer.learning or "—",
                 conduct=summer.conduct or "—",
-                status=status_text(t, summer),
+                status=status_text(t, summer, grade),
             )
         )
     return lines
@@ -183,8 +201,21 @@ def card_pdf(cards: list[ReportCard], t: Translator) -> bytes:
         title=t("exports.card.title"),
         subject=f"{scope} · {period_name(first.period, t)}" if first else "",
         keywords=_keywords(first, t),
+        header=_running_header(first, t),
     )
     return render(story, t, meta)
+
+
+def _running_header(card: ReportCard | None, t: Translator) -> str:
+    if card is None:
+        return ""
+    return t(
+        "exports.pdf.header",
+        school=card.school.name,
+        class_name=card.class_name,
+        year=card.year,
+        period=period_name(card.period, t),
+    )
 
 
 def _keywords(card: ReportCard | None, t: Translator) -> str:
@@ -198,27 +229,28 @@ def _keywords(card: ReportCard | None, t: Translator) -> str:
 
 
 def _card_story(card: ReportCard, t: Translator) -> list:
-    school = plain(
-        [
-            [text(card.school.name.upper(), CENTRE), text(t("exports.nation"), CENTRE)],
-            [text(card.school.district, CENTRE), text(t("exports.motto"), CENTRE)],
-        ],
-        [80 * mm, 106 * mm],
-    )
     rows = card_rows(card, t)
-    middle = [30 * mm if i == 0 and len(rows[0]) > 5 else 16 * mm for i in range(len(rows[0]) - 2)]
+    middle = [
+        30 * mm if i == _wide_column(card, len(rows[0]) - 2) else 16 * mm for i in range(len(rows[0]) - 2)
+    ]
     widths = [44 * mm, *middle]
     widths.append(186 * mm - sum(widths))
-    body = [[text(row[0], CELL), *row[1:-1], text(row[-1], CELL)] for row in rows[1:]]
+    body = [
+        [text(row[0], CELL), *(text(cell, CELL_CENTRE) for cell in row[1:-1]), text(row[-1], CELL)]
+        for row in rows[1:]
+    ]
     table = grid([rows[0], *body], widths=widths)
     ratings = None
     if card.rules is RuleSet.TT27:
         from exports import primary_cards
 
         table, ratings = primary_cards.subject_table(card, t), primary_cards.ratings_table(card, t)
+    signers = [("exports.sign.parent", None), ("exports.sign.homeroom", card.homeroom_teacher)]
+    if not card.period.midterm:
+        signers.append(("exports.sign.principal", card.principal))
     story = [
         Mark(card_fingerprint(card, t)),
-        school,
+        heading_block(card.school, t),
         Spacer(1, 5 * mm),
         text(t("exports.card.title"), HEADING),
         text(f"{period_name(card.period, t)} · {t('exports.year', year=card.year)}", CENTRE),
@@ -234,20 +266,47 @@ def _card_story(card: ReportCard, t: Translator) -> list:
         text(card.homeroom_comment or DOTS, BODY),
         text(DOTS if not card.homeroom_comment else "", BODY),
         Spacer(1, 6 * mm),
-        signatures(
-            t,
-            [("exports.sign.parent", None), ("exports.sign.homeroom", card.homeroom_teacher)],
-        ),
+        signatures(t, signers, card.school),
     ]
     return story
 
 
-def signatures(t: Translator, who: list[tuple[str, str | None]]) -> Table:
-    """Signature blocks side by side: the role, "(Ký, ghi rõ họ tên)", room to sign, the name."""
-    titles = [text(t(key), CENTRE) for key, _ in who]
-    notes = [text(t("exports.sign.note"), CENTRE) for _ in who]
-    names = [text(name or "", CENTRE) for _, name in who]
-    return plain([titles, notes, [""] * len(who), names], heights=[None, None, 15 * mm, None])
+def _wide_column(card: ReportCard, columns: int) -> int | None:
+    """The middle column that holds most: a semester's regular scores, the year's result with its re-test."""
+    if card.rules is RuleSet.TT27:
+        return None
+    return columns - 1 if card.period is Period.YEAR else 0
+
+
+def heading_block(school: School, t: Translator) -> Table:
+    """The national heading beside the school's: the education office and the school on the left,
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc" on the right."""
+    office = (
+        t("exports.office.district", district=school.district)
+        if school.district
+        else t("exports.office.province", province=school.province)
+    )
+    return plain(
+        [
+            [text(office.upper(), CENTRE), text(t("exports.nation"), CENTRE_BOLD)],
+            [text(school.name.upper(), CENTRE_BOLD), text(t("exports.motto"), CENTRE_BOLD)],
+        ],
+        [80 * mm, 106 * mm],
+    )
+
+
+def signatures(t: Translator, who: list[tuple[str, str | None]], school: School) -> Table:
+    """Signature blocks side by side under the date line: the role, "(Ký, ghi rõ họ tên)" (the
+    principal's "(Ký tên, đóng dấu)"), room to sign, the name."""
+    dated = text(t("exports.sign.date", place=school.district or school.province), DATE_LINE)
+    titles = [text(t(key), CENTRE_BOLD) for key, _ in who]
+    notes = [
+        text(t("exports.sign.stamp" if key == "exports.sign.principal" else "exports.sign.note"), CENTRE)
+        for key, _ in who
+    ]
+    names = [text(name or "", CENTRE_BOLD) for _, name in who]
+    blocks = plain([titles, notes, [""] * len(who), names], heights=[None, None, 15 * mm, None])
+    return plain([[dated], [blocks]])
 
 
 def card_png(card: ReportCard, t: Translator) -> bytes:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from domain.errors import DomainError
 from domain.report_card import ClassBook, Period, report_cards
-from exports.dbf_file import write_dbf
+from exports.dbf_file import YEAR_FILE, write_dbf
 from exports.gradebook import book_fingerprint, render_sections, sections
 from exports.pdf import AUDIT_HEAD
 from exports.report_cards import card_fingerprint, card_pdf
@@ -27,7 +27,7 @@ from storage.uow import UnitOfWork
 
 CLASS_KINDS = ("dbf", "gradebook", "reportcards")
 PERIODS = {
-    "dbf": (Period.SEMESTER_1, Period.SEMESTER_2),
+    "dbf": (Period.SEMESTER_1, Period.SEMESTER_2, Period.YEAR),
     "gradebook": (Period.SEMESTER_1, Period.SEMESTER_2, Period.YEAR),
     "reportcards": tuple(Period),
 }
@@ -44,7 +44,13 @@ class Exported:
 
 
 async def export_class(
-    uow: UnitOfWork, kind: str, class_name: str, period: Period, t: Translator, year: str | None = None
+    uow: UnitOfWork,
+    kind: str,
+    class_name: str,
+    period: Period,
+    t: Translator,
+    year: str | None = None,
+    encoding: str = "utf8",
 ) -> Exported:
     """Raises DomainError for a period the kind has not (a DBF is per semester). The file is rendered in a
     worker thread: a gradebook takes a while, and the chat keeps answering others meanwhile."""
@@ -54,15 +60,16 @@ async def export_class(
         )
     book = await uow.exports.class_book(class_name, year, period)
     AUDIT_HEAD.set(await current_head(uow.session))  # the worker thread sees this task's context
-    return await asyncio.to_thread(class_file, kind, book, period, t)
+    return await asyncio.to_thread(class_file, kind, book, period, t, encoding)
 
 
-def class_file(kind: str, book: ClassBook, period: Period, t: Translator) -> Exported:
+def class_file(kind: str, book: ClassBook, period: Period, t: Translator, encoding: str = "utf8") -> Exported:
+    """``encoding``: of a DBF's text (utf8, or tcvn3, vni, cp1258 for the old tools)."""
     stem = f"{book.class_name}-{kind}-{book.year.name}-{period.value}"
     if kind == "dbf":
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "export.dbf"
-            mark = write_dbf(book, int(period.value), path)
+            mark = write_dbf(book, period.semester or YEAR_FILE, path, encoding)
             return Exported(kind, book.class_name, period.value, f"{stem}.dbf", path.read_bytes(), mark)
     if kind == "gradebook":
         parts = sections(book, period, t)

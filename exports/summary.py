@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from itertools import groupby
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -26,7 +27,7 @@ from domain.evaluation.model import (
 )
 from domain.report_card import ClassBook, Period, evaluate_class
 from exports.primary_summary import primary_summary_rows
-from exports.values import fingerprint
+from exports.values import fingerprint, percent
 from locales import Translator
 
 PROMOTIONS = (PROMOTED, RETEST_NEEDED, SUMMER_TRAINING, RETAINED)
@@ -44,16 +45,17 @@ def _scales(books: list[ClassBook]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def summary_rows(books: list[ClassBook], period: Period, t: Translator) -> list[list]:
-    """Two header rows, a row per secondary class (primary classes are not classified this way), the total."""
-    books = [book for book in books if not book.primary]
+    """Two header rows; a row per secondary class (primary classes are not classified this way) and a
+    subtotal after each grade; the school's total, and its shares of the students. Conduct (rèn luyện,
+    TT22 Điều 8) comes before learning (Điều 9)."""
+    books = sorted((book for book in books if not book.primary), key=lambda book: book.grade)
     learning_levels, conduct_levels = _scales(books)
-    key = period.result_key or "year"
     pending = t("exports.summary.pending")
     groups = [t("exports.col.class_name"), t("exports.summary.students")]
     levels = ["", ""]
     for group, names in (
-        (t("exports.summary.learning"), [*learning_levels, pending]),
         (t("exports.summary.conduct"), [*conduct_levels, pending]),
+        (t("exports.summary.learning"), [*learning_levels, pending]),
     ):
         groups += [group] + [""] * (len(names) - 1)
         levels += names
@@ -63,28 +65,41 @@ def summary_rows(books: list[ClassBook], period: Period, t: Translator) -> list[
     groups += [t("exports.summary.awards")] + [""] * (len(AWARDS) - 1)
     levels += list(AWARDS)
     rows = [groups, levels]
-    total = [t("exports.summary.total"), 0] + [0] * (len(levels) - 2)
-    for book in books:
-        results = evaluate_class(book)
-        learning = Counter(r.learning.get(key) for r in results)
-        if key == "year":
-            conduct = Counter(r.conduct.get("year") for r in results)
-        else:
-            conduct = Counter(book.conduct.get(s.id, {}).get(int(key)) for s in book.students)
-        row = [book.class_name, len(book.students)]
-        row += [learning[lv] for lv in learning_levels] + [learning[None]]
-        row += [conduct[lv] for lv in conduct_levels] + [conduct[None]]
-        if period is Period.YEAR:
-            promotion = Counter(r.promotion for r in results)
-            row += [promotion[p] for p in PROMOTIONS] + [promotion[None]]
-            awards = Counter(r.award for r in results)
-        else:
-            awards = Counter(r.semester_awards.get(key) for r in results)
-        row += [awards[a] for a in AWARDS]
-        rows.append(row)
-        total = [total[0]] + [a + b for a, b in zip(total[1:], row[1:], strict=True)]
-    rows.append(total)
-    return rows
+    total = [t("exports.summary.total")] + [0] * (len(levels) - 1)
+    for grade, grade_books in groupby(books, key=lambda book: book.grade):
+        subtotal = [t("exports.summary.grade", grade=grade)] + [0] * (len(levels) - 1)
+        for book in grade_books:
+            row = _class_row(book, period, learning_levels, conduct_levels)
+            rows.append(row)
+            subtotal = _added(subtotal, row)
+        rows.append(subtotal)
+        total = _added(total, subtotal)
+    shares = [t("exports.summary.share"), ""] + [percent(count, total[1], t) for count in total[2:]]
+    return rows + [total, shares]
+
+
+def _added(sums: list, row: list) -> list:
+    return [sums[0]] + [a + b for a, b in zip(sums[1:], row[1:], strict=True)]
+
+
+def _class_row(book: ClassBook, period: Period, learning_levels, conduct_levels) -> list:
+    key = period.result_key or "year"
+    results = evaluate_class(book)
+    learning = Counter(r.learning.get(key) for r in results)
+    if key == "year":
+        conduct = Counter(r.conduct.get("year") for r in results)
+    else:
+        conduct = Counter(book.conduct.get(s.id, {}).get(int(key)) for s in book.students)
+    row = [book.class_name, len(book.students)]
+    row += [conduct[lv] for lv in conduct_levels] + [conduct[None]]
+    row += [learning[lv] for lv in learning_levels] + [learning[None]]
+    if period is Period.YEAR:
+        promotion = Counter(r.promotion for r in results)
+        row += [promotion[p] for p in PROMOTIONS] + [promotion[None]]
+        awards = Counter(r.award for r in results)
+    else:
+        awards = Counter(r.semester_awards.get(key) for r in results)
+    return row + [awards[a] for a in AWARDS]
 
 
 def summary_xlsx(books: list[ClassBook], period: Period, t: Translator) -> tuple[bytes, str]:
@@ -102,11 +117,23 @@ def summary_xlsx(books: list[ClassBook], period: Period, t: Translator) -> tuple
     sheet["A1"].font = Font(bold=True, size=12)
     for row in rows:
         sheet.append(row)
+    principal = books[0].principal if books else None
+    place = books[0].school.district or books[0].school.province if books else ""
+    sheet.append([])
+    for line in (
+        t("exports.sign.date", place=place),
+        t("exports.sign.principal"),
+        t("exports.sign.stamp"),
+        "",
+        "",
+        principal or "",
+    ):
+        sheet.append(["", "", "", "", "", "", "", "", line])
     for cell in (*sheet[2], *sheet[3]):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.column_dimensions["A"].width = 12
-    workbook.properties.keywords = f"sodiem kind=summary year={year} period={period.value}"
+    workbook.properties.keywords = f"sodiem kind=summary year={year} period={period.value} lang={t.language}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), fingerprint(rows)

@@ -9,16 +9,18 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
+from domain.evaluation.model import PROMOTED
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import ClassBook, Period, evaluate_class, semester_columns
 from domain.windows import ColumnKind
+from domain.year_end import FINAL_GRADES, promotion_text
 from exports.primary_values import completion_text
 from exports.values import fingerprint, nfc
 from locales import translator
 
 NAMESPACE = "urn:sodiem:hocba:1"
-VIETNAMESE = translator("vi")  # the transcript's words are the school's
 SCHEMA = Path(__file__).parent / "hocba.xsd"
+VIETNAMESE = translator("vi")  # the học bạ's words are Vietnamese
 
 
 def transcripts(book: ClassBook) -> list[tuple[str, bytes, str]]:
@@ -75,6 +77,11 @@ def _document(book: ClassBook, table, student, result) -> tuple[bytes, str]:
         gender=student.gender or "",
         ethnicity=student.ethnicity,
     )
+    guardians = book.guardians.get(student.id, ())
+    if guardians:
+        holder = _el(root, "guardians")
+        for name, relation in guardians:
+            _el(holder, "guardian", None, name=name, relation=relation)
     subjects = _el(root, "subjects")
     for subject_id, subject in book.subjects:
         element = _el(
@@ -114,11 +121,16 @@ def _document(book: ClassBook, table, student, result) -> tuple[bytes, str]:
     _el(root, "absences", None, excused=str(excused), unexcused=str(unexcused))
     if book.primary:
         primary_ratings(root, book.ratings.get(student.id, {}), _el)
-    if result is not None and result.retest_subjects:
-        _el(root, "retestSubjects", ", ".join(result.retest_subjects))
+    if result is not None and result.retest_subjects:  # elements: a subject's name may hold a comma
+        holder = _el(root, "retestSubjects")
+        for subject_name in result.retest_subjects:
+            _el(holder, "subject", subject_name)
+    promoted = result is not None and result.promotion == PROMOTED
+    completed = promoted and not book.primary and book.grade in FINAL_GRADES
     for name, value in (
         ("promotion", result.promotion if result else None),
         ("completion", primary_completion(book, result)),
+        ("completed", promotion_text(VIETNAMESE, PROMOTED, book.grade) if completed else None),
         ("award", result.award if result else None),
         ("homeroomTeacher", book.homeroom_teacher),
         ("principal", book.principal),

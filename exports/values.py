@@ -32,6 +32,13 @@ def shown(value: object, t: Translator) -> str:
     return nfc(str(value))
 
 
+def percent(count: int, total: int, t: Translator) -> str:
+    """A share with one decimal, as the language writes it: 26,7%."""
+    if not total:
+        return ""
+    return shown((Decimal(count * 100) / total).quantize(Decimal("0.1")), t) + "%"
+
+
 def fingerprint(rows: Iterable[Iterable[object]]) -> str:
     """A short, stable digest of rows of cells (texts as shown): printed on each page and kept with every
     export, so a paper copy can be checked against the system. Grouped for reading aloud: 3FA9-01C2."""
@@ -46,11 +53,13 @@ def fingerprint(rows: Iterable[Iterable[object]]) -> str:
 @dataclass(frozen=True)
 class Difference:
     """One value where a file and the database disagree: ``where`` names it (page or student, subject,
-    column), ``found`` is the file's, ``expected`` the database's ("" when absent)."""
+    column), ``found`` is the file's, ``expected`` the database's ("" when absent), or ``sentence`` says
+    what is wrong in words."""
 
     where: str
     found: str
     expected: str
+    sentence: str = ""  # when no single value says it: the whole finding in words ("page 3 looks different")
 
 
 def movement(student, t: Translator) -> str:

@@ -1,52 +1,90 @@
 """``export verify``: does a file equal the data? A DBF or a PDF (gradebook or report cards) made by
 sodiem names its class, year and period (DBF: in every record; PDF: in its keywords); the same export
-is built again from the database and compared value by value (DBF) or page by page, line by line (PDF:
-the text as pypdf reads it from both). Each difference names where it is and both values."""
+is built again from the database and compared value by value (DBF) or page by page (PDF): line by line
+as pypdf reads the text of both, and pixel by pixel as a reader sees them (each page rendered with
+pdfium), so that a number hidden under a white box, a picture drawn over the text or invisible text
+is found. Each difference names where it is and both values, or says in words what differs."""
 
 from __future__ import annotations
 
 import difflib
 import io
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pypdfium2 as pdfium
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from domain.errors import DomainError
 from domain.report_card import Period, report_cards
-from exports.dbf_file import compare_dbf, dbf_records, identify, read_dbf, records_fingerprint
+from exports.dbf_file import (
+    compare_dbf,
+    complete_records,
+    cut_to,
+    dbf_records,
+    file_period,
+    identify,
+    read_dbf,
+    records_fingerprint,
+)
 from exports.gradebook import gradebook_pdf
 from exports.pdf import AUDIT_HEAD
 from exports.report_cards import card_pdf
 from exports.values import Difference, nfc
-from locales import LANGUAGES, translator
+from exports.verify_sheets import summary_differences, transcript_differences
+from locales import LANGUAGES, Translator, translator
 from storage.uow import UnitOfWork
 
 CONTEXT = 60  # characters of a line shown before a differing value
 HEAD = re.compile(r"\d+:[0-9a-f]{12}")
+RENDER_DPI = 100  # a 7.5-point digit is some 10 pixels high: any changed digit changes many of them
+MM_PER_PIXEL = 25.4 / RENDER_DPI
+INK = 64  # grey levels (of 255) by which a pixel must differ to count as changed
 
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # dbf, gradebook, reportcards
+    kind: str  # dbf, gradebook, reportcards, transcript, summary
     class_name: str
     year: str
     period: str
     differences: list[Difference]
 
 
-async def verify(database, path: Path) -> Verdict:
-    """Raises DomainError("exports.verify.unknown_file") for a file sodiem did not make."""
+async def verify(database, path: Path, t: Translator | None = None) -> Verdict:
+    """Raises DomainError("exports.verify.unknown_file") for a file sodiem did not make. ``t`` words the
+    findings about a file that names no language (a PDF names its own)."""
     data = Path(path).read_bytes()
     if data.startswith(b"%PDF"):
         try:
             return await _verify_pdf(database, data)
         except PdfReadError as error:
             raise DomainError("exports.verify.unknown_file", file=str(path)) from error
+    t = t or translator(None)
+    if data.lstrip().startswith(b"<?xml"):
+        return _verdict("transcript", *await transcript_differences(database, data, t, str(path)))
+    if data.startswith(b"PK"):  # a zip: the summary workbook
+        return _verdict("summary", *await summary_differences(database, data, t, str(path)))
+    return await _verify_dbf(database, path, data, t)
+
+
+def _verdict(kind: str, identity: dict[str, str], differences: list[Difference]) -> Verdict:
+    return Verdict(kind, identity.get("class", ""), identity.get("year", ""), identity["period"], differences)
+
+
+async def _verify_dbf(database, path: Path, data: bytes, t: Translator) -> Verdict:
+    """A DBF cut short is compared as far as it goes, and said to be cut."""
     try:
-        records = read_dbf(path)
+        declared, complete = complete_records(data)
+        cut = complete < declared
+        with tempfile.TemporaryDirectory() as folder:
+            readable = Path(folder) / "file.dbf"
+            readable.write_bytes(cut_to(data, complete) if cut else data)
+            records = read_dbf(readable)
     except Exception as error:  # anything unreadable is simply not one of our DBF files
         raise DomainError("exports.verify.unknown_file", file=str(path)) from error
     identity = identify(records)
@@ -54,8 +92,13 @@ async def verify(database, path: Path) -> Verdict:
         raise DomainError("exports.verify.unknown_file", file=str(path))
     class_name, year, semester = identity
     async with UnitOfWork(database, read_only=True) as uow:
-        book = await uow.exports.class_book(class_name, year, Period(str(semester)))
-    differences = compare_dbf(records, dbf_records(book, semester))
+        book = await uow.exports.class_book(class_name, year, file_period(semester))
+    differences = []
+    if cut:
+        differences.append(
+            Difference("", "", "", t("exports.verify.dbf.cut", declared=declared, complete=complete))
+        )
+    differences += compare_dbf(records, dbf_records(book, semester), t)
     return Verdict("dbf", class_name, year, str(semester), differences)
 
 
@@ -99,6 +142,7 @@ async def _verify_pdf(database, data: bytes) -> Verdict:
         gradebook_pdf(book, period, t) if kind == "gradebook" else card_pdf(report_cards(book, period), t)
     )
     differences = compare_pages(found_pages, pdf_pages(expected), t)
+    differences += compare_renderings(data, expected, t)
     return Verdict(kind, identity["class"], identity["year"], period.value, differences)
 
 
@@ -117,6 +161,33 @@ def compare_pages(found: list[list[str]], expected: list[list[str]], t) -> list[
                 line_wanted = want[b1 + offset] if b1 + offset < b2 else ""
                 differences.append(_line_difference(number, line_found, line_wanted, t))
     return differences
+
+
+def compare_renderings(found: bytes, expected: bytes, t) -> list[Difference]:
+    """One difference per page that does not look like the page made fresh from the data, with where
+    on the page the first changed pixels are (millimetres from the left and top edges)."""
+    differences = []
+    pairs = zip(_renderings(found), _renderings(expected), strict=False)
+    for number, (have, want) in enumerate(pairs, start=1):
+        if have.shape != want.shape:
+            differences.append(Difference("", "", "", t("exports.verify.page_size", page=number)))
+            continue
+        changed = np.abs(have.astype(np.int16) - want.astype(np.int16)) > INK
+        if changed.any():
+            rows, columns = np.nonzero(changed)
+            where = {"left": round(columns.min() * MM_PER_PIXEL), "top": round(rows.min() * MM_PER_PIXEL)}
+            differences.append(Difference("", "", "", t("exports.verify.looks", page=number, **where)))
+    return differences
+
+
+def _renderings(data: bytes):
+    """Each page as a reader sees it: grey pixels at RENDER_DPI."""
+    document = pdfium.PdfDocument(data)
+    try:
+        for page in document:
+            yield page.render(scale=RENDER_DPI / 72, grayscale=True).to_numpy()
+    finally:
+        document.close()
 
 
 def _line_difference(page: int, found: str, wanted: str, t) -> Difference:

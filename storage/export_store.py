@@ -18,6 +18,9 @@ from storage.models import (
     AbsenceRow,
     ConductRow,
     ExportRow,
+    GuardianLinkRow,
+    GuardianRow,
+    HomeroomCommentRow,
     HomeroomRow,
     ScoreRow,
     StaffRoleRow,
@@ -106,6 +109,9 @@ class SqlExportStore:
             for key, text in (await self._comments(year_row.id, ids)).items()
             if kept(key[0], key[2])
         }
+        homeroom_comments = {
+            key: text for key, text in (await self._homeroom_comments(year_row.id, ids)).items() if kept(*key)
+        }
         absences = tuple(
             AbsenceDay(sid, day, session, mark)
             for sid, class_id, day, session, mark in await self._absences(ids, year.start, year.end)
@@ -136,6 +142,8 @@ class SqlExportStore:
             principal=await self._principal(),
             lists=await self._approved_lists(class_row.id),
             ratings=ratings,
+            guardians=await self._guardians(ids),
+            homeroom_comments=homeroom_comments,
         )
         return book.during(period) if period else book
 
@@ -193,6 +201,27 @@ class SqlExportStore:
             ).where(SubjectCommentRow.year_id == year_id, SubjectCommentRow.student_id.in_(ids))
         )
         return {(student, subject, semester): text for student, subject, semester, text in rows}
+
+    async def _homeroom_comments(self, year_id: int, ids: list[int]) -> dict[tuple[int, int], str]:
+        rows = await self.session.execute(
+            select(HomeroomCommentRow.student_id, HomeroomCommentRow.semester, HomeroomCommentRow.text).where(
+                HomeroomCommentRow.year_id == year_id, HomeroomCommentRow.student_id.in_(ids)
+            )
+        )
+        return {(student, semester): text for student, semester, text in rows}
+
+    async def _guardians(self, ids: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+        """student → ((name, relation), ...), in the order they were linked."""
+        rows = await self.session.execute(
+            select(GuardianLinkRow.student_id, GuardianRow.full_name, GuardianLinkRow.relation)
+            .join(GuardianRow, GuardianRow.id == GuardianLinkRow.guardian_id)
+            .where(GuardianLinkRow.student_id.in_(ids))
+            .order_by(GuardianLinkRow.id)
+        )
+        found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for student, name, relation in rows:
+            found[student].append((name, relation))
+        return {student: tuple(people) for student, people in found.items()}
 
     async def _teachers(self, class_id: int) -> dict[int, str]:
         rows = await self.session.execute(

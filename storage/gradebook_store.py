@@ -21,6 +21,7 @@ from storage.models import (
     BookWindowRow,
     ClassRow,
     ConductRow,
+    HomeroomCommentRow,
     ScoreRow,
     SubjectCommentRow,
     SubjectRow,
@@ -221,47 +222,37 @@ class SqlGradebookStore:
         return SavedColumn(saved, unchanged, kept)
 
     async def comments(
-        self, subject_id: int, year_id: int, semester: int, student_ids: list[int]
+        self, subject_id: int | None, year_id: int, semester: int, student_ids: list[int]
     ) -> dict[int, str]:
-
+        """student → comment on the subject for the semester; ``subject_id`` None: the homeroom teacher's."""
+        model, where = _comment_rows(subject_id, year_id, semester)
         rows = await self.session.execute(
-            select(SubjectCommentRow.student_id, SubjectCommentRow.text).where(
-                SubjectCommentRow.subject_id == subject_id,
-                SubjectCommentRow.year_id == year_id,
-                SubjectCommentRow.semester == semester,
-                SubjectCommentRow.student_id.in_(student_ids),
-            )
+            select(model.student_id, model.text).where(*where, model.student_id.in_(student_ids))
         )
         return dict(rows.all())
 
     async def save_comment(
-        self, student_id: int, subject_id: int, year_id: int, semester: int, text: str, author: Author
+        self, student_id: int, subject_id: int | None, year_id: int, semester: int, text: str, author: Author
     ) -> bool:
-        """A teacher's comment on a student's subject for a semester; it may be rewritten while the book is
-        open (the change log keeps every version). False when it was already exactly that."""
+        """A teacher's comment on a student's subject for a semester (``subject_id`` None: the homeroom
+        teacher's on the student); it may be rewritten while the book is open (the change log keeps every
+        version). False when it was already exactly that."""
         await self.school.require_open(year_id)
-
-        row = await self.session.scalar(
-            select(SubjectCommentRow).where(
-                SubjectCommentRow.student_id == student_id,
-                SubjectCommentRow.subject_id == subject_id,
-                SubjectCommentRow.year_id == year_id,
-                SubjectCommentRow.semester == semester,
-            )
-        )
+        model, where = _comment_rows(subject_id, year_id, semester)
+        row = await self.session.scalar(select(model).where(*where, model.student_id == student_id))
         if row is not None and row.text == text:
             return False
-        record_change(
-            self.session,
-            author,
-            "comment",
-            f"{student_id}:{subject_id}:{year_id}:{semester}",
-            row.text if row else None,
-            text,
+        entity = "comment" if subject_id is not None else "homeroom_comment"
+        key = (
+            f"{student_id}:{subject_id}:{year_id}:{semester}"
+            if subject_id
+            else f"{student_id}:{year_id}:{semester}"
         )
-        row = row or SubjectCommentRow(
-            student_id=student_id, subject_id=subject_id, year_id=year_id, semester=semester
-        )
+        record_change(self.session, author, entity, key, row.text if row else None, text)
+        if row is None:
+            row = model(student_id=student_id, year_id=year_id, semester=semester)
+            if subject_id is not None:
+                row.subject_id = subject_id
         row.text, row.entered_by, row.entered_at = text, author.staff_id, author.at
         self.session.add(row)
         await self.session.flush()
@@ -364,3 +355,13 @@ class ClassRecord:
     conduct: dict[int, dict[int, str]]  # student → semester (0: year) → level
     absences: dict[int, tuple[int, int]]  # student → (excused, unexcused) days
     aspects: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → end-of-year level
+
+
+def _comment_rows(subject_id: int | None, year_id: int, semester: int) -> tuple[type, list]:
+    """The table of a subject's comments (or, for ``subject_id`` None, the homeroom teacher's) and the
+    conditions that pick the year's semester."""
+    if subject_id is None:
+        model = HomeroomCommentRow
+        return model, [model.year_id == year_id, model.semester == semester]
+    model = SubjectCommentRow
+    return model, [model.subject_id == subject_id, model.year_id == year_id, model.semester == semester]

@@ -306,6 +306,20 @@ class SubjectCommentRow(Base):
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class HomeroomCommentRow(Base):
+    """The homeroom teacher's comment on a student for a semester (migration 0014), on the report card."""
+
+    __tablename__ = "homeroom_comment"
+    __table_args__ = (UniqueConstraint("student_id", "year_id", "semester"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id"))
+    semester: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(1000))
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ConductRow(Base):
     """Conduct (TT22 rèn luyện, TT58 hạnh kiểm) per semester; semester 0 is a year level the homeroom
     teacher sets (TT58 override). Primary qualities and competencies use ``aspect``."""

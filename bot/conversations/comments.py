@@ -1,5 +1,6 @@
 """/nhanxet: a subject teacher writes a comment for each student of a class, semester by semester:
-free text, or one tap on a common phrase. Stored in Vietnamese, as report cards print it."""
+free text, or one tap on a common phrase; the homeroom teacher, choosing "<class> · Chủ nhiệm", writes the
+homeroom comment the report card prints. Stored in Vietnamese, as report cards print it."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ QUICK_PICKS = (
     "comments.pick.homework",
 )
 MAX_COMMENT = 1000
+HOMEROOM = 0  # in a class button's data, in place of the subject: the homeroom teacher's comment
 
 
 def handlers() -> list:
@@ -36,7 +38,7 @@ def handlers() -> list:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
-    if turn.actor is None or not turn.actor.teaching:
+    if turn.actor is None or not (turn.actor.teaching or turn.actor.homeroom_classes):
         await refuse(turn, "comments")
         return
     await save_dialog(turn, Dialog(FLOW, "class"))
@@ -45,9 +47,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _class_keyboard(turn: Turn, page: int):
     subjects = await turn.uow.views.subject_names()
-    names = {cid: name for cid, name, _ in await turn.uow.views.classes(turn.actor.taught_classes)}
+    homeroom = turn.actor.homeroom_classes
+    classes = await turn.uow.views.classes(frozenset(turn.actor.taught_classes) | homeroom)
+    names = {cid: name for cid, name, _ in classes}
     items = sorted(
         (f"{names[c]} · {subjects[s]}", f"{PREFIX}:c:{c}:{s}") for c, s in turn.actor.teaching if c in names
+    )
+    items += sorted(
+        (f"{names[c]} · {turn.t('comments.homeroom')}", f"{PREFIX}:c:{c}:{HOMEROOM}")
+        for c in homeroom
+        if c in names
     )
     return paged(turn.t, items, page, f"{PREFIX}:cp", back=("menu",))
 
@@ -101,9 +110,17 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(turn, "comments", update.callback_query.data)
 
 
-async def _class_chosen(update: Update, turn: Turn, dialog: Dialog, class_id: int, subject_id: int) -> None:
-    if not allowed(turn.actor, Action.ENTER_SCORES, Target(class_id, subject_id)):
-        await refuse(turn, "comments", f"{class_id}:{subject_id}")
+def _may_comment(turn: Turn, class_id: int, subject_id: int | None) -> bool:
+    """A subject's teacher on their subject; the homeroom teacher (``subject_id`` None) on the class."""
+    if subject_id is None:
+        return allowed(turn.actor, Action.PREPARE_REPORT_CARDS, Target(class_id))
+    return allowed(turn.actor, Action.ENTER_SCORES, Target(class_id, subject_id))
+
+
+async def _class_chosen(update: Update, turn: Turn, dialog: Dialog, class_id: int, chosen: int) -> None:
+    subject_id = None if chosen == HOMEROOM else chosen
+    if not _may_comment(turn, class_id, subject_id):
+        await refuse(turn, "comments", f"{class_id}:{chosen}")
         return
     year = await turn.uow.school.year()
     now = current_semester(year, turn.now.astimezone(SCHOOL_TZ).date()).number
@@ -182,7 +199,7 @@ async def _save(turn: Turn, dialog: Dialog, text: str) -> None:
         dialog.data["subject_id"],
         dialog.data["semester"],
     )
-    if not allowed(turn.actor, Action.ENTER_SCORES, Target(class_id, subject_id)):
+    if not _may_comment(turn, class_id, subject_id):
         await refuse(turn, "comments", f"{class_id}:{subject_id}")
         return
     if not await book_open(turn, class_id, subject_id, semester, ColumnKind.COMMENT):

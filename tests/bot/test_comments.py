@@ -1,8 +1,14 @@
 """A subject teacher writes comments, typed or picked, for the students of a class."""
 
+import subprocess
+
 from sqlalchemy import select
 
-from storage.models import ChangeRow, StudentRow, SubjectCommentRow
+from domain.report_card import Period, report_cards
+from exports.report_cards import card_pdf
+from locales import translator
+from storage.models import ChangeRow, ClassRow, HomeroomCommentRow, StudentRow, SubjectCommentRow
+from storage.uow import UnitOfWork
 from tests.bot.test_score_entry import link
 
 
@@ -57,3 +63,57 @@ async def test_a_quick_pick_on_an_older_students_screen_is_refused(school):
     async with school.database.session(read_only=True) as session:
         texts = await session.scalars(select(SubjectCommentRow.text))
         assert list(texts) == ["Tốt."]
+
+
+async def test_the_homeroom_teacher_writes_the_homeroom_comment_and_the_report_card_prints_it(
+    school, tmp_path
+):
+    homeroom = school.api.person(33, "Toàn")  # GV01: homeroom teacher of 6A
+    async with school.bot_running():
+        await link(school, homeroom, "GV01")
+        homeroom.send_command("/nhanxet")
+        choices = await homeroom.wait_for(lambda m: "6A · Chủ nhiệm" in m.button_texts)
+        assert "6B · Chủ nhiệm" not in choices.button_texts  # GV02's class
+        homeroom.press("6A · Chủ nhiệm", choices)
+        homeroom.press("HK 1 •", await homeroom.wait_for(lambda m: "HK 1 •" in m.button_texts))
+        homeroom.press("1. Anh", await homeroom.wait_for(lambda m: m.text.startswith("Đã nhận xét 0/3")))
+        await homeroom.wait_for(lambda m: m.text.startswith("Nhận xét cho Lê Minh Anh"))
+        comment = "Em ngoan, lễ phép; cần mạnh dạn phát biểu hơn trong giờ học."
+        assert (await homeroom.ask(comment)).text.startswith("Đã lưu nhận xét cho Lê Minh Anh")
+        after = await homeroom.wait_for(lambda m: m.text.startswith("Đã nhận xét 1/3"))
+        assert "1. Anh ✓" in after.button_texts
+    async with school.database.session(read_only=True) as session:
+        rows = await session.execute(
+            select(StudentRow.code, HomeroomCommentRow.semester, HomeroomCommentRow.text).join(
+                StudentRow, StudentRow.id == HomeroomCommentRow.student_id
+            )
+        )
+        assert rows.all() == [("HS003", 1, comment)]
+        assert await session.scalar(select(ChangeRow.new_value).where(ChangeRow.entity == "homeroom_comment"))
+        assert not list(await session.scalars(select(SubjectCommentRow)))
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        book = await uow.exports.class_book("6A")
+    cards = report_cards(book, Period.SEMESTER_1)
+    assert [card.homeroom_comment for card in cards] == [comment, None, None]
+    path = tmp_path / "cards.pdf"
+    path.write_bytes(card_pdf(cards, translator("vi")))
+    first = subprocess.run(["pdftotext", "-l", "1", str(path), "-"], capture_output=True, text=True).stdout
+    assert comment in " ".join(first.split())
+
+
+async def test_a_subject_teacher_may_not_write_another_classs_homeroom_comment(school):
+    teacher = school.api.person(34, "Văn")  # GV02: homeroom of 6B, teaches Ngữ văn in 6A
+    async with school.bot_running():
+        await link(school, teacher, "GV02")
+        teacher.send_command("/nhanxet")
+        choices = await teacher.wait_for(lambda m: "6B · Chủ nhiệm" in m.button_texts)
+        data = choices.find_button("6B · Chủ nhiệm")["callback_data"].replace(
+            f":{await _class_id(school, '6B')}:", f":{await _class_id(school, '6A')}:"
+        )
+        teacher.press_data(choices.message_id, data)
+        assert await teacher.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
+
+
+async def _class_id(school, name: str) -> int:
+    async with school.database.session(read_only=True) as session:
+        return await session.scalar(select(ClassRow.id).where(ClassRow.name == name))

@@ -106,18 +106,25 @@ def test_report_cards_transcripts_and_the_summary_from_the_command_line(filled_u
     rows = list(sheet.iter_rows(values_only=True))
     header, levels = rows[1], rows[2]
     six_a = next(row for row in rows if row[0] == CLASS)
-    total = rows[-1]
-    assert header[0] == "Lớp" and "Tốt" in levels and "lên lớp" in levels
-    learning = six_a[2 : 2 + 5]
-    assert sum(learning) == six_a[1] and learning[-1] == 0  # every student of 6A is classified
-    assert total[1] == sum(row[1] for row in rows[3:-1])
+    assert header[0] == "Lớp" and header[2] == "Kết quả rèn luyện / Hạnh kiểm"
+    assert "Tốt" in levels and "lên lớp" in levels
+    conduct, learning = six_a[2 : 2 + 5], six_a[7 : 7 + 5]  # TT22: rèn luyện (Điều 8), then học tập
+    assert sum(conduct) == sum(learning) == six_a[1] and learning[-1] == 0  # every student of 6A classified
+    classes = [row for row in rows[3:] if row[0] and str(row[0])[0].isdigit()]
+    grade_6 = next(row for row in rows if row[0] == "Khối 6")
+    assert grade_6[1] == sum(row[1] for row in classes if row[0].startswith("6"))
+    total = next(row for row in rows if row[0] == "Toàn trường")
+    assert total[1] == sum(row[1] for row in classes)
+    shares = next(row for row in rows if row[0] == "Tỉ lệ toàn trường")
+    assert shares[2] == f"{total[2] * 100 / total[1]:.1f}".replace(".", ",") + "%"
+    assert any("HIỆU TRƯỞNG" in row for row in rows) and any("(Ký tên, đóng dấu)" in row for row in rows)
 
 
 def test_bad_input_is_answered_plainly(filled_url, tmp_path):
     wrong = sodiem(
-        filled_url, "export", "dbf", "--class", CLASS, "--semester", "year", "--out", str(tmp_path / "x")
+        filled_url, "export", "dbf", "--class", CLASS, "--semester", "mid1", "--out", str(tmp_path / "x")
     )
-    assert wrong.returncode == 1 and "chỉ xuất cho: 1, 2" in wrong.stderr
+    assert wrong.returncode == 1 and "chỉ xuất cho: 1, 2, year" in wrong.stderr
     missing = sodiem(filled_url, "export", "verify", str(tmp_path / "none.pdf"))
     assert missing.returncode == 1 and "Không tìm thấy tệp" in missing.stderr
     other = tmp_path / "other.pdf"

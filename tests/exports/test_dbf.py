@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import dbf
 import dbfread
 from sqlalchemy import select
 
+from domain.report_card import evaluate_class
 from exports.dbf_file import write_dbf
+from exports.verify import verify
+from locales import translator
 from storage.models import ScoreRow, StudentRow, SubjectRow
 from storage.uow import UnitOfWork
 from tests.exports.conftest import CLASS
 
+T = translator("vi")
 COLUMN_FIELDS = {("regular", n): f"TX{n}" for n in range(1, 9)} | {("midterm", 1): "GK1", ("final", 1): "CK"}
 
 
@@ -78,3 +83,44 @@ async def test_names_subjects_and_levels_read_back_in_vietnamese(filled, tmp_pat
     assert isinstance(maths["TBM"], float) and 0 <= maths["TBM"] <= 10
     absences = sum(r["NGHICP"] + r["NGHIKP"] for r in records if r["MAMON"] == "TOAN")
     assert absences == 3
+
+
+async def test_the_year_file_holds_year_averages_levels_promotion_award_and_each_subjects_teacher(
+    filled, tmp_path
+):
+    book = await _book(filled)
+    path = tmp_path / "6A-CN.dbf"
+    write_dbf(book, 0, path)
+    records = _read(path)
+    assert len(records) == len(book.students) * len(book.subjects)
+    results = evaluate_class(book)
+    by_code = {s.code: r for s, r in zip(book.students, results, strict=True)}
+    teachers = {subject.code: book.teachers[sid] for sid, subject in book.subjects}
+    for record in records:
+        result = by_code[record["MAHS"]]
+        subject = next(s for _, s in book.subjects if s.code == record["MAMON"])
+        year = result.subjects[subject.name].results["year"]
+        if isinstance(year, Decimal):
+            assert Decimal(repr(record["TBM"])).quantize(Decimal("0.1")) == year
+        else:
+            assert (record["TBM"], record["MTBM"]) == (None, year)
+        assert record["HOCKY"] == 0 and record["TX1"] is None and record["CK"] is None
+        assert (record["HOCTAP"], record["RENLUYEN"]) == (result.learning["year"], result.conduct["year"])
+        assert record["LENLOP"] == result.promotion and record["DANHHIEU"] == (result.award or "")
+        assert record["GVBM"] == teachers[record["MAMON"]]
+    assert {r["LENLOP"] for r in records} >= {"lên lớp"}
+
+
+async def test_the_year_file_equals_the_data_until_a_year_average_is_changed(filled, tmp_path):
+    book = await _book(filled)
+    path = tmp_path / "6A-CN.dbf"
+    write_dbf(book, 0, path)
+    assert (await verify(filled, path, T)).differences == []
+    table = dbf.Table(str(path))
+    table.open(dbf.READ_WRITE)
+    record = next(r for r in table if r.tbm is not None)
+    with record:
+        before, record.tbm = record.tbm, 9.9 if record.tbm != 9.9 else 9.8
+    table.close()
+    [difference] = (await verify(filled, path, T)).differences
+    assert difference.where.endswith("· TBM") and difference.expected == f"{before:.1f}"

@@ -30,6 +30,10 @@ def _page_size(data: bytes, tmp_path, page: int) -> tuple[float, float]:
     return round(float(width)), round(float(height))
 
 
+def _lines(page: str) -> list[str]:
+    return [line.strip() for line in page.splitlines() if line.strip()]
+
+
 async def test_each_subject_page_shows_every_score_and_average_of_every_student(filled, tmp_path):
     book = await _book(filled)
     t = translator("vi")
@@ -38,7 +42,11 @@ async def test_each_subject_page_shows_every_score_and_average_of_every_student(
     table = book.value_table()
     results = evaluate_class(book)
     for subject_id, subject in book.subjects:
-        [page] = [p for p in pages if p.strip().splitlines()[0].strip() == f"MÔN {subject.name}"]
+        # every page opens with the running header: school, class, year and semester name a loose page
+        [page] = [p for p in pages if _lines(p)[1] == f"MÔN {subject.name}"]
+        assert _lines(page)[0] == (
+            f"{book.school.name} · Lớp {CLASS} · Năm học 2025-2026 · Học kỳ I"
+        )
         for student, result in zip(book.students, results, strict=True):
             regular, midterm, final = semester_columns(table, student.id, subject_id, 1)
             average = result.subjects[subject.name].results["1"]

@@ -88,8 +88,13 @@ def primary_pages(data: bytes, first_title: str | None):
         pages = list(pdf.pages)
         start = 0
         if first_title:
-            start = next(i for i, p in enumerate(pages) if (p.extract_text() or "").startswith(first_title))
+            start = next(i for i, p in enumerate(pages) if _titled(p, first_title))
         yield from pages[start:]
+
+
+def _titled(page, title: str) -> bool:
+    """The page's title (under the running header) starts with ``title``."""
+    return any(line.startswith(title) for line in (page.extract_text() or "").splitlines()[:2])
 
 
 def problems(page) -> list[str]:
@@ -170,9 +175,13 @@ def test_a_letter_over_a_cell_border_is_found():
     """The check itself: a name drawn past its column's edge is reported."""
     from reportlab.lib.units import mm
 
-    from exports.pdf import Meta, grid, render
+    from reportlab.platypus import Table, TableStyle
 
-    table = grid([["STT", "Họ và tên"], ["1", "Tôn Nữ Hoàng Thị Thanh Thủy Nguyệt"]], [10 * mm, 20 * mm])
+    from exports.pdf import REGULAR, Meta, render
+
+    rows = [["STT", "Họ và tên"], ["1", "Tôn Nữ Hoàng Thị Thanh Thủy Nguyệt"]]  # plain strings do not wrap
+    table = Table(rows, [10 * mm, 20 * mm])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), REGULAR, 8)]))
     data = render([table], T, Meta("t", "s", "sodiem kind=test"))
     [page] = primary_pages(data, None)
     assert any("crosses a cell" in p for p in problems(page))
