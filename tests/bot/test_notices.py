@@ -26,7 +26,7 @@ async def join_parents(school, codes: list[str], first_id: int, at_once: int = 5
         for parent, code in group:
             parent.send_command(f"/start {await school.invite_parent(code)}")
         await asyncio.gather(*(p.wait_for(lambda m: len(m.buttons) > 0, timeout=60) for p, _ in group))
-        await asyncio.sleep(0.5)
+        await school.pause(0.5)
     return parents
 
 
