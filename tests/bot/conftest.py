@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from bot.app import build_application
 from bot.config import load_settings
-from cli.demo import create_demo_school
 from domain.identity import PersonKind, PersonRef, create_invite
 from domain.importing import Table
 from domain.roster import import_roster
@@ -27,6 +26,7 @@ from notifications.pacing import TELEGRAM, Pacing
 from storage.db import Database
 from storage.models import StaffRow, StudentRow
 from storage.uow import UnitOfWork
+from tests.conftest import copy_database
 from tests.storage.helpers import HEADERS, ROWS, YEAR, set_up_school
 
 TOKEN = "123456:TEST-token"
@@ -142,8 +142,9 @@ async def school(database: Database, request) -> AsyncIterator[School]:
 
 
 @pytest.fixture
-async def demo_school(database: Database, request) -> AsyncIterator[School]:
-    """The demo school of 2025-2026: twelve classes of about 40, thirty staff (GV005 teaches Toán in 6A)."""
-    await create_demo_school(database, YEAR)
+async def demo_school(database: Database, demo_template_url: str, request) -> AsyncIterator[School]:
+    """The demo school of 2025-2026: twelve classes of about 40, thirty staff (GV005 teaches Toán in 6A).
+    Built once per run, copied into the test's database."""
+    await copy_database(demo_template_url, database)
     async with bot_api_over(database, speedup(request)) as ready:
         yield ready
