@@ -133,19 +133,20 @@ async def copy_database(template_url: str, database: Database) -> None:
     await database.dispose()
     target = make_url(database.url)
     if database.is_sqlite:
-        await asyncio.to_thread(_copy_sqlite, make_url(template_url).database, target.database)
+        await asyncio.to_thread(copy_sqlite_file, make_url(template_url).database, target.database)
         return
     template = make_url(template_url).database
     await _postgres_admin(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
     await _postgres_admin(f'CREATE DATABASE "{target.database}" TEMPLATE "{template}"')
 
 
-def _copy_sqlite(source: str, target: str) -> None:
+def copy_sqlite_file(source: str | Path, target: str | Path) -> None:
+    """A consistent copy of a SQLite database (WAL included), with SQLite's backup API."""
     with (
-        contextlib.closing(sqlite3.connect(source)) as src,
-        contextlib.closing(sqlite3.connect(target)) as dst,
+        contextlib.closing(sqlite3.connect(source)) as original,
+        contextlib.closing(sqlite3.connect(target)) as copy,
     ):
-        src.backup(dst)
+        original.backup(copy)
 
 
 @pytest.fixture

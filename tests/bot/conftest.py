@@ -64,6 +64,16 @@ class School:
     clock: Clock
     pacing: Pacing = TELEGRAM  # pass it to build_application: the stand-in's limits match it
 
+    async def outbox_settled(self, timeout: float = 30) -> None:
+        """Waits until every outbox row is settled: none pending, none being sent."""
+        async with asyncio.timeout(timeout):
+            while True:
+                async with UnitOfWork(self.database, read_only=True) as uow:
+                    counts = await uow.outbox.counts()
+                if not counts.get("pending") and not counts.get("sending"):
+                    return
+                await asyncio.sleep(0.05)
+
     async def pause(self, seconds: float) -> None:
         """Waits for the flood limits to forget: ``seconds`` at Telegram's pace, less at the test's."""
         await asyncio.sleep(seconds * self.pacing.chat_period / TELEGRAM.chat_period)
