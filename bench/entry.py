@@ -40,18 +40,22 @@ import asyncio
 import functools
 import logging
 import statistics
+import sys
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+# Run as a script, Python puts bench/ first on the path, where a module could hide a package of the
+# same name: the project's root goes before it (and makes bench.throughput importable).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 
-# bench/ is the script's folder, so its sibling is importable as ``throughput``
-from throughput import POSTGRES, local_database, polling, throwaway_database
-
+from bench.throughput import POSTGRES, local_database, polling, throwaway_database
 from bot.app import build_application
 from bot.config import load_settings
 from cli.demo import create_demo_school

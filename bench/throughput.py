@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import logging
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -35,6 +36,11 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+
+# Run as a script, Python puts bench/ first on the path, where a module could hide a package of the
+# same name: the project's root goes before it (and makes bench.throughput importable).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 from sqlalchemy.engine import URL, make_url

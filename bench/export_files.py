@@ -3,7 +3,7 @@ classes of about 40). The demo school is filled as ``sodiem demo --fill`` fills 
 semester II the same way, in a throwaway SQLite database. Times include reading the class's book from
 the database. Targets: a class under 2 s, the school under 30 s.
 
-Run: .venv/bin/python bench/exports.py"""
+Run: .venv/bin/python bench/export_files.py"""
 
 from __future__ import annotations
 
