@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.changes import UNSEALED
 from storage.db import as_utc
 from storage.models import AuditHeadRow, ChangeRow
 
@@ -42,7 +43,9 @@ def entry_hash(row: ChangeRow, seq: int, prev_hash: str) -> str:
 
 
 async def seal(session: AsyncSession) -> None:
-    """Chains this transaction's new entries onto the end of the trail."""
+    """Chains this transaction's new entries onto the end of the trail (no query when it recorded none)."""
+    if not session.info.pop(UNSEALED, False):
+        return
     await session.flush()
     if not await session.scalar(select(ChangeRow.id).where(ChangeRow.seq.is_(None)).limit(1)):
         return
