@@ -15,12 +15,19 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 
 from storage.db import Database, is_sqlite
 from storage.migrate import upgrade
 from storage.models import Base
+
+# Parallel workers on a shared two-core machine make Hypothesis's input generation slow at times: its
+# too_slow health check and the per-example deadline measure the machine, not sodiem. Every property
+# still runs all its examples.
+settings.register_profile("sodiem", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("sodiem")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SODIEM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
