@@ -44,9 +44,13 @@ run: install
 		&& $(BIN)/sodiem run; \
 	else $(BIN)/sodiem sandbox; fi
 
+# The suite in TEST_WORKERS processes (pytest-xdist): most of a bot test's time is spent waiting on the
+# local Bot API, so more workers than cores pays. The sandbox's tests share one worker (xdist_group).
+TEST_WORKERS ?= 4
+
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest -v
+	$(BIN)/pytest -v -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .
@@ -58,8 +62,10 @@ bench: install
 	$(BIN)/python -m bench.evaluate
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.progress
-	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.export_files
+	$(BIN)/python -m bench.primary_exports
 	$(BIN)/python -m bench.signing
+	$(BIN)/python -m bench.audit
 	$(BIN)/python -m bench.broadcast
 
 clean:

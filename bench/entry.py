@@ -40,18 +40,22 @@ import asyncio
 import functools
 import logging
 import statistics
+import sys
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+# Run as a script, Python puts bench/ first on the path, where a module could hide a package of the
+# same name: the project's root goes before it (and makes bench.throughput importable).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 
-# bench/ is the script's folder, so its sibling is importable as ``throughput``
-from throughput import POSTGRES, local_database, polling, throwaway_database
-
+from bench.throughput import POSTGRES, local_database, polling, throwaway_database
 from bot.app import build_application
 from bot.config import load_settings
 from cli.demo import create_demo_school
@@ -78,9 +82,8 @@ SAVED = "bench_saved"  # session.info key: what the transaction saved, and how l
 
 PACING = """\
 pacing: the stand-in's flood limits are off. sodiem keeps its own rate limiter
-  (bot.ratelimit.PerChatRateLimiter, PTB's AIORateLimiter: at most 30 a second for every call with a
-  chat_id: sendMessage and editMessageText, not answerCallbackQuery; and 1 a second per chat after a
-  burst of 3 messages), so it cannot pass about 30 replies a second, whatever the database does.
+  (bot.ratelimit.PerChatRateLimiter: sends at most 30 a second for the bot and about 1 a second per
+  chat after a burst of 3; edits and answers to presses are not paced).
   sodiem's processor runs at most 64 updates at once, each person's in order, each in one transaction;
   on SQLite each update's transaction holds the one writer lock (storage.db), so they take turns;
   on PostgreSQL they share the engine's default pool of 15 connections (5, and 10 more at need).

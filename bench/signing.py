@@ -1,6 +1,6 @@
 """Signing speed: every class book (year) of the demo school, drawn, then signed with the school's
 certificate — a PKCS#12 file, and a SoftHSM2 token through PKCS#11 when softhsm2 is installed. The
-signing time is measured apart from the drawing. The demo school is filled as bench/exports.py fills it,
+signing time is measured apart from the drawing. The demo school is filled as bench/export_files.py fills it,
 in a throwaway SQLite database; the test CA of tests/signing/ca.py issues the certificate.
 Target: signing under 1 s a book beyond the time to draw it.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.exports import filled_demo_school  # noqa: E402
+from bench.export_files import filled_demo_school  # noqa: E402
 from domain.report_card import Period  # noqa: E402
 from exports.service import export_class  # noqa: E402
 from exports.signed_papers import signed_bytes  # noqa: E402

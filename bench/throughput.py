@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import logging
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -35,6 +36,11 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+
+# Run as a script, Python puts bench/ first on the path, where a module could hide a package of the
+# same name: the project's root goes before it (and makes bench.throughput importable).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 from sqlalchemy.engine import URL, make_url
@@ -66,9 +72,9 @@ ROUTE = ("help", "menu", CLASSES, CLASS, CLASSES, "menu")  # from the menu back 
 
 PACING = """\
 pacing: the stand-in's flood limits are off for both bots; both run with concurrent_updates 64.
-  sodiem paces its own calls with bot.ratelimit.PerChatRateLimiter (PTB's AIORateLimiter: at most
-  30 a second for every call with a chat_id, editMessageText included), so it cannot pass about
-  30 presses a second; the echo bot has no rate limiter (--paced-echo adds a run with sodiem's)."""
+  sodiem paces its sends with bot.ratelimit.PerChatRateLimiter (30 a second for the bot, about one
+  a second per chat); the edits and answers of a press are not paced, as Telegram does not limit them.
+  The echo bot has no rate limiter (--paced-echo adds a run with sodiem's)."""
 
 NextPress = Callable[[int, StoredMessage], str]
 
@@ -81,6 +87,7 @@ class Result:
     calls: int  # Bot API calls during the presses, getUpdates aside
     rejections_429: int
     refusals: int
+    cpu: float = 0.0  # seconds of this process's CPU (bot, stand-in and people alike) for the presses
 
     @property
     def presses(self) -> int:
@@ -118,7 +125,7 @@ async def measure(
     name: str, api: LocalBotApi, screens: dict[Person, StoredMessage], presses: int, next_press: NextPress
 ) -> Result:
     calls, refusals = press_calls(api), len(api.refusals)
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     runs = [press_in_turn(person, message, presses, next_press) for person, message in screens.items()]
     latencies = [latency for run in await asyncio.gather(*runs) for latency in run]
     wall = time.monotonic() - started
@@ -129,6 +136,7 @@ async def measure(
         press_calls(api) - calls,
         api.rejections_429,
         len(api.refusals) - refusals,
+        time.process_time() - cpu_started,
     )
 
 
@@ -309,12 +317,13 @@ async def benchmark(url: str, people: int, presses: int, paced_echo: bool) -> li
 def report(results: list[Result]) -> None:
     print()
     print(f"{'':18s} {'presses':>7s} {'wall s':>7s} {'updates/s':>10s} {'p50 ms':>8s} {'p95 ms':>8s}", end="")
-    print(f" {'calls/press':>12s} {'429s':>5s} {'refused':>8s}")
+    print(f" {'calls/press':>12s} {'429s':>5s} {'refused':>8s} {'CPU ms/press':>13s}")
     for result in results:
         print(
             f"{result.name:18s} {result.presses:7d} {result.wall:7.2f} {result.per_second:10.1f}"
             f" {result.percentile_ms(50):8.1f} {result.percentile_ms(95):8.1f}"
             f" {result.calls / result.presses:12.2f} {result.rejections_429:5d} {result.refusals:8d}"
+            f" {result.cpu * 1000 / result.presses:13.1f}"
         )
     sodiem = results[0]
     for echo in results[1:]:
@@ -322,8 +331,10 @@ def report(results: list[Result]) -> None:
             f"{'sodiem/' + echo.name:18s} {'':7s} {'':7s} {sodiem.per_second / echo.per_second:10.2f}"
             f" {sodiem.percentile_ms(50) / echo.percentile_ms(50):8.2f}"
             f" {sodiem.percentile_ms(95) / echo.percentile_ms(95):8.2f}"
+            f" {'':12s} {'':5s} {'':8s} {sodiem.cpu / echo.cpu:13.2f}"
         )
-    print("(calls/press: Bot API calls other than getUpdates; ratios: sodiem divided by the echo bot)")
+    print("(calls/press: Bot API calls other than getUpdates; ratios: sodiem divided by the echo bot;")
+    print(" CPU: this process's, the stand-in and the simulated people included, the same for both)")
 
 
 def local_database(value: str) -> str:

@@ -28,6 +28,7 @@ from bot.handlers.errors import on_error
 from bot.processor import PerPersonProcessor
 from bot.ratelimit import PerChatRateLimiter
 from locales import LANGUAGES
+from notifications.pacing import TELEGRAM, Pacing
 from storage.db import Database
 
 log = logging.getLogger("sodiem.bot")
@@ -38,8 +39,12 @@ def utc_now() -> datetime:
 
 
 def build_application(
-    settings: Settings, database: Database, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    database: Database,
+    clock: Callable[[], datetime] = utc_now,
+    pacing: Pacing = TELEGRAM,
 ) -> Application:
+    """``pacing``: Telegram's flood limits as the bot keeps them; tests pass ``Pacing().faster(n)``."""
     assert settings.token, "the caller checks that a token is configured"
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
     processor = PerPersonProcessor(database, clock)
@@ -49,7 +54,7 @@ def build_application(
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
         .defaults(Defaults(tzinfo=settings.timezone))
-        .rate_limiter(PerChatRateLimiter())
+        .rate_limiter(PerChatRateLimiter(pacing=pacing))
         .concurrent_updates(processor)
         .post_init(on_start)
         .build()
@@ -59,7 +64,7 @@ def build_application(
     add_handlers(application)
     if settings.zalo_token:
         zalo.attach(application, database, settings, clock)
-    delivery.attach(application, database, application.bot_data.get(zalo.CHANNEL_KEY))
+    delivery.attach(application, database, application.bot_data.get(zalo.CHANNEL_KEY), pacing)
     scheduler.attach(application, database, clock, settings.timezone)
     return application
 

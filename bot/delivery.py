@@ -10,6 +10,7 @@ from telegram.ext import Application, ContextTypes
 from bot.turn import Turn
 from notifications.channel import Channel
 from notifications.dispatcher import Dispatcher
+from notifications.pacing import TELEGRAM, Pacing
 from notifications.telegram import TelegramChannel
 from notifications.zalo import ZaloChannel
 from storage.db import Database
@@ -18,11 +19,13 @@ log = logging.getLogger("sodiem.outbox")
 DISPATCHER = "dispatcher"
 
 
-def attach(application: Application, database: Database, zalo: ZaloChannel | None = None) -> None:
+def attach(
+    application: Application, database: Database, zalo: ZaloChannel | None = None, pacing: Pacing = TELEGRAM
+) -> None:
     """Delivery follows the wall clock (real seconds of waiting), not the school's clock, and sends with
     the application's bot, so that a person's replies and deliveries share one pace. With Zalo
     configured, the same dispatcher delivers the Zalo rows too."""
-    channels: list[Channel] = [TelegramChannel(application.bot), *([zalo] if zalo else [])]
+    channels: list[Channel] = [TelegramChannel(application.bot, pacing=pacing), *([zalo] if zalo else [])]
     application.bot_data[DISPATCHER] = Dispatcher(database, {c.name: c for c in channels})
     application.bot_data["channels"] = channels
 

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from notifications.channel import Message, Refused, Throttled, Transient, Uncertain, Unreachable
+from notifications.pacing import TELEGRAM, Pacing
 
 NAME = "telegram"
 
@@ -20,12 +21,12 @@ class TelegramChannel:
     replies and deliveries together), or one of its own from ``connect`` (a process that only delivers)."""
 
     name = NAME
-    per_second = 29.0  # Telegram allows about 30 a second; the bot's own replies need a little room
-    per_recipient_interval = 1.0
 
-    def __init__(self, bot: Bot, owns_bot: bool = False) -> None:
+    def __init__(self, bot: Bot, owns_bot: bool = False, pacing: Pacing = TELEGRAM) -> None:
         self.bot = bot
         self._owns_bot = owns_bot
+        self.per_second = pacing.delivery_per_second
+        self.per_recipient_interval = pacing.recipient_interval
 
     @classmethod
     def connect(cls, token: str, base_url: str, base_file_url: str | None = None) -> TelegramChannel:

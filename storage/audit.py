@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
+from storage.changes import UNSEALED
 from storage.db import as_utc
 from storage.models import AuditHeadRow, ChangeRow
 from storage.school_key import derived_key
@@ -98,7 +99,9 @@ RESEAL = (
 
 
 async def seal(session: AsyncSession) -> None:
-    """Chains this transaction's new entries onto the end of the trail."""
+    """Chains this transaction's new entries onto the end of the trail (no query when it recorded none)."""
+    if not session.info.pop(UNSEALED, False):
+        return
     await session.flush()
     if not await session.scalar(select(ChangeRow.id).where(ChangeRow.seq.is_(None)).limit(1)):
         return

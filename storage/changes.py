@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChangeRow
 
+UNSEALED = "sodiem_unsealed_changes"  # session.info: this transaction recorded changes
+
 
 @dataclass(frozen=True)
 class Author:
@@ -35,6 +37,7 @@ def record_change(
     new: str | None,
     reason: str = "",
 ) -> None:
+    session.info[UNSEALED] = True  # the seal at commit has work to do
     session.add(
         ChangeRow(
             at=author.at.astimezone(UTC),

@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from domain.errors import DomainError, NotFound
 from domain.school import (
@@ -40,6 +41,8 @@ SEMESTER_FIELDS = ("number", "start", "midterm_start", "midterm_end", "final_sta
 class SqlSchoolStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._years: dict[str | None, SchoolYearRow] = {}  # by name, None: the newest; read once a turn
+        self._classes: dict[int, dict[str, ClassRow]] = {}  # by year id, likewise
 
     async def school(self) -> School | None:
         row = await self.session.scalar(select(SchoolRow))
@@ -79,14 +82,18 @@ class SqlSchoolStore:
         return dict(row.settings)
 
     async def year_row(self, name: str | None = None) -> SchoolYearRow:
-        """The named year, or the newest one still open."""
+        """The named year, or the newest one (each read once per unit of work)."""
+        if name in self._years:
+            return self._years[name]
         query = select(SchoolYearRow)
         query = (
             query.where(SchoolYearRow.name == name) if name else query.order_by(SchoolYearRow.start.desc())
         )
-        row = await self.session.scalar(query.limit(1))
+        query = query.options(joinedload(SchoolYearRow.semesters)).limit(1)
+        row = (await self.session.execute(query)).unique().scalar_one_or_none()
         if row is None:
             raise NotFound("school.error.no_year", value=name) if name else NotFound("school.error.no_years")
+        self._years[name] = self._years[row.name] = row
         return row
 
     async def require_open(self, year_id: int | None = None, class_id: int | None = None) -> None:
@@ -110,6 +117,7 @@ class SqlSchoolStore:
         row.semesters = [SemesterRow(**{f: getattr(s, f) for f in SEMESTER_FIELDS}) for s in year.semesters]
         self.session.add(row)
         await self.session.flush()
+        self._years = {}  # the newest year may be this one now
         return True
 
     async def subjects(self) -> list[Subject]:
@@ -140,9 +148,12 @@ class SqlSchoolStore:
         return True
 
     async def class_rows(self, year_name: str | None = None) -> dict[str, ClassRow]:
+        """The year's classes by name, read once per unit of work."""
         year = await self.year_row(year_name)
-        rows = await self.session.scalars(select(ClassRow).where(ClassRow.year_id == year.id))
-        return {row.name: row for row in rows}
+        if year.id not in self._classes:
+            rows = await self.session.scalars(select(ClassRow).where(ClassRow.year_id == year.id))
+            self._classes[year.id] = {row.name: row for row in rows}
+        return dict(self._classes[year.id])
 
     async def add_classes(self, names: list[str], year_name: str | None = None) -> list[str]:
         """Adds the classes that do not exist yet; returns the names added."""
@@ -155,6 +166,7 @@ class SqlSchoolStore:
                 self.session.add(ClassRow(year_id=year.id, name=name, grade=grade_of_class(name)))
                 added.append(name)
         await self.session.flush()
+        self._classes.pop(year.id, None)
         return added
 
     async def class_row(self, name: str, year_name: str | None = None) -> ClassRow:
@@ -182,15 +194,14 @@ class SqlClassViews:
 
     async def classes(self, ids: frozenset[int] | None = None) -> list[tuple[int, str, int]]:
         """(id, name, grade) of the current year's classes, or of those ``ids``, by grade and name."""
-        year = await self.school.year_row()
-        query = select(ClassRow).where(ClassRow.year_id == year.id)
-        if ids is not None:
-            query = query.where(ClassRow.id.in_(ids))
-        rows = await self.session.scalars(query.order_by(ClassRow.grade, ClassRow.name))
-        return [(row.id, row.name, row.grade) for row in rows]
+        rows = (await self.school.class_rows()).values()
+        chosen = [row for row in rows if ids is None or row.id in ids]
+        return [(row.id, row.name, row.grade) for row in sorted(chosen, key=lambda r: (r.grade, r.name))]
 
     async def class_name(self, class_id: int) -> str | None:
-        row = await self.session.get(ClassRow, class_id)
+        """From the current year's classes (read once a turn), else from any year."""
+        current = {row.id: row for row in (await self.school.class_rows()).values()}
+        row = current.get(class_id) or await self.session.get(ClassRow, class_id)
         return row.name if row else None
 
     async def subject_names(self) -> dict[int, str]:

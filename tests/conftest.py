@@ -6,18 +6,28 @@ PostgreSQL the PostgreSQL half is skipped with a plain message, except under CI,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 
-from storage.db import Database
+from storage.db import Database, is_sqlite
 from storage.migrate import upgrade
 from storage.models import Base
+
+# Parallel workers on a shared two-core machine make Hypothesis's input generation slow at times: its
+# too_slow health check and the per-example deadline measure the machine, not sodiem. Every property
+# still runs all its examples.
+settings.register_profile("sodiem", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("sodiem")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SODIEM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -101,6 +111,49 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 def empty_database_url(request, tmp_path_factory) -> Iterator[str]:
     """A fresh, unmigrated database of each back end, for one test."""
     yield from throwaway_database(request, tmp_path_factory)
+
+
+DEMO_YEAR = "2025-2026"
+
+
+@pytest.fixture(scope="session")
+def demo_template_url(database_url: str, request, tmp_path_factory) -> Iterator[str]:
+    """A database of the run's back end holding the demo school of DEMO_YEAR, built once per run (and
+    per xdist worker): ``copy_database`` puts it in a test's database in a fraction of the build time."""
+    from cli.demo import create_demo_school
+
+    async def build(url: str) -> None:
+        template = Database(url)
+        await create_demo_school(template, DEMO_YEAR)
+        await template.dispose()
+
+    backend = "sqlite" if is_sqlite(database_url) else "postgresql"
+    for url in throwaway_database(SimpleNamespace(param=backend, config=request.config), tmp_path_factory):
+        upgrade(url)
+        asyncio.run(build(url))
+        yield url
+
+
+async def copy_database(template_url: str, database: Database) -> None:
+    """Makes ``database`` a copy of the template (SQLite: the backup API; PostgreSQL: CREATE DATABASE ...
+    TEMPLATE). Its open connections are closed first; the Database object stays usable."""
+    await database.dispose()
+    target = make_url(database.url)
+    if database.is_sqlite:
+        await asyncio.to_thread(copy_sqlite_file, make_url(template_url).database, target.database)
+        return
+    template = make_url(template_url).database
+    await _postgres_admin(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+    await _postgres_admin(f'CREATE DATABASE "{target.database}" TEMPLATE "{template}"')
+
+
+def copy_sqlite_file(source: str | Path, target: str | Path) -> None:
+    """A consistent copy of a SQLite database (WAL included), with SQLite's backup API."""
+    with (
+        contextlib.closing(sqlite3.connect(source)) as original,
+        contextlib.closing(sqlite3.connect(target)) as copy,
+    ):
+        original.backup(copy)
 
 
 @pytest.fixture

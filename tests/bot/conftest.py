@@ -1,7 +1,12 @@
-"""The real application, polling the local Bot API, over a small school in a real database."""
+"""The real application, polling the local Bot API, over a small school in a real database.
+
+Time in the flood limits runs ``SPEEDUP`` times as fast as on Telegram: the bot's pacing and the local
+Bot API's limits are scaled alike, so a bot that floods is still refused (and the test fails). A test
+marked ``@pytest.mark.real_pace`` runs both at Telegram's real pace."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,18 +17,20 @@ from sqlalchemy import select
 
 from bot.app import build_application
 from bot.config import load_settings
-from cli.demo import create_demo_school
 from domain.identity import PersonKind, PersonRef, create_invite
 from domain.importing import Table
 from domain.roster import import_roster
 from domain.staff import import_staff
-from localapi import LocalBotApi
+from localapi import LocalBotApi, RateLimits
+from notifications.pacing import TELEGRAM, Pacing
 from storage.db import Database
 from storage.models import StaffRow, StudentRow
 from storage.uow import UnitOfWork
+from tests.conftest import copy_database
 from tests.storage.helpers import HEADERS, ROWS, YEAR, set_up_school
 
 TOKEN = "123456:TEST-token"
+SPEEDUP = 10  # flood limits in tests: ten times Telegram's pace, on both sides
 STAFF_HEADERS = [
     "Mã cán bộ",
     "Họ và tên",
@@ -55,6 +62,21 @@ class School:
     database: Database
     api: LocalBotApi
     clock: Clock
+    pacing: Pacing = TELEGRAM  # pass it to build_application: the stand-in's limits match it
+
+    async def outbox_settled(self, timeout: float = 30) -> None:
+        """Waits until every outbox row is settled: none pending, none being sent."""
+        async with asyncio.timeout(timeout):
+            while True:
+                async with UnitOfWork(self.database, read_only=True) as uow:
+                    counts = await uow.outbox.counts()
+                if not counts.get("pending") and not counts.get("sending"):
+                    return
+                await asyncio.sleep(0.05)
+
+    async def pause(self, seconds: float) -> None:
+        """Waits for the flood limits to forget: ``seconds`` at Telegram's pace, less at the test's."""
+        await asyncio.sleep(seconds * self.pacing.chat_period / TELEGRAM.chat_period)
 
     async def invite_staff(self, code: str, days_ago: int = 0) -> str:
         async with UnitOfWork(self.database) as uow:
@@ -89,7 +111,7 @@ class School:
                 "SODIEM_DATABASE_URL": self.database.url,
             }
         )
-        application = build_application(settings, self.database, self.clock)
+        application = build_application(settings, self.database, self.clock, self.pacing)
         await application.initialize()
         await application.post_init(application)  # as run_polling does
         await application.start()
@@ -102,16 +124,21 @@ class School:
             await application.shutdown()
 
 
+def speedup(request) -> float:
+    """SPEEDUP, or 1 for a test marked real_pace."""
+    return 1 if request.node.get_closest_marker("real_pace") else SPEEDUP
+
+
 @asynccontextmanager
-async def bot_api_over(database: Database) -> AsyncIterator[School]:
-    async with LocalBotApi(TOKEN, rate_limits=True) as api:
-        yield School(database, api, Clock())
+async def bot_api_over(database: Database, speedup: float = SPEEDUP) -> AsyncIterator[School]:
+    async with LocalBotApi(TOKEN, rate_limits=RateLimits().faster(speedup)) as api:
+        yield School(database, api, Clock(), TELEGRAM.faster(speedup))
         refused = [refusal for refusal in api.refusals if not refusal.injected]
         assert refused == [], "every call the bot made must be a valid Bot API call, within the limits"
 
 
 @pytest.fixture
-async def school(database: Database) -> AsyncIterator[School]:
+async def school(database: Database, request) -> AsyncIterator[School]:
     """Classes 6A (3 students) and 6B (1); a principal, a vice-principal, an administrator and two
     teachers: GV01 homeroom 6A, Toán in 6A and 6B; GV02 homeroom 6B, Ngữ văn in 6A and 6B."""
     await set_up_school(database)
@@ -120,13 +147,14 @@ async def school(database: Database) -> AsyncIterator[School]:
         await import_roster(uow.roster, YEAR, Table(HEADERS, list(enumerate(ROWS, start=2))), today)
         await import_staff(uow.staff, YEAR, Table(STAFF_HEADERS, list(enumerate(STAFF, start=2))), today)
         await uow.commit()
-    async with bot_api_over(database) as ready:
+    async with bot_api_over(database, speedup(request)) as ready:
         yield ready
 
 
 @pytest.fixture
-async def demo_school(database: Database) -> AsyncIterator[School]:
-    """The demo school of 2025-2026: twelve classes of about 40, thirty staff (GV005 teaches Toán in 6A)."""
-    await create_demo_school(database, YEAR)
-    async with bot_api_over(database) as ready:
+async def demo_school(database: Database, demo_template_url: str, request) -> AsyncIterator[School]:
+    """The demo school of 2025-2026: twelve classes of about 40, thirty staff (GV005 teaches Toán in 6A).
+    Built once per run, copied into the test's database."""
+    await copy_database(demo_template_url, database)
+    async with bot_api_over(database, speedup(request)) as ready:
         yield ready

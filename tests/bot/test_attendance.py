@@ -141,7 +141,7 @@ async def test_a_restart_in_the_middle_loses_nothing_and_saves_nothing_twice(sch
         sheet = await open_list(teacher, "📋 Điểm danh 6A")
         sheet = await tap_student(teacher, sheet, 1)
         sheet = await tap_student(teacher, sheet, 2, times=2)
-    await asyncio.sleep(3)  # a restart takes a few seconds (and Telegram's flood limits do not forget)
+    await school.pause(3)  # a restart takes a few seconds (and Telegram's flood limits do not forget)
     async with school.bot_running():  # the teacher goes on with the message shown before the restart
         sheet = await tap_student(teacher, sheet, 3, times=3)  # P, K, and back to present
         assert sheet.button_texts[:3] == ["1. Anh (P)", "2. Ánh (K)", "3. Bình ✓"]

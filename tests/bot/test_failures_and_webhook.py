@@ -54,7 +54,7 @@ async def test_the_webhook_refuses_requests_without_the_secret(school):
             "SODIEM_DATABASE_URL": school.database.url,
         }
     )
-    application = build_application(settings, school.database, school.clock)
+    application = build_application(settings, school.database, school.clock, school.pacing)
     port = free_port()
     stranger = school.api.person(9201, "Lạ")
     stranger.send_text("xin chào")  # opens the chat; with a webhook set, nobody polls this copy

@@ -47,7 +47,7 @@ async def delivered(school) -> None:
 async def restart(school, moment: datetime) -> None:
     """The clock moves to ``moment``; the pause stands for the restart's own time (the days of the test pass
     in seconds, and Telegram lets a bot write to a person about once a second)."""
-    await asyncio.sleep(1.5)
+    await school.pause(1.5)
     school.clock.now = moment
 
 
@@ -99,7 +99,7 @@ async def test_the_tasks_run_daily_at_seven_in_ha_noi(school):
             "SODIEM_DATABASE_URL": school.database.url,
         }
     )
-    application = build_application(settings, school.database, school.clock)
+    application = build_application(settings, school.database, school.clock, school.pacing)
     await application.initialize()
     await application.post_init(application)
     await application.job_queue.start()

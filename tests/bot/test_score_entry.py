@@ -3,6 +3,7 @@
 import asyncio
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.models import ChangeRow, ScoreRow, StaffRow, SubjectRow
@@ -62,6 +63,7 @@ async def test_a_teacher_enters_a_40_score_column_in_one_message_and_fixes_two_s
     assert stored == expected
 
 
+@pytest.mark.real_pace  # many answers to one person: the per-chat pace holds at Telegram's real limits
 async def test_bad_inputs_get_a_clear_answer_and_change_nothing(school):
     teacher = school.api.person(2, "Toàn")
     async with school.bot_running():
@@ -132,7 +134,7 @@ async def test_a_restart_in_the_middle_of_an_entry_loses_nothing_and_saves_nothi
         await open_column(teacher, "6A · Toán", "HK 1 •", "ĐĐGtx 2")
         review = await teacher.ask("8 9 10")
         save_data = review.find_button("✅ Lưu cột điểm")["callback_data"]
-    await asyncio.sleep(3)  # a restart takes a few seconds (and the flood limits of Telegram do not forget)
+    await school.pause(3)  # a restart takes a few seconds (and the flood limits of Telegram do not forget)
     async with school.bot_running():  # the bot was restarted; the teacher presses Save on the old message
         teacher.press("✅ Lưu cột điểm", review)
         await teacher.wait_for(lambda m: m.text.startswith("Đã lưu 6A · Toán · HK 1 · ĐĐGtx 2"))

@@ -52,7 +52,7 @@ async def both_channels_running(
             **(extra or {}),
         }
     )
-    application = build_application(settings, school.database, school.clock)
+    application = build_application(settings, school.database, school.clock, school.pacing)
     application.bot_data[zalo_front.FRONT_END_KEY].poll_seconds = 1
     await application.initialize()
     await application.post_init(application)

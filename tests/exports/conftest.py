@@ -9,6 +9,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ from storage.changes import Author
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
+from tests.conftest import copy_sqlite_file
 
 YEAR = "2025-2026"
 CLASS = "6A"
@@ -87,11 +89,20 @@ def _build(url: str) -> None:
     asyncio.run(work())
 
 
+@pytest.fixture(scope="session")
+def filled_template(tmp_path_factory) -> Path:
+    """The filled school, built once per run (and xdist worker)."""
+    path = tmp_path_factory.mktemp("exports-template") / "school.db"
+    _build(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
 @pytest.fixture(scope="module")
-def filled_url(tmp_path_factory) -> Iterator[str]:
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('exports') / 'school.db'}"
-    _build(url)
-    yield url
+def filled_url(filled_template: Path, tmp_path_factory) -> Iterator[str]:
+    """A copy of the filled school for the module, which may change it."""
+    path = tmp_path_factory.mktemp("exports") / "school.db"
+    copy_sqlite_file(filled_template, path)
+    yield f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture

@@ -80,6 +80,15 @@ class Running:
             return json.load(response)
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Under pytest-xdist (``--dist loadgroup``) the sandbox tests share one worker, so that one
+    sandbox is built per run rather than one per worker."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.xdist_group("sandbox"))
+
+
 @pytest.fixture(scope="session")
 def running(tmp_path_factory) -> Iterator[Running]:
     sandbox = Sandbox(fill_demo_school, tmp_path_factory.mktemp("sandbox"), language="vi")

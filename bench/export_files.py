@@ -4,7 +4,7 @@ semester II the same way, in a throwaway SQLite database. Times include reading 
 the database. Targets: a class under 2 s, the school under 30 s. Then ``export verify`` of one class's
 year book: text compared line by line and every page rendered (pdfium) and compared pixel by pixel.
 
-Run: .venv/bin/python bench/exports.py"""
+Run: .venv/bin/python bench/export_files.py"""
 
 from __future__ import annotations
 
