@@ -22,11 +22,10 @@ from aiohttp import web
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
-from bot.handlers.people import looks_like_code
 from bot.public import PublicServer
 from domain.attendance import EXCUSED, UNEXCUSED
 from domain.errors import DomainError
-from domain.identity import CHANNEL_CHOICES, PersonKind, hash_code, redeem_invite
+from domain.identity import CHANNEL_CHOICES, PersonKind, hash_code, looks_like_code, redeem_invite
 from domain.notices import Kind, Status
 from domain.permissions import Actor
 from domain.report_card import Period, report_cards
@@ -264,7 +263,7 @@ class _Answer:
         return ["\n".join(lines)]
 
     async def _link(self, typed: str) -> list[str]:
-        invite = await self.uow.identity.find_invite(hash_code(typed))
+        invite = await self.uow.identity.find_invite(hash_code(typed, self.uow.identity.code_key))
         if invite is not None and invite.person is not None and invite.person.kind is PersonKind.STAFF:
             return [self.t("zalo.staff")]  # the code stays unused, for Telegram
         try:

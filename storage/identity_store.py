@@ -26,7 +26,10 @@ from storage.models import (
     StudentRow,
     TeachingRow,
 )
+from storage.school_key import derived_key
 from storage.school_store import SqlSchoolStore
+
+INVITE_KEY_PURPOSE = "invite-codes"
 
 
 def _person(staff_id: int | None, guardian_id: int | None) -> PersonRef | None:
@@ -49,6 +52,10 @@ class SqlIdentityStore:
         self.school = school
 
     # --- invites (domain.identity.InviteStore) ---
+
+    @property
+    def code_key(self) -> bytes:
+        return derived_key(INVITE_KEY_PURPOSE)
 
     async def add_invite(
         self, code_hash: str, person: PersonRef | None, student_id: int | None, expires_at: datetime
@@ -92,6 +99,10 @@ class SqlIdentityStore:
             )
             or 0
         )
+
+    async def wrong_codes_everywhere_since(self, since: datetime) -> int:
+        wrong = select(func.count()).select_from(LinkAttemptRow).where(LinkAttemptRow.ok.is_(False))
+        return await self.session.scalar(wrong.where(LinkAttemptRow.at >= since)) or 0
 
     async def record_attempt(self, channel: str, account: str, now: datetime, ok: bool) -> None:
         self.session.add(LinkAttemptRow(channel=channel, external_id=account, at=now, ok=ok))
@@ -178,8 +189,14 @@ class SqlIdentityStore:
             )
         guardian.channels = choice
 
-    async def revoke_staff(self, staff_id: int) -> int:
-        """Unlinks every account of the staff member; each unlinking is recorded."""
+    async def revoke_staff(self, staff_id: int, now: datetime) -> tuple[int, int]:
+        """Unlinks every account of the staff member and expires their unused invite codes; each
+        unlinking is recorded. Answers (accounts unlinked, codes expired)."""
+        expired = await self.session.execute(
+            update(InviteRow)
+            .where(InviteRow.staff_id == staff_id, InviteRow.used_at.is_(None), InviteRow.expires_at > now)
+            .values(expires_at=now)
+        )
         accounts = await self.session.scalars(select(AccountRow).where(AccountRow.staff_id == staff_id))
         author = system_author("revoke")
         count = 0
@@ -188,7 +205,7 @@ class SqlIdentityStore:
             record_change(self.session, author, "account", key, f"staff:{staff_id}", None, "access revoked")
             await self.session.delete(account)
             count += 1
-        return count
+        return count, expired.rowcount
 
     async def actor(self, channel: str, account: str) -> Actor | None:
         row = await self._account(channel, account)

@@ -10,10 +10,8 @@ from bot.conversations import FLOW_BY_NAME
 from bot.conversations.base import current_dialog
 from bot.turn import CHANNEL, current_turn
 from domain.errors import DomainError
-from domain.identity import normalise_code, redeem_invite
+from domain.identity import looks_like_code, redeem_invite
 from locales import LANGUAGES, translator
-
-LINK_FLOW = "link"
 
 
 async def load_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,14 +30,14 @@ async def load_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
-    if context.args:
-        await link(context.args[0])
+    typed = " ".join(context.args or [])
+    if looks_like_code(typed):
+        await link(typed)
     elif turn.actor:
         text, keyboard = await views.menu(turn)
         turn.say("bot.start.again", name=turn.actor.name)
         turn.send(text, keyboard)
     else:
-        await turn.uow.identity.save_dialog(CHANNEL, turn.account, LINK_FLOW, "code", {}, turn.now)
         turn.say("bot.unknown_person")
 
 
@@ -64,12 +62,12 @@ async def link(typed: str) -> None:
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text: an invite code from someone unknown, else a hint to use the menu."""
+    """Plain text: an invite code from someone unknown (only text shaped like a code is taken for one:
+    "xin chào" gets how to link and is not a wrong code), else a hint to use the menu."""
     turn = current_turn()
     if turn.actor is None:
         text = update.effective_message.text or ""
-        dialog = await turn.uow.identity.dialog(CHANNEL, turn.account)
-        if (dialog and dialog.flow == LINK_FLOW) or looks_like_code(text):
+        if looks_like_code(text):
             await link(text)
         else:
             turn.say("bot.unknown_person")
@@ -91,8 +89,3 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         turn.say("bot.use_menu" if turn.actor else "bot.unknown_person")
     else:
         await flow.on_other(update, dialog)
-
-
-def looks_like_code(text: str) -> bool:
-    code = normalise_code(text)
-    return len(code) == 10 and len(text.strip()) <= 14
