@@ -73,6 +73,13 @@ class Target:
     student_id: int | None = None
 
 
+def may_approve(actor: Actor | None, author_id: int | None) -> bool:
+    """Corrections, notices and report cards alike: a leader approves the work of others, never their
+    own. The author's goes to the other leaders (a vice-principal's, in a school with no other, to the
+    principal)."""
+    return allowed(actor, Action.APPROVE) and actor is not None and actor.person.id != author_id
+
+
 def allowed(actor: Actor | None, action: Action, target: Target = Target()) -> bool:
     if actor is None:
         return False

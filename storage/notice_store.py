@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.identity import receiving_channels
@@ -111,11 +111,13 @@ class SqlNoticeStore:
         )
         return [_notice(row) for row in rows]
 
-    async def pending(self) -> list[Notice]:
-        """Notices (not report cards) waiting for a decision, oldest first."""
+    async def pending(self, decider_id: int) -> list[Notice]:
+        """Notices (not report cards) waiting for a decision that ``decider_id`` did not write, oldest
+        first."""
         rows = await self.session.scalars(
             select(NoticeRow)
             .where(NoticeRow.status == Status.PENDING.value, NoticeRow.kind != Kind.REPORT_CARD.value)
+            .where(NoticeRow.author_id.is_distinct_from(decider_id))
             .order_by(NoticeRow.id)
         )
         return [_notice(row) for row in rows]
@@ -272,14 +274,16 @@ class SqlNoticeStore:
         rows = await self.session.execute(query.order_by(AccountRow.id))
         return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
 
-    async def approvers(self) -> list[Recipient]:
-        """The vice-principals' accounts; the principal's when the school has no vice-principal linked."""
+    async def approvers(self, author_id: int | None) -> list[Recipient]:
+        """The accounts of the vice-principals other than the author; the principal's when the school has
+        no other vice-principal linked (an author never approves their own: domain.permissions)."""
         for role in (Role.VICE_PRINCIPAL, Role.PRINCIPAL):
             rows = await self.session.execute(
                 select(StaffRow.full_name, AccountRow)
                 .join(AccountRow, AccountRow.staff_id == StaffRow.id)
                 .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
                 .where(StaffRoleRow.role == role.value, StaffRow.active.is_(True))
+                .where(StaffRow.id != author_id if author_id is not None else true())
                 .order_by(AccountRow.id)
             )
             found = [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]

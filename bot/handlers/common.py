@@ -20,6 +20,14 @@ async def refuse(turn: Turn, action: str, detail: str = "") -> None:
     turn.say("bot.refused" if turn.actor else "bot.unknown_person")
 
 
+async def own_work(turn: Turn, action: str, item_id: int) -> None:
+    """A leader pressed Approve on their own notice or report cards: another leader decides; logged."""
+    log.warning("refused %s of their own item %s to telegram:%s", action, item_id, turn.account)
+    await turn.uow.identity.record_refusal(CHANNEL, turn.account, action, f"own:{item_id}", turn.now)
+    turn.answer_press()
+    turn.say("notices.own_notice")
+
+
 def answer_and_show(
     turn: Turn, query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None
 ) -> None:
