@@ -99,6 +99,7 @@ def add_handlers(application: Application) -> None:
         r"^kids$": menu.children,
         r"^chan:": menu.set_channel,
         r"^acct$": menu.accounts,
+        rf"^{people.CONFIRM_PREFIX}:": people.confirm_press,
     }
     for pattern, callback in presses.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

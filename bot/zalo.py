@@ -204,7 +204,7 @@ class _Answer:
             return await self._link(text)
         if actor is None:
             return [self.t("zalo.unknown")]
-        if actor.is_staff:
+        if actor.guardian is None:
             return [self.t("zalo.staff")]
         word = plain(text)
         if word in _words("zalo.command.help"):
@@ -224,7 +224,7 @@ class _Answer:
 
     async def _channels(self, actor: Actor) -> list[str]:
         """Where notices and report cards go, and the numbered choices when linked on both channels."""
-        current, linked = await self.uow.identity.guardian_channels(actor.person.id)
+        current, linked = await self.uow.identity.guardian_channels(actor.guardian)
         if len(linked) < 2:
             return [self.t("zalo.channel.only_one", channel=self.t(f"zalo.channel.{CHANNEL}"))]
         await self.uow.identity.save_dialog(CHANNEL, self.account, CHANNEL_FLOW, "choose", {}, self.now)
@@ -235,7 +235,7 @@ class _Answer:
             return [self.t("zalo.channel.bad_number")]
         choice = CHANNEL_CHOICES[number - 1]
         author = Author(None, CHANNEL, self.account, self.now)
-        await self.uow.identity.choose_channels(actor.person.id, choice, author)
+        await self.uow.identity.choose_channels(actor.guardian, choice, author)
         await self.uow.identity.end_dialog(CHANNEL, self.account)
         return [self.t("zalo.channel.chosen", where=self.t(f"zalo.channel.where.{choice}"))]
 

@@ -6,7 +6,12 @@ neither test guesses offline nor plant a code of their own), single-use and vali
 default. Only text shaped like a code counts as an attempt ("xin chào" is not a wrong code). An account
 that keeps sending wrong codes is made to wait; while many wrong codes arrive from everywhere, an
 account that has already sent a wrong one waits too, but a newcomer's first code is still read.
-Unlinking (a lost phone) takes effect at the next message."""
+Unlinking (a lost phone) takes effect at the next message.
+
+One account holds one staff link and one guardian link at once: a teacher who sends a parent's code
+becomes teacher and parent. A parent's further codes (another child, or the same child's other
+guardian record, as schools import them) add those children to the account's guardian. A staff code
+for a different staff member than the one linked is only taken once the person confirms it."""
 
 from __future__ import annotations
 
@@ -123,7 +128,13 @@ class InviteStore(Protocol):
 
     async def record_attempt(self, channel: str, account: str, now: datetime, ok: bool) -> None: ...
 
-    async def link_account(self, channel: str, account: str, person: PersonRef, now: datetime) -> None: ...
+    async def link_account(self, channel: str, account: str, person: PersonRef, now: datetime) -> None:
+        """Sets the account's link of the person's kind (a guardian's children join those of the
+        guardian already linked), keeping the link of the other kind."""
+
+    async def linked_staff(self, channel: str, account: str) -> int | None: ...
+
+    async def invite_by_id(self, invite_id: int) -> InviteRecord | None: ...
 
     async def guardian_for_student(self, student_id: int) -> PersonRef: ...
 
@@ -153,9 +164,45 @@ async def redeem_invite(
     if invite is None:
         await store.record_attempt(channel, account, now, ok=False)
         raise DomainError("link.error.bad_code")
+    linked = await store.linked_staff(channel, account)
+    if invite.person and invite.person.kind is PersonKind.STAFF and linked not in (None, invite.person.id):
+        _check_usable(invite, now)
+        raise ConfirmLink(invite.id, invite.person.id)
+    return await _redeem(store, channel, account, invite, now)
+
+
+async def redeem_confirmed(
+    store: InviteStore, channel: str, account: str, invite_id: int, now: datetime
+) -> PersonRef:
+    """The code the person confirmed (see ``ConfirmLink``), read again: it may have expired or been
+    used since."""
+    invite = await store.invite_by_id(invite_id)
+    if invite is None:
+        raise DomainError("link.error.bad_code")
+    return await _redeem(store, channel, account, invite, now)
+
+
+class ConfirmLink(DomainError):
+    """The code is for another staff member than the one this account is linked to: the person confirms
+    first (it replaces the staff link)."""
+
+    def __init__(self, invite_id: int, staff_id: int) -> None:
+        super().__init__("link.confirm", staff_id=staff_id)
+        self.invite_id = invite_id
+
+
+def _check_usable(invite: InviteRecord, now: datetime) -> None:
     if invite.expires_at <= now:
         raise DomainError("link.error.expired_code")
-    if invite.used or not await store.claim_invite(invite.id, now):
+    if invite.used:
+        raise DomainError("link.error.used_code")
+
+
+async def _redeem(
+    store: InviteStore, channel: str, account: str, invite: InviteRecord, now: datetime
+) -> PersonRef:
+    _check_usable(invite, now)
+    if not await store.claim_invite(invite.id, now):
         raise DomainError("link.error.used_code")
     person = invite.person
     if person is None:

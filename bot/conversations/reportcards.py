@@ -326,7 +326,6 @@ async def _parent_view(turn: Turn, student_id: int, notice_id: int) -> None:
     children = {sid: class_id for sid, _, class_id in await turn.uow.notices.children(turn.actor.children)}
     if (
         not allowed(turn.actor, Action.VIEW_STUDENT, Target(student_id=student_id))
-        or turn.actor.is_staff
         or notice is None
         or notice.kind is not Kind.REPORT_CARD
         or notice.status is not Status.APPROVED
