@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 from cli.output import EXIT_OK, run_on_database
+from cli.people import find_staff
 from domain.errors import DomainError
+from domain.notices import APPROVER_SETTING
 from domain.school import Level, School, Subject, SubjectKind, parse_year_name
 from domain.setup import current_year_name, init_school
 from storage.uow import UnitOfWork
@@ -30,6 +32,12 @@ def add_parser(commands) -> None:
         "--regular-reentry",
         choices=["yes", "no"],
         help="teachers may re-enter regular (coefficient 1) columns while the book is open",
+    )
+    settings.add_argument(
+        "--approver",
+        metavar="STAFF",
+        help="who approves notices when no other leader can (a principal's own, with no vice-principal);"
+        " '-' for nobody",
     )
     settings.set_defaults(func=run_settings)
 
@@ -188,13 +196,18 @@ def run_settings(args) -> int:
 
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
+            if args.approver:
+                approver = None if args.approver == "-" else (await find_staff(uow, args.approver)).id
+                changes[APPROVER_SETTING] = approver
             settings = await uow.school.change_settings(**changes)
+            approver_name = await uow.notices.staff_name(settings.get(APPROVER_SETTING))
             await uow.commit()
         args.console.say(
             "school.settings",
             sessions=settings.get("sessions_per_day", 1),
             reentry=args.console.t("school.yes" if settings.get("regular_reentry") else "school.no"),
         )
+        args.console.say("school.settings.approver", name=approver_name or "-")
         return EXIT_OK
 
     return run_on_database(args, work)

@@ -12,6 +12,7 @@ from domain.errors import DomainError
 from domain.permissions import Action, Actor, Target, allowed
 from domain.text import visible_text
 
+APPROVER_SETTING = "notice_approver"  # the staff id who approves when no other leader can
 MAX_TEXT = 3500  # Telegram takes 4096; the header each person receives needs room
 
 

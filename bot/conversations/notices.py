@@ -15,7 +15,7 @@ from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.shared import show
 from bot.delivery import wake_after_commit
-from bot.handlers.common import answer_and_show, own_work, refuse, split_for_telegram
+from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
 from bot.keyboards import button, column, is_number
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.errors import DomainError
@@ -251,10 +251,8 @@ async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: 
             await _report(turn, notice)
         else:
             await refuse(turn, "notice-report", update.callback_query.data)
-    elif not may_decide(turn.actor):
-        await refuse(turn, "notice-decision", update.callback_query.data)
-    elif not may_approve(turn.actor, notice.author_id):
-        await own_work(turn, "notice-decision", notice.id)
+    elif not may_approve(turn.actor, notice.author_id, await turn.uow.notices.named_approver()):
+        await refuse_decision(turn, "notice-decision", update.callback_query.data, notice.id)
     elif notice.status is not Status.PENDING:
         turn.answer_press()
         turn.say(f"notices.already.{notice.status.value}")
@@ -269,7 +267,8 @@ async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: 
 
 async def _approver_edit(turn: Turn, dialog: Dialog, typed: str) -> None:
     notice = await turn.uow.notices.get(dialog.data["notice_id"])
-    if notice is None or not may_approve(turn.actor, notice.author_id):
+    named = await turn.uow.notices.named_approver()
+    if notice is None or not may_approve(turn.actor, notice.author_id, named):
         await end_dialog(turn)
         await refuse(turn, "notice-decision", "edit")
         return

@@ -20,12 +20,21 @@ async def refuse(turn: Turn, action: str, detail: str = "") -> None:
     turn.say("bot.refused" if turn.actor else "bot.unknown_person")
 
 
-async def own_work(turn: Turn, action: str, item_id: int) -> None:
-    """A leader pressed Approve on their own notice or report cards: another leader decides; logged."""
+async def refuse_decision(turn: Turn, action: str, data: str, item_id: int) -> None:
+    """A decision the person may not take: on their own notice or report cards (another leader
+    decides), or at all. Either is logged and recorded."""
+    if turn.actor is None or turn.actor.person.id != await _author_of(turn, item_id):
+        await refuse(turn, action, data)
+        return
     log.warning("refused %s of their own item %s to telegram:%s", action, item_id, turn.account)
     await turn.uow.identity.record_refusal(CHANNEL, turn.account, action, f"own:{item_id}", turn.now)
     turn.answer_press()
     turn.say("notices.own_notice")
+
+
+async def _author_of(turn: Turn, notice_id: int) -> int | None:
+    notice = await turn.uow.notices.get(notice_id)
+    return notice.author_id if notice else None
 
 
 def answer_and_show(

@@ -31,6 +31,8 @@ async def test_greetings_are_answered_with_how_to_link_and_never_lock_anyone_out
             assert (await father.ask(text)).text.startswith("Chào bạn! Đây là Sổ điểm điện tử"), text
         assert "phụ huynh của Nguyễn Văn Bình" in (await mother.ask(code)).text
         assert (await father.ask(zalo_code)).text.startswith("Đã liên kết!")
+        both = await father.ask(await school.invite_parent("HS003"))  # a second child, on Zalo too
+        assert "Trần Thị Ánh" in both.text and "Lê Minh Anh" in both.text
     async with school.database.session() as session:
         assert await session.scalar(select(LinkAttemptRow.id).where(LinkAttemptRow.ok.is_(False))) is None
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import NoticeRow, RefusalRow
+from domain.notices import APPROVER_SETTING
+from storage.models import NoticeRow, RefusalRow, StaffRow
+from storage.uow import UnitOfWork
 from tests.bot.test_score_entry import link
 
 TYPED = "Họp\u200b phụ huynh \u202eT7 18/10\u202c lúc 7g30.\ufeff"
@@ -50,3 +52,26 @@ async def test_a_vice_principals_notice_is_approved_by_the_principal_never_by_it
 async def _notice(school) -> NoticeRow:
     async with school.database.session() as session:
         return await session.scalar(select(NoticeRow))
+
+
+async def test_a_principal_alone_has_the_notice_approved_by_whom_the_school_names(school):
+    principal, admin = school.api.person(7111, "Cô Hiệu trưởng"), school.api.person(7112, "Thầy Quản trị")
+    async with UnitOfWork(school.database) as uow:
+        admin_id = await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == "CB03"))
+        await uow.school.change_settings(**{APPROVER_SETTING: admin_id})
+        await uow.commit()
+    async with school.bot_running():
+        await link(school, principal, "CB01")  # the vice-principal does not use the bot
+        await link(school, admin, "CB03")
+        principal.send_command("/thongbao")
+        principal.press("Toàn trường", await principal.wait_for(lambda m: "Toàn trường" in m.button_texts))
+        principal.press("Phụ huynh", await principal.wait_for(lambda m: "Phụ huynh" in m.button_texts))
+        await principal.wait_for(lambda m: m.text.startswith("Thông báo cho Toàn trường"))
+        preview = await principal.ask(SENT)
+        principal.press(next(label for label in preview.button_texts if label.startswith("📨")), preview)
+        submitted = await principal.wait_for(lambda m: m.text.startswith("Đã gửi thông báo tới"))
+        assert "Đỗ Quản Trị" in submitted.text and "Nguyễn Thị Hạnh" not in submitted.text
+        request = await admin.wait_for(lambda m: m.text.startswith("📝 Thông báo chờ duyệt"))
+        admin.press("✅ Duyệt và gửi", request)
+        await admin.wait_for(lambda m: m.text.startswith("✅ Đã duyệt."))
+    assert (await _notice(school)).status == "approved"

@@ -7,6 +7,7 @@ import pytest
 
 from domain.errors import DomainError
 from domain.identity import (
+    ConfirmLink,
     InviteRecord,
     PersonKind,
     PersonRef,
@@ -14,6 +15,7 @@ from domain.identity import (
     format_code,
     hash_code,
     looks_like_code,
+    redeem_confirmed,
     redeem_invite,
 )
 
@@ -55,6 +57,13 @@ class FakeStore:
 
     async def link_account(self, channel, account, person, now):
         self.links[account] = person
+
+    async def linked_staff(self, channel, account):
+        person = self.links.get(account)
+        return person.id if person and person.kind is PersonKind.STAFF else None
+
+    async def invite_by_id(self, invite_id):
+        return next((invite for invite in self.invites.values() if invite.id == invite_id), None)
 
     async def guardian_for_student(self, student_id):
         return PersonRef(PersonKind.GUARDIAN, 1000 + student_id)
@@ -141,3 +150,16 @@ async def test_many_wrong_codes_from_many_accounts_stop_the_guessers_but_not_a_n
     )
     later = NOW + timedelta(minutes=1, seconds=1)
     assert await error_key(redeem_invite(store, "zalo", "7", "ABCDE23457", later)) == "link.error.bad_code"
+
+
+async def test_a_code_for_another_staff_member_is_taken_only_when_confirmed():
+    store = FakeStore()
+    other = PersonRef(PersonKind.STAFF, 8)
+    mine, theirs = await create_invite(store, TEACHER, NOW), await create_invite(store, other, NOW)
+    await redeem_invite(store, "telegram", "42", mine.code, NOW)
+    with pytest.raises(ConfirmLink) as asked:
+        await redeem_invite(store, "telegram", "42", theirs.code, NOW)
+    assert store.links["42"] == TEACHER and asked.value.params == {"staff_id": 8}
+    assert await redeem_confirmed(store, "telegram", "42", asked.value.invite_id, NOW) == other
+    key = await error_key(redeem_confirmed(store, "telegram", "42", asked.value.invite_id, NOW))
+    assert key == "link.error.used_code"
