@@ -41,3 +41,30 @@ def test_vietnamese_letters_and_line_breaks_stay_and_come_out_composed():
 
 def test_a_name_with_an_override_is_the_same_name():
     assert clean_name("\u202eTrần\u200b Thị Ánh\ufeff") == clean_name("Trần Thị Ánh")
+
+
+async def test_the_school_name_given_on_the_command_line_is_kept_visible_only():
+    from domain.school import Level, School
+    from domain.setup import init_school
+
+    class Store:
+        saved: School | None = None
+
+        async def school(self):
+            return self.saved
+
+        async def save_school(self, school):
+            self.saved = school
+
+        async def add_year(self, year):
+            return True
+
+        async def subjects(self):
+            return []
+
+        async def save_subject(self, subject):
+            pass
+
+    store = Store()
+    await init_school(store, School("Trường THCS\u200b Lê\u202e Lợi\ufeff", Level.SECONDARY), "2025-2026")
+    assert store.saved.name == "Trường THCS Lê Lợi"
