@@ -7,6 +7,7 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardMarkup
 
 from bot.turn import CHANNEL, Turn
+from domain.permissions import Action, allowed
 
 log = logging.getLogger("sodiem.refusals")
 MESSAGE_LIMIT = 4096
@@ -21,9 +22,10 @@ async def refuse(turn: Turn, action: str, detail: str = "") -> None:
 
 
 async def refuse_decision(turn: Turn, action: str, data: str, item_id: int) -> None:
-    """A decision the person may not take: on their own notice or report cards (another leader
-    decides), or at all. Either is logged and recorded."""
-    if turn.actor is None or turn.actor.person.id != await _author_of(turn, item_id):
+    """A decision the person may not take: a leader's on their own notice or report cards (another
+    leader decides), or anyone's who may not decide at all. Either is logged and recorded."""
+    leader = allowed(turn.actor, Action.APPROVE)
+    if not leader or turn.actor.person.id != await _author_of(turn, item_id):
         await refuse(turn, action, data)
         return
     log.warning("refused %s of their own item %s to telegram:%s", action, item_id, turn.account)
