@@ -20,15 +20,8 @@ async def test_a_vice_principals_notice_is_approved_by_the_principal_never_by_it
     async with school.bot_running():
         await link(school, vice, "CB02")
         await link(school, principal, "CB01")
-        vice.send_command("/thongbao")
-        vice.press("Toàn trường", await vice.wait_for(lambda m: "Toàn trường" in m.button_texts))
-        vice.press("Phụ huynh", await vice.wait_for(lambda m: "Phụ huynh" in m.button_texts))
-        await vice.wait_for(lambda m: m.text.startswith("Thông báo cho Toàn trường — Phụ huynh."))
-        preview = await vice.ask(TYPED)
-        assert f"\n\n{SENT}\n\n" in preview.text
-        send = next(label for label in preview.button_texts if label.startswith("📨"))
-        vice.press(send, preview)
-        submitted = await vice.wait_for(lambda m: m.text.startswith("Đã gửi thông báo tới"))
+        preview, submitted = await write_school_notice(vice, TYPED)
+        assert f"\n\n{SENT}\n\n" in preview
         assert "Nguyễn Thị Hạnh" in submitted.text and "Phạm Văn Phó" not in submitted.text
         request = await principal.wait_for(lambda m: m.text.startswith("📝 Thông báo chờ duyệt"))
         assert request.text.endswith(SENT)
@@ -49,6 +42,18 @@ async def test_a_vice_principals_notice_is_approved_by_the_principal_never_by_it
     assert refused == f"own:{notice_id}"
 
 
+async def write_school_notice(author, text: str):
+    """The author writes a notice to every parent and submits it: (the preview's text, the answer)."""
+    author.send_command("/thongbao")
+    author.press("Toàn trường", await author.wait_for(lambda m: "Toàn trường" in m.button_texts))
+    author.press("Phụ huynh", await author.wait_for(lambda m: "Phụ huynh" in m.button_texts))
+    await author.wait_for(lambda m: m.text.startswith("Thông báo cho Toàn trường — Phụ huynh."))
+    preview = await author.ask(text)
+    shown = preview.text  # the message is replaced by the answer once submitted
+    author.press(next(label for label in preview.button_texts if label.startswith("📨")), preview)
+    return shown, await author.wait_for(lambda m: m.text.startswith("Đã gửi thông báo tới"))
+
+
 async def _notice(school) -> NoticeRow:
     async with school.database.session() as session:
         return await session.scalar(select(NoticeRow))
@@ -63,13 +68,7 @@ async def test_a_principal_alone_has_the_notice_approved_by_whom_the_school_name
     async with school.bot_running():
         await link(school, principal, "CB01")  # the vice-principal does not use the bot
         await link(school, admin, "CB03")
-        principal.send_command("/thongbao")
-        principal.press("Toàn trường", await principal.wait_for(lambda m: "Toàn trường" in m.button_texts))
-        principal.press("Phụ huynh", await principal.wait_for(lambda m: "Phụ huynh" in m.button_texts))
-        await principal.wait_for(lambda m: m.text.startswith("Thông báo cho Toàn trường"))
-        preview = await principal.ask(SENT)
-        principal.press(next(label for label in preview.button_texts if label.startswith("📨")), preview)
-        submitted = await principal.wait_for(lambda m: m.text.startswith("Đã gửi thông báo tới"))
+        _, submitted = await write_school_notice(principal, SENT)
         assert "Đỗ Quản Trị" in submitted.text and "Nguyễn Thị Hạnh" not in submitted.text
         request = await admin.wait_for(lambda m: m.text.startswith("📝 Thông báo chờ duyệt"))
         admin.press("✅ Duyệt và gửi", request)
