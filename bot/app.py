@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot import commands, delivery, scheduler, zalo
 from bot.config import Settings
 from bot.conversations import FLOWS
-from bot.handlers import menu, people
+from bot.handlers import groups, menu, people
 from bot.handlers.errors import on_error
 from bot.processor import PerPersonProcessor
 from bot.ratelimit import PerChatRateLimiter
@@ -77,6 +77,7 @@ async def on_start(application: Application) -> None:
 
 
 def add_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, groups.outside_private_chat), group=-2)
     application.add_handler(TypeHandler(Update, people.load_person), group=-1)
     routes = {
         commands.START: people.start,
@@ -103,6 +104,7 @@ def add_handlers(application: Application) -> None:
         r"^kids$": menu.children,
         r"^chan:": menu.set_channel,
         r"^acct$": menu.accounts,
+        rf"^{people.CONFIRM_PREFIX}:": people.confirm_press,
     }
     for pattern, callback in presses.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

@@ -15,9 +15,7 @@ async def describe(turn: Turn, actor: Actor) -> str:
     """The person's roles, homeroom classes and subjects taught, or the children of a parent, in words."""
     t, views = turn.t, turn.uow.views
     if not actor.is_staff:
-        children = await views.children(actor.children)
-        names = ", ".join(f"{name} ({class_name or '-'})" for name, class_name in children)
-        return t("bot.who.guardian", children=names or "-")
+        return await _as_parent(turn, actor)
     parts = [", ".join(sorted(t(f"role.{role.value}") for role in actor.roles))]
     if actor.homeroom_classes:
         names = [name for _, name, _ in await views.classes(actor.homeroom_classes)]
@@ -27,7 +25,15 @@ async def describe(turn: Turn, actor: Actor) -> str:
         class_names = {cid: name for cid, name, _ in await views.classes(actor.taught_classes)}
         taught = sorted(f"{subjects[s]} {class_names.get(c, '?')}" for c, s in actor.teaching)
         parts.append(t("bot.who.teaching", subjects=", ".join(taught)))
+    if actor.children:
+        parts.append(await _as_parent(turn, actor))
     return "; ".join(parts)
+
+
+async def _as_parent(turn: Turn, actor: Actor) -> str:
+    children = await turn.uow.views.children(actor.children)
+    names = ", ".join(f"{name} ({class_name or '-'})" for name, class_name in children)
+    return turn.t("bot.who.guardian", children=names or "-")
 
 
 async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
@@ -68,7 +74,10 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("notices.card.menu_button"), "rc", "start"))
         if may_sign(actor, None):
             buttons.append(button(t("signing.menu_button"), "ks", "pg", 0))
-    else:
+    if actor.is_staff and actor.children:  # a teacher who is also a parent
+        buttons.append(button(t("bot.menu.children"), "kids"))
+        buttons.append(button(t("bot.menu.child_results"), "rs", "kids"))
+    elif not actor.is_staff:
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.results"), "rs", "start"))
     buttons += [button(t("bot.menu.language"), "lang"), button(t("bot.menu.help"), "help")]
@@ -91,7 +100,7 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         return []
     if not actor.is_staff:
         return [commands.CHILDREN, commands.RESULTS, commands.CHANNEL]
-    shown = [commands.CLASSES]
+    shown = [commands.CLASSES, *([commands.CHILDREN, commands.CHANNEL] if actor.children else [])]
     if actor.teaching:
         shown += [commands.SCORES, commands.COMMENTS, commands.CORRECT]
     if actor.teaching or actor.homeroom_classes or actor.is_leader:

@@ -22,11 +22,10 @@ from aiohttp import web
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
-from bot.handlers.people import looks_like_code
 from bot.public import PublicServer
 from domain.attendance import EXCUSED, UNEXCUSED
 from domain.errors import DomainError
-from domain.identity import CHANNEL_CHOICES, PersonKind, hash_code, redeem_invite
+from domain.identity import CHANNEL_CHOICES, PersonKind, hash_code, looks_like_code, redeem_invite
 from domain.notices import Kind, Status
 from domain.permissions import Actor
 from domain.report_card import Period
@@ -206,7 +205,7 @@ class _Answer:
             return await self._link(text)
         if actor is None:
             return [self.t("zalo.unknown")]
-        if actor.is_staff:
+        if actor.guardian is None:
             return [self.t("zalo.staff")]
         word = plain(text)
         if word in _words("zalo.command.help"):
@@ -226,7 +225,7 @@ class _Answer:
 
     async def _channels(self, actor: Actor) -> list[str]:
         """Where notices and report cards go, and the numbered choices when linked on both channels."""
-        current, linked = await self.uow.identity.guardian_channels(actor.person.id)
+        current, linked = await self.uow.identity.guardian_channels(actor.guardian)
         if len(linked) < 2:
             return [self.t("zalo.channel.only_one", channel=self.t(f"zalo.channel.{CHANNEL}"))]
         await self.uow.identity.save_dialog(CHANNEL, self.account, CHANNEL_FLOW, "choose", {}, self.now)
@@ -237,7 +236,7 @@ class _Answer:
             return [self.t("zalo.channel.bad_number")]
         choice = CHANNEL_CHOICES[number - 1]
         author = Author(None, CHANNEL, self.account, self.now)
-        await self.uow.identity.choose_channels(actor.person.id, choice, author)
+        await self.uow.identity.choose_channels(actor.guardian, choice, author)
         await self.uow.identity.end_dialog(CHANNEL, self.account)
         return [self.t("zalo.channel.chosen", where=self.t(f"zalo.channel.where.{choice}"))]
 
@@ -265,7 +264,7 @@ class _Answer:
         return ["\n".join(lines)]
 
     async def _link(self, typed: str) -> list[str]:
-        invite = await self.uow.identity.find_invite(hash_code(typed))
+        invite = await self.uow.identity.find_invite(hash_code(typed, self.uow.identity.code_key))
         if invite is not None and invite.person is not None and invite.person.kind is PersonKind.STAFF:
             return [self.t("zalo.staff")]  # the code stays unused, for Telegram
         try:

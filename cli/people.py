@@ -99,9 +99,9 @@ def run_revoke(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
             staff = await find_staff(uow, args.staff)
-            count = await uow.identity.revoke_staff(staff.id)
+            count, codes = await uow.identity.revoke_staff(staff.id, datetime.now(UTC))
             await uow.commit()
-        args.console.say("people.revoked", name=staff.full_name, count=count)
+        args.console.say("people.revoked_with_codes", name=staff.full_name, count=count, codes=codes)
         return EXIT_OK
 
     return run_on_database(args, work)

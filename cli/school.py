@@ -6,8 +6,10 @@ from dataclasses import replace
 from datetime import date
 
 from cli.output import EXIT_OK, run_on_database
+from cli.people import find_staff
 from cli.signed import named_signer
 from domain.errors import DomainError
+from domain.notices import APPROVER_SETTING
 from domain.school import Level, School, Subject, SubjectKind, parse_year_name
 from domain.setup import current_year_name, init_school
 from storage.school_key import ensure_key_file, key_file_path
@@ -34,6 +36,12 @@ def add_parser(commands) -> None:
         help="teachers may re-enter regular (coefficient 1) columns while the book is open",
     )
     settings.add_argument("--signer", metavar="CODE", help="the vice-principal who may also sign (/kyso)")
+    settings.add_argument(
+        "--approver",
+        metavar="STAFF",
+        help="who approves notices when no other leader can (a principal's own, with no vice-principal);"
+        " '-' for nobody",
+    )
     settings.set_defaults(func=run_settings)
 
     classes = commands.add_parser("classes", help="classes of a school year")
@@ -195,13 +203,18 @@ def run_settings(args) -> int:
         async with UnitOfWork(database) as uow:
             if args.signer is not None:
                 changes["signer"] = await named_signer(args, uow)
+            if args.approver:
+                approver = None if args.approver == "-" else (await find_staff(uow, args.approver)).id
+                changes[APPROVER_SETTING] = approver
             settings = await uow.school.change_settings(**changes)
+            approver_name = await uow.notices.staff_name(settings.get(APPROVER_SETTING))
             await uow.commit()
         args.console.say(
             "school.settings",
             sessions=settings.get("sessions_per_day", 1),
             reentry=args.console.t("school.yes" if settings.get("regular_reentry") else "school.no"),
         )
+        args.console.say("school.settings.approver", name=approver_name or "-")
         return EXIT_OK
 
     return run_on_database(args, work)

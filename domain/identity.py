@@ -1,12 +1,22 @@
 """Who is writing: linking a chat account to a person with a one-time invite code.
 
-Codes are random, shown once, stored only as a hash, single-use and valid for 7 days by default.
-An account that keeps sending wrong codes is made to wait. Unlinking (a lost phone) takes effect at
-the next message."""
+Codes are random, shown once, stored only as a keyed hash (HMAC-SHA-256 with the school's key for
+invite codes, which the store holds: whoever can read or write the database but not the key file can
+neither test guesses offline nor plant a code of their own), single-use and valid for 7 days by
+default. Only text shaped like a code counts as an attempt ("xin chào" is not a wrong code). An account
+that keeps sending wrong codes is made to wait; while many wrong codes arrive from everywhere, an
+account that has already sent a wrong one waits too, but a newcomer's first code is still read.
+Unlinking (a lost phone) takes effect at the next message.
+
+One account holds one staff link and one guardian link at once: a teacher who sends a parent's code
+becomes teacher and parent. A parent's further codes (another child, or the same child's other
+guardian record, as schools import them) add those children to the account's guardian. A staff code
+for a different staff member than the one linked is only taken once the person confirms it."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +30,10 @@ CODE_LENGTH = 10
 INVITE_LIFETIME = timedelta(days=7)
 WRONG_CODES_ALLOWED = 5
 WRONG_CODE_WINDOW = timedelta(minutes=15)
+# Wrong codes from all accounts in a minute beyond which accounts with a wrong code wait (a guesser
+# spreading over many accounts); people who have not sent a wrong code are never stopped by it.
+WRONG_CODES_EVERYWHERE_PER_MINUTE = 30
+EVERYWHERE_WINDOW = timedelta(minutes=1)
 # Where a parent linked on Telegram and on Zalo receives notices and report cards, as offered to them
 # (1, 2, 3 on Zalo); without a choice, on the channel they linked last.
 BOTH = "both"
@@ -63,8 +77,21 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def hash_code(code: str) -> str:
-    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+def looks_like_code(text: str) -> bool:
+    """Text shaped like a code (ten letters and digits of the code alphabet, maybe spaced or dashed);
+    a greeting, a thank-you or a question mark is not one."""
+    code = normalise_code(text)
+    return len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET) and len(text.strip()) <= 14
+
+
+def hash_code(code: str, key: bytes) -> str:
+    """The keyed hash kept for a code: HMAC-SHA-256 of the code's SHA-256. (Hashing the SHA-256 lets the
+    migration turn hashes stored before keys existed into keyed ones without knowing the codes.)"""
+    return keyed_hash(hashlib.sha256(normalise_code(code).encode()).hexdigest(), key)
+
+
+def keyed_hash(plain_hash: str, key: bytes) -> str:
+    return hmac.new(key, plain_hash.encode(), hashlib.sha256).hexdigest()
 
 
 def format_code(code: str) -> str:
@@ -82,6 +109,10 @@ class InviteRecord:
 
 
 class InviteStore(Protocol):
+    @property
+    def code_key(self) -> bytes:
+        """The school's key for invite codes."""
+
     async def add_invite(
         self, code_hash: str, person: PersonRef | None, student_id: int | None, expires_at: datetime
     ) -> None: ...
@@ -93,9 +124,17 @@ class InviteStore(Protocol):
 
     async def wrong_codes_since(self, channel: str, account: str, since: datetime) -> int: ...
 
+    async def wrong_codes_everywhere_since(self, since: datetime) -> int: ...
+
     async def record_attempt(self, channel: str, account: str, now: datetime, ok: bool) -> None: ...
 
-    async def link_account(self, channel: str, account: str, person: PersonRef, now: datetime) -> None: ...
+    async def link_account(self, channel: str, account: str, person: PersonRef, now: datetime) -> None:
+        """Sets the account's link of the person's kind (a guardian's children join those of the
+        guardian already linked), keeping the link of the other kind."""
+
+    async def linked_staff(self, channel: str, account: str) -> int | None: ...
+
+    async def invite_by_id(self, invite_id: int) -> InviteRecord | None: ...
 
     async def guardian_for_student(self, student_id: int) -> PersonRef: ...
 
@@ -109,23 +148,61 @@ async def create_invite(
 ) -> Invite:
     """An invite for a staff member or guardian, or (``person`` None) for a parent of ``student_id``."""
     code = new_code()
-    await store.add_invite(hash_code(code), person, student_id, now + lifetime)
+    await store.add_invite(hash_code(code, store.code_key), person, student_id, now + lifetime)
     return Invite(code, now + lifetime)
 
 
 async def redeem_invite(
     store: InviteStore, channel: str, account: str, typed: str, now: datetime
 ) -> PersonRef:
-    """Links the account to the invite's person; DomainError when throttled, wrong, used or expired."""
-    if await store.wrong_codes_since(channel, account, now - WRONG_CODE_WINDOW) >= WRONG_CODES_ALLOWED:
-        raise DomainError("link.error.throttled", minutes=int(WRONG_CODE_WINDOW.total_seconds() // 60))
-    invite = await store.find_invite(hash_code(typed))
+    """Links the account to the invite's person; DomainError when not a code, throttled, wrong, used or
+    expired. Only wrong codes count toward throttling."""
+    if not looks_like_code(typed):
+        raise DomainError("link.error.not_a_code")
+    await _check_throttle(store, channel, account, now)
+    invite = await store.find_invite(hash_code(typed, store.code_key))
     if invite is None:
         await store.record_attempt(channel, account, now, ok=False)
         raise DomainError("link.error.bad_code")
+    linked = await store.linked_staff(channel, account)
+    if invite.person and invite.person.kind is PersonKind.STAFF and linked not in (None, invite.person.id):
+        _check_usable(invite, now)
+        raise ConfirmLink(invite.id, invite.person.id)
+    return await _redeem(store, channel, account, invite, now)
+
+
+async def redeem_confirmed(
+    store: InviteStore, channel: str, account: str, invite_id: int, now: datetime
+) -> PersonRef:
+    """The code the person confirmed (see ``ConfirmLink``), read again: it may have expired or been
+    used since."""
+    invite = await store.invite_by_id(invite_id)
+    if invite is None:
+        raise DomainError("link.error.bad_code")
+    return await _redeem(store, channel, account, invite, now)
+
+
+class ConfirmLink(DomainError):
+    """The code is for another staff member than the one this account is linked to: the person confirms
+    first (it replaces the staff link)."""
+
+    def __init__(self, invite_id: int, staff_id: int) -> None:
+        super().__init__("link.confirm", staff_id=staff_id)
+        self.invite_id = invite_id
+
+
+def _check_usable(invite: InviteRecord, now: datetime) -> None:
     if invite.expires_at <= now:
         raise DomainError("link.error.expired_code")
-    if invite.used or not await store.claim_invite(invite.id, now):
+    if invite.used:
+        raise DomainError("link.error.used_code")
+
+
+async def _redeem(
+    store: InviteStore, channel: str, account: str, invite: InviteRecord, now: datetime
+) -> PersonRef:
+    _check_usable(invite, now)
+    if not await store.claim_invite(invite.id, now):
         raise DomainError("link.error.used_code")
     person = invite.person
     if person is None:
@@ -134,3 +211,13 @@ async def redeem_invite(
     await store.link_account(channel, account, person, now)
     await store.record_attempt(channel, account, now, ok=True)
     return person
+
+
+async def _check_throttle(store: InviteStore, channel: str, account: str, now: datetime) -> None:
+    own = await store.wrong_codes_since(channel, account, now - WRONG_CODE_WINDOW)
+    if own >= WRONG_CODES_ALLOWED:
+        raise DomainError("link.error.throttled", minutes=int(WRONG_CODE_WINDOW.total_seconds() // 60))
+    if own and await store.wrong_codes_everywhere_since(now - EVERYWHERE_WINDOW) >= (
+        WRONG_CODES_EVERYWHERE_PER_MINUTE
+    ):
+        raise DomainError("link.error.throttled", minutes=int(EVERYWHERE_WINDOW.total_seconds() // 60))

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from domain.text import visible_text
+
 Cell = str | int | float | date | datetime | None
 
 
@@ -98,12 +100,12 @@ def is_header_row(cells: Sequence[Cell], columns: Sequence[Column]) -> bool:
 
 
 def text(cell: Cell) -> str:
-    """A cell as clean text (NFC, single spaces); whole numbers lose their '.0'."""
+    """A cell as clean text (NFC, nothing invisible, single spaces); whole numbers lose their '.0'."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    return " ".join(unicodedata.normalize("NFC", str(cell)).split())
+    return " ".join(visible_text(str(cell)).split())
 
 
 DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from domain.text import visible_text
+
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
 
@@ -21,7 +23,7 @@ TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 def clean_name(text: str) -> str:
     """NFC, single spaces, each word capitalised as Vietnamese names are written. A word typed all in
     capitals or all in small letters is recapitalised; others keep their own capitals (H'Nie)."""
-    return " ".join(_capitalise(word) for word in unicodedata.normalize("NFC", text).split())
+    return " ".join(_capitalise(word) for word in visible_text(text).split())
 
 
 def _capitalise(word: str) -> str:

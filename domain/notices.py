@@ -5,13 +5,14 @@ vice-principal edits is the text that goes out, and the author is shown it."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.permissions import Action, Actor, Target, allowed
+from domain.text import visible_text
 
+APPROVER_SETTING = "notice_approver"  # the staff id who approves when no other leader can
 MAX_TEXT = 3500  # Telegram takes 4096; the header each person receives needs room
 
 
@@ -81,6 +82,7 @@ def may_write(actor: Actor | None, reach: Reach) -> bool:
 
 
 def may_decide(actor: Actor | None) -> bool:
+    """Whether the actor decides on notices at all (each one: ``may_approve``, never their own)."""
     return allowed(actor, Action.APPROVE)
 
 
@@ -92,8 +94,9 @@ def may_see_report(actor: Actor | None, notice: Notice) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """The text as it will be sent (NFC, trimmed), or a DomainError saying what to change."""
-    cleaned = unicodedata.normalize("NFC", text).strip()
+    """The text as it will be sent (NFC, nothing invisible, trimmed), or a DomainError saying what to
+    change."""
+    cleaned = visible_text(text).strip()
     if not cleaned:
         raise DomainError("notices.error.empty")
     if len(cleaned) > MAX_TEXT:

@@ -44,8 +44,9 @@ class Actor:
     homeroom_classes: frozenset[int] = frozenset()
     teaching: frozenset[tuple[int, int]] = frozenset()  # (class id, subject id)
     department_subjects: frozenset[int] = frozenset()
-    children: frozenset[int] = frozenset()  # student ids, for a guardian
+    children: frozenset[int] = frozenset()  # student ids, for a guardian (a staff member may be one too)
     language: str = "vi"
+    guardian: int | None = None  # the guardian record of a parent (or of a staff member who is one)
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -73,11 +74,23 @@ class Target:
     student_id: int | None = None
 
 
+def may_approve(actor: Actor | None, author_id: int | None, named: int | None = None) -> bool:
+    """Corrections, notices and report cards alike: a leader approves the work of others, never their
+    own. The author's goes to the other leaders (a vice-principal's, in a school with no other, to the
+    principal); when no other leader is there, to the staff member the school's setting names
+    (``named``, a staff id: ``sodiem school set --approver``)."""
+    if actor is None or not actor.is_staff or actor.person.id == author_id:
+        return False
+    return allowed(actor, Action.APPROVE) or actor.person.id == named
+
+
 def allowed(actor: Actor | None, action: Action, target: Target = Target()) -> bool:
     if actor is None:
         return False
+    if action is Action.VIEW_STUDENT and target.student_id in actor.children:
+        return True  # a parent's own child, whatever else they are
     if not actor.is_staff:
-        return action is Action.VIEW_STUDENT and target.student_id in actor.children
+        return False
     rule = RULES.get(action)
     return bool(rule and rule(actor, target))
 

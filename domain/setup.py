@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
 from domain.calendar import default_school_year
 from domain.school import School, SchoolYear, Subject
 from domain.subjects import builtin_subjects
+from domain.text import visible_text
 
 
 class SetupStore(Protocol):
@@ -31,8 +32,10 @@ class SetupResult:
 
 
 async def init_school(store: SetupStore, school: School, year_name: str) -> SetupResult:
-    """Creates or renames the school, adds the year with default dates and the built-in subjects
-    that are missing. Subjects a school has adjusted are left as they are; repeating changes nothing."""
+    """Creates or renames the school (its name without invisible characters), adds the year with
+    default dates and the built-in subjects that are missing. Subjects a school has adjusted are left as
+    they are; repeating changes nothing."""
+    school = replace(school, name=" ".join(visible_text(school.name).split()))
     school_changed = await store.school() != school
     if school_changed:
         await store.save_school(school)

@@ -70,18 +70,7 @@ class Person:
 
     def send_text(self, text: str) -> StoredMessage:
         """Sends a text; /commands in it get their bot_command entities, as the Telegram apps add."""
-        entities = [
-            {
-                "type": "bot_command",
-                "offset": utf16_length(text[: match.start()]),
-                "length": utf16_length(match[0]),
-            }
-            for match in COMMAND.finditer(text)
-        ]
-        content: dict[str, Any] = {"text": text}
-        if entities:
-            content["entities"] = entities
-        return self._send(content)
+        return self._send(text_content(text))
 
     def send_command(self, command: str) -> StoredMessage:
         """``send_command("/start CODE")``; the leading slash may be left out."""
@@ -185,6 +174,47 @@ class Person:
 
     def _last_with_inline_keyboard(self) -> StoredMessage | None:
         return next((m for m in reversed(self.messages) if m.buttons), None)
+
+
+class Group:
+    """A supergroup the bot was added to: its members write there and press the bot's buttons there."""
+
+    def __init__(self, world: World, group_id: int, title: str) -> None:
+        self.world = world
+        self.id = group_id
+        self.title = title
+
+    @property
+    def messages(self) -> list[StoredMessage]:
+        """The bot's messages in the group as they now stand."""
+        chat = self.world.chats.get(self.id)
+        return chat.bot_messages() if chat else []
+
+    def send_text(self, member: Person, text: str) -> StoredMessage:
+        member._mark_action()
+        return self.world.group_message(self.id, self.title, member.id, text_content(text))
+
+    def press_data(self, member: Person, message_id: int, data: str) -> CallbackQuery:
+        """A member presses (or forges) callback data on one of the bot's messages in the group."""
+        chat = self.world.chats.get(self.id)
+        message = chat.messages.get(message_id) if chat else None
+        if message is None or not message.from_bot:
+            raise LookupError(f"group {self.id} has no message {message_id} from the bot")
+        member._mark_action()
+        return self.world.press(member.id, message, data)
+
+
+def text_content(text: str) -> dict[str, Any]:
+    """A text message's content; /commands in it get their bot_command entities, as the apps add."""
+    entities = [
+        {
+            "type": "bot_command",
+            "offset": utf16_length(text[: match.start()]),
+            "length": utf16_length(match[0]),
+        }
+        for match in COMMAND.finditer(text)
+    ]
+    return {"text": text, "entities": entities} if entities else {"text": text}
 
 
 def _captioned(content: dict[str, Any], caption: str | None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from localapi import control
 from localapi.errors import ApiError, LostResponse, bad_request
 from localapi.faults import Fault, FaultKind, Faults
 from localapi.methods import SENDING_METHODS, BotApi, Refusal
-from localapi.people import Person
+from localapi.people import Group, Person
 from localapi.ratelimit import RateLimiter, RateLimits
 from localapi.spec import Upload, load_spec
 from localapi.world import StoredMessage, World
@@ -119,6 +119,10 @@ class LocalBotApi:
             user.update({key: value for key, value in optional.items() if value is not None})
             self.people[user_id] = Person(self.world, self.world.add_user(user))
         return self.people[user_id]
+
+    def group(self, group_id: int, title: str) -> Group:
+        """A supergroup (negative id) the bot is in; members write there with ``group.send_text``."""
+        return Group(self.world, group_id, title)
 
     def forget_people(self) -> None:
         """Forgets every person and chat, as if the bot had just been created."""

@@ -1,4 +1,5 @@
-"""The in-memory Telegram of the local Bot API: users, private chats, messages, files, updates."""
+"""The in-memory Telegram of the local Bot API: users, private chats and supergroups, messages, files,
+updates."""
 
 from __future__ import annotations
 
@@ -138,19 +139,24 @@ class CallbackQuery:
 
 @dataclass
 class Chat:
-    """A private chat; it exists once the user has written to the bot."""
+    """A private chat, which exists once the user has written to the bot; or a supergroup the bot is
+    in (``title`` and a negative ``group_id``), which exists once someone has written there."""
 
     user: dict[str, Any]
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     keyboard: dict[str, Any] | None = None  # the reply keyboard on the user's screen
     blocked: bool = False
+    title: str | None = None
+    group_id: int | None = None
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
     def id(self) -> int:
-        return self.user["id"]
+        return self.group_id if self.group_id is not None else self.user["id"]
 
     def as_json(self) -> dict[str, Any]:
+        if self.title is not None:
+            return {"id": self.id, "type": "supergroup", "title": self.title}
         names = {key: self.user[key] for key in ("first_name", "last_name", "username") if key in self.user}
         return {"id": self.id, "type": "private", **names}
 
@@ -198,7 +204,25 @@ class World:
         chat = self.chats.get(user_id) or self.chats.setdefault(user_id, Chat(self.users[user_id]))
         if chat.blocked:  # writing to a blocked bot restarts it, as the Telegram apps do
             self.set_blocked(user_id, False)
-        message = self._store(chat, from_bot=False, content=content, file=file)
+        return self._incoming(chat, content, file)
+
+    def group_message(
+        self, group_id: int, title: str, user_id: int, content: dict[str, Any]
+    ) -> StoredMessage:
+        """A member writes in a supergroup the bot is in (the group is created on first use)."""
+        chat = self.chats.get(group_id) or self.chats.setdefault(
+            group_id, Chat(self.users[user_id], title=title, group_id=group_id)
+        )
+        return self._incoming(chat, content, None, sender=self.users[user_id])
+
+    def _incoming(
+        self,
+        chat: Chat,
+        content: dict[str, Any],
+        file: StoredFile | None,
+        sender: dict[str, Any] | None = None,
+    ) -> StoredMessage:
+        message = self._store(chat, from_bot=False, content=content, file=file, sender=sender)
         self.enqueue("message", copy.deepcopy(message.data))
         self.chat_signal(chat.id).fire()
         return message
@@ -326,12 +350,18 @@ class World:
         return kind in self.allowed_updates
 
     def _store(
-        self, chat: Chat, *, from_bot: bool, content: dict[str, Any], file: StoredFile | None
+        self,
+        chat: Chat,
+        *,
+        from_bot: bool,
+        content: dict[str, Any],
+        file: StoredFile | None,
+        sender: dict[str, Any] | None = None,
     ) -> StoredMessage:
         message_id = chat.next_message_id()
         data = {
             "message_id": message_id,
-            "from": self.bot_user if from_bot else chat.user,
+            "from": self.bot_user if from_bot else sender or chat.user,
             "chat": chat.as_json(),
             "date": int(time.time()),
             **content,

@@ -34,6 +34,7 @@ DOMAINS = (
     "schoolyear",
     "signing",
     "integrity",
+    "privacy",
 )
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"

@@ -71,7 +71,7 @@ async def attendance_late_report(uow: UnitOfWork, day: date, now: datetime) -> l
         teacher = await uow.views.homeroom_teacher(class_id)
         lines.append((name, teacher or "-"))
     messages = []
-    for person in await uow.notices.approvers():
+    for person in await uow.notices.approvers(None):
         t = translator(person.language)
         listing = "\n".join(t("notices.remind.late_line", class_name=c, teacher=who) for c, who in lines)
         text = t("notices.remind.late_report", month=f"{month:02d}/{year}", count=len(lines), classes=listing)

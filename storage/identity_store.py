@@ -27,7 +27,10 @@ from storage.models import (
     StudentRow,
     TeachingRow,
 )
+from storage.school_key import derived_key
 from storage.school_store import SqlSchoolStore
+
+INVITE_KEY_PURPOSE = "invite-codes"
 
 
 def _person(staff_id: int | None, guardian_id: int | None) -> PersonRef | None:
@@ -36,6 +39,22 @@ def _person(staff_id: int | None, guardian_id: int | None) -> PersonRef | None:
     if guardian_id is not None:
         return PersonRef(PersonKind.GUARDIAN, guardian_id)
     return None
+
+
+def _invite(row: InviteRow | None) -> InviteRecord | None:
+    if row is None:
+        return None
+    person = _person(row.staff_id, row.guardian_id)
+    return InviteRecord(row.id, person, row.student_id, as_utc(row.expires_at), row.used_at is not None)
+
+
+def _links(row: AccountRow) -> str:
+    """What an account is linked to, as the change log writes it: 'staff:4 guardian:9'."""
+    parts = [
+        f"staff:{row.staff_id}" if row.staff_id else "",
+        f"guardian:{row.guardian_id}" if row.guardian_id else "",
+    ]
+    return " ".join(part for part in parts if part)
 
 
 def _ids(person: PersonRef | None) -> dict[str, int | None]:
@@ -51,6 +70,10 @@ class SqlIdentityStore:
 
     # --- invites (domain.identity.InviteStore) ---
 
+    @property
+    def code_key(self) -> bytes:
+        return derived_key(INVITE_KEY_PURPOSE)
+
     async def add_invite(
         self, code_hash: str, person: PersonRef | None, student_id: int | None, expires_at: datetime
     ) -> None:
@@ -60,16 +83,14 @@ class SqlIdentityStore:
         await self.session.flush()
 
     async def find_invite(self, code_hash: str) -> InviteRecord | None:
-        row = await self.session.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash))
-        if row is None:
-            return None
-        return InviteRecord(
-            row.id,
-            _person(row.staff_id, row.guardian_id),
-            row.student_id,
-            as_utc(row.expires_at),
-            row.used_at is not None,
-        )
+        return _invite(await self.session.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash)))
+
+    async def invite_by_id(self, invite_id: int) -> InviteRecord | None:
+        return _invite(await self.session.get(InviteRow, invite_id))
+
+    async def linked_staff(self, channel: str, account: str) -> int | None:
+        row = await self._account(channel, account)
+        return row.staff_id if row else None
 
     async def claim_invite(self, invite_id: int, now: datetime) -> bool:
         result = await self.session.execute(
@@ -94,24 +115,46 @@ class SqlIdentityStore:
             or 0
         )
 
+    async def wrong_codes_everywhere_since(self, since: datetime) -> int:
+        wrong = select(func.count()).select_from(LinkAttemptRow).where(LinkAttemptRow.ok.is_(False))
+        return await self.session.scalar(wrong.where(LinkAttemptRow.at >= since)) or 0
+
     async def record_attempt(self, channel: str, account: str, now: datetime, ok: bool) -> None:
         self.session.add(LinkAttemptRow(channel=channel, external_id=account, at=now, ok=ok))
 
     async def link_account(self, channel: str, account: str, person: PersonRef, now: datetime) -> None:
         row = await self._account(channel, account) or AccountRow(channel=channel, external_id=account)
-        row.staff_id, row.guardian_id = _ids(person)["staff_id"], _ids(person)["guardian_id"]
+        before = _links(row)
+        if person.kind is PersonKind.STAFF:
+            row.staff_id = person.id
+        elif row.guardian_id is None:
+            row.guardian_id = person.id
+        elif row.guardian_id != person.id:
+            await self._add_children(row.guardian_id, person.id)
         row.linked_at = now
-        linked = f"{person.kind.value}:{person.id}"
         record_change(
             self.session,
             Author(row.staff_id, channel, account, now),
             "account",
             f"{channel}:{account}",
-            None,
-            linked,
+            before or None,
+            _links(row) if _links(row) != before else f"{_links(row)} + {person.kind.value}:{person.id}",
         )
         self.session.add(row)
         await self.session.flush()
+
+    async def _add_children(self, guardian_id: int, other_guardian_id: int) -> None:
+        """The other guardian record's children become this guardian's too (one parent, imported twice)."""
+        mine = select(GuardianLinkRow.student_id).where(GuardianLinkRow.guardian_id == guardian_id)
+        theirs = await self.session.execute(
+            select(GuardianLinkRow.student_id, GuardianLinkRow.relation).where(
+                GuardianLinkRow.guardian_id == other_guardian_id, GuardianLinkRow.student_id.not_in(mine)
+            )
+        )
+        for student_id, relation in theirs.all():
+            self.session.add(
+                GuardianLinkRow(guardian_id=guardian_id, student_id=student_id, relation=relation)
+            )
 
     async def guardian_for_student(self, student_id: int) -> PersonRef:
         """The student's first guardian with no account yet; a new one when all are linked."""
@@ -179,17 +222,26 @@ class SqlIdentityStore:
             )
         guardian.channels = choice
 
-    async def revoke_staff(self, staff_id: int) -> int:
-        """Unlinks every account of the staff member; each unlinking is recorded."""
+    async def revoke_staff(self, staff_id: int, now: datetime) -> tuple[int, int]:
+        """Unlinks every account of the staff member and expires their unused invite codes; each
+        unlinking is recorded. Answers (accounts unlinked, codes expired)."""
+        expired = await self.session.execute(
+            update(InviteRow)
+            .where(InviteRow.staff_id == staff_id, InviteRow.used_at.is_(None), InviteRow.expires_at > now)
+            .values(expires_at=now)
+        )
         accounts = await self.session.scalars(select(AccountRow).where(AccountRow.staff_id == staff_id))
         author = system_author("revoke")
         count = 0
         for account in accounts:
             key = f"{account.channel}:{account.external_id}"
             record_change(self.session, author, "account", key, f"staff:{staff_id}", None, "access revoked")
-            await self.session.delete(account)
+            if account.guardian_id is None:
+                await self.session.delete(account)
+            else:  # a teacher who is also a parent stays a parent
+                account.staff_id = None
             count += 1
-        return count
+        return count, expired.rowcount
 
     async def actor(self, channel: str, account: str) -> Actor | None:
         """Who writes from this account: a staff member in two queries, a guardian in three."""
@@ -203,8 +255,9 @@ class SqlIdentityStore:
         if found is None:
             return None
         row, staff = found
-        if row.staff_id is not None:
-            return await self._staff_actor(row, staff)
+        staff_actor = await self._staff_actor(row, staff) if row.staff_id is not None else None
+        if staff_actor is not None or row.guardian_id is None:
+            return staff_actor
         return await self._guardian_actor(row)
 
     async def _staff_actor(self, account: AccountRow, staff: StaffRow | None) -> Actor | None:
@@ -225,7 +278,9 @@ class SqlIdentityStore:
             frozenset(homerooms),
             frozenset(teaching),
             frozenset(department),
+            await self._children(account.guardian_id),
             language=account.language,
+            guardian=account.guardian_id,
         )
 
     async def _assignments(self, staff: StaffRow):
@@ -251,16 +306,20 @@ class SqlIdentityStore:
             )
         return union_all(*parts)
 
+    async def _children(self, guardian_id: int | None) -> frozenset[int]:
+        if guardian_id is None:
+            return frozenset()
+        query = select(GuardianLinkRow.student_id).where(GuardianLinkRow.guardian_id == guardian_id)
+        return frozenset(await self.session.scalars(query))
+
     async def _guardian_actor(self, account: AccountRow) -> Actor:
         guardian = await self.session.get(GuardianRow, account.guardian_id)
-        children = await self.session.scalars(
-            select(GuardianLinkRow.student_id).where(GuardianLinkRow.guardian_id == account.guardian_id)
-        )
         return Actor(
             PersonRef(PersonKind.GUARDIAN, account.guardian_id),
             guardian.full_name if guardian else "",
-            children=frozenset(children),
+            children=await self._children(account.guardian_id),
             language=account.language,
+            guardian=account.guardian_id,
         )
 
     async def student_id(self, code: str) -> int | None:

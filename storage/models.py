@@ -202,7 +202,8 @@ class AccountRow(Base):
 
 
 class InviteRow(Base):
-    """A one-time code; only its hash is kept. For a staff member, a guardian, or any parent of a student."""
+    """A one-time code; only its keyed hash (HMAC-SHA-256) is kept. For a staff member, a guardian, or
+    any parent of a student."""
 
     __tablename__ = "invite"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,7 +220,7 @@ class LinkAttemptRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     ok: Mapped[bool] = mapped_column(Boolean)
 
 

@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.identity import receiving_channels
 from domain.names import sort_by_name
-from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
+from domain.notices import APPROVER_SETTING, Audience, Kind, Notice, Reach, Scope, Status
 from domain.school import Role
 from storage.db import as_utc
 from storage.models import (
@@ -111,11 +111,13 @@ class SqlNoticeStore:
         )
         return [_notice(row) for row in rows]
 
-    async def pending(self) -> list[Notice]:
-        """Notices (not report cards) waiting for a decision, oldest first."""
+    async def pending(self, decider_id: int) -> list[Notice]:
+        """Notices (not report cards) waiting for a decision that ``decider_id`` did not write, oldest
+        first."""
         rows = await self.session.scalars(
             select(NoticeRow)
             .where(NoticeRow.status == Status.PENDING.value, NoticeRow.kind != Kind.REPORT_CARD.value)
+            .where(NoticeRow.author_id.is_distinct_from(decider_id))
             .order_by(NoticeRow.id)
         )
         return [_notice(row) for row in rows]
@@ -274,10 +276,20 @@ class SqlNoticeStore:
         rows = await self.session.execute(query.order_by(AccountRow.id))
         return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
 
-    async def approvers(self) -> list[Recipient]:
-        """The vice-principals' accounts; the principal's when the school has no vice-principal linked."""
-        for role in (Role.VICE_PRINCIPAL, Role.PRINCIPAL):
-            found = await self._accounts_of(role)
+    async def approvers(self, author_id: int | None) -> list[Recipient]:
+        """The accounts of the vice-principals other than the author; the principal's when the school has
+        no other vice-principal linked; else the staff member the school's setting names (an author never
+        approves their own: domain.permissions.may_approve)."""
+        staff = select(StaffRow.full_name, AccountRow).join(AccountRow, AccountRow.staff_id == StaffRow.id)
+        staff = staff.where(StaffRow.active.is_(True), StaffRow.id != author_id if author_id else true())
+        named = await self.named_approver()
+        for who in (
+            StaffRow.id.in_(_with_role(Role.VICE_PRINCIPAL)),
+            StaffRow.id.in_(_with_role(Role.PRINCIPAL)),
+            StaffRow.id == (named or 0),
+        ):
+            rows = await self.session.execute(staff.where(who).order_by(AccountRow.id))
+            found = [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
             if found:
                 return found
         return []
@@ -296,6 +308,10 @@ class SqlNoticeStore:
             .distinct()
         )
         return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
+
+    async def named_approver(self) -> int | None:
+        """The staff member the school's setting names to approve when no other leader can."""
+        return (await self.school.settings()).get(APPROVER_SETTING)
 
     async def teaching_accounts(self) -> list[Taught]:
         year = await self.school.year_row()
@@ -352,3 +368,7 @@ class SqlNoticeStore:
             .where(StaffRow.id == staff_id)
         )
         return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
+
+
+def _with_role(role: Role) -> Select:
+    return select(StaffRoleRow.staff_id).where(StaffRoleRow.role == role.value)

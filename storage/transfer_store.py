@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import NotFound
+from domain.names import clean_name
 from domain.new_year import Placement
 from domain.school import EnrolmentReason, Gender, StudentStatus
 from domain.transfers import (
@@ -136,7 +137,7 @@ class SqlTransferStore:
             check_arrival(state, day, code.strip(), None)  # everything is checked before anything is written
             student = StudentRow(
                 code=code.strip(),
-                full_name=new.full_name.strip(),
+                full_name=clean_name(new.full_name),
                 date_of_birth=new.date_of_birth,
                 gender=new.gender.value if new.gender else None,
             )

@@ -19,7 +19,7 @@ from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.corrections import MAX_REASON, Status, Target, is_periodic_test
-from domain.permissions import Action, allowed
+from domain.permissions import Action, allowed, may_approve
 from domain.windows import ColumnKind
 from exports.correction_slip import slip_pdf
 from locales import Translator, translator
@@ -226,7 +226,7 @@ async def _decidable(turn: Turn, correction_id: int) -> CorrectionRow | None:
         await refuse(turn, "approve", str(correction_id))
         return None
     turn.answer_press()
-    if request.requested_by == turn.actor.person.id:
+    if not may_approve(turn.actor, request.requested_by):
         turn.say("correction.own_request")
         return None
     if request.status != Status.PENDING:

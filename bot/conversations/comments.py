@@ -15,6 +15,7 @@ from bot.keyboards import button, column, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.columns import current_semester
 from domain.permissions import Action, Target, allowed
+from domain.text import visible_text
 from domain.windows import ColumnKind
 from locales import SCHOOL_TZ, translator
 from storage.changes import Author
@@ -180,7 +181,7 @@ async def _ask(update: Update, turn: Turn, dialog: Dialog, student_id: int) -> N
 
 async def on_text(update: Update, dialog: Dialog) -> None:
     turn = current_turn()
-    text = " ".join((update.effective_message.text or "").split())
+    text = " ".join(visible_text(update.effective_message.text or "").split())
     if dialog.step != "text":
         turn.say("entry.use_buttons")
     elif not text or len(text) > MAX_COMMENT:

@@ -39,6 +39,7 @@ from domain.entry import Student, one_value
 from domain.errors import DomainError
 from domain.permissions import Action, Actor, allowed
 from domain.permissions import Target as Scope
+from domain.text import visible_text
 from locales import SCHOOL_TZ
 from storage.changes import Author, score_key
 from storage.db import as_utc
@@ -346,7 +347,7 @@ def _mark_text(turn: Turn, mark: str | None) -> str:
 
 async def on_text(update: Update, dialog: Dialog) -> None:
     turn = current_turn()
-    text = (update.effective_message.text or "").strip()
+    text = visible_text(update.effective_message.text or "").strip()
     step = TEXT_STEPS.get(dialog.step)
     if step is None:
         turn.say("correction.use_buttons")

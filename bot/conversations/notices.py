@@ -15,7 +15,7 @@ from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.shared import show
 from bot.delivery import wake_after_commit
-from bot.handlers.common import answer_and_show, refuse, split_for_telegram
+from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
 from bot.keyboards import button, column, is_number
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.errors import DomainError
@@ -31,7 +31,7 @@ from domain.notices import (
     may_see_report,
     may_write,
 )
-from domain.permissions import Action, allowed
+from domain.permissions import Action, allowed, may_approve
 from locales import Translator, translator
 from notifications.notices import notice_messages
 from storage.changes import Author
@@ -56,7 +56,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await save_dialog(turn, Dialog(FLOW, "reach"))
     buttons = [button(label, PREFIX, "r", *parts) for label, parts in choices]
     if may_decide(turn.actor):
-        waiting = await turn.uow.notices.pending()
+        waiting = await turn.uow.notices.pending(turn.actor.person.id)
         if waiting:
             buttons.insert(0, button(turn.t("notices.waiting", count=len(waiting)), PREFIX, "pend"))
     show(update, turn, turn.t("notices.choose_reach"), column(buttons))
@@ -195,7 +195,7 @@ async def _submit(update: Update, turn: Turn, dialog: Dialog) -> None:
     )
     await end_dialog(turn)
     notice = await turn.uow.notices.get(notice_id)
-    approvers = await turn.uow.notices.approvers()
+    approvers = await turn.uow.notices.approvers(turn.actor.person.id)
     for approver in approvers:
         await _ask_approval(turn, notice, approver.account, translator(approver.language))
     names = ", ".join(sorted({a.person for a in approvers}))
@@ -235,7 +235,7 @@ async def _show_pending(turn: Turn) -> None:
     if not may_decide(turn.actor):
         await refuse(turn, "notice", "pending")
         return
-    for notice in await turn.uow.notices.pending():
+    for notice in await turn.uow.notices.pending(turn.actor.person.id):
         await _ask_approval(turn, notice, turn.account, turn.t)
 
 
@@ -252,8 +252,8 @@ async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: 
             await (_report(turn, notice) if verb == "rp" else _resend(context, turn, notice))
         else:
             await refuse(turn, "notice-report", update.callback_query.data)
-    elif not may_decide(turn.actor):
-        await refuse(turn, "notice-decision", update.callback_query.data)
+    elif not may_approve(turn.actor, notice.author_id, await turn.uow.notices.named_approver()):
+        await refuse_decision(turn, "notice-decision", update.callback_query.data, notice.id)
     elif notice.status is not Status.PENDING:
         turn.answer_press()
         turn.say(f"notices.already.{notice.status.value}")
@@ -268,7 +268,8 @@ async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: 
 
 async def _approver_edit(turn: Turn, dialog: Dialog, typed: str) -> None:
     notice = await turn.uow.notices.get(dialog.data["notice_id"])
-    if notice is None or not may_decide(turn.actor):
+    named = await turn.uow.notices.named_approver()
+    if notice is None or not may_approve(turn.actor, notice.author_id, named):
         await end_dialog(turn)
         await refuse(turn, "notice-decision", "edit")
         return

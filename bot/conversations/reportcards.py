@@ -17,12 +17,12 @@ from bot import commands
 from bot.conversations.notices import tell_author
 from bot.conversations.shared import show
 from bot.delivery import wake_after_commit, zalo_pictures
-from bot.handlers.common import answer_and_show, refuse, split_for_telegram
+from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
 from bot.keyboards import button, column, is_number
 from bot.public import picture_name
 from bot.turn import CHANNEL, Turn, current_turn
-from domain.notices import Audience, Kind, Notice, Reach, Scope, Status, may_decide
-from domain.permissions import Action, Target, allowed
+from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
+from domain.permissions import Action, Target, allowed, may_approve
 from domain.report_card import Period, ReportCard
 from exports.released import cards_now, freeze, out_of_date, released_text
 from exports.report_cards import card_pdf, card_png, card_text, period_name
@@ -173,7 +173,7 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
         period=period.value,
     )
     cards = await cards_now(turn.uow, class_id, period)
-    approvers = await turn.uow.notices.approvers()
+    approvers = await turn.uow.notices.approvers(turn.actor.person.id)
     for approver in (a for a in approvers if a.channel == CHANNEL):
         t = translator(approver.language)
         text = t(
@@ -199,8 +199,11 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
 
 async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int) -> None:
     notice = await turn.uow.notices.get(notice_id)
-    if notice is None or notice.kind is not Kind.REPORT_CARD or not may_decide(turn.actor):
+    if notice is None or notice.kind is not Kind.REPORT_CARD:
         await refuse(turn, "report-card-decision", update.callback_query.data)
+        return
+    if not may_approve(turn.actor, notice.author_id, await turn.uow.notices.named_approver()):
+        await refuse_decision(turn, "report-card-decision", update.callback_query.data, notice.id)
         return
     status = Status.APPROVED if verb == "ok" else Status.REJECTED
     if not await turn.uow.notices.decide(notice.id, status, turn.actor.person.id, turn.now):
@@ -323,7 +326,6 @@ async def _parent_view(turn: Turn, student_id: int, notice_id: int) -> None:
     children = {sid: class_id for sid, _, class_id in await turn.uow.notices.children(turn.actor.children)}
     if (
         not allowed(turn.actor, Action.VIEW_STUDENT, Target(student_id=student_id))
-        or turn.actor.is_staff
         or notice is None
         or notice.kind is not Kind.REPORT_CARD
         or notice.status is not Status.APPROVED

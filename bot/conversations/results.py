@@ -70,6 +70,9 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parts == ["start"]:  # the menu's button
         await start(update, context)
         return
+    if parts == ["kids"] and turn.actor and turn.actor.children:  # a teacher's own children's results
+        await parent_results(update, turn)
+        return
     if turn.actor is None or not parts or not all(is_number(p) for p in parts[1:]):
         await refuse(turn, "results", update.callback_query.data)
         return

@@ -17,6 +17,7 @@ from bot.keyboards import button, column, is_number
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.errors import DomainError
 from domain.permissions import Action, allowed
+from domain.text import visible_text
 from domain.transfers import Change, parse_day
 from storage.changes import Author
 from storage.transfer_store import NewStudent
@@ -75,7 +76,7 @@ async def on_text(update: Update, dialog: Dialog) -> None:
         await end_dialog(turn)
         await refuse(turn, "transfer", "text")
         return
-    text = (update.effective_message.text or "").strip()
+    text = visible_text(update.effective_message.text or "").strip()
     step = {"code": _on_code, "new": _on_new, "date": _on_date, "reason": _on_reason}.get(dialog.step)
     if step is None:
         turn.say("schoolyear.chat.use_buttons")

@@ -7,6 +7,7 @@ import logging
 from telegram import CallbackQuery, InlineKeyboardMarkup
 
 from bot.turn import CHANNEL, Turn
+from domain.permissions import Action, allowed
 
 log = logging.getLogger("sodiem.refusals")
 MESSAGE_LIMIT = 4096
@@ -18,6 +19,24 @@ async def refuse(turn: Turn, action: str, detail: str = "") -> None:
     await turn.uow.identity.record_refusal(CHANNEL, turn.account, action, detail, turn.now)
     turn.answer_press()
     turn.say("bot.refused" if turn.actor else "bot.unknown_person")
+
+
+async def refuse_decision(turn: Turn, action: str, data: str, item_id: int) -> None:
+    """A decision the person may not take: a leader's on their own notice or report cards (another
+    leader decides), or anyone's who may not decide at all. Either is logged and recorded."""
+    leader = allowed(turn.actor, Action.APPROVE)
+    if not leader or turn.actor.person.id != await _author_of(turn, item_id):
+        await refuse(turn, action, data)
+        return
+    log.warning("refused %s of their own item %s to telegram:%s", action, item_id, turn.account)
+    await turn.uow.identity.record_refusal(CHANNEL, turn.account, action, f"own:{item_id}", turn.now)
+    turn.answer_press()
+    turn.say("notices.own_notice")
+
+
+async def _author_of(turn: Turn, notice_id: int) -> int | None:
+    notice = await turn.uow.notices.get(notice_id)
+    return notice.author_id if notice else None
 
 
 def answer_and_show(

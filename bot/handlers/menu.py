@@ -153,7 +153,7 @@ async def class_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def children(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
     actor = turn.actor
-    if actor is None or actor.is_staff:
+    if actor is None or not actor.children:
         await refuse(turn, "children")
         return
     rows = await turn.uow.views.children(actor.children)
@@ -172,10 +172,10 @@ async def choose_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/kenh: a parent linked on Telegram and on Zalo chooses where notices and report cards arrive."""
     turn = current_turn()
     actor = turn.actor
-    if actor is None or actor.is_staff:
+    if actor is None or actor.guardian is None:
         await refuse(turn, "channel")
         return
-    current, linked = await turn.uow.identity.guardian_channels(actor.person.id)
+    current, linked = await turn.uow.identity.guardian_channels(actor.guardian)
     if len(linked) < 2:
         turn.say("zalo.channel.only_one", channel=turn.t(f"zalo.channel.{CHANNEL}"))
         return
@@ -189,11 +189,11 @@ async def set_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     turn = current_turn()
     choice = update.callback_query.data.partition(":")[2]
     actor = turn.actor
-    if actor is None or actor.is_staff or choice not in CHANNEL_CHOICES:
+    if actor is None or actor.guardian is None or choice not in CHANNEL_CHOICES:
         await refuse(turn, "channel", update.callback_query.data)
         return
     author = Author(None, CHANNEL, turn.account, turn.now)
-    await turn.uow.identity.choose_channels(actor.person.id, choice, author)
+    await turn.uow.identity.choose_channels(actor.guardian, choice, author)
     text = turn.t("zalo.channel.chosen", where=turn.t(f"zalo.channel.where.{choice}"))
     answer_and_show(turn, update.callback_query, text, None)
 

@@ -8,12 +8,15 @@ from telegram.ext import ContextTypes
 from bot import views
 from bot.conversations import FLOW_BY_NAME
 from bot.conversations.base import current_dialog
-from bot.turn import CHANNEL, current_turn
+from bot.handlers.common import refuse
+from bot.keyboards import button, column
+from bot.turn import CHANNEL, Turn, current_turn
 from domain.errors import DomainError
-from domain.identity import normalise_code, redeem_invite
+from domain.identity import ConfirmLink, looks_like_code, redeem_confirmed, redeem_invite
 from locales import LANGUAGES, translator
 
-LINK_FLOW = "link"
+CONFIRM_FLOW = "link-confirm"  # a code for another staff member, waiting for yes or no
+CONFIRM_PREFIX = "ln"
 
 
 async def load_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,14 +35,14 @@ async def load_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
-    if context.args:
-        await link(context.args[0])
+    typed = " ".join(context.args or [])
+    if looks_like_code(typed):
+        await link(typed)
     elif turn.actor:
         text, keyboard = await views.menu(turn)
         turn.say("bot.start.again", name=turn.actor.name)
         turn.send(text, keyboard)
     else:
-        await turn.uow.identity.save_dialog(CHANNEL, turn.account, LINK_FLOW, "code", {}, turn.now)
         turn.say("bot.unknown_person")
 
 
@@ -47,9 +50,51 @@ async def link(typed: str) -> None:
     turn = current_turn()
     try:
         await redeem_invite(turn.uow.identity, CHANNEL, turn.account, typed, turn.now)
+    except ConfirmLink as question:
+        await _ask_to_confirm(turn, question)
+        return
     except DomainError as error:
         turn.say(error.key, **error.params)
         return
+    await _linked(turn)
+
+
+async def _ask_to_confirm(turn: Turn, question: ConfirmLink) -> None:
+    """A code for another staff member than the one linked: the buttons say whom, nothing is changed yet."""
+    data = {"invite_id": question.invite_id}
+    await turn.uow.identity.save_dialog(CHANNEL, turn.account, CONFIRM_FLOW, "confirm", data, turn.now)
+    names = {
+        "current": turn.actor.name,
+        "other": await turn.uow.notices.staff_name(question.params["staff_id"]),
+    }
+    yes = button(turn.t("link.confirm.yes", other=names["other"]), CONFIRM_PREFIX, "yes", question.invite_id)
+    turn.say("link.confirm", column([yes, button(turn.t("link.confirm.no"), CONFIRM_PREFIX, "no")]), **names)
+
+
+async def confirm_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Yes (with the invite the question was about) or no; anything else, or no question asked, is refused."""
+    turn = current_turn()
+    _, verb, *rest = update.callback_query.data.split(":") + [""]
+    invite_id = rest[0] if rest else ""
+    dialog = await turn.uow.identity.dialog(CHANNEL, turn.account)
+    asked = dialog.data.get("invite_id") if dialog and dialog.flow == CONFIRM_FLOW else None
+    if turn.actor is None or asked is None or (verb == "yes" and invite_id != str(asked)):
+        await refuse(turn, "link-confirm", update.callback_query.data)
+        return
+    turn.answer_press()
+    await turn.uow.identity.end_dialog(CHANNEL, turn.account)
+    if verb != "yes":
+        turn.say("link.confirm.kept")
+        return
+    try:
+        await redeem_confirmed(turn.uow.identity, CHANNEL, turn.account, asked, turn.now)
+    except DomainError as error:
+        turn.say(error.key, **error.params)
+        return
+    await _linked(turn)
+
+
+async def _linked(turn: Turn) -> None:
     await turn.uow.identity.set_language(CHANNEL, turn.account, turn.t.language)
     await turn.uow.identity.end_dialog(CHANNEL, turn.account)
     turn.actor = await turn.uow.identity.actor(CHANNEL, turn.account)
@@ -64,22 +109,24 @@ async def link(typed: str) -> None:
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Plain text: an invite code from someone unknown, else a hint to use the menu."""
+    """Plain text: an invite code from someone unknown (only text shaped like a code is taken for one:
+    "xin chào" gets how to link and is not a wrong code), else a hint to use the menu."""
     turn = current_turn()
     if turn.actor is None:
         text = update.effective_message.text or ""
-        dialog = await turn.uow.identity.dialog(CHANNEL, turn.account)
-        if (dialog and dialog.flow == LINK_FLOW) or looks_like_code(text):
+        if looks_like_code(text):
             await link(text)
         else:
             turn.say("bot.unknown_person")
         return
     dialog = await current_dialog(turn)
     flow = FLOW_BY_NAME.get(dialog.flow) if dialog else None
-    if flow is None:
-        turn.say("bot.use_menu")
-    else:
+    if flow is not None:
         await flow.on_text(update, dialog)
+    elif looks_like_code(update.effective_message.text or ""):  # a linked teacher with a parent's code
+        await link(update.effective_message.text)
+    else:
+        turn.say("bot.use_menu")
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -91,8 +138,3 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         turn.say("bot.use_menu" if turn.actor else "bot.unknown_person")
     else:
         await flow.on_other(update, dialog)
-
-
-def looks_like_code(text: str) -> bool:
-    code = normalise_code(text)
-    return len(code) == 10 and len(text.strip()) <= 14

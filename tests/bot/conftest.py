@@ -99,7 +99,7 @@ class School:
     async def revoke(self, code: str) -> None:
         async with UnitOfWork(self.database) as uow:
             staff_id = await uow.session.scalar(select(StaffRow.id).where(StaffRow.code == code))
-            await uow.identity.revoke_staff(staff_id)
+            await uow.identity.revoke_staff(staff_id, self.clock())
             await uow.commit()
 
     @asynccontextmanager

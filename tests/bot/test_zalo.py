@@ -229,7 +229,7 @@ async def test_sodiem_run_with_only_a_zalo_token_serves_parents_on_zalo(school):
             assert await asyncio.wait_for(process.wait(), 30) == 0
 
     async with UnitOfWork(school.database, read_only=True) as uow:  # the code still works on Telegram
-        assert not (await uow.identity.find_invite(hash_code(staff_code))).used
+        assert not (await uow.identity.find_invite(hash_code(staff_code, uow.identity.code_key))).used
 
 
 def test_zalo_settings_are_read_and_a_malformed_one_is_named():

@@ -137,7 +137,13 @@ def test_staff_add_invite_and_revoke(school):
     link = invite.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"https://t\.me/\S+\?start=[A-Z2-9]{10}", link)
     revoked = sodiem("staff", "revoke", "CB001", cwd=school)
-    assert revoked.returncode == 0 and "0" in revoked.stdout
+    assert revoked.returncode == 0 and "huỷ 1 mã mời chưa dùng" in revoked.stdout, "the code printed above"
+    approver = sodiem("school", "set", "--approver", "CB001", cwd=school)
+    assert (
+        "Người duyệt thông báo khi không còn thành viên Ban giám hiệu nào khác: Võ Thị Hằng."
+        in approver.stdout
+    )
+    assert "nào khác: -." in sodiem("school", "set", "--approver", "-", cwd=school).stdout
     assert sodiem("invite", "--staff", "NOBODY", cwd=school).returncode == 1
 
 

@@ -174,14 +174,14 @@ def test_the_primary_report_cards_keep_every_letter_in_its_cell(period):
 def test_a_letter_over_a_cell_border_is_found():
     """The check itself: a name drawn past its column's edge is reported."""
     from reportlab.lib.units import mm
-
     from reportlab.platypus import Table, TableStyle
 
     from exports.pdf import REGULAR, Meta, render
 
     rows = [["STT", "Họ và tên"], ["1", "Tôn Nữ Hoàng Thị Thanh Thủy Nguyệt"]]  # plain strings do not wrap
     table = Table(rows, [10 * mm, 20 * mm])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), REGULAR, 8)]))
+    style = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), REGULAR, 8)]
+    table.setStyle(TableStyle(style))
     data = render([table], T, Meta("t", "s", "sodiem kind=test"))
     [page] = primary_pages(data, None)
     assert any("crosses a cell" in p for p in problems(page))

@@ -2,6 +2,7 @@
 nothing and the report names every bad row and column; the same file twice changes nothing; an
 updated file reports what changed and keeps the history of classes."""
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -201,3 +202,18 @@ async def test_real_spreadsheet_dates_and_headers_without_diacritics(database, t
         date(2014, 5, 1),
         "male",
     )
+
+
+async def test_invisible_characters_never_reach_the_database(database, tmp_path):
+    await set_up_school(database)
+    rows = [list(row) for row in ROWS]
+    rows[0][2] = "Nguyễn\u200b Văn\u202e Bình\ufeff"
+    rows[1][8] = "\u2066Phạm Thị Lan\u2069"
+    await run_import(database, write_csv(tmp_path / "6A.csv", rows))
+    assert "Nguyễn Văn Bình" in await class_list_names(database, "6A")
+    async with database.session(read_only=True) as session:
+        names = list(await session.scalars(select(StudentRow.full_name))) + list(
+            await session.scalars(select(GuardianRow.full_name))
+        )
+    assert "Phạm Thị Lan" in names
+    assert not [name for name in names if any(unicodedata.category(ch) == "Cf" for ch in name)]
