@@ -35,12 +35,11 @@ system:
 
 install: $(INSTALLED) catalogs system
 
-# With a token (SODIEM_TELEGRAM_TOKEN, in the environment or .env): migrate, make sure the demo school
-# is there, then run the bot. Without one: the sandbox, the bot in a web page on a throwaway demo school.
+# With a token (SODIEM_TELEGRAM_TOKEN, in the environment or .env): migrate, put the demo school into an
+# empty database (a database holding a real school is left as it is), then run the bot. Without one: the sandbox, the bot in a web page on a throwaway demo school.
 run: install
 	@if [ -n "$$SODIEM_TELEGRAM_TOKEN" ] || grep -qs '^SODIEM_TELEGRAM_TOKEN=.' .env; then \
-		$(BIN)/sodiem db upgrade && $(BIN)/sodiem demo && $(BIN)/sodiem students --class 6A \
-		&& $(BIN)/sodiem run; \
+		$(BIN)/sodiem db upgrade && $(BIN)/sodiem demo --if-empty && $(BIN)/sodiem run; \
 	else $(BIN)/sodiem sandbox; fi
 
 test: install

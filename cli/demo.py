@@ -21,12 +21,18 @@ def add_parser(commands) -> None:
         action="store_true",
         help="also fill a plausible first semester: attendance, every score column, conduct",
     )
+    parser.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="on a database that holds a real school, leave it as it is and succeed (make run uses it)",
+    )
     parser.set_defaults(func=run)
 
 
 async def create_demo_school(database, year: str) -> tuple:
     today = date.today()
     async with UnitOfWork(database) as uow:
+        demo.check_room_for_demo(await uow.school.school())
         setup = await init_school(
             uow.school, School(demo.SCHOOL_NAME, Level.SECONDARY, demo.DISTRICT, demo.PROVINCE), year
         )
@@ -40,7 +46,13 @@ def run(args) -> int:
     year = args.year or current_year_name(date.today())
 
     async def work(database) -> int:
-        setup, roster, staff = await create_demo_school(database, year)
+        try:
+            setup, roster, staff = await create_demo_school(database, year)
+        except demo.RealSchoolPresent as present:
+            if not args.if_empty:
+                raise
+            args.console.say("demo.kept_real_school", **present.params)
+            return EXIT_OK
         changed = (
             setup.school_changed or setup.year_added or roster.changes_anything or staff.changes_anything
         )

@@ -33,8 +33,8 @@ def run(args) -> int:
         console.error(error.key, **error.params)
         return EXIT_FAILED
     if not settings.token and not settings.zalo_token:
-        console.say("run.no_token")
-        return EXIT_OK
+        console.error("run.no_token")
+        return EXIT_FAILED
     if args.webhook and not args.secret:
         console.error("run.webhook_needs_secret")
         return EXIT_FAILED

@@ -108,8 +108,8 @@ def test_the_demo_school_twice(tmp_path):
 def test_run_without_a_token_explains_how_to_get_one(tmp_path):
     sodiem("db", "upgrade", cwd=tmp_path)
     done = sodiem("run", cwd=tmp_path)
-    assert done.returncode == 0
-    assert "@BotFather" in done.stdout and "SODIEM_TELEGRAM_TOKEN" in done.stdout
+    assert done.returncode == 1
+    assert "@BotFather" in done.stderr and "SODIEM_TELEGRAM_TOKEN" in done.stderr
 
 
 def test_run_with_a_malformed_setting_names_it(tmp_path):

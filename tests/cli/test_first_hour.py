@@ -1,0 +1,61 @@
+"""The administrator's first hour: a real school set up at the command line, then `make run`."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from storage.db import Database
+from storage.uow import UnitOfWork
+from tests.cli.test_admin_commands import sodiem
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def school_name(url: str) -> str | None:
+    async def read() -> str | None:
+        database = Database(url)
+        try:
+            async with UnitOfWork(database, read_only=True) as uow:
+                school = await uow.school.school()
+                return school.name if school else None
+        finally:
+            await database.dispose()
+
+    return asyncio.run(read())
+
+
+@pytest.fixture
+def real_school(empty_database_url, tmp_path) -> str:
+    url = empty_database_url
+    assert sodiem("--database", url, "db", "upgrade", cwd=tmp_path).returncode == 0
+    init = ("school", "init", "--name", "Trường THCS Lê Lợi", "--level", "secondary", "--year", "2025-2026")
+    done = sodiem("--database", url, *init, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return url
+
+
+def test_make_run_keeps_a_real_school_and_adds_no_demo(real_school, tmp_path):
+    recipe = (ROOT / "Makefile").read_text()
+    assert "sodiem demo --if-empty && $(BIN)/sodiem run" in recipe
+    kept = sodiem("--database", real_school, "demo", "--if-empty", cwd=tmp_path)
+    assert kept.returncode == 0, kept.stderr
+    assert "giữ nguyên, không thêm trường mẫu" in kept.stdout
+    assert school_name(real_school) == "Trường THCS Lê Lợi"
+    listing = sodiem("--database", real_school, "students", "--class", "6A", cwd=tmp_path)
+    assert "Nguyễn Du" not in listing.stdout + listing.stderr
+
+
+def test_the_demo_command_refuses_a_database_holding_a_school(real_school, tmp_path):
+    refused = sodiem("--database", real_school, "demo", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "đang chứa trường Trường THCS Lê Lợi" in refused.stderr and "sandbox" in refused.stderr
+    assert school_name(real_school) == "Trường THCS Lê Lợi"
+
+
+def test_make_run_puts_the_demo_into_an_empty_database(empty_database_url, tmp_path):
+    assert sodiem("--database", empty_database_url, "db", "upgrade", cwd=tmp_path).returncode == 0
+    made = sodiem("--database", empty_database_url, "demo", "--if-empty", cwd=tmp_path)
+    assert made.returncode == 0 and "Đã tạo trường mẫu" in made.stdout
+    again = sodiem("--database", empty_database_url, "demo", "--if-empty", cwd=tmp_path)
+    assert again.returncode == 0 and "không thay đổi gì" in again.stdout
