@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from domain.errors import DomainError
 from domain.importing import ImportRejected, Problem
 from locales import translator
-from storage.db import Database
+from storage.db import Database, is_busy
 from storage.migrate import ensure_migrated
 
 T = TypeVar("T")
@@ -82,6 +82,12 @@ def run_on_database(args, work: Callable[[Database], Awaitable[int]], migrated: 
         return EXIT_FAILED
     except BrokenPipeError:  # the output was cut short by the reader (| head)
         return EXIT_OK
-    except (OSError, DBAPIError) as error:
+    except DBAPIError as error:
+        if is_busy(error):
+            console.error("db.error.busy")
+            return EXIT_FAILED
+        console.error("db.error.unreachable", value=str(error).splitlines()[0])
+        return EXIT_FAILED
+    except OSError as error:
         console.error("db.error.unreachable", value=str(error).splitlines()[0])
         return EXIT_FAILED

@@ -1,6 +1,7 @@
 """The administrator's first hour: a real school set up at the command line, then `make run`."""
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,21 @@ def test_make_run_puts_the_demo_into_an_empty_database(empty_database_url, tmp_p
     assert made.returncode == 0 and "Đã tạo trường mẫu" in made.stdout
     again = sodiem("--database", empty_database_url, "demo", "--if-empty", cwd=tmp_path)
     assert again.returncode == 0 and "không thay đổi gì" in again.stdout
+
+
+def test_a_busy_sqlite_database_says_so_and_to_try_again(tmp_path, monkeypatch):
+    assert sodiem("db", "upgrade", cwd=tmp_path).returncode == 0
+    init = ("school", "init", "--name", "Trường THCS Lê Lợi", "--level", "secondary", "--year", "2025-2026")
+    assert sodiem(*init, cwd=tmp_path).returncode == 0
+    monkeypatch.setenv("SODIEM_SQLITE_BUSY_SECONDS", "0.2")
+    other_writer = sqlite3.connect(tmp_path / "sodiem.db", isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    try:
+        done = sodiem("classes", "add", "6A", cwd=tmp_path)
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert done.returncode == 1
+    assert "Cơ sở dữ liệu đang bận, thử lại sau" in done.stderr
+    assert "SODIEM_DATABASE_URL" not in done.stderr
+    assert sodiem("classes", "add", "6A", cwd=tmp_path).returncode == 0
