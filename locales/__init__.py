@@ -37,6 +37,7 @@ DOMAINS = (
     "zalo",
     "yearend",
     "schoolyear",
+    "clihelp",  # the command line's help: English texts as message ids (see cli/help.py)
 )
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
