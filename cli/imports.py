@@ -96,7 +96,8 @@ def report_roster(console: Console, plan: RosterPlan, dry_run: bool = False) -> 
     if not plan.changes_anything:
         console.say("import.nothing_changed", count=plan.unchanged)
     else:
-        console.say("import.roster.summary", **_roster_summary(plan))
+        key = "import.roster.would_import" if dry_run else "import.roster.summary"
+        console.say(key, **_roster_summary(plan))
     if plan.new_classes:
         console.say("import.roster.new_classes", names=", ".join(plan.new_classes))
     t = console.t
@@ -129,7 +130,8 @@ def report_staff(console: Console, plan: StaffPlan, dry_run: bool = False) -> No
     if not plan.changes_anything:
         console.say("import.nothing_changed", count=plan.unchanged)
         return
-    console.say("import.staff.summary", **_staff_summary(plan))
+    key = "import.staff.would_import" if dry_run else "import.staff.summary"
+    console.say(key, **_staff_summary(plan))
     t = console.t
     for key, field, old, new in plan.changes:
         console.say(

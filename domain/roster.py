@@ -20,6 +20,7 @@ from domain.importing import (
     Problem,
     Table,
     fold,
+    in_file_order,
     parse_date,
     parse_phone,
     read_rows,
@@ -69,7 +70,7 @@ class RosterEntry:
     line: int
     code: str
     full_name: str
-    date_of_birth: date
+    date_of_birth: date | None  # None only in a row the import refuses
     class_name: str
     gender: Gender | None
     ethnicity: str
@@ -101,13 +102,14 @@ def _read_row(line: int, values: dict, today: date) -> tuple[RosterEntry | None,
         bad("class_name", "import.error.empty")
     gender = _read_gender(values, lambda key, **p: bad("gender", key, **p))
     guardians = _read_guardians(values, bad)
-    if problems:
+    if not code or not class_name:
         return None, problems
-    assert birth is not None
+    # a row with problems still takes part in the checks across rows (duplicate codes, unknown
+    # classes), so that one run names every problem; the file is refused anyway
     entry = RosterEntry(
         line, code, full_name, birth, class_name, gender, clean_name(text(values.get("ethnicity"))), guardians
     )
-    return entry, []
+    return entry, problems
 
 
 def _read_birth(cell, today: date, bad) -> date | None:
@@ -174,7 +176,7 @@ class KnownStudent:
 
     code: str
     full_name: str
-    date_of_birth: date
+    date_of_birth: date | None  # None only in a row the import refuses
     gender: Gender | None
     ethnicity: str
     class_name: str | None
@@ -270,13 +272,11 @@ async def import_roster(
 ) -> RosterPlan:
     """Checks the whole file, then writes it; raises ImportRejected (nothing written) on any problem."""
     entries, problems = read_roster(table, today)
-    if problems:
-        raise ImportRejected(problems)
-    plan, problems = plan_roster(
+    plan, plan_problems = plan_roster(
         entries, await store.known_students(year), await store.class_names(year), create_classes
     )
-    if problems:
-        raise ImportRejected(problems)
+    if problems or plan_problems:
+        raise ImportRejected(in_file_order(problems + plan_problems))
     if plan.changes_anything:
         await store.apply_roster(year, plan, today)
     return plan

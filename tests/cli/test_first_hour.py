@@ -9,6 +9,7 @@ import pytest
 from storage.db import Database
 from storage.uow import UnitOfWork
 from tests.cli.test_admin_commands import sodiem
+from tests.storage.helpers import ROWS, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -78,3 +79,54 @@ def test_a_busy_sqlite_database_says_so_and_to_try_again(tmp_path, monkeypatch):
     assert "Cơ sở dữ liệu đang bận, thử lại sau" in done.stderr
     assert "SODIEM_DATABASE_URL" not in done.stderr
     assert sodiem("classes", "add", "6A", cwd=tmp_path).returncode == 0
+
+
+@pytest.fixture
+def lê_lợi(tmp_path) -> Path:
+    assert sodiem("db", "upgrade", cwd=tmp_path).returncode == 0
+    init = ("school", "init", "--name", "Trường THCS Lê Lợi", "--level", "secondary", "--year", "2025-2026")
+    assert sodiem(*init, cwd=tmp_path).returncode == 0
+    return tmp_path
+
+
+def test_a_dry_run_says_what_would_be_imported(lê_lợi):
+    path = write_csv(lê_lợi / "lop.csv", ROWS)
+    dry = sodiem("import", "roster", str(path), "--create-classes", "--dry-run", cwd=lê_lợi)
+    assert dry.returncode == 0, dry.stderr
+    assert "Sẽ nhập: 4 học sinh mới" in dry.stdout and "Đã nhập" not in dry.stdout
+    done = sodiem("import", "roster", str(path), "--create-classes", cwd=lê_lợi)
+    assert "Đã nhập: 4 học sinh mới" in done.stdout
+
+
+def test_every_problem_of_a_class_list_is_reported_in_one_run(lê_lợi):
+    assert sodiem("classes", "add", "6A", cwd=lê_lợi).returncode == 0
+    rows = [row[:] for row in ROWS]
+    rows[0][3] = "31/02/2014"  # no such day
+    rows[1][2] = ""  # no name
+    rows[2][9] = "12345"  # not a phone number
+    rows[3][5] = "6B"  # a class the school has not added
+    rows[3][1] = "HS001"  # the first row's code again
+    done = sodiem("import", "roster", str(write_csv(lê_lợi / "lop.csv", rows)), cwd=lê_lợi)
+    assert done.returncode == 2
+    assert "Tệp có 6 lỗi" in done.stderr
+    reported = [line for line in done.stderr.splitlines() if line.startswith("  - Dòng")]
+    assert [line.split(",")[0] for line in reported] == [
+        "  - Dòng 2",
+        "  - Dòng 2",
+        "  - Dòng 3",
+        "  - Dòng 4",
+        "  - Dòng 5",
+        "  - Dòng 5",
+    ]
+
+
+def test_staff_add_with_an_unknown_class_speaks_of_the_command(lê_lợi):
+    assert sodiem("classes", "add", "6A", cwd=lê_lợi).returncode == 0
+    done = sodiem(
+        "staff", "add", "--name", "Lê Văn Tám", "--role", "teacher", "--teaches", "6D:Toán", cwd=lê_lợi
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "--teaches: lớp «6D» không có trong năm học; thêm lớp bằng «sodiem classes add 6D» "
+        "rồi chạy lại lệnh này."
+    )
