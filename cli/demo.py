@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from cli.output import EXIT_OK, run_on_database
 from domain import demo
 from domain.roster import import_roster
-from domain.school import Level, School, SubjectKind
+from domain.school import Level, School, SubjectKind, class_order
 from domain.setup import current_year_name, init_school
 from domain.staff import import_staff
 from storage.uow import UnitOfWork
@@ -90,7 +90,7 @@ async def fill_first_semester(database) -> dict[str, int]:
         author = Author(None, "demo", "", datetime.combine(semester.end, time(17), UTC))
         rows = sorted((await uow.school.subject_rows()).values(), key=lambda row: row.code)
         subjects = [(row.id, await uow.gradebook.subject(row.id)) for row in rows]
-        for class_row in sorted((await uow.school.class_rows()).values(), key=lambda c: c.name):
+        for class_row in sorted((await uow.school.class_rows()).values(), key=lambda c: class_order(c.name)):
             rng = random.Random(f"{year.name}/{class_row.name}")
             students = [
                 Student(s.id, s.full_name) for s in await uow.roster.class_list(class_row.name, year.name)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from cli.output import EXIT_OK, run_on_database
+from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database
+from domain.classes import SETTING as GRADES_SETTING
+from domain.classes import checked_grades, plan_classes, shown_grades
 from domain.errors import DomainError
-from domain.school import Level, School, Subject, SubjectKind, parse_year_name
+from domain.school import Level, School, Subject, SubjectKind, class_order, parse_year_name
 from domain.setup import current_year_name, init_school
 from storage.uow import UnitOfWork
 
@@ -30,6 +32,9 @@ def add_parser(commands) -> None:
         "--regular-reentry",
         choices=["yes", "no"],
         help="teachers may re-enter regular (coefficient 1) columns while the book is open",
+    )
+    settings.add_argument(
+        "--grades", help="the grades a combined school teaches, e.g. 6-12 (default: primary 1-5, THCS 6-9)"
     )
     settings.set_defaults(func=run_settings)
 
@@ -78,10 +83,15 @@ def run_init(args) -> int:
 def run_add_classes(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
-            added = await uow.school.add_classes(args.names, args.year)
+            existing = await uow.school.class_rows(args.year)
+            plan = plan_classes(args.names, existing, await uow.school.grades())
+            added = await uow.school.add_classes(plan.to_add, args.year)
             await uow.commit()
         args.console.say("classes.added", count=len(added), names=", ".join(added) or "-")
-        return EXIT_OK
+        for skipped in plan.skipped:
+            args.console.error(skipped.key, name=skipped.name, **skipped.params)
+        refused = any(s.key in ("classes.skip.bad_name", "classes.skip.grade") for s in plan.skipped)
+        return EXIT_BAD_INPUT if refused else EXIT_OK
 
     return run_on_database(args, work)
 
@@ -93,7 +103,7 @@ def run_list_classes(args) -> int:
         t = args.console.t
         args.console.table(
             [t("classes.header.grade"), t("classes.header.name")],
-            sorted((r.grade, r.name) for r in rows.values()),
+            [(r.grade, r.name) for r in sorted(rows.values(), key=lambda r: class_order(r.name))],
         )
         return EXIT_OK
 
@@ -188,13 +198,18 @@ def run_settings(args) -> int:
 
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
+            if args.grades:
+                school = await uow.school.require_school()
+                changes[GRADES_SETTING] = checked_grades(school.level, parse_grades(args.grades))
             settings = await uow.school.change_settings(**changes)
+            grades = await uow.school.grades()
             await uow.commit()
         args.console.say(
             "school.settings",
             sessions=settings.get("sessions_per_day", 1),
             reentry=args.console.t("school.yes" if settings.get("regular_reentry") else "school.no"),
         )
+        args.console.say("school.grades", grades=shown_grades(grades))
         return EXIT_OK
 
     return run_on_database(args, work)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from domain.classes import shown_grades
 from domain.importing import (
     Column,
     ImportRejected,
@@ -27,7 +28,7 @@ from domain.importing import (
     text,
 )
 from domain.names import clean_name
-from domain.school import Gender, Guardian, normalise_class_name
+from domain.school import CLASS_NAME, Gender, Guardian, normalise_class_name
 
 ROSTER_COLUMNS = (
     Column("code", ("Mã học sinh", "Mã HS", "Mã định danh", "Mã số học sinh", "Student code"), True),
@@ -212,6 +213,7 @@ def plan_roster(
     known: dict[str, KnownStudent],
     classes: set[str],
     create_classes: bool = False,
+    grades: tuple[int, ...] = tuple(range(1, 13)),
 ) -> tuple[RosterPlan, list[Problem]]:
     plan = RosterPlan(total=len(entries))
     problems: list[Problem] = []
@@ -227,6 +229,10 @@ def plan_roster(
                     )
                 )
                 continue
+            refusal = _new_class_refusal(entry.class_name, grades)
+            if refusal:
+                problems.append(Problem(refusal[0], entry.line, HEADER_OF["class_name"], refusal[1]))
+                continue
             if entry.class_name not in plan.new_classes:
                 plan.new_classes.append(entry.class_name)
         _plan_entry(plan, entry, known.get(entry.code))
@@ -235,6 +241,16 @@ def plan_roster(
         code for code, student in known.items() if student.class_name and code not in in_file
     )
     return plan, problems
+
+
+def _new_class_refusal(name: str, grades: tuple[int, ...]) -> tuple[str, dict] | None:
+    """Why a class the file names cannot be created: not a class name, or a grade the school lacks."""
+    match = CLASS_NAME.match(name)
+    if not match or len(name) > 10:
+        return "import.error.bad_class", {"value": name}
+    if int(match[1]) not in grades:
+        return "import.error.grade_not_taught", {"value": name, "grades": shown_grades(grades)}
+    return None
 
 
 def _plan_entry(plan: RosterPlan, entry: RosterEntry, student: KnownStudent | None) -> None:
@@ -264,6 +280,8 @@ class RosterStore(Protocol):
 
     async def class_names(self, year: str) -> set[str]: ...
 
+    async def grades(self) -> tuple[int, ...]: ...
+
     async def apply_roster(self, year: str, plan: RosterPlan, today: date) -> None: ...
 
 
@@ -273,7 +291,11 @@ async def import_roster(
     """Checks the whole file, then writes it; raises ImportRejected (nothing written) on any problem."""
     entries, problems = read_roster(table, today)
     plan, plan_problems = plan_roster(
-        entries, await store.known_students(year), await store.class_names(year), create_classes
+        entries,
+        await store.known_students(year),
+        await store.class_names(year),
+        create_classes,
+        await store.grades(),
     )
     if problems or plan_problems:
         raise ImportRejected(in_file_order(problems + plan_problems))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from domain.errors import DomainError
 from domain.report_card import ClassBook, Period, report_cards
+from domain.school import file_stem
 from exports.dbf_file import write_dbf
 from exports.gradebook import book_fingerprint, render_sections, sections
 from exports.report_cards import card_fingerprint, card_pdf
@@ -55,7 +56,7 @@ async def export_class(
 
 
 def class_file(kind: str, book: ClassBook, period: Period, t: Translator) -> Exported:
-    stem = f"{book.class_name}-{kind}-{book.year.name}-{period.value}"
+    stem = f"{file_stem(book.class_name)}-{kind}-{book.year.name}-{period.value}"
     if kind == "dbf":
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "export.dbf"

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.classes import school_grades
 from domain.errors import DomainError, NotFound
 from domain.school import (
     Level,
@@ -15,6 +16,7 @@ from domain.school import (
     Semester,
     Subject,
     SubjectKind,
+    class_order,
     grade_of_class,
     normalise_class_name,
 )
@@ -163,6 +165,11 @@ class SqlSchoolStore:
             raise NotFound("school.error.no_class", value=name)
         return row
 
+    async def grades(self) -> tuple[int, ...]:
+        """The grades the school teaches (its level, or its ``grades`` setting)."""
+        school = await self.require_school()
+        return school_grades(school.level, await self.settings())
+
     async def is_empty(self) -> bool:
         return not await self.session.scalar(select(func.count()).select_from(SchoolRow))
 
@@ -186,7 +193,7 @@ class SqlClassViews:
         query = select(ClassRow).where(ClassRow.year_id == year.id)
         if ids is not None:
             query = query.where(ClassRow.id.in_(ids))
-        rows = await self.session.scalars(query.order_by(ClassRow.grade, ClassRow.name))
+        rows = sorted(await self.session.scalars(query), key=lambda row: class_order(row.name))
         return [(row.id, row.name, row.grade) for row in rows]
 
     async def class_name(self, class_id: int) -> str | None:

@@ -130,3 +130,34 @@ def test_staff_add_with_an_unknown_class_speaks_of_the_command(lê_lợi):
         "--teaches: lớp «6D» không có trong năm học; thêm lớp bằng «sodiem classes add 6D» "
         "rồi chạy lại lệnh này."
     )
+
+
+def test_classes_add_says_what_it_skipped_and_lists_classes_in_natural_order(real_school, tmp_path):
+    def run(*words: str):
+        return sodiem("--database", real_school, *words, cwd=tmp_path)
+
+    typed = ["6A", "6a", "10A", "6/1", "Sáu", "9D", "6B2", "6B10"]
+    done = run("classes", "add", *typed)
+    assert done.returncode == 2
+    assert done.stdout.strip() == "Đã thêm 5 lớp: 6/1, 6A, 6B2, 6B10, 9D"
+    assert done.stderr.splitlines() == [
+        "Bỏ qua «6a»: trùng với lớp 6A đã gõ trước đó trong lệnh.",
+        "Bỏ qua «10A»: trường dạy khối 6–9, không có khối 10. "
+        "Trường liên cấp đặt khối bằng «sodiem school set --grades 6-12».",
+        "Bỏ qua «Sáu»: không phải tên lớp; tên lớp bắt đầu bằng khối, ví dụ 6A, 6A1 hoặc 6/1.",
+    ]
+    again = run("classes", "add", "6a")
+    assert again.returncode == 0 and "Bỏ qua «6a»: năm học đã có lớp 6A." in again.stderr
+    assert "Trường dạy khối 6–12." in run("school", "set", "--grades", "6-12").stdout
+    assert run("classes", "add", "10A").returncode == 0
+    listed = [line.split()[-1] for line in run("classes", "list").stdout.splitlines()[2:]]
+    assert listed == ["6/1", "6A", "6B2", "6B10", "9D", "10A"]
+
+
+def test_a_class_list_cannot_create_a_grade_the_school_does_not_teach(real_school, tmp_path):
+    rows = [row[:] for row in ROWS]
+    rows[3][5] = "10A"
+    path = write_csv(tmp_path / "lop.csv", rows)
+    done = sodiem("--database", real_school, "import", "roster", str(path), "--create-classes", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Dòng 5, cột «Lớp»: lớp «10A» thuộc khối trường không dạy (trường dạy khối 6–9)" in done.stderr
