@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
-from cli.output import EXIT_OK, run_on_database
+from cli.output import EXIT_OK, run_on_database, school_today
 from domain import demo
 from domain.roster import import_roster
 from domain.school import Level, School, SubjectKind, class_order
@@ -30,7 +30,7 @@ def add_parser(commands) -> None:
 
 
 async def create_demo_school(database, year: str) -> tuple:
-    today = date.today()
+    today = school_today()
     async with UnitOfWork(database) as uow:
         demo.check_room_for_demo(await uow.school.school())
         setup = await init_school(
@@ -43,7 +43,7 @@ async def create_demo_school(database, year: str) -> tuple:
 
 
 def run(args) -> int:
-    year = args.year or current_year_name(date.today())
+    year = args.year or current_year_name(school_today())
 
     async def work(database) -> int:
         try:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
+from domain.calendar import school_date
 from domain.errors import DomainError
 from domain.importing import ImportRejected, Problem
 from locales import translator
@@ -19,6 +21,15 @@ from storage.migrate import ensure_migrated
 T = TypeVar("T")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 MAX_PROBLEMS_SHOWN = 100
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def school_today() -> date:
+    """Today at the school (Asia/Ho_Chi_Minh), not in the server's zone: every command's "today"."""
+    return school_date(utc_now())
 
 
 class Console:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from cli.output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Console, run_on_database
+from cli.output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Console, run_on_database, school_today
 from domain.errors import NotFound
 from domain.identity import PersonKind, PersonRef, create_invite, format_code
 from domain.importing import ImportRejected, Table
@@ -89,7 +89,7 @@ def run_add(args) -> int:
             ]
             headers = [column.aliases[0] for column in STAFF_COLUMNS[:7]]
             try:
-                await import_staff(uow.staff, year, Table(headers, [(1, row)]), date.today())
+                await import_staff(uow.staff, year, Table(headers, [(1, row)]), school_today())
             except ImportRejected as rejected:
                 _explain_by_option(args.console, rejected)
                 return EXIT_BAD_INPUT

@@ -6,10 +6,9 @@ import asyncio
 import logging
 import shutil
 import tempfile
-from datetime import date
 from pathlib import Path
 
-from cli.output import EXIT_FAILED, EXIT_OK, Console
+from cli.output import EXIT_FAILED, EXIT_OK, Console, school_today
 from domain.errors import DomainError
 from domain.setup import current_year_name
 
@@ -31,7 +30,7 @@ async def fill_demo_school(database) -> None:
     """The demo school with a plausible first semester, as ``sodiem demo --fill`` makes it."""
     from cli.demo import create_demo_school, fill_first_semester
 
-    await create_demo_school(database, current_year_name(date.today()))
+    await create_demo_school(database, current_year_name(school_today()))
     await fill_first_semester(database)
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
-from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database
+from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database, school_today
 from domain.classes import SETTING as GRADES_SETTING
 from domain.classes import checked_grades, plan_classes, shown_grades
 from domain.errors import DomainError
@@ -62,7 +61,7 @@ def add_parser(commands) -> None:
 
 
 def run_init(args) -> int:
-    year = args.year or current_year_name(date.today())
+    year = args.year or current_year_name(school_today())
 
     async def work(database) -> int:
         parse_year_name(year)

@@ -2,6 +2,7 @@
 
 import asyncio
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,48 @@ def test_a_class_list_cannot_create_a_grade_the_school_does_not_teach(real_schoo
     done = sodiem("--database", real_school, "import", "roster", str(path), "--create-classes", cwd=tmp_path)
     assert done.returncode == 2
     assert "Dòng 5, cột «Lớp»: lớp «10A» thuộc khối trường không dạy (trường dạy khối 6–9)" in done.stderr
+
+
+def test_a_class_change_at_night_is_dated_with_the_schools_date_on_a_utc_server(
+    real_school, tmp_path, monkeypatch
+):
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import select
+
+    from cli import output
+    from cli.main import main
+    from storage.models import EnrolmentRow, StudentRow
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.chdir(tmp_path)
+    assert sodiem("--database", real_school, "classes", "add", "6A", "6B", cwd=tmp_path).returncode == 0
+    first = write_csv(tmp_path / "lop.csv", ROWS)
+    assert sodiem("--database", real_school, "import", "roster", str(first), cwd=tmp_path).returncode == 0
+    rows = [row[:] for row in ROWS]
+    rows[3][5] = "6A"  # Phạm Thu Ân moves from 6B to 6A
+    monkeypatch.setattr(
+        output, "utc_now", lambda: datetime(2025, 12, 4, 18, 39, tzinfo=UTC)
+    )  # 01:39 on 05/12
+    with pytest.raises(SystemExit) as ended:
+        main(["--database", real_school, "import", "roster", str(write_csv(tmp_path / "moved.csv", rows))])
+    assert ended.value.code == 0
+
+    async def spans() -> list[tuple]:
+        database = Database(real_school)
+        try:
+            async with database.session() as session:
+                query = (
+                    select(EnrolmentRow.date_in, EnrolmentRow.date_out)
+                    .join(StudentRow, StudentRow.id == EnrolmentRow.student_id)
+                    .where(StudentRow.code == "HS004")
+                    .order_by(EnrolmentRow.date_in)
+                )
+                return [tuple(row) for row in await session.execute(query)]
+        finally:
+            await database.dispose()
+
+    (_, left), (joined, _) = asyncio.run(spans())
+    assert joined == date(2025, 12, 5)
+    assert left in (date(2025, 12, 4), date(2025, 12, 5))
