@@ -53,6 +53,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench.import
+	$(BIN)/python -m bench.spreadsheet_bomb
 	$(BIN)/python -m bench.evaluate
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.progress
