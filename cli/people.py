@@ -151,14 +151,23 @@ def run_invite(args) -> int:
             await uow.commit()
         console = args.console
         console.say("people.invite", name=name, code=format_code(invite.code), expires=invite.expires_at)
-        print(f"{await bot_link()}?start={invite.code}")
+        bot = await bot_name()
+        if bot:
+            print(f"{bot_link(bot)}?start={invite.code}")
+        else:
+            console.say("people.invite.no_bot_name", code=format_code(invite.code))
         return EXIT_OK
 
     return run_on_database(args, work)
 
 
-async def bot_link() -> str:
-    """https://t.me/<bot>, asking the Bot API for the bot's name when a token is configured."""
+def bot_link(name: str) -> str:
+    return f"https://t.me/{name}"
+
+
+async def bot_name() -> str | None:
+    """The bot's @username without the @: SODIEM_TELEGRAM_BOT_USERNAME, else asked of the Bot API when
+    a token is configured; None when neither tells."""
     import os
 
     from telegram import Bot
@@ -166,7 +175,7 @@ async def bot_link() -> str:
 
     from bot.config import load_settings
 
-    name = os.environ.get("SODIEM_TELEGRAM_BOT_USERNAME")
+    name = os.environ.get("SODIEM_TELEGRAM_BOT_USERNAME", "").lstrip("@")
     settings = load_settings()
     if not name and settings.token:
         try:
@@ -174,4 +183,4 @@ async def bot_link() -> str:
                 name = bot.username
         except TelegramError:
             name = None
-    return f"https://t.me/{name or '<bot>'}"
+    return name or None

@@ -194,5 +194,7 @@ class _NumberedCanvas(Canvas):
     def _footer(self, number: int, total: int) -> None:
         width = self._pagesize[0]
         self.setFont(REGULAR, 7.5)
-        self.drawString(MARGIN, MARGIN, self._t("exports.pdf.fingerprint", value=self._sodiem_fingerprint))
+        if self._sodiem_fingerprint:  # pages that show no stored data carry no check code
+            check = self._t("exports.pdf.fingerprint", value=self._sodiem_fingerprint)
+            self.drawString(MARGIN, MARGIN, check)
         self.drawRightString(width - MARGIN, MARGIN, self._t("exports.pdf.page", number=number, total=total))

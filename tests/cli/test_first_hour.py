@@ -1,6 +1,7 @@
 """The administrator's first hour: a real school set up at the command line, then `make run`."""
 
 import asyncio
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -207,3 +208,17 @@ def test_a_class_change_at_night_is_dated_with_the_schools_date_on_a_utc_server(
     (_, left), (joined, _) = asyncio.run(spans())
     assert joined == date(2025, 12, 5)
     assert left in (date(2025, 12, 4), date(2025, 12, 5))
+
+
+def test_invite_staff_without_a_bot_name_prints_the_code_and_how_to_name_the_bot(lê_lợi, monkeypatch):
+    added = sodiem("staff", "add", "--name", "Võ Thị Hằng", "--role", "vice-principal", cwd=lê_lợi)
+    assert added.returncode == 0, added.stderr
+    for setting in ("SODIEM_TELEGRAM_BOT_USERNAME", "SODIEM_TELEGRAM_TOKEN"):
+        monkeypatch.delenv(setting, raising=False)
+    unnamed = sodiem("invite", "--staff", "CB001", cwd=lê_lợi)
+    assert unnamed.returncode == 0, unnamed.stderr
+    assert "t.me" not in unnamed.stdout and "<bot>" not in unnamed.stdout
+    assert "SODIEM_TELEGRAM_BOT_USERNAME=" in unnamed.stdout and "gửi mã" in unnamed.stdout
+    monkeypatch.setenv("SODIEM_TELEGRAM_BOT_USERNAME", "@truong_le_loi_bot")
+    named = sodiem("invite", "--staff", "CB001", cwd=lê_lợi)
+    assert re.fullmatch(r"https://t\.me/truong_le_loi_bot\?start=\w{10}", named.stdout.splitlines()[-1])
