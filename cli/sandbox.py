@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -34,6 +36,11 @@ async def fill_demo_school(database) -> None:
     await fill_first_semester(database)
 
 
+def _interrupt(_signal: int, _frame: object) -> None:
+    """SIGTERM becomes Ctrl-C, which asyncio.run turns into a clean shutdown of the running task."""
+    os.kill(os.getpid(), signal.SIGINT)
+
+
 def run(args) -> int:
     from sandbox.service import Sandbox, serve
 
@@ -43,6 +50,7 @@ def run(args) -> int:
     sandbox = Sandbox(fill_demo_school, workdir, language=args.lang, api_port=args.api_port)
     url = f"http://127.0.0.1:{args.port}"
     console.say("sandbox.cli.preparing")
+    signal.signal(signal.SIGTERM, _interrupt)  # systemd and docker stop with SIGTERM: as Ctrl-C
     try:
         asyncio.run(serve(sandbox, args.port, on_ready=lambda: console.say("sandbox.cli.ready", url=url)))
     except KeyboardInterrupt:

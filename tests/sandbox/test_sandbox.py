@@ -15,6 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from locales import has_message, translator
@@ -215,7 +216,9 @@ def test_a_port_in_use_is_named_with_what_to_do():
     assert "8090" in err  # how to choose another
 
 
-def test_ctrl_c_stops_the_sandbox_cleanly_and_the_configured_database_is_never_touched(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_the_sandbox_cleanly_and_the_configured_database_is_never_touched(tmp_path, stop):
+    """Ctrl-C at a terminal, SIGTERM from systemd or docker: the same goodbye, the temporary folder gone."""
     real = tmp_path / "real.db"
     temporary = tmp_path / "tmp"
     temporary.mkdir()
@@ -229,7 +232,7 @@ def test_ctrl_c_stops_the_sandbox_cleanly_and_the_configured_database_is_never_t
         with urllib.request.urlopen(url, timeout=30) as page:
             assert b'<script src="/static/sandbox.js">' in page.read()
         assert len(list(temporary.glob("sodiem-sandbox-*/school-1.db"))) == 1
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         out, err = process.communicate(timeout=30)
     finally:
         process.kill()
