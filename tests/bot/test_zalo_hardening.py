@@ -4,20 +4,15 @@ answered 400 with one log line, the server names no version, and no token reache
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import logging
 
-import aiohttp
 import pytest
 
-from bot import zalo as zalo_front
-from bot.config import load_settings
 from cli.run import HideTokens
-from localzalo import LocalZaloApi
 from notifications.zalo import ZaloClient, ZaloLost
 from tests.bot.test_zalo import ZALO_TOKEN
-from tests.bot.test_zalo_channels import SECRET, free_port
+from tests.bot.test_zalo_channels import SECRET, behind_a_webhook
 
 MALFORMED = [
     "[" * 100_000 + "]" * 100_000,  # deeper than any JSON parser goes
@@ -29,45 +24,23 @@ MALFORMED = [
 
 
 async def test_malformed_webhook_bodies_get_400_and_one_log_line_and_no_version(school, caplog):
-    port = free_port()
-    hook = f"http://127.0.0.1:{port}/zalo-updates"
-    async with LocalZaloApi(ZALO_TOKEN) as zalo, aiohttp.ClientSession() as http:
-        settings = load_settings(
-            {
-                "SODIEM_ZALO_TOKEN": ZALO_TOKEN,
-                "SODIEM_ZALO_API_URL": zalo.base_url,
-                "SODIEM_ZALO_WEBHOOK_URL": hook,
-                "SODIEM_ZALO_WEBHOOK_SECRET": SECRET,
-                "SODIEM_PUBLIC_LISTEN": f"127.0.0.1:{port}",
-                "SODIEM_DATABASE_URL": school.database.url,
-            }
-        )
-        running = asyncio.create_task(zalo_front.run_alone(settings, school.database, asyncio.Event()))
-        try:
-            for _ in range(100):
-                if zalo.webhook:
-                    break
-                await asyncio.sleep(0.05)
-            caplog.clear()
-            with caplog.at_level(logging.INFO):
-                for body in MALFORMED:
-                    headers = {"X-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
-                    async with http.post(hook, data=body, headers=headers) as answer:
-                        assert answer.status == 400, body[:40]
-                        server = answer.headers["Server"]
-                async with http.get(f"http://127.0.0.1:{port}/cards/nothing.png") as answer:
-                    assert answer.status == 404
-                    assert answer.headers["Server"] == server == "sodiem"
-                await asyncio.sleep(0.3)
-            lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
-            assert [r.getMessage().split(" from ")[0] for r in lines] == [
-                "Zalo webhook: refused a malformed update"
-            ] * len(MALFORMED)
-            assert not any(r.exc_info for r in caplog.records)
-        finally:
-            running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
+    async with behind_a_webhook(school) as (_zalo, http, hook):
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            for body in MALFORMED:
+                headers = {"X-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+                async with http.post(hook, data=body, headers=headers) as answer:
+                    assert answer.status == 400, body[:40]
+                    server = answer.headers["Server"]
+            async with http.get(f"{hook.rsplit('/', 1)[0]}/cards/nothing.png") as answer:
+                assert answer.status == 404
+                assert answer.headers["Server"] == server == "sodiem"
+            await asyncio.sleep(0.3)
+        lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert [r.getMessage().split(" from ")[0] for r in lines] == [
+            "Zalo webhook: refused a malformed update"
+        ] * len(MALFORMED)
+        assert not any(r.exc_info for r in caplog.records)
 
 
 @pytest.mark.parametrize("base_url", ["http://[::1/bot", "htp://example.invalid/bot"])
