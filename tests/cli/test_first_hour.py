@@ -1,5 +1,6 @@
 """The administrator's first hour: a real school set up at the command line, then `make run`."""
 
+import argparse
 import asyncio
 import re
 import sqlite3
@@ -184,9 +185,9 @@ def test_a_class_change_at_night_is_dated_with_the_schools_date_on_a_utc_server(
     assert sodiem("--database", real_school, "import", "roster", str(first), cwd=tmp_path).returncode == 0
     rows = [row[:] for row in ROWS]
     rows[3][5] = "6A"  # Phạm Thu Ân moves from 6B to 6A
-    monkeypatch.setattr(
-        output, "utc_now", lambda: datetime(2025, 12, 4, 18, 39, tzinfo=UTC)
-    )  # 01:39 on 05/12
+    night = datetime(2025, 12, 4, 18, 39, tzinfo=UTC)  # 01:39 on 05/12 in Vietnam
+    monkeypatch.setattr(output, "utc_now", lambda: night)
+    monkeypatch.setattr(argparse, "_", argparse._)  # main() translates argparse's words: undone after
     with pytest.raises(SystemExit) as ended:
         main(["--database", real_school, "import", "roster", str(write_csv(tmp_path / "moved.csv", rows))])
     assert ended.value.code == 0
