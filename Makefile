@@ -7,10 +7,11 @@ CATALOGS = $(sort $(basename $(notdir $(wildcard locales/*/LC_MESSAGES/*.po))))
 
 .PHONY: run test install system catalogs lint bench clean
 
-# Debian packages the tests read files back with (poppler's pdftotext, pdffonts, pdftoppm) and the
-# sandbox's browser tests drive (chromium), and the software token the signing tests sign with (softhsm2).
+# Debian packages the tests read files back with (poppler's pdftotext, pdffonts, pdftoppm), the
+# sandbox's browser tests drive (chromium), the software token the signing tests sign with (softhsm2) and
+# the sandbox's page needs to show the bot's emoji on a machine without a desktop (fonts-noto-color-emoji).
 # Installed when missing and we may; otherwise named.
-DEBIAN_PACKAGES := poppler-utils chromium softhsm2
+DEBIAN_PACKAGES := poppler-utils chromium softhsm2 fonts-noto-color-emoji
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sodiem needs Python 3.11 or newer: install it, or run make PYTHON=python3.11 ...")'
@@ -36,12 +37,11 @@ system:
 
 install: $(INSTALLED) catalogs system
 
-# With a token (SODIEM_TELEGRAM_TOKEN, in the environment or .env): migrate, make sure the demo school
-# is there, then run the bot. Without one: the sandbox, the bot in a web page on a throwaway demo school.
+# With a token (SODIEM_TELEGRAM_TOKEN, in the environment or .env): migrate, put the demo school into an
+# empty database (a database holding a real school is left as it is), then run the bot. Without one: the sandbox, the bot in a web page on a throwaway demo school.
 run: install
 	@if [ -n "$$SODIEM_TELEGRAM_TOKEN" ] || grep -qs '^SODIEM_TELEGRAM_TOKEN=.' .env; then \
-		$(BIN)/sodiem db upgrade && $(BIN)/sodiem demo && $(BIN)/sodiem students --class 6A \
-		&& $(BIN)/sodiem run; \
+		$(BIN)/sodiem db upgrade && $(BIN)/sodiem demo --if-empty && $(BIN)/sodiem run; \
 	else $(BIN)/sodiem sandbox; fi
 
 # The suite in TEST_WORKERS processes (pytest-xdist): most of a bot test's time is spent waiting on the
@@ -59,6 +59,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench.import
+	$(BIN)/python -m bench.spreadsheet_bomb
 	$(BIN)/python -m bench.evaluate
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.progress

@@ -31,12 +31,18 @@ def picture_name() -> str:
     return secrets.token_urlsafe(24) + ".png"
 
 
+async def _no_version(_request: web.Request, response: web.StreamResponse) -> None:
+    """The Server header names no software version (aiohttp's default names Python's and its own)."""
+    response.headers["Server"] = "sodiem"
+
+
 class PublicServer:
     def __init__(self, database: Database, listen: tuple[str, int], clock: Callable[[], datetime]) -> None:
         self.database = database
         self.listen = listen
         self.clock = clock
         self.app = web.Application()
+        self.app.on_response_prepare.append(_no_version)
         self.app.router.add_get(PICTURES + "{name}", self.picture)
         self._runner: web.AppRunner | None = None
 

@@ -59,6 +59,16 @@ REPLY_ATTEMPTS = 5
 NOTHING_CAME = 408  # getUpdates' answer when no message came within its timeout
 
 
+def well_formed(update: object) -> bool:
+    """An update as the platform sends them: an object whose message, chat and sender are objects."""
+    if not isinstance(update, dict):
+        return False
+    message = update.get("message", {})
+    if not isinstance(message, dict):
+        return False
+    return all(isinstance(message.get(part, {}), dict) for part in ("chat", "from"))
+
+
 def plain(text: str) -> str:
     """What a person typed, compared without accents, spaces or case: 'Trợ giúp' → 'trogiup'."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
@@ -122,10 +132,12 @@ class ZaloFrontEnd:
             raise web.HTTPForbidden
         try:
             update = await request.json()
-        except ValueError:
-            raise web.HTTPBadRequest from None
-        if isinstance(update, dict):
-            self.updates.put_nowait(update)  # answered in order by run(), as polled updates are
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+            update = None
+        if not well_formed(update):
+            log.warning("Zalo webhook: refused a malformed update from %s", request.remote)
+            raise web.HTTPBadRequest
+        self.updates.put_nowait(update)  # answered in order by run(), as polled updates are
         return web.json_response({"ok": True})
 
     async def _answer(self, update: dict[str, Any]) -> None:

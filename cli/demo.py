@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from cli.demo_primary import create_primary_demo_school, fill_primary_year
-from cli.output import EXIT_OK, run_on_database
+from cli.output import EXIT_OK, run_on_database, school_today
 from domain import demo, demo_primary
 from domain.roster import import_roster
-from domain.school import Level, School, SubjectKind
+from domain.school import Level, School, SubjectKind, class_order
 from domain.setup import current_year_name, init_school
 from domain.staff import import_staff
 from storage.uow import UnitOfWork
@@ -29,13 +29,19 @@ def add_parser(commands) -> None:
         default="secondary",
         help="a lower-secondary school (TT22, grades 6-9) or a primary school (TT27, grades 1-5)",
     )
+    parser.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="on a database that holds a real school, leave it as it is and succeed (make run uses it)",
+    )
     parser.set_defaults(func=run)
 
 
 async def create_demo_school(database, year: str, letters: str = "".join(demo.CLASS_LETTERS)) -> tuple:
     """The demo school; more class ``letters`` make a bigger one (benchmarks)."""
-    today = date.today()
+    today = school_today()
     async with UnitOfWork(database) as uow:
+        demo.check_room_for_demo(await uow.school.school())
         setup = await init_school(
             uow.school, School(demo.SCHOOL_NAME, Level.SECONDARY, demo.DISTRICT, demo.PROVINCE), year
         )
@@ -47,12 +53,18 @@ async def create_demo_school(database, year: str, letters: str = "".join(demo.CL
 
 
 def run(args) -> int:
-    year = args.year or current_year_name(date.today())
+    year = args.year or current_year_name(school_today())
 
     async def work(database) -> int:
         primary = args.level == "primary"
         create = create_primary_demo_school if primary else create_demo_school
-        setup, roster, staff = await create(database, year)
+        try:
+            setup, roster, staff = await create(database, year)
+        except demo.RealSchoolPresent as present:
+            if not args.if_empty:
+                raise
+            args.console.say("demo.kept_real_school", **present.params)
+            return EXIT_OK
         changed = (
             setup.school_changed or setup.year_added or roster.changes_anything or staff.changes_anything
         )
@@ -97,7 +109,7 @@ async def fill_semester(database, number: int) -> dict[str, int]:
         author = Author(None, "demo", "", datetime.combine(semester.end, time(17), UTC))
         rows = sorted((await uow.school.subject_rows()).values(), key=lambda row: row.code)
         subjects = [(row.id, await uow.gradebook.subject(row.id)) for row in rows]
-        for class_row in sorted((await uow.school.class_rows()).values(), key=lambda c: c.name):
+        for class_row in sorted((await uow.school.class_rows()).values(), key=lambda c: class_order(c.name)):
             rng = random.Random(f"{year.name}/{class_row.name}")
             students = [
                 Student(s.id, s.full_name) for s in await uow.roster.class_list(class_row.name, year.name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time
 
+from cli.output import school_today
 from domain import demo, demo_primary
 from domain.columns import offered_columns
 from domain.evaluation import rules_for
@@ -20,9 +21,10 @@ from storage.uow import UnitOfWork
 
 
 async def create_primary_demo_school(database, year: str) -> tuple:
-    today = date.today()
+    today = school_today()
     school = School(demo_primary.SCHOOL_NAME, Level.PRIMARY, demo_primary.DISTRICT, demo_primary.PROVINCE)
     async with UnitOfWork(database) as uow:
+        demo.check_room_for_demo(await uow.school.school(), demo_primary.SCHOOL_NAME)
         setup = await init_school(uow.school, school, year)
         roster_table = demo_primary.primary_roster_table(year)
         roster = await import_roster(uow.roster, year, roster_table, today, create_classes=True)

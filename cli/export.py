@@ -12,6 +12,7 @@ from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
 from cli.signed import add_sign_options, add_signed_parser, say_signature, sign_exported
 from domain.errors import DomainError
 from domain.report_card import Period, report_card
+from domain.school import file_stem
 from exports.legacy_text import ENCODINGS
 from exports.report_cards import card_fingerprint, card_pdf
 from exports.service import Exported, export_class, export_summary, export_transcripts, record
@@ -117,7 +118,7 @@ async def _one_card(uow, class_name: str, period: Period, code: str, t, year: st
     if student is None:
         raise DomainError("exports.error.no_student", code=code, class_name=book.class_name)
     card = report_card(book, period, student.id)
-    name = f"{book.class_name}-{code}-{book.year.name}-{period.value}.pdf"
+    name = f"{file_stem(book.class_name)}-{code}-{book.year.name}-{period.value}.pdf"
     return Exported(
         "reportcards", book.class_name, period.value, name, card_pdf([card], t), card_fingerprint(card, t)
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
-from cli.people import bot_link
+from cli.people import bot_link, bot_name
 from cli.slips import Slip, slips_pdf
 from domain.identity import PersonKind, PersonRef, create_invite, format_code
 from locales import SCHOOL_TZ
@@ -23,8 +23,8 @@ def run_guardian_slips(args) -> int:
         if not 1 <= args.days <= 60:
             console.error("notices.slip.error.days", days=args.days)
             return EXIT_FAILED
-        link = await bot_link()
-        if link.endswith("<bot>"):
+        bot = await bot_name()
+        if not bot:
             console.error("notices.slip.error.no_bot")
             return EXIT_FAILED
         now = datetime.now(UTC)
@@ -45,7 +45,8 @@ def run_guardian_slips(args) -> int:
                             args.class_name,
                             name,
                             format_code(invite.code),
-                            f"{link}?start={invite.code}",
+                            bot,
+                            f"{bot_link(bot)}?start={invite.code}",
                             invite.expires_at.astimezone(SCHOOL_TZ).date(),
                         )
                     )

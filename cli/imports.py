@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from cli.output import EXIT_OK, Console, run_on_database
+from cli.output import EXIT_OK, Console, run_on_database, school_today
 from domain.roster import ROSTER_COLUMNS, RosterPlan, import_roster
 from domain.staff import STAFF_COLUMNS, StaffPlan, import_staff
 from storage.models import ImportLogRow
@@ -35,7 +35,7 @@ async def roster_from_file(
     table = read_table(path, ROSTER_COLUMNS)
     async with UnitOfWork(database) as uow:
         year_name = (await uow.school.year_row(year)).name
-        plan = await import_roster(uow.roster, year_name, table, date.today(), create_classes)
+        plan = await import_roster(uow.roster, year_name, table, school_today(), create_classes)
         if plan.changes_anything and not dry_run:
             uow.session.add(ImportLogRow(kind="roster", file_name=path.name, summary=_roster_summary(plan)))
             await uow.commit()
@@ -46,7 +46,7 @@ async def staff_from_file(database, path: Path, year: str | None, dry_run: bool 
     table = read_table(path, STAFF_COLUMNS)
     async with UnitOfWork(database) as uow:
         year_name = (await uow.school.year_row(year)).name
-        plan = await import_staff(uow.staff, year_name, table, date.today())
+        plan = await import_staff(uow.staff, year_name, table, school_today())
         if plan.changes_anything and not dry_run:
             uow.session.add(ImportLogRow(kind="staff", file_name=path.name, summary=_staff_summary(plan)))
             await uow.commit()
@@ -96,7 +96,8 @@ def report_roster(console: Console, plan: RosterPlan, dry_run: bool = False) -> 
     if not plan.changes_anything:
         console.say("import.nothing_changed", count=plan.unchanged)
     else:
-        console.say("import.roster.summary", **_roster_summary(plan))
+        key = "import.roster.would_import" if dry_run else "import.roster.summary"
+        console.say(key, **_roster_summary(plan))
     if plan.new_classes:
         console.say("import.roster.new_classes", names=", ".join(plan.new_classes))
     t = console.t
@@ -129,7 +130,8 @@ def report_staff(console: Console, plan: StaffPlan, dry_run: bool = False) -> No
     if not plan.changes_anything:
         console.say("import.nothing_changed", count=plan.unchanged)
         return
-    console.say("import.staff.summary", **_staff_summary(plan))
+    key = "import.staff.would_import" if dry_run else "import.staff.summary"
+    console.say(key, **_staff_summary(plan))
     t = console.t
     for key, field, old, new in plan.changes:
         console.say(

@@ -10,6 +10,7 @@ import sys
 from cli import audit, backup, db, demo, evaluate, export, imports, people, run, sandbox, school, students
 from cli import transfers as transfer_commands
 from cli import year as year_commands
+from cli.help import chosen_language, translate
 from cli.output import Console
 from locales import LANGUAGES
 
@@ -48,7 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    translate(parser, chosen_language(words))
+    args = parser.parse_args(words)
     args.console = Console(args.lang)
     sys.exit(args.func(args))
 

@@ -6,19 +6,30 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
+from domain.calendar import school_date
 from domain.errors import DomainError
 from domain.importing import ImportRejected, Problem
 from locales import translator
-from storage.db import Database
+from storage.db import Database, is_busy
 from storage.migrate import ensure_migrated
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 MAX_PROBLEMS_SHOWN = 100
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def school_today() -> date:
+    """Today at the school (Asia/Ho_Chi_Minh), not in the server's zone: every command's "today"."""
+    return school_date(utc_now())
 
 
 class Console:
@@ -82,6 +93,12 @@ def run_on_database(args, work: Callable[[Database], Awaitable[int]], migrated: 
         return EXIT_FAILED
     except BrokenPipeError:  # the output was cut short by the reader (| head)
         return EXIT_OK
-    except (OSError, DBAPIError) as error:
+    except DBAPIError as error:
+        if is_busy(error):
+            console.error("db.error.busy")
+            return EXIT_FAILED
+        console.error("db.error.unreachable", value=str(error).splitlines()[0])
+        return EXIT_FAILED
+    except OSError as error:
         console.error("db.error.unreachable", value=str(error).splitlines()[0])
         return EXIT_FAILED

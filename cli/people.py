@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
+from cli.output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Console, run_on_database, school_today
 from domain.errors import NotFound
 from domain.identity import PersonKind, PersonRef, create_invite, format_code
-from domain.importing import Table
+from domain.importing import ImportRejected, Table
 from domain.school import Role
-from domain.staff import STAFF_COLUMNS, import_staff
+from domain.staff import HEADER_OF, STAFF_COLUMNS, import_staff
 from storage.models import StaffRow
 from storage.uow import UnitOfWork
 
@@ -22,6 +22,16 @@ ROLE_WORDS = {
     Role.DEPARTMENT_HEAD: "Tổ trưởng",
     Role.TEACHER: "Giáo viên",
 }
+# `staff add` goes through the staff import: its problems are told by option, not by file column
+OPTION_OF_COLUMN = {
+    HEADER_OF["code"]: "--code",
+    HEADER_OF["full_name"]: "--name",
+    HEADER_OF["phone"]: "--phone",
+    HEADER_OF["roles"]: "--role",
+    HEADER_OF["homeroom"]: "--homeroom",
+    HEADER_OF["teaching"]: "--teaches",
+}
+WORDING_FOR_COMMAND = {"import.error.unknown_class": "people.error.unknown_class"}
 
 
 def add_parser(commands) -> None:
@@ -78,13 +88,24 @@ def run_add(args) -> int:
                 "; ".join(args.teaches),
             ]
             headers = [column.aliases[0] for column in STAFF_COLUMNS[:7]]
-            await import_staff(uow.staff, year, Table(headers, [(1, row)]), date.today())
+            try:
+                await import_staff(uow.staff, year, Table(headers, [(1, row)]), school_today())
+            except ImportRejected as rejected:
+                _explain_by_option(args.console, rejected)
+                return EXIT_BAD_INPUT
             await uow.commit()
             added = await find_staff(uow, code)
         args.console.say("people.added", name=added.full_name, id=added.code)
         return EXIT_OK
 
     return run_on_database(args, work)
+
+
+def _explain_by_option(console: Console, rejected: ImportRejected) -> None:
+    for problem in rejected.problems:
+        message = console.t(WORDING_FOR_COMMAND.get(problem.key, problem.key), **problem.params)
+        option = OPTION_OF_COLUMN.get(problem.column or "", "sodiem staff add")
+        console.error("people.error.by_option", option=option, message=message)
 
 
 async def _next_code(uow: UnitOfWork) -> str:
@@ -130,14 +151,23 @@ def run_invite(args) -> int:
             await uow.commit()
         console = args.console
         console.say("people.invite", name=name, code=format_code(invite.code), expires=invite.expires_at)
-        print(f"{await bot_link()}?start={invite.code}")
+        bot = await bot_name()
+        if bot:
+            print(f"{bot_link(bot)}?start={invite.code}")
+        else:
+            console.say("people.invite.no_bot_name", code=format_code(invite.code))
         return EXIT_OK
 
     return run_on_database(args, work)
 
 
-async def bot_link() -> str:
-    """https://t.me/<bot>, asking the Bot API for the bot's name when a token is configured."""
+def bot_link(name: str) -> str:
+    return f"https://t.me/{name}"
+
+
+async def bot_name() -> str | None:
+    """The bot's @username without the @: SODIEM_TELEGRAM_BOT_USERNAME, else asked of the Bot API when
+    a token is configured; None when neither tells."""
     import os
 
     from telegram import Bot
@@ -145,7 +175,7 @@ async def bot_link() -> str:
 
     from bot.config import load_settings
 
-    name = os.environ.get("SODIEM_TELEGRAM_BOT_USERNAME")
+    name = os.environ.get("SODIEM_TELEGRAM_BOT_USERNAME", "").lstrip("@")
     settings = load_settings()
     if not name and settings.token:
         try:
@@ -153,4 +183,4 @@ async def bot_link() -> str:
                 name = bot.username
         except TelegramError:
             name = None
-    return f"https://t.me/{name or '<bot>'}"
+    return name or None

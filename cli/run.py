@@ -8,6 +8,7 @@ import logging
 
 from cli.output import EXIT_FAILED, EXIT_OK, Console
 from domain.errors import DomainError
+from notifications.zalo import masked
 
 
 def add_parser(commands) -> None:
@@ -18,6 +19,30 @@ def add_parser(commands) -> None:
         "--secret", metavar="TOKEN", help="secret Telegram sends back; other requests are refused"
     )
     parser.set_defaults(func=run)
+
+
+class HideTokens(logging.Filter):
+    """No token in a log line, whoever logs it (the libraries log request URLs, which carry it)."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        super().__init__()
+        self.tokens = [token for token in tokens if token]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._hide(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._hide(logging.Formatter().formatException(record.exc_info))
+        return True
+
+    def _hide(self, text: str) -> str:
+        for token in self.tokens:
+            text = text.replace(token, masked(token))
+        return text
+
+
+def hide_tokens_in_logs(*tokens: str | None) -> None:
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(HideTokens([token for token in tokens if token]))
 
 
 def run(args) -> int:
@@ -32,8 +57,8 @@ def run(args) -> int:
         console.error(error.key, **error.params)
         return EXIT_FAILED
     if not settings.token and not settings.zalo_token:
-        console.say("run.no_token")
-        return EXIT_OK
+        console.error("run.no_token")
+        return EXIT_FAILED
     if args.webhook and not args.secret:
         console.error("run.webhook_needs_secret")
         return EXIT_FAILED
@@ -44,6 +69,7 @@ def run(args) -> int:
         console.error(error.key, **error.params)
         return EXIT_FAILED
     logging.getLogger().setLevel(logging.INFO)
+    hide_tokens_in_logs(settings.token, settings.zalo_token)
     if not settings.token:
         console.say("run.starting", url=settings.zalo_api_url.split("/bot")[0])
         return _run_zalo_alone(settings, database)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
+import signal
 import tempfile
-from datetime import date
 from pathlib import Path
 
-from cli.output import EXIT_FAILED, EXIT_OK, Console
+from cli.output import EXIT_FAILED, EXIT_OK, Console, school_today
 from domain.errors import DomainError
 from domain.setup import current_year_name
 
@@ -31,8 +32,13 @@ async def fill_demo_school(database) -> None:
     """The demo school with a plausible first semester, as ``sodiem demo --fill`` makes it."""
     from cli.demo import create_demo_school, fill_first_semester
 
-    await create_demo_school(database, current_year_name(date.today()))
+    await create_demo_school(database, current_year_name(school_today()))
     await fill_first_semester(database)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    """SIGTERM becomes Ctrl-C, which asyncio.run turns into a clean shutdown of the running task."""
+    os.kill(os.getpid(), signal.SIGINT)
 
 
 def run(args) -> int:
@@ -44,6 +50,7 @@ def run(args) -> int:
     sandbox = Sandbox(fill_demo_school, workdir, language=args.lang, api_port=args.api_port)
     url = f"http://127.0.0.1:{args.port}"
     console.say("sandbox.cli.preparing")
+    signal.signal(signal.SIGTERM, _interrupt)  # systemd and docker stop with SIGTERM: as Ctrl-C
     try:
         asyncio.run(serve(sandbox, args.port, on_ready=lambda: console.say("sandbox.cli.ready", url=url)))
     except KeyboardInterrupt:

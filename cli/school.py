@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
-from cli.output import EXIT_OK, run_on_database
+from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database, school_today
 from cli.people import find_staff
 from cli.signed import named_signer
+from domain.classes import SETTING as GRADES_SETTING
+from domain.classes import checked_grades, plan_classes, shown_grades
 from domain.errors import DomainError
 from domain.notices import APPROVER_SETTING
-from domain.school import Level, School, Subject, SubjectKind, parse_year_name
+from domain.school import Level, School, Subject, SubjectKind, class_order, parse_year_name
 from domain.setup import current_year_name, init_school
 from storage.school_key import ensure_key_file, key_file_path
 from storage.uow import UnitOfWork
@@ -42,6 +43,9 @@ def add_parser(commands) -> None:
         help="who approves notices when no other leader can (a principal's own, with no vice-principal);"
         " '-' for nobody",
     )
+    settings.add_argument(
+        "--grades", help="the grades a combined school teaches, e.g. 6-12 (default: primary 1-5, THCS 6-9)"
+    )
     settings.set_defaults(func=run_settings)
 
     classes = commands.add_parser("classes", help="classes of a school year")
@@ -68,7 +72,7 @@ def add_parser(commands) -> None:
 
 
 def run_init(args) -> int:
-    year = args.year or current_year_name(date.today())
+    year = args.year or current_year_name(school_today())
 
     async def work(database) -> int:
         parse_year_name(year)
@@ -91,10 +95,15 @@ def run_init(args) -> int:
 def run_add_classes(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
-            added = await uow.school.add_classes(args.names, args.year)
+            existing = await uow.school.class_rows(args.year)
+            plan = plan_classes(args.names, existing, await uow.school.grades())
+            added = await uow.school.add_classes(plan.to_add, args.year)
             await uow.commit()
         args.console.say("classes.added", count=len(added), names=", ".join(added) or "-")
-        return EXIT_OK
+        for skipped in plan.skipped:
+            args.console.error(skipped.key, name=skipped.name, **skipped.params)
+        refused = any(s.key in ("classes.skip.bad_name", "classes.skip.grade") for s in plan.skipped)
+        return EXIT_BAD_INPUT if refused else EXIT_OK
 
     return run_on_database(args, work)
 
@@ -106,7 +115,7 @@ def run_list_classes(args) -> int:
         t = args.console.t
         args.console.table(
             [t("classes.header.grade"), t("classes.header.name")],
-            sorted((r.grade, r.name) for r in rows.values()),
+            [(r.grade, r.name) for r in sorted(rows.values(), key=lambda r: class_order(r.name))],
         )
         return EXIT_OK
 
@@ -206,8 +215,12 @@ def run_settings(args) -> int:
             if args.approver:
                 approver = None if args.approver == "-" else (await find_staff(uow, args.approver)).id
                 changes[APPROVER_SETTING] = approver
+            if args.grades:
+                school = await uow.school.require_school()
+                changes[GRADES_SETTING] = checked_grades(school.level, parse_grades(args.grades))
             settings = await uow.school.change_settings(**changes)
             approver_name = await uow.notices.staff_name(settings.get(APPROVER_SETTING))
+            grades = await uow.school.grades()
             await uow.commit()
         args.console.say(
             "school.settings",
@@ -215,6 +228,7 @@ def run_settings(args) -> int:
             reentry=args.console.t("school.yes" if settings.get("regular_reentry") else "school.no"),
         )
         args.console.say("school.settings.approver", name=approver_name or "-")
+        args.console.say("school.grades", grades=shown_grades(grades))
         return EXIT_OK
 
     return run_on_database(args, work)

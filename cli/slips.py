@@ -14,12 +14,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Table, TableStyle
 
-from exports.pdf import BODY, HEADING, Meta, plain, render, text
+from exports.pdf import BODY, HEADING, SMALL, Meta, plain, render, text
 from locales import Translator
 
-QR_SIZE = 34 * mm
-TITLE = ParagraphStyle("slip-title", parent=HEADING, fontSize=10, leading=13, alignment=0)
-CODE = ParagraphStyle("slip-code", parent=HEADING, fontSize=11, leading=14, alignment=0)
+QR_SIZE = 30 * mm
+TITLE = ParagraphStyle("slip-title", parent=HEADING, fontSize=11, leading=15, alignment=0)
+CODE = ParagraphStyle("slip-code", parent=HEADING, fontSize=12, leading=17, alignment=0, spaceBefore=3)
+BOLD_BODY = ParagraphStyle("slip-name", parent=HEADING, fontSize=9, leading=11.5, alignment=0)
+STEP = ParagraphStyle("slip-step", parent=BODY, fontSize=8.5, leading=11, spaceBefore=2)
 SLIP_WIDTH = 93 * mm
 
 
@@ -29,6 +31,7 @@ class Slip:
     class_name: str
     guardian: str  # "" when the school has no name on record
     code: str  # as printed: ABCDE-FGH23
+    bot: str  # the bot's @username, without the @
     link: str  # https://t.me/<bot>?start=<code>
     expires: date
 
@@ -42,19 +45,29 @@ def qr_code(link: str, size: float = QR_SIZE) -> Drawing:
 
 
 def _slip(slip: Slip, school: str, t: Translator) -> Table:
-    lines = [
-        text(school, BODY),
-        text(t("notices.slip.title"), TITLE),
-        text(t("notices.slip.student", name=slip.student, class_name=slip.class_name)),
+    """The school and the title across the slip; who it is for and the code beside the QR code; the two
+    ways in (scan, or find the bot by its name and send the code) across the slip, below."""
+    who = [
+        text(t("notices.slip.student", name=slip.student), BOLD_BODY),
+        text(t("notices.slip.class", class_name=slip.class_name)),
     ]
     if slip.guardian:
-        lines.append(text(t("notices.slip.guardian", name=slip.guardian)))
-    lines += [
-        text(t("notices.slip.scan")),
+        who.append(text(t("notices.slip.guardian", name=slip.guardian)))
+    who += [
         text(t("notices.slip.code", code=slip.code), CODE),
-        text(t("notices.slip.expires", date=t.date(slip.expires))),
+        text(t("notices.slip.expires", date=t.date(slip.expires)), SMALL),
     ]
-    return plain([[lines, qr_code(slip.link)]], widths=[SLIP_WIDTH - QR_SIZE - 4 * mm, QR_SIZE + 2 * mm])
+    steps = [
+        text(t("notices.slip.scan"), STEP),
+        text(t("notices.slip.type", bot=slip.bot, code=slip.code), STEP),
+    ]
+    rows = [[text(school, SMALL), ""], [text(t("notices.slip.title"), TITLE), ""], [who, qr_code(slip.link)]]
+    table = plain(rows + [[steps, ""]], widths=[SLIP_WIDTH - QR_SIZE - 8 * mm, QR_SIZE + 2 * mm])
+    spans = [("SPAN", (0, row), (1, row)) for row in (0, 1, 3)]
+    table.setStyle(
+        TableStyle([*spans, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 2), (0, 2), "MIDDLE")])
+    )
+    return table
 
 
 def slips_pdf(slips: list[Slip], school: str, class_name: str, t: Translator) -> bytes:

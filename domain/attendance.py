@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.names import split_name
+from domain.names import name_and_mark, split_name
 
 EXCUSED = "P"  # vắng có phép
 UNEXCUSED = "K"  # vắng không phép
@@ -40,15 +40,17 @@ class Pupil:
 def short_names(full_names: Sequence[str]) -> list[str]:
     """Given names for buttons, with the initials of the other names where two share a given name:
     ['Nguyễn Thị Lan', 'Trần Thị Lan', 'Lê Minh'] → ['Lan N.T.', 'Lan T.T.', 'Minh']."""
-    parts = [split_name(name) for name in full_names]
+    marks = [name_and_mark(name)[1] for name in full_names]
+    parts = [split_name(name_and_mark(name)[0]) for name in full_names]
     given = [g for _, _, g in parts]
     shown = []
-    for (family, middle, name), count in zip(parts, (given.count(g) for g in given), strict=True):
+    counts = (given.count(g) for g in given)
+    for (family, middle, name), count, mark in zip(parts, counts, marks, strict=True):
         if count == 1:
-            shown.append(name)
+            shown.append(name + mark)
             continue
         initials = "".join(f"{word[0]}." for word in f"{family} {middle}".split())
-        shown.append(f"{name} {initials}".strip())
+        shown.append(f"{name} {initials}".strip() + mark)
     return shown
 
 

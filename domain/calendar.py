@@ -4,9 +4,18 @@ them with ``sodiem school init`` options or later set-up commands."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from domain.school import SchoolYear, Semester, parse_year_name
+
+SCHOOL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def school_date(moment: datetime) -> date:
+    """The date at the school of a moment: 01:39 on 05/12 in Vietnam is 05/12, whatever zone the
+    server runs in (on a UTC server it is still 04/12 there)."""
+    return moment.astimezone(SCHOOL_ZONE).date()
 
 
 def default_school_year(name: str) -> SchoolYear:

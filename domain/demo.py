@@ -8,12 +8,25 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from domain.errors import DomainError
 from domain.importing import Table
-from domain.school import parse_year_name
+from domain.school import School, parse_year_name
 
 SCHOOL_NAME = "Trường THCS Nguyễn Du"
 DISTRICT, PROVINCE = "Thành phố Buôn Ma Thuột", "Đắk Lắk"
 GRADES = (6, 7, 8, 9)
+
+
+class RealSchoolPresent(DomainError):
+    """The database holds a school that is not the demo: the demo would rename it and add its people."""
+
+
+def check_room_for_demo(existing: School | None, demo_name: str = SCHOOL_NAME) -> None:
+    """The demo goes only into an empty database or one that holds that demo already."""
+    if existing is not None and existing.name != demo_name:
+        raise RealSchoolPresent("demo.error.real_school", name=existing.name)
+
+
 CLASS_LETTERS = ("A", "B", "C")
 
 FAMILY = [

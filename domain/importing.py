@@ -41,6 +41,11 @@ class ImportRejected(Exception):
         self.problems = problems
 
 
+def in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems of the whole file first, then row by row as the file reads."""
+    return sorted(problems, key=lambda problem: problem.line or 0)
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics or punctuation: 'Họ và tên' → 'ho va ten'."""
     decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
@@ -75,7 +80,8 @@ def match_headers(headers: Sequence[str], columns: Sequence[Column]) -> tuple[di
 
 def read_rows(table: Table, columns: Sequence[Column], read_row) -> tuple[list, list[Problem]]:
     """Every row through ``read_row(line, values)`` → (entry or None, problems); blank rows (or rows with
-    only a row number) skipped. Problems of the header come alone: the rows cannot be read without it."""
+    only a row number) skipped. Problems of the header come alone: the rows cannot be read without it.
+    A row may give an entry and problems: what could be read, for the checks across rows."""
     positions, problems = match_headers(table.headers, columns)
     if problems:
         return [], problems

@@ -9,6 +9,9 @@ no tone, huyền, hỏi, ngã, sắc, nặng.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
 
 from domain.text import visible_text
 
@@ -41,6 +44,34 @@ def split_name(full_name: str) -> tuple[str, str, str]:
     if len(words) == 1:
         return "", "", words[0]
     return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def told_apart(people: Sequence[tuple[str, date, str]]) -> list[str]:
+    """The names of (full name, birth date, code) as a teacher picks from them: a name the list holds
+    twice gets its birth date, or its code where the birth date is shared too."""
+    names = Counter(name for name, _, _ in people)
+    births = Counter((name, born) for name, born, _ in people)
+    shown = []
+    for name, born, code in people:
+        if names[name] == 1:
+            shown.append(name)
+        elif births[(name, born)] == 1:
+            shown.append(f"{name} ({born:%d/%m/%Y})")
+        else:
+            shown.append(f"{name} ({code})")
+    return shown
+
+
+def name_and_mark(label: str) -> tuple[str, str]:
+    """'Nguyễn Văn An (12/03/2014)' → ('Nguyễn Văn An', ' (12/03/2014)'); a plain name has no mark."""
+    name, opening, mark = label.partition(" (")
+    return name, opening + mark
+
+
+def given_name(label: str) -> str:
+    """The given name for a short button, with the mark that tells two of the same name apart."""
+    name, mark = name_and_mark(label)
+    return split_name(name)[2] + mark
 
 
 def _syllable_key(syllable: str) -> tuple[tuple[int, ...], int]:

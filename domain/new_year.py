@@ -18,7 +18,14 @@ from enum import StrEnum
 
 from domain.calendar import default_school_year
 from domain.errors import DomainError
-from domain.school import SchoolYear, Semester, grade_of_class, normalise_class_name, parse_year_name
+from domain.school import (
+    SchoolYear,
+    Semester,
+    class_order,
+    grade_of_class,
+    normalise_class_name,
+    parse_year_name,
+)
 from domain.year_end import Outcome
 
 
@@ -92,7 +99,7 @@ class Plan:
     def new_classes(self) -> list[str]:
         names = {c.promoted_to for c in self.classes if c.promoted_to}
         names |= {m.target for c in self.classes for m in c.moves if m.target}
-        return sorted(names, key=lambda n: (grade_of_class(n), n))
+        return sorted(names, key=class_order)
 
     @property
     def moves(self) -> list[Move]:
@@ -187,7 +194,7 @@ def plan_new_year(
     unsettled: Unsettled | None = None,
 ) -> Plan:
     plans = []
-    for old in sorted(classes, key=lambda c: (c.grade, c.name)):
+    for old in sorted(classes, key=lambda c: class_order(c.name)):
         finishing = old.grade >= last_grade
         target = None if finishing else mapping.get(old.name, promoted_name(old.name))
         plan = ClassPlan(old, target)

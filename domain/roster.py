@@ -14,19 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from domain.classes import shown_grades
 from domain.importing import (
     Column,
     ImportRejected,
     Problem,
     Table,
     fold,
+    in_file_order,
     parse_date,
     parse_phone,
     read_rows,
     text,
 )
 from domain.names import clean_name
-from domain.school import Gender, Guardian, normalise_class_name
+from domain.school import CLASS_NAME, Gender, Guardian, normalise_class_name
 
 ROSTER_COLUMNS = (
     Column("code", ("Mã học sinh", "Mã HS", "Mã định danh", "Mã số học sinh", "Student code"), True),
@@ -69,7 +71,7 @@ class RosterEntry:
     line: int
     code: str
     full_name: str
-    date_of_birth: date
+    date_of_birth: date | None  # None only in a row the import refuses
     class_name: str
     gender: Gender | None
     ethnicity: str
@@ -101,13 +103,14 @@ def _read_row(line: int, values: dict, today: date) -> tuple[RosterEntry | None,
         bad("class_name", "import.error.empty")
     gender = _read_gender(values, lambda key, **p: bad("gender", key, **p))
     guardians = _read_guardians(values, bad)
-    if problems:
+    if not code or not class_name:
         return None, problems
-    assert birth is not None
+    # a row with problems still takes part in the checks across rows (duplicate codes, unknown
+    # classes), so that one run names every problem; the file is refused anyway
     entry = RosterEntry(
         line, code, full_name, birth, class_name, gender, clean_name(text(values.get("ethnicity"))), guardians
     )
-    return entry, []
+    return entry, problems
 
 
 def _read_birth(cell, today: date, bad) -> date | None:
@@ -174,7 +177,7 @@ class KnownStudent:
 
     code: str
     full_name: str
-    date_of_birth: date
+    date_of_birth: date | None  # None only in a row the import refuses
     gender: Gender | None
     ethnicity: str
     class_name: str | None
@@ -210,6 +213,7 @@ def plan_roster(
     known: dict[str, KnownStudent],
     classes: set[str],
     create_classes: bool = False,
+    grades: tuple[int, ...] = tuple(range(1, 13)),
 ) -> tuple[RosterPlan, list[Problem]]:
     plan = RosterPlan(total=len(entries))
     problems: list[Problem] = []
@@ -225,6 +229,10 @@ def plan_roster(
                     )
                 )
                 continue
+            refusal = _new_class_refusal(entry.class_name, grades)
+            if refusal:
+                problems.append(Problem(refusal[0], entry.line, HEADER_OF["class_name"], refusal[1]))
+                continue
             if entry.class_name not in plan.new_classes:
                 plan.new_classes.append(entry.class_name)
         _plan_entry(plan, entry, known.get(entry.code))
@@ -233,6 +241,16 @@ def plan_roster(
         code for code, student in known.items() if student.class_name and code not in in_file
     )
     return plan, problems
+
+
+def _new_class_refusal(name: str, grades: tuple[int, ...]) -> tuple[str, dict] | None:
+    """Why a class the file names cannot be created: not a class name, or a grade the school lacks."""
+    match = CLASS_NAME.match(name)
+    if not match or len(name) > 10:
+        return "import.error.bad_class", {"value": name}
+    if int(match[1]) not in grades:
+        return "import.error.grade_not_taught", {"value": name, "grades": shown_grades(grades)}
+    return None
 
 
 def _plan_entry(plan: RosterPlan, entry: RosterEntry, student: KnownStudent | None) -> None:
@@ -262,6 +280,8 @@ class RosterStore(Protocol):
 
     async def class_names(self, year: str) -> set[str]: ...
 
+    async def grades(self) -> tuple[int, ...]: ...
+
     async def apply_roster(self, year: str, plan: RosterPlan, today: date) -> None: ...
 
 
@@ -270,13 +290,15 @@ async def import_roster(
 ) -> RosterPlan:
     """Checks the whole file, then writes it; raises ImportRejected (nothing written) on any problem."""
     entries, problems = read_roster(table, today)
-    if problems:
-        raise ImportRejected(problems)
-    plan, problems = plan_roster(
-        entries, await store.known_students(year), await store.class_names(year), create_classes
+    plan, plan_problems = plan_roster(
+        entries,
+        await store.known_students(year),
+        await store.class_names(year),
+        create_classes,
+        await store.grades(),
     )
-    if problems:
-        raise ImportRejected(problems)
+    if problems or plan_problems:
+        raise ImportRejected(in_file_order(problems + plan_problems))
     if plan.changes_anything:
         await store.apply_roster(year, plan, today)
     return plan

@@ -94,7 +94,8 @@ def parse_year_name(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-CLASS_NAME = re.compile(r"^(1[0-2]|[1-9])[A-Za-zĐđ0-9]*[0-9A-Za-zĐđ]?$")
+# the grade, then letters and digits; "6/1", "6.1" and "6-1" (common in Hồ Chí Minh City) too
+CLASS_NAME = re.compile(r"^(1[0-2]|[1-9])[/.\-]?[A-Za-zĐđ0-9]*$")
 
 
 def grade_of_class(name: str) -> int:
@@ -107,6 +108,22 @@ def grade_of_class(name: str) -> int:
 
 def normalise_class_name(name: str) -> str:
     return name.strip().upper().replace(" ", "")
+
+
+def class_order(name: str) -> tuple:
+    """The order of class lists: by grade, then naturally ('6A2' before '6A10'); 9D before 10A."""
+    match = CLASS_NAME.match(name)
+    grade = int(match[1]) if match else 99
+    rest = name[len(match[1]) :] if match else name
+    return (
+        grade,
+        [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", rest)],
+    )
+
+
+def file_stem(class_name: str) -> str:
+    """A class name fit for a file name: '6/1' → '6-1'."""
+    return class_name.replace("/", "-")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from domain.importing import (
     Problem,
     Table,
     fold,
+    in_file_order,
     parse_phone,
     read_rows,
     split_list,
@@ -133,8 +134,8 @@ def _read_row(line: int, values: dict, finder: SubjectFinder) -> tuple[StaffEntr
         roles.add(Role.TEACHER)
     if not roles:
         bad("roles", "import.error.empty")
-    if problems:
-        return None, problems
+    # a row with problems still takes part in the checks across rows (two homeroom teachers of a
+    # class, unknown classes), so that one run names every problem; the file is refused anyway
     return StaffEntry(
         line,
         code,
@@ -144,7 +145,7 @@ def _read_row(line: int, values: dict, finder: SubjectFinder) -> tuple[StaffEntr
         clean_name(text(values.get("department"))),
         homeroom,
         frozenset(teaching),
-    ), []
+    ), problems
 
 
 def _read_teaching(cell: str, finder: SubjectFinder, bad) -> set[tuple[str, str]]:
@@ -295,11 +296,9 @@ class StaffStore(Protocol):
 async def import_staff(store: StaffStore, year: str, table: Table, today: date) -> StaffPlan:
     """Checks the whole file, then writes it; raises ImportRejected (nothing written) on any problem."""
     entries, problems = read_staff(table, await store.subjects())
-    if problems:
-        raise ImportRejected(problems)
-    plan, problems = plan_staff(entries, await store.staff_snapshot(year))
-    if problems:
-        raise ImportRejected(problems)
+    plan, plan_problems = plan_staff(entries, await store.staff_snapshot(year))
+    if problems or plan_problems:
+        raise ImportRejected(in_file_order(problems + plan_problems))
     if plan.changes_anything:
         await store.apply_staff(year, plan, today)
     return plan

@@ -232,5 +232,7 @@ class _NumberedCanvas(Canvas):
             self.drawString(MARGIN, MARGIN + 9, self._t("exports.pdf.audit_head", head=head))
         if self._header:
             self.drawCentredString(width / 2, height - MARGIN + 2 * mm, self._header)
-        self.drawString(MARGIN, MARGIN, self._t("exports.pdf.fingerprint", value=self._sodiem_fingerprint))
+        if self._sodiem_fingerprint:  # pages that show no stored data carry no check code
+            check = self._t("exports.pdf.fingerprint", value=self._sodiem_fingerprint)
+            self.drawString(MARGIN, MARGIN, check)
         self.drawRightString(width - MARGIN, MARGIN, self._t("exports.pdf.page", number=number, total=total))

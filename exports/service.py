@@ -13,6 +13,7 @@ from pathlib import Path
 
 from domain.errors import DomainError
 from domain.report_card import ClassBook, Period, report_cards
+from domain.school import file_stem
 from exports.dbf_file import YEAR_FILE, write_dbf
 from exports.gradebook import book_fingerprint, render_sections, sections
 from exports.pdf import AUDIT_HEAD
@@ -65,7 +66,7 @@ async def export_class(
 
 def class_file(kind: str, book: ClassBook, period: Period, t: Translator, encoding: str = "utf8") -> Exported:
     """``encoding``: of a DBF's text (utf8, or tcvn3, vni, cp1258 for the old tools)."""
-    stem = f"{book.class_name}-{kind}-{book.year.name}-{period.value}"
+    stem = f"{file_stem(book.class_name)}-{kind}-{book.year.name}-{period.value}"
     if kind == "dbf":
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "export.dbf"

@@ -22,6 +22,7 @@ def add_routes(app: web.Application, local: LocalBotApi) -> None:
     routes = _Routes(local)
     app.router.add_post("/_sim/people", routes.add_person)
     app.router.add_post("/_sim/people/{user_id}/text", routes.send_text)
+    app.router.add_post("/_sim/people/{user_id}/photo", routes.send_photo)
     app.router.add_post("/_sim/people/{user_id}/press", routes.press)
     app.router.add_post("/_sim/people/{user_id}/key", routes.press_key)
     app.router.add_get("/_sim/people/{user_id}/messages", routes.messages)
@@ -43,6 +44,14 @@ class _Routes:
     async def send_text(self, request: web.Request) -> web.Response:
         """Body: ``{"text": "/start"}``."""
         message = self._person(request).send_text((await request.json())["text"])
+        return web.json_response({"message": message.data})
+
+    async def send_photo(self, request: web.Request) -> web.Response:
+        """Body: the image's bytes (PNG, GIF or JPEG), as a phone's camera or gallery sends them."""
+        try:
+            message = self._person(request).send_photo(await request.read())
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
         return web.json_response({"message": message.data})
 
     async def press(self, request: web.Request) -> web.Response:

@@ -3,11 +3,14 @@
 Message ids are dotted keys (``import.error.bad_date``); every key has a Vietnamese and an
 English text. Numbers are written the way the language writes them (8,5 in Vietnamese).
 Catalogs are split by area into gettext domains; a translator looks a key up in each.
+``make`` compiles them to ``.mo``; where a ``.mo`` is missing (``pip install .`` ships the ``.po``
+files only) the ``.po`` is read and compiled in memory when first needed.
 """
 
 from __future__ import annotations
 
 import gettext
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _babel_decimal
 
 LOCALE_DIR = Path(__file__).parent
@@ -35,17 +40,29 @@ DOMAINS = (
     "signing",
     "integrity",
     "privacy",
+    "clihelp",  # the command line's help: English texts as message ids (see cli/help.py)
 )
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 SCHOOL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+def _domain_catalog(domain: str, language: str) -> gettext.NullTranslations:
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    if (folder / f"{domain}.mo").exists() or not (folder / f"{domain}.po").exists():
+        return gettext.translation(domain, LOCALE_DIR, languages=[language], fallback=True)
+    with (folder / f"{domain}.po").open("rb") as source:
+        compiled = io.BytesIO()
+        write_mo(compiled, read_po(source, locale=language))
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
 @cache
 def _catalog(language: str) -> gettext.NullTranslations:
     chain: gettext.NullTranslations | None = None
     for domain in DOMAINS:
-        found = gettext.translation(domain, LOCALE_DIR, languages=[language], fallback=True)
+        found = _domain_catalog(domain, language)
         if chain is None:
             chain = found
         else:

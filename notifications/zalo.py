@@ -40,6 +40,11 @@ def pieces(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [piece for piece in [*found, current] if piece.strip()]
 
 
+def masked(token: str) -> str:
+    """A token as logs may show it: its bot number, never the secret part."""
+    return token.split(":", 1)[0] + ":***" if ":" in token else "***"
+
+
 class ZaloApiError(Exception):
     def __init__(self, code: int, description: str, retry_after: float | None = None) -> None:
         super().__init__(f"{code} {description}")
@@ -102,9 +107,9 @@ class ZaloClient:
             ) as response:
                 body = await response.json(content_type=None)
         except aiohttp.ClientConnectorError as error:
-            raise ZaloUnreachable(str(error)) from error
+            raise ZaloUnreachable(self._reason(error)) from error
         except (TimeoutError, aiohttp.ClientError, ValueError) as error:
-            raise ZaloLost(str(error) or type(error).__name__) from error
+            raise ZaloLost(self._reason(error)) from error
         if not isinstance(body, dict) or not body.get("ok"):
             body = body if isinstance(body, dict) else {}
             retry = (body.get("parameters") or {}).get("retry_after")
@@ -112,6 +117,12 @@ class ZaloClient:
                 int(body.get("error_code") or response.status), str(body.get("description")), retry
             )
         return body.get("result")
+
+    def _reason(self, error: Exception) -> str:
+        """What went wrong, with the kind of failure (an URL error's text is the URL alone) and the
+        token masked: the URL carries it."""
+        text = f"{type(error).__name__}: {error}".rstrip(": ")
+        return text.replace(self.token, masked(self.token)) if self.token else text
 
 
 class ZaloChannel:

@@ -19,7 +19,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 DEFAULT_URL = "sqlite+aiosqlite:///./sodiem.db"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_SECONDS_SETTING = "SODIEM_SQLITE_BUSY_SECONDS"  # how long a writer waits for another one
+
+
+def sqlite_busy_timeout_ms() -> int:
+    return int(float(os.environ.get(SQLITE_BUSY_SECONDS_SETTING) or 30) * 1000)
+
+
+def is_busy(error: BaseException) -> bool:
+    """SQLite's answer when another process kept the database for longer than the busy timeout."""
+    return "database is locked" in str(error)
 
 
 def database_url(url: str | None = None) -> str:
@@ -45,7 +54,8 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True)
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    busy_ms = sqlite_busy_timeout_ms()
+    engine = create_async_engine(url, connect_args={"timeout": busy_ms / 1000})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -54,7 +64,7 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -11,6 +11,7 @@ from domain.class_record import SUMMER_TERM, YEAR_END_SEMESTER, StoredValue
 from domain.evaluation import RuleSet, rules_for
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import AbsenceDay, ClassBook, Period, StudentInfo
+from domain.school import class_order
 from domain.year_end import ReviewState, Stage, StudentLine
 from storage.changes import Author
 from storage.gradebook_store import SqlGradebookStore
@@ -47,7 +48,7 @@ class SqlExportStore:
     async def class_names(self) -> list[str]:
         """The current year's classes, by grade and name."""
         rows = (await self.school.class_rows()).values()
-        return [row.name for row in sorted(rows, key=lambda row: (row.grade, row.name))]
+        return sorted((row.name for row in rows), key=class_order)
 
     async def class_book(
         self, class_name: str, year_name: str | None = None, period: Period | None = None

@@ -46,6 +46,9 @@ class SqlRosterStore:
     async def class_names(self, year: str) -> set[str]:
         return set(await self.school.class_rows(year))
 
+    async def grades(self) -> tuple[int, ...]:
+        return await self.school.grades()
+
     async def known_students(self, year: str) -> dict[str, KnownStudent]:
         year_row = await self.school.year_row(year)
         students = (await self.session.scalars(select(StudentRow))).all()

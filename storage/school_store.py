@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from domain.classes import school_grades
 from domain.errors import DomainError, NotFound
 from domain.school import (
     Level,
@@ -16,6 +17,7 @@ from domain.school import (
     Semester,
     Subject,
     SubjectKind,
+    class_order,
     grade_of_class,
     normalise_class_name,
 )
@@ -175,6 +177,11 @@ class SqlSchoolStore:
             raise NotFound("school.error.no_class", value=name)
         return row
 
+    async def grades(self) -> tuple[int, ...]:
+        """The grades the school teaches (its level, or its ``grades`` setting)."""
+        school = await self.require_school()
+        return school_grades(school.level, await self.settings())
+
     async def is_empty(self) -> bool:
         return not await self.session.scalar(select(func.count()).select_from(SchoolRow))
 
@@ -196,7 +203,7 @@ class SqlClassViews:
         """(id, name, grade) of the current year's classes, or of those ``ids``, by grade and name."""
         rows = (await self.school.class_rows()).values()
         chosen = [row for row in rows if ids is None or row.id in ids]
-        return [(row.id, row.name, row.grade) for row in sorted(chosen, key=lambda r: (r.grade, r.name))]
+        return [(row.id, row.name, row.grade) for row in sorted(chosen, key=lambda r: class_order(r.name))]
 
     async def class_name(self, class_id: int) -> str | None:
         """From the current year's classes (read once a turn), else from any year."""

@@ -24,6 +24,7 @@ from bot.keyboards import button, is_number
 from bot.turn import CHANNEL, Turn, current_turn
 from domain import attendance as rules
 from domain.attendance import Pupil
+from domain.names import told_apart
 from domain.permissions import Action, Target, allowed
 from domain.year_end import Stage
 from locales import SCHOOL_TZ
@@ -681,7 +682,8 @@ async def _pupils(turn: Turn, class_id: int, day: date | None) -> list[Pupil]:
     name = await turn.uow.views.class_name(class_id)
     year = await turn.uow.school.year_row()
     entries = await turn.uow.roster.class_list(name, year.name, on=day)
-    return [Pupil(entry.id, entry.full_name) for entry in entries]
+    shown = told_apart([(s.full_name, s.date_of_birth, s.code) for s in entries])
+    return [Pupil(entry.id, label) for entry, label in zip(entries, shown, strict=True)]
 
 
 async def _day_problem(turn: Turn, class_id: int, day: date) -> str | None:

@@ -14,6 +14,7 @@ from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, column, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.columns import current_semester
+from domain.names import given_name
 from domain.permissions import Action, Target, allowed
 from domain.text import visible_text
 from domain.windows import ColumnKind
@@ -160,7 +161,7 @@ async def _list_screen(turn: Turn, dialog: Dialog, page: int):
         dialog.data["subject_id"], year.id, dialog.data["semester"], [s.id for s in students]
     )
     items = [
-        (f"{n}. {s.name.split()[-1]}{' ✓' if s.id in done else ''}", f"{PREFIX}:st:{s.id}")
+        (f"{n}. {given_name(s.name)}{' ✓' if s.id in done else ''}", f"{PREFIX}:st:{s.id}")
         for n, s in enumerate(students, start=1)
     ]
     keyboard = paged(turn.t, items, page, f"{PREFIX}:l", back=(PREFIX, "x"), per_row=3)

@@ -24,6 +24,7 @@ from bot.turn import CHANNEL, Turn, current_turn
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
 from domain.permissions import Action, Target, allowed, may_approve
 from domain.report_card import Period, ReportCard
+from domain.school import file_stem
 from exports.released import cards_now, freeze, out_of_date, released_text
 from exports.report_cards import card_pdf, card_png, card_text, period_name
 from locales import Translator, translator
@@ -106,7 +107,7 @@ def _send_pdf(turn: Turn, pdf: bytes, name: str, chat_id: int) -> None:
 
 
 def _file_name(t: Translator, class_name: str, period: Period) -> str:
-    return t("notices.card.file", class_name=class_name, period=period.value) + ".pdf"
+    return t("notices.card.file", class_name=file_stem(class_name), period=period.value) + ".pdf"
 
 
 async def _existing(turn: Turn, class_id: int, period: Period) -> Notice | None:

@@ -24,6 +24,7 @@ from domain.class_record import SUMMER_TERM
 from domain.columns import Offered, current_semester
 from domain.entry import COMMENT_MARKS, Column, Draft, Student, from_raws, one_value, read_message
 from domain.errors import DomainError
+from domain.names import given_name
 from domain.permissions import Action, Target, allowed
 from domain.school import SubjectKind
 from domain.windows import ColumnKind
@@ -205,7 +206,7 @@ MARKS_PAGE = 24
 def _marks_keyboard(turn: Turn, dialog: Dialog, students: list[Student], page: int):
     raws = dialog.data["raws"]
     items = [
-        (f"{n}. {s.name.split()[-1]}: {raws[n - 1]}", f"{PREFIX}:m:{n - 1}:{page}")
+        (f"{n}. {given_name(s.name)}: {raws[n - 1]}", f"{PREFIX}:m:{n - 1}:{page}")
         for n, s in enumerate(students, start=1)
     ]
     keyboard = paged(

@@ -10,6 +10,7 @@ from domain.class_record import SUMMER_TERM
 from domain.columns import Offered, offered_columns
 from domain.entry import Student
 from domain.evaluation import rules_for
+from domain.names import told_apart
 from domain.windows import SUMMER_KINDS, ColumnKind, entry_state
 from locales import SCHOOL_TZ, Translator
 from storage.uow import UnitOfWork
@@ -46,7 +47,9 @@ async def class_students(turn: Turn, class_id: int) -> list[Student]:
     """The class's students today, in class-list order."""
     year = await turn.uow.school.year_row()
     name = await turn.uow.views.class_name(class_id)
-    return [Student(s.id, s.full_name) for s in await turn.uow.roster.class_list(name, year.name)]
+    entries = await turn.uow.roster.class_list(name, year.name)
+    shown = told_apart([(s.full_name, s.date_of_birth, s.code) for s in entries])
+    return [Student(s.id, label) for s, label in zip(entries, shown, strict=True)]
 
 
 async def book_open(

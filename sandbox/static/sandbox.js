@@ -261,6 +261,17 @@ $("composer").addEventListener("submit", async (event) => {
   await act(`/_sim/people/${page.active.user_id}/text`, { text });
 });
 
+// A photo from the phone's gallery: evidence for a correction (a test paper, the mark book).
+$("photo").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file || !page.active) return;
+  pinned = true;
+  pin();
+  const response = await fetch(`/_sim/people/${page.active.user_id}/photo`, { method: "POST", body: file });
+  if (!response.ok) toast(T("sandbox.page.photo_refused"));
+});
+
 // --- the tour ---------------------------------------------------------------------------------------
 
 async function refreshTour() {

@@ -187,7 +187,9 @@ async def test_a_parent_on_both_channels_chooses_both_then_zalo(demo_school):
     assert choices == [(key, None, "both", "zalo", "zl-binh"), (key, "both", "zalo", "telegram", "300")]
 
 
-async def test_behind_a_webhook_updates_arrive_by_post_and_a_wrong_secret_is_refused(school, caplog):
+@contextlib.asynccontextmanager
+async def behind_a_webhook(school):
+    """The Zalo front end of ``sodiem run`` behind a webhook on a free port: (local Zalo, HTTP, hook URL)."""
     port = free_port()
     hook = f"http://127.0.0.1:{port}/zalo-updates"
     async with LocalZaloApi(ZALO_TOKEN) as zalo, aiohttp.ClientSession() as http:
@@ -201,48 +203,52 @@ async def test_behind_a_webhook_updates_arrive_by_post_and_a_wrong_secret_is_ref
                 "SODIEM_DATABASE_URL": school.database.url,
             }
         )
-        stop = asyncio.Event()
-        running = asyncio.create_task(zalo_front.run_alone(settings, school.database, stop))
+        running = asyncio.create_task(zalo_front.run_alone(settings, school.database, asyncio.Event()))
         try:
             for _ in range(100):
                 if zalo.webhook:
                     break
                 await asyncio.sleep(0.05)
-            assert zalo.webhook == {"url": hook, "secret_token": SECRET}
-            async with http.post(f"{zalo.base_url}{zalo.token}/getUpdates", json={"timeout": 0}) as answer:
-                assert answer.status == 409  # polling and a webhook exclude each other
-
-            lan = zalo.person("zl-lan", "Chị Lan")
-            linked = await lan.ask(await invite_now(school, None, ROWS[0][1]))
-            assert linked.text.startswith("Đã liên kết!")
-            assert (await lan.ask("tro giup")).text.startswith("Bạn có thể gửi:")
-            assert zalo.webhook_posts == [200, 200] and zalo.calls["getUpdates"] == 1
-
-            forged = {
-                "event_name": "message.text.received",
-                "message": {
-                    "message_id": "x1",
-                    "from": {"id": "zl-mallory", "display_name": "?", "is_bot": False},
-                    "chat": {"id": "zl-mallory", "chat_type": "PRIVATE"},
-                    "date": 0,
-                    "text": await invite_now(school, None, ROWS[1][1]),
-                },
-            }
-            zalo.person("zl-mallory", "?")
-            with caplog.at_level(logging.WARNING, logger="sodiem.zalo"):
-                for headers in ({"X-Bot-Api-Secret-Token": "wrong-secret"}, {}):
-                    async with http.post(hook, json=forged, headers=headers) as answer:
-                        assert answer.status == 403
-            assert sum("without the right secret" in r.getMessage() for r in caplog.records) == 2
-            await asyncio.sleep(1.0)
-            assert zalo.sent_messages("zl-mallory") == []  # nothing answered, nobody linked
-            async with UnitOfWork(school.database, read_only=True) as uow:
-                accounts = await uow.session.scalars(select(AccountRow.external_id))
-                assert "zl-mallory" not in set(accounts)
+            yield zalo, http, hook
         finally:
             running.cancel()  # as Ctrl+C ends sodiem run
             with contextlib.suppress(asyncio.CancelledError):
                 await running
+
+
+async def test_behind_a_webhook_updates_arrive_by_post_and_a_wrong_secret_is_refused(school, caplog):
+    async with behind_a_webhook(school) as (zalo, http, hook):
+        assert zalo.webhook == {"url": hook, "secret_token": SECRET}
+        async with http.post(f"{zalo.base_url}{zalo.token}/getUpdates", json={"timeout": 0}) as answer:
+            assert answer.status == 409  # polling and a webhook exclude each other
+
+        lan = zalo.person("zl-lan", "Chị Lan")
+        linked = await lan.ask(await invite_now(school, None, ROWS[0][1]))
+        assert linked.text.startswith("Đã liên kết!")
+        assert (await lan.ask("tro giup")).text.startswith("Bạn có thể gửi:")
+        assert zalo.webhook_posts == [200, 200] and zalo.calls["getUpdates"] == 1
+
+        forged = {
+            "event_name": "message.text.received",
+            "message": {
+                "message_id": "x1",
+                "from": {"id": "zl-mallory", "display_name": "?", "is_bot": False},
+                "chat": {"id": "zl-mallory", "chat_type": "PRIVATE"},
+                "date": 0,
+                "text": await invite_now(school, None, ROWS[1][1]),
+            },
+        }
+        zalo.person("zl-mallory", "?")
+        with caplog.at_level(logging.WARNING, logger="sodiem.zalo"):
+            for headers in ({"X-Bot-Api-Secret-Token": "wrong-secret"}, {}):
+                async with http.post(hook, json=forged, headers=headers) as answer:
+                    assert answer.status == 403
+        assert sum("without the right secret" in r.getMessage() for r in caplog.records) == 2
+        await asyncio.sleep(1.0)
+        assert zalo.sent_messages("zl-mallory") == []  # nothing answered, nobody linked
+        async with UnitOfWork(school.database, read_only=True) as uow:
+            accounts = await uow.session.scalars(select(AccountRow.external_id))
+            assert "zl-mallory" not in set(accounts)
 
 
 def test_the_public_address_and_webhook_settings(caplog):

@@ -56,8 +56,12 @@ def test_slips_for_the_parents_of_6a_with_a_working_qr_code_each(school, tmp_pat
         "Đã in 2 phiếu" not in done.stdout
         and f"Đã in {len(codes)} phiếu cho {students // 2} học sinh" in done.stdout
     )
-    assert "Học sinh: Võ Thị Linh — lớp 6A" in printed and "Phụ huynh: Trần Ngọc Mai" in printed
+    assert "Học sinh: Võ Thị Linh" in printed and "Phụ huynh: Trần Ngọc Mai" in printed
     assert len(codes) == len(set(codes)) == students  # father and mother: a slip, and a code, each
+    assert printed.count("Phiếu kết nối Sổ liên lạc điện tử") == len(codes)  # the title on one line
+    assert printed.count(f"@{BOT},") == len(codes)  # the way in for a parent who cannot scan
+    assert "Cách 1: mở camera điện thoại, quét mã QR" in printed
+    assert "Mã kiểm tra dữ liệu" not in printed  # slips carry no data to check: no empty label
 
     links = qr_links(out, tmp_path)
     assert sorted(links) == sorted(f"https://t.me/{BOT}?start={code.replace('-', '')}" for code in codes)

@@ -5,6 +5,8 @@ that its port is taken."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import signal
@@ -12,9 +14,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from locales import has_message, translator
@@ -215,7 +220,9 @@ def test_a_port_in_use_is_named_with_what_to_do():
     assert "8090" in err  # how to choose another
 
 
-def test_ctrl_c_stops_the_sandbox_cleanly_and_the_configured_database_is_never_touched(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_the_sandbox_cleanly_and_the_configured_database_is_never_touched(tmp_path, stop):
+    """Ctrl-C at a terminal, SIGTERM from systemd or docker: the same goodbye, the temporary folder gone."""
     real = tmp_path / "real.db"
     temporary = tmp_path / "tmp"
     temporary.mkdir()
@@ -229,7 +236,7 @@ def test_ctrl_c_stops_the_sandbox_cleanly_and_the_configured_database_is_never_t
         with urllib.request.urlopen(url, timeout=30) as page:
             assert b'<script src="/static/sandbox.js">' in page.read()
         assert len(list(temporary.glob("sodiem-sandbox-*/school-1.db"))) == 1
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         out, err = process.communicate(timeout=30)
     finally:
         process.kill()
@@ -237,3 +244,23 @@ def test_ctrl_c_stops_the_sandbox_cleanly_and_the_configured_database_is_never_t
     assert out.strip() == translator("vi")("sandbox.cli.stopped")
     assert "Traceback" not in err
     assert not real.exists() and list(temporary.iterdir()) == []
+
+
+def test_a_teacher_attaches_a_photo_and_the_bot_receives_it(sandbox):
+    """The page's Ảnh button posts the picture as the phone would send it and the bot gets a photo (here,
+    outside a correction, it points to the menu; in a correction it is the evidence)."""
+    assert "sandbox.page.photo" in page_keys()
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(picture, format="PNG")
+    request = urllib.request.Request(
+        f"{sandbox.url}/_sim/people/{SUBJECT}/photo", data=picture.getvalue(), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        sent = json.load(answer)["message"]
+    assert sent["photo"][-1]["width"] == 40
+    use_menu = translator("vi")("bot.use_menu")
+    chat_until(sandbox, SUBJECT, lambda c: last_bot_text(c) == use_menu)
+    refused = urllib.request.Request(f"{sandbox.url}/_sim/people/{SUBJECT}/photo", data=b"not a picture")
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(refused, timeout=60)
+    assert error.value.code == 400

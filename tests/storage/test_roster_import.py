@@ -155,12 +155,15 @@ async def test_an_unknown_class_and_an_empty_name_are_reported_together(database
     rows = [row[:] for row in ROWS]
     rows[1][5] = "6E"
     rows[2][2] = ""
+    rows[3][3] = "31/02/2014"
     problems = await rejected_problems(database, write_csv(tmp_path / "bad.csv", rows))
-    assert {(p.key, p.line, p.column) for p in problems} == {("import.error.empty", 4, "Họ và tên")}
-    rows[2][2] = "Lê Minh Anh"
-    problems = await rejected_problems(database, write_csv(tmp_path / "bad2.csv", rows))
-    assert [(p.key, p.line, p.params["value"]) for p in problems] == [("import.error.unknown_class", 3, "6E")]
-    plan = await run_import(database, tmp_path / "bad2.csv", create_classes=True)
+    assert [(p.key, p.line, p.column) for p in problems] == [
+        ("import.error.unknown_class", 3, "Lớp"),
+        ("import.error.empty", 4, "Họ và tên"),
+        ("import.error.bad_date", 5, "Ngày sinh"),
+    ]
+    rows[2][2], rows[3][3] = "Lê Minh Anh", "28/02/2014"
+    plan = await run_import(database, write_csv(tmp_path / "good.csv", rows), create_classes=True)
     assert plan.new_classes == ["6E"]
 
 
