@@ -32,6 +32,7 @@ DOMAINS = (
     "zalo",
     "yearend",
     "schoolyear",
+    "ops",
 )
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
