@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
 from bot.turn import CURRENT_TURN, Turn
+from notifications import metrics
 from storage.db import Database
 from storage.uow import UnitOfWork
 
@@ -43,7 +45,12 @@ class PerPersonProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
+                started = time.perf_counter()
                 turn = await self._run(update, coroutine)
+                metrics.UPDATE_SECONDS.observe(time.perf_counter() - started)
+                metrics.UPDATES.inc()
+                if turn.failed:
+                    metrics.UPDATE_ERRORS.inc()
             await self._deliver(turn)
         finally:
             self._waiting[key] -= 1

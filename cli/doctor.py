@@ -241,7 +241,7 @@ async def check_outbox(place: Installation) -> Finding:
     if not place.database_ok:
         return Finding(False, "doctor.needs_database")
     async with UnitOfWork(place.database, read_only=True) as uow:
-        late = await uow.outbox.backlog(datetime.now(UTC) - timedelta(minutes=BACKLOG_MINUTES))
+        late = await uow.outbox.waiting(datetime.now(UTC) - timedelta(minutes=BACKLOG_MINUTES))
     if late:
         channels = ", ".join(f"{channel}: {count}" for channel, count in sorted(late.items()))
         params = {"count": sum(late.values()), "minutes": BACKLOG_MINUTES, "channels": channels}

@@ -21,7 +21,8 @@ def add_parser(commands) -> None:
 
 
 def run(args) -> int:
-    from bot.app import build_application
+    from bot import watch
+    from bot.app import build_application, utc_now
     from bot.config import load_settings
     from storage.db import Database
     from storage.migrate import ensure_migrated
@@ -49,6 +50,7 @@ def run(args) -> int:
         console.say("run.starting", url=settings.zalo_api_url.split("/bot")[0])
         return _run_zalo_alone(settings, database)
     application = build_application(settings, database)
+    watch.serve(application, database, settings, utc_now)
     console.say("run.starting", url=settings.api_url.split("/bot")[0])
     if args.webhook:
         host, _, port = args.listen.rpartition(":")

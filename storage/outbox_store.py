@@ -185,12 +185,11 @@ class SqlOutboxStore:
         query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         return {status: count for status, count in await self.session.execute(query)}
 
-    async def backlog(self, due_before: datetime) -> dict[str, int]:
-        """How many messages of each channel are still waiting (pending or being sent) that were due
-        before ``due_before``: the delivery has fallen behind by that much."""
-        query = (
-            select(OutboxRow.channel, func.count())
-            .where(OutboxRow.status.in_((PENDING, SENDING)), OutboxRow.due_at < due_before)
-            .group_by(OutboxRow.channel)
-        )
+    async def waiting(self, due_before: datetime | None = None) -> dict[str, int]:
+        """How many messages of each channel are not sent yet (pending or being sent); with
+        ``due_before``, only those due before it: how far the delivery has fallen behind."""
+        query = select(OutboxRow.channel, func.count()).where(OutboxRow.status.in_((PENDING, SENDING)))
+        if due_before is not None:
+            query = query.where(OutboxRow.due_at < due_before)
+        query = query.group_by(OutboxRow.channel)
         return {channel: count for channel, count in await self.session.execute(query)}
