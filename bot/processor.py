@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
+from bot.logs import CURRENT_UPDATE
 from bot.turn import CURRENT_TURN, Turn
 from notifications import metrics
 from storage.db import Database
@@ -45,21 +46,30 @@ class PerPersonProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                started = time.perf_counter()
-                turn = await self._run(update, coroutine)
-                metrics.UPDATE_SECONDS.observe(time.perf_counter() - started)
-                metrics.UPDATES.inc()
-                if turn.failed:
-                    metrics.UPDATE_ERRORS.inc()
+                turn = await self._measured(update, coroutine)
             await self._deliver(turn)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this person: forget the lock
                 del self._waiting[key], self._locks[key]
 
+    async def _measured(self, update: object, coroutine: Awaitable[object]) -> Turn:
+        """The update handled, counted, timed and logged (one line: the account and update id)."""
+        started = time.perf_counter()
+        turn = await self._run(update, coroutine)
+        seconds = time.perf_counter() - started
+        metrics.UPDATE_SECONDS.observe(seconds)
+        metrics.UPDATES.inc()
+        if turn.failed:
+            metrics.UPDATE_ERRORS.inc()
+        log.info("update handled in %.0f ms%s", 1000 * seconds, ", rolled back" if turn.failed else "")
+        return turn
+
     async def _run(self, update: object, coroutine: Awaitable[object]) -> Turn:
         user = update.effective_user if isinstance(update, Update) else None
         chat = update.effective_chat if isinstance(update, Update) else None
+        update_id = update.update_id if isinstance(update, Update) else None
+        CURRENT_UPDATE.set((str(user.id) if user else "", update_id))
         async with UnitOfWork(self.database) as uow:
             turn = Turn(uow, self.clock(), str(user.id) if user else "", chat.id if chat else None)
             token = CURRENT_TURN.set(turn)

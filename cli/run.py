@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
+import os
 
 from cli.output import EXIT_FAILED, EXIT_OK, Console
 from domain.errors import DomainError
@@ -21,7 +21,7 @@ def add_parser(commands) -> None:
 
 
 def run(args) -> int:
-    from bot import watch
+    from bot import logs, watch
     from bot.app import build_application, utc_now
     from bot.config import load_settings
     from storage.db import Database
@@ -45,7 +45,11 @@ def run(args) -> int:
     except DomainError as error:
         console.error(error.key, **error.params)
         return EXIT_FAILED
-    logging.getLogger().setLevel(logging.INFO)
+    try:
+        logs.configure(os.environ.get(logs.FORMAT_SETTING))
+    except DomainError as error:
+        console.error(error.key, **error.params)
+        return EXIT_FAILED
     if not settings.token:
         console.say("run.starting", url=settings.zalo_api_url.split("/bot")[0])
         return _run_zalo_alone(settings, database)
