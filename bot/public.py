@@ -23,13 +23,13 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from notifications import metrics
+from notifications.prune import PICTURE_DAYS
 from notifications.zalo import NAME as ZALO
 from notifications.zalo import PICTURES
 from storage.db import Database
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("sodiem.public")
-PICTURE_DAYS = 30
 PICTURE_NAME = re.compile(r"^[A-Za-z0-9_-]{32}\.png$")
 SHUTDOWN_SECONDS = 2.0
 PROBE_SECONDS = 5.0

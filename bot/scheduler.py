@@ -19,6 +19,7 @@ from telegram.ext import Application, ContextTypes
 from bot.delivery import DISPATCHER
 from bot.desk_jobs import LOCK_PROPOSAL, PROGRESS_SUMMARY
 from notifications import metrics
+from notifications.prune import OUTBOX_PRUNE
 from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER, COLUMNS_REMINDER
 from notifications.schedule import Task, run_due
 from storage.db import Database
@@ -29,6 +30,7 @@ TASKS: tuple[Task, ...] = (
     COLUMNS_REMINDER,
     PROGRESS_SUMMARY,
     LOCK_PROPOSAL,
+    OUTBOX_PRUNE,
 )
 SCHEDULER = "scheduler"
 
