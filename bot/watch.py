@@ -1,6 +1,6 @@
 """/healthz and /metrics for ``sodiem run``: on the web server the Zalo front end already has, or on one
 of its own (SODIEM_PUBLIC_LISTEN) when Zalo is not configured. /healthz asks the database, the Telegram
-Bot API (getMe) and whether the scheduler runs."""
+Bot API and the Zalo platform when configured (getMe) and whether the scheduler runs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from telegram.ext import Application
 from bot import zalo
 from bot.config import Settings
 from bot.public import PublicServer
+from notifications.zalo import ZaloChannel
 from storage.db import Database
 
 OWN_SERVER = "watch_server"
@@ -32,6 +33,13 @@ def attach(
 
     server.add_probe("telegram", telegram)
     server.add_probe("scheduler", scheduler)
+    channel: ZaloChannel | None = application.bot_data.get(zalo.CHANNEL_KEY)
+    if channel is not None:
+
+        async def zalo_answers() -> bool:
+            return bool(await channel.client.call("getMe"))
+
+        server.add_probe("zalo", zalo_answers)
 
 
 def serve(

@@ -12,11 +12,18 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 
+from bot import watch
+from bot.app import build_application, utc_now
+from bot.config import load_settings
 from bot.public import PublicServer
+from localapi import LocalBotApi
+from localzalo import LocalZaloApi
 from storage.db import Database
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
 from tests.conftest import POSTGRES_ADMIN_URL
+
+TOKEN = "123456:watch-token"
 
 
 @pytest.fixture
@@ -140,3 +147,33 @@ async def _admin(*statements: str) -> None:
             await connection.execute(statement)
     finally:
         await connection.close()
+
+
+async def test_sodiem_runs_health_asks_telegram_zalo_and_the_scheduler(database):
+    async with LocalBotApi(TOKEN) as telegram, LocalZaloApi(max_poll_timeout=0.5) as zalo:
+        environ = {
+            "SODIEM_TELEGRAM_TOKEN": TOKEN,
+            "SODIEM_TELEGRAM_API_URL": telegram.base_url,
+            "SODIEM_ZALO_TOKEN": zalo.token,
+            "SODIEM_ZALO_API_URL": zalo.base_url,
+            "SODIEM_PUBLIC_LISTEN": "127.0.0.1:0",
+        }
+        settings = load_settings(environ, env_file=None)
+        application = build_application(settings, database)
+        watch.serve(application, database, settings, utc_now)
+        await application.initialize()
+        await application.post_init(application)
+        await application.start()
+        server = application.bot_data[watch.OWN_SERVER]
+        try:
+            checks = {"database": True, "telegram": True, "scheduler": True, "zalo": True}
+            assert await health(server) == (200, {"status": "ok", "checks": checks})
+            await application.stop()
+            status, body = await health(server)
+            assert status == 503 and body["checks"]["scheduler"] is False
+        finally:
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+            await application.post_shutdown(application)
+        assert server._runner is None, "the web server stops with the application"
