@@ -7,8 +7,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import datetime
 
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
@@ -31,6 +34,28 @@ def person_key(update: object) -> str:
     return "other"
 
 
+# the seconds the update being handled has spent in the database so far (a list, to add to in place)
+DATABASE_SECONDS: ContextVar[list[float] | None] = ContextVar("sodiem_database_seconds", default=None)
+
+
+def _query_started(connection, cursor, statement, parameters, context, executemany) -> None:
+    connection.info.setdefault("sodiem_query_started", []).append(time.perf_counter())
+
+
+def _query_done(connection, cursor, statement, parameters, context, executemany) -> None:
+    started = connection.info["sodiem_query_started"].pop()
+    spent = DATABASE_SECONDS.get()
+    if spent is not None:
+        spent[0] += time.perf_counter() - started
+
+
+def time_queries(engine: AsyncEngine) -> None:
+    """Adds the time of every query to the update that asked for it (once per engine)."""
+    if not event.contains(engine.sync_engine, "before_cursor_execute", _query_started):
+        event.listen(engine.sync_engine, "before_cursor_execute", _query_started)
+        event.listen(engine.sync_engine, "after_cursor_execute", _query_done)
+
+
 class PerPersonProcessor(BaseUpdateProcessor):
     def __init__(self, database: Database, clock: Callable[[], datetime], max_concurrent: int = 64) -> None:
         super().__init__(max_concurrent)
@@ -39,6 +64,7 @@ class PerPersonProcessor(BaseUpdateProcessor):
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
         self.bot = None  # set when the application is built
+        time_queries(database.engine)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
         key = person_key(update)
@@ -55,14 +81,21 @@ class PerPersonProcessor(BaseUpdateProcessor):
 
     async def _measured(self, update: object, coroutine: Awaitable[object]) -> Turn:
         """The update handled, counted, timed and logged (one line: the account and update id)."""
-        started = time.perf_counter()
+        started, in_database = time.perf_counter(), [0.0]
+        DATABASE_SECONDS.set(in_database)
         turn = await self._run(update, coroutine)
         seconds = time.perf_counter() - started
         metrics.UPDATE_SECONDS.observe(seconds)
+        metrics.UPDATE_DATABASE_SECONDS.observe(in_database[0])
         metrics.UPDATES.inc()
         if turn.failed:
             metrics.UPDATE_ERRORS.inc()
-        log.info("update handled in %.0f ms%s", 1000 * seconds, ", rolled back" if turn.failed else "")
+        log.info(
+            "update handled in %.0f ms (database %.0f ms)%s",
+            1000 * seconds,
+            1000 * in_database[0],
+            ", rolled back" if turn.failed else "",
+        )
         return turn
 
     async def _run(self, update: object, coroutine: Awaitable[object]) -> Turn:

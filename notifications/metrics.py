@@ -10,6 +10,9 @@ REGISTRY = CollectorRegistry()
 
 UPDATES = Counter("sodiem_updates", "Updates handled", registry=REGISTRY)
 UPDATE_SECONDS = Histogram("sodiem_update_seconds", "Time to handle one update", registry=REGISTRY)
+UPDATE_DATABASE_SECONDS = Histogram(
+    "sodiem_update_database_seconds", "Time one update spent waiting for the database", registry=REGISTRY
+)
 UPDATE_ERRORS = Counter("sodiem_update_errors", "Updates whose work was rolled back", registry=REGISTRY)
 DELIVERIES = Counter(
     "sodiem_deliveries",

@@ -4,6 +4,7 @@ the update id; nobody's name, code or message at INFO."""
 import io
 import json
 import logging
+import re
 from datetime import datetime
 
 import pytest
@@ -43,6 +44,7 @@ async def test_each_update_is_one_json_line_with_account_and_update_and_no_perso
     for line in handled:
         assert datetime.fromisoformat(line["time"]).tzinfo is not None
         assert line["level"] == "INFO" and line["logger"] == "bot.processor"
+        assert re.fullmatch(r"update handled in \d+ ms \(database \d+ ms\)", line["message"])
     told = " ".join(line["message"] for line in lines if line["level"] == "INFO")
     for personal in ("Trần Văn Toàn", "Toàn", code, "Lê Minh Anh", "6A"):
         assert personal not in told

@@ -78,6 +78,8 @@ async def test_the_counters_move_as_a_teacher_joins_and_a_message_goes_out(schoo
     assert moved("sodiem_updates_total") >= 1
     assert moved("sodiem_update_seconds_count") == moved("sodiem_updates_total")
     assert moved("sodiem_update_errors_total") == 0
+    assert moved("sodiem_update_database_seconds_count") == moved("sodiem_updates_total")
+    assert 0 < moved("sodiem_update_database_seconds_sum") < moved("sodiem_update_seconds_sum")
     assert moved("sodiem_deliveries_total", channel="telegram", outcome="sent") == 1
     assert ("sodiem_outbox_waiting", (("channel", "telegram"),)) not in after  # nothing left waiting
 
