@@ -94,6 +94,7 @@ class PublicServer:
 
     async def metrics(self, request: web.Request) -> web.Response:
         if not _local(request):
+            log.warning("/metrics refused to %s: only this machine may read it", request.remote)
             raise web.HTTPNotFound
         async with UnitOfWork(self.database, read_only=True) as uow:
             backlog = await uow.outbox.waiting()

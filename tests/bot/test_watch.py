@@ -93,11 +93,12 @@ async def test_the_outbox_backlog_is_read_from_the_database_at_each_scrape(datab
     assert samples[("sodiem_outbox_waiting", (("channel", "zalo"),))] == 4
 
 
-async def test_metrics_are_not_shown_to_requests_forwarded_by_the_proxy(database, server):
+async def test_metrics_are_not_shown_to_requests_forwarded_by_the_proxy(database, server, caplog):
     async with aiohttp.ClientSession() as http:
         forwarded = {"X-Forwarded-For": "203.0.113.7"}
         async with http.get(address(server, "/metrics"), headers=forwarded) as response:
             assert response.status == 404
+    assert "/metrics refused to 127.0.0.1" in caplog.text
 
 
 async def test_healthz_says_what_answers(database, server):
