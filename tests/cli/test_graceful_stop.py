@@ -3,6 +3,7 @@ finishes the message being sent, leaves every other message waiting in the outbo
 10 seconds; started again, it sends the rest. Nobody gets a message twice and nobody is missed."""
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -39,9 +40,10 @@ async def start(folder: Path, url: str, api: LocalBotApi) -> asyncio.subprocess.
         "SODIEM_TELEGRAM_API_URL": api.base_url,
         "SODIEM_DATABASE_URL": url,
         "SODIEM_PUBLIC_LISTEN": f"127.0.0.1:{free_port()}",
+        "SODIEM_LOG_FORMAT": "json",
     }
-    log = (folder / "run.log").open("ab")
-    return await asyncio.create_subprocess_exec(SODIEM, "run", cwd=folder, env=env, stdout=log, stderr=log)
+    out, log = (folder / "run.out").open("ab"), (folder / "run.log").open("ab")
+    return await asyncio.create_subprocess_exec(SODIEM, "run", cwd=folder, env=env, stdout=out, stderr=log)
 
 
 NOTICE = "Họp phụ huynh lúc 19:00 thứ Sáu"
@@ -101,3 +103,6 @@ async def test_sigterm_in_the_middle_of_a_broadcast_loses_and_repeats_nothing(tm
         assert received(api) == [1] * PARENTS
         assert await statuses(database) == {SENT: PARENTS}
     await database.dispose()
+    lines = [json.loads(line) for line in (tmp_path / "run.log").read_text().splitlines()]
+    handled = [line for line in lines if line["message"].startswith("update handled")]
+    assert {line["account"] for line in handled} == {str(FIRST_ID + n) for n in range(PARENTS)}
