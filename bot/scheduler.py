@@ -19,7 +19,9 @@ from telegram.ext import Application, ContextTypes
 from bot.delivery import DISPATCHER
 from bot.desk_jobs import LOCK_PROPOSAL, PROGRESS_SUMMARY
 from bot.released_jobs import CARDS_OUT_OF_DATE
+from notifications import metrics
 from notifications.audit_head import AUDIT_HEAD_WEEKLY
+from notifications.prune import OUTBOX_PRUNE
 from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER, COLUMNS_REMINDER
 from notifications.schedule import Task, run_due
 from storage.db import Database
@@ -32,6 +34,7 @@ TASKS: tuple[Task, ...] = (
     LOCK_PROPOSAL,
     AUDIT_HEAD_WEEKLY,
     CARDS_OUT_OF_DATE,
+    OUTBOX_PRUNE,
 )
 SCHEDULER = "scheduler"
 
@@ -53,7 +56,9 @@ def start(application: Application) -> None:
 
 async def run_tasks(context: ContextTypes.DEFAULT_TYPE) -> None:
     database, clock, zone = context.bot_data[SCHEDULER]
-    if await run_due(database, TASKS, clock(), zone):
+    done = await run_due(database, TASKS, clock(), zone)
+    metrics.JOB_RUNS.inc(len(done))
+    if done:
         dispatcher = context.bot_data.get(DISPATCHER)
         if dispatcher is not None:
             dispatcher.wake()

@@ -11,6 +11,7 @@ from domain.roster import import_roster
 from domain.school import Level, School, SubjectKind, class_order
 from domain.setup import current_year_name, init_school
 from domain.staff import import_staff
+from storage.school_key import ensure_key_file, key_file_path
 from storage.uow import UnitOfWork
 
 
@@ -65,6 +66,8 @@ def run(args) -> int:
                 raise
             args.console.say("demo.kept_real_school", **present.params)
             return EXIT_OK
+        if ensure_key_file():  # the demo school is a school: its trail is sealed with a key of its own
+            args.console.say("key.created", path=str(key_file_path().resolve()))
         changed = (
             setup.school_changed or setup.year_added or roster.changes_anything or staff.changes_anything
         )

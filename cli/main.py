@@ -7,7 +7,21 @@ import logging
 import os
 import sys
 
-from cli import audit, backup, db, demo, evaluate, export, imports, people, run, sandbox, school, students
+from cli import (
+    audit,
+    backup,
+    db,
+    demo,
+    doctor,
+    evaluate,
+    export,
+    imports,
+    people,
+    run,
+    sandbox,
+    school,
+    students,
+)
 from cli import transfers as transfer_commands
 from cli import year as year_commands
 from cli.help import chosen_language, translate
@@ -34,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         students,
         demo,
         backup,
+        doctor,
         people,
         run,
         sandbox,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 
 from cli.output import EXIT_FAILED, EXIT_OK, Console
 from domain.errors import DomainError
@@ -46,7 +47,8 @@ def hide_tokens_in_logs(*tokens: str | None) -> None:
 
 
 def run(args) -> int:
-    from bot.app import build_application
+    from bot import logs, watch
+    from bot.app import build_application, utc_now
     from bot.config import load_settings
     from storage.db import Database
 
@@ -68,12 +70,17 @@ def run(args) -> int:
     except DomainError as error:
         console.error(error.key, **error.params)
         return EXIT_FAILED
-    logging.getLogger().setLevel(logging.INFO)
+    try:
+        logs.configure(os.environ.get(logs.FORMAT_SETTING))
+    except DomainError as error:
+        console.error(error.key, **error.params)
+        return EXIT_FAILED
     hide_tokens_in_logs(settings.token, settings.zalo_token)
     if not settings.token:
         console.say("run.starting", url=settings.zalo_api_url.split("/bot")[0])
         return _run_zalo_alone(settings, database)
     application = build_application(settings, database)
+    watch.serve(application, database, settings, utc_now)
     console.say("run.starting", url=settings.api_url.split("/bot")[0])
     if args.webhook:
         host, _, port = args.listen.rpartition(":")

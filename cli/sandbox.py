@@ -13,6 +13,7 @@ from pathlib import Path
 from cli.output import EXIT_FAILED, EXIT_OK, Console, school_today
 from domain.errors import DomainError
 from domain.setup import current_year_name
+from storage.school_key import KEY_FILE_SETTING, create_key_file
 
 DEFAULT_PORT = 8080
 
@@ -47,6 +48,8 @@ def run(args) -> int:
     console: Console = args.console
     logging.getLogger("sodiem").setLevel(logging.INFO)
     workdir = Path(tempfile.mkdtemp(prefix="sodiem-sandbox-"))
+    os.environ[KEY_FILE_SETTING] = str(workdir / "sandbox-audit.key")  # a throwaway school's own key
+    create_key_file(workdir / "sandbox-audit.key")
     sandbox = Sandbox(fill_demo_school, workdir, language=args.lang, api_port=args.api_port)
     url = f"http://127.0.0.1:{args.port}"
     console.say("sandbox.cli.preparing")

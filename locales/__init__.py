@@ -41,6 +41,7 @@ DOMAINS = (
     "integrity",
     "privacy",
     "clihelp",  # the command line's help: English texts as message ids (see cli/help.py)
+    "ops",
 )
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"

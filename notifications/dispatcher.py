@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
+from notifications import metrics
 from notifications.channel import Channel, Message, Refused, Throttled, Transient, Uncertain, Unreachable
 from storage.db import Database
 from storage.outbox_store import BLOCKED, FAILED, PENDING, SENT, UNCERTAIN
@@ -157,6 +158,7 @@ class Dispatcher:
         try:
             await channel.send(row.recipient, Message(row.text, row.attachment_name, row.attachment))
         except Throttled as refused:
+            metrics.THROTTLED.labels(channel_name).inc()
             self._pacers[channel_name].pause(refused.retry_after)
             status, due_at, error = PENDING, self._later(refused.retry_after), str(refused)
         except Transient as failure:
@@ -175,6 +177,7 @@ class Dispatcher:
         async with UnitOfWork(self.database) as uow:
             await uow.outbox.settle(row.id, status, self.clock(), due_at, error)
             await uow.commit()
+        metrics.DELIVERIES.labels(channel_name, status).inc()
 
     def _later(self, seconds: float) -> datetime:
         return self.clock() + timedelta(seconds=seconds)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.changes import Author, record_change
@@ -197,3 +197,27 @@ class SqlOutboxStore:
         """How many rows are in each status."""
         query = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         return {status: count for status, count in await self.session.execute(query)}
+
+    async def waiting(self, due_before: datetime | None = None) -> dict[str, int]:
+        """How many messages of each channel are not sent yet (pending or being sent); with
+        ``due_before``, only those due before it: how far the delivery has fallen behind."""
+        query = select(OutboxRow.channel, func.count()).where(OutboxRow.status.in_((PENDING, SENDING)))
+        if due_before is not None:
+            query = query.where(OutboxRow.due_at < due_before)
+        query = query.group_by(OutboxRow.channel)
+        return {channel: count for channel, count in await self.session.execute(query)}
+
+    async def prune(self, settled_before: datetime, pictures_before: datetime) -> tuple[int, int]:
+        """Deletes the rows written before ``settled_before`` that are done with (any status but pending
+        or being sent), and drops the picture of the rows written before ``pictures_before``; returns
+        (rows deleted, pictures dropped). A message still to be sent is never touched."""
+        done = OutboxRow.status.not_in((PENDING, SENDING))
+        deleted = await self.session.execute(
+            delete(OutboxRow).where(done, OutboxRow.created_at < settled_before)
+        )
+        dropped = await self.session.execute(
+            update(OutboxRow)
+            .where(done, OutboxRow.created_at < pictures_before, OutboxRow.attachment.is_not(None))
+            .values(attachment=None)
+        )
+        return deleted.rowcount, dropped.rowcount
