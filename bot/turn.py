@@ -60,6 +60,13 @@ class Turn:
             query = self.query
             self.outbox.insert(0, lambda _bot: query.answer())
 
+    async def answer_press_now(self) -> None:
+        """Answers the press at once, before slow work (drawing a PDF): Telegram drops an answer that
+        comes more than 15 s after the press, and the person sees a spinner until then."""
+        if self.query is not None and not self.answered:
+            self.answered = True
+            await self.query.answer()
+
     def fail(self, key: str = "bot.error.generic") -> None:
         """Drops everything this turn meant to send and says that something went wrong, in the language
         the person had before this update (a change of language is rolled back with the rest)."""

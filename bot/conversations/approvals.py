@@ -284,7 +284,7 @@ async def _print_slip(update: Update, turn: Turn, correction_id: int) -> None:
     ):
         await refuse(turn, "print-correction", str(correction_id))
         return
-    turn.answer_press()
+    await turn.answer_press_now()  # the slip is drawn next
     photos = [photo.content for photo in await turn.uow.corrections.evidence(request.id)]
     lines = (await slip_text(turn.t, turn.uow, request, len(photos))).splitlines()
     lines.append(await _outcome(turn.t, turn.uow, request))

@@ -233,7 +233,7 @@ async def _chart(
     again = InlineKeyboardMarkup(
         [[button(t("distribution.another"), replace(choice, what="0").data())], [_back(t)]]
     )
-    turn.answer_press()
+    await turn.answer_press_now()  # the chart is drawn next
     if not distribution.count:
         turn.send(caption, again)
         return

@@ -115,6 +115,7 @@ async def _send(turn: Turn, class_id: int, kind: str, period: Period) -> None:
         await refuse(turn, "export", f"{class_id}:{kind}:{period}")
         return
     name = await turn.uow.views.class_name(class_id)
+    await turn.answer_press_now()  # the paper is drawn next
     exported = await export_class(turn.uow, kind, name, period, turn.t)
     staff_id = turn.actor.person.id
     record(turn.uow, Author(staff_id, CHANNEL, turn.account, turn.now), exported)

@@ -138,6 +138,7 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
     name = await turn.uow.views.class_name(class_id)
     if await _already_done(turn, class_id, period, name):
         return
+    await turn.answer_press_now()  # the cards are drawn next, which takes seconds for a class
     cards = await cards_now(turn.uow, class_id, period)
     parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
     keyboard = column(
@@ -173,6 +174,7 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
         kind=Kind.REPORT_CARD,
         period=period.value,
     )
+    await turn.answer_press_now()  # each approver's copy of the cards is drawn next
     cards = await cards_now(turn.uow, class_id, period)
     approvers = await turn.uow.notices.approvers(turn.actor.person.id)
     for approver in (a for a in approvers if a.channel == CHANNEL):
@@ -216,6 +218,7 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
         await tell_author(turn, notice, "notices.author.rejected")
         return
     period = Period(notice.period)
+    await turn.answer_press_now()  # the cards are drawn and kept next
     cards = await cards_now(turn.uow, notice.reach.class_id, period)
     turn.uow.released.keep(notice.id, await asyncio.to_thread(freeze, cards))  # what parents see from now
     messages = await _card_messages(turn, notice, cards, zalo_pictures(context))

@@ -136,7 +136,7 @@ def _confirm(turn: Turn, query, paper: Paper) -> None:
 async def _sign(turn: Turn, paper: Paper) -> None:
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
     year = (await turn.uow.school.year()).name
-    turn.answer_press()
+    await turn.answer_press_now()  # the paper is drawn and signed next
     try:
         rows = [
             await sign_and_keep(turn.uow, drawn, year, setting_from(), turn.t, author, replace=True)

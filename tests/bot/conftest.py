@@ -22,6 +22,7 @@ from domain.importing import Table
 from domain.roster import import_roster
 from domain.staff import import_staff
 from localapi import LocalBotApi, RateLimits
+from notifications.audit_head import AUDIT_HEAD_WEEKLY
 from notifications.pacing import TELEGRAM, Pacing
 from storage.db import Database
 from storage.models import StaffRow, StudentRow
@@ -129,10 +130,22 @@ def speedup(request) -> float:
     return 1 if request.node.get_closest_marker("real_pace") else SPEEDUP
 
 
+async def weekly_head_already_sent(database: Database, clock: Clock) -> None:
+    """The Monday head of the clock's week counts as sent: a leader linking on Tuesday would otherwise get
+    it between two steps of whatever the test is doing (tests/bot/test_audit_head_weekly.py tests it)."""
+    monday = clock().date() - timedelta(days=clock().weekday())
+    async with UnitOfWork(database) as uow:
+        if not await uow.jobs.done(AUDIT_HEAD_WEEKLY.name, monday):
+            await uow.jobs.record(AUDIT_HEAD_WEEKLY.name, monday, clock())
+            await uow.commit()
+
+
 @asynccontextmanager
 async def bot_api_over(database: Database, speedup: float = SPEEDUP) -> AsyncIterator[School]:
     async with LocalBotApi(TOKEN, rate_limits=RateLimits().faster(speedup)) as api:
-        yield School(database, api, Clock(), TELEGRAM.faster(speedup))
+        clock = Clock()
+        await weekly_head_already_sent(database, clock)
+        yield School(database, api, clock, TELEGRAM.faster(speedup))
         refused = [refusal for refusal in api.refusals if not refusal.injected]
         assert refused == [], "every call the bot made must be a valid Bot API call, within the limits"
 
