@@ -1,5 +1,5 @@
 """One account, every role its owner has: a teacher who sends a parent's code becomes teacher and
-parent; a parent of two children, imported under two guardian records, sees both; a code for another
+parent, and /ketqua asks whose results; a parent of two children, imported under two guardian records, sees both; a code for another
 staff member is taken only after a yes."""
 
 from __future__ import annotations
@@ -26,6 +26,23 @@ async def test_a_teacher_who_sends_a_parents_code_is_teacher_and_parent(school):
         children = await teacher.wait_for(lambda m: m.text.startswith("Con của bạn:"))
         assert children.text.splitlines() == ["Con của bạn:", "• Phạm Thu Ân — lớp 6B"]
         assert (await teacher.ask("/lop")).buttons, "the teacher's classes are still there"
+
+
+async def test_results_for_a_teacher_who_is_also_a_parent_ask_whose(school):
+    teacher = school.api.person(7202, "Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        teacher.send_text(await school.invite_parent("HS004"))
+        await teacher.wait_for(lambda m: len(m.buttons) > 0)
+        whose = await teacher.ask("/ketqua")
+        assert whose.text == "Bạn muốn xem kết quả nào?"
+        assert whose.button_texts == ["📚 Lớp của tôi", "👨‍👩‍👧 Con của tôi"]
+        teacher.press("📚 Lớp của tôi", whose)
+        classes = await teacher.wait_for(lambda m: m.text == "Kết quả — chọn lớp hoặc môn:")
+        assert "6A — cả lớp" in classes.button_texts
+        whose = await teacher.ask("/ketqua")
+        teacher.press("👨‍👩‍👧 Con của tôi", whose)
+        assert await teacher.wait_for(lambda m: m.text.startswith("Nhà trường chưa công bố kết quả nào"))
 
 
 async def test_a_parent_of_two_children_imported_twice_sees_both(school):
