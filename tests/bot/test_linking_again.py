@@ -59,10 +59,7 @@ async def test_a_parent_of_two_children_imported_twice_sees_both_after_a_yes(sch
             "Thêm Trần Thị Ánh vào danh sách con của bạn?"
         )
         assert question.button_texts == ["✅ Đúng, thêm Trần Thị Ánh", "✖ Không, giữ như cũ"]
-        mother.press_data(question.message_id, "ln:yes:999999")  # a forged invite
-        assert (await mother.next_message()).text.startswith("Xin lỗi, bạn không có quyền")
-        mother.press("✖ Không, giữ như cũ", question)
-        assert (await mother.next_message()).text == "Đã giữ nguyên liên kết. Mã chưa được dùng."
+        await forged_yes_then_no(mother, question)
         assert (await mother.ask("/con")).text.splitlines()[1:] == ["• Nguyễn Văn Bình — lớp 6A"]
         question = await mother.ask(other)
         mother.press("✅ Đúng, thêm Trần Thị Ánh", question)
@@ -101,10 +98,7 @@ async def test_a_code_for_another_staff_member_asks_first(school):
             "Tài khoản này đang liên kết với Trần Văn Toàn. Mã vừa gửi là của Lê Thị Văn."
         )
         assert question.button_texts == ["✅ Đúng, liên kết với Lê Thị Văn", "✖ Không, giữ như cũ"]
-        phone.press_data(question.message_id, "ln:yes:999999")  # a forged invite
-        assert (await phone.next_message()).text.startswith("Xin lỗi, bạn không có quyền")
-        phone.press("✖ Không, giữ như cũ", question)
-        assert (await phone.next_message()).text == "Đã giữ nguyên liên kết. Mã chưa được dùng."
+        await forged_yes_then_no(phone, question)
         assert await _staff_of(school, "7401") is not None and await _used(school) == 1, (
             "GV02's code is unused"
         )
@@ -112,6 +106,14 @@ async def test_a_code_for_another_staff_member_asks_first(school):
         phone.press("✅ Đúng, liên kết với Lê Thị Văn", question)
         assert (await phone.wait_for(lambda m: m.text.startswith("Xin chào Lê Thị Văn!"))).text
     assert await _used(school) == 2
+
+
+async def forged_yes_then_no(person, question) -> None:
+    """A yes forged for another invite is refused; then the no keeps the account as it was."""
+    person.press_data(question.message_id, "ln:yes:999999")
+    assert (await person.next_message()).text.startswith("Xin lỗi, bạn không có quyền")
+    person.press("✖ Không, giữ như cũ", question)
+    assert (await person.next_message()).text == "Đã giữ nguyên liên kết. Mã chưa được dùng."
 
 
 async def _staff_of(school, account: str) -> int | None:
