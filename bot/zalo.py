@@ -23,9 +23,9 @@ from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.public import PublicServer
+from bot.zalo_linking import LINK_FLOW, ZaloLinking
 from domain.attendance import EXCUSED, UNEXCUSED
-from domain.errors import DomainError
-from domain.identity import CHANNEL_CHOICES, PersonKind, hash_code, looks_like_code, redeem_invite
+from domain.identity import CHANNEL_CHOICES, looks_like_code
 from domain.notices import Kind, Status
 from domain.permissions import Actor
 from domain.report_card import Period
@@ -200,7 +200,7 @@ class ZaloFrontEnd:
         return False
 
 
-class _Answer:
+class _Answer(ZaloLinking):
     """One message's answer, inside its unit of work."""
 
     def __init__(self, uow: UnitOfWork, account: str, now: datetime, locale: str) -> None:
@@ -232,6 +232,8 @@ class _Answer:
             dialog = await self.uow.identity.dialog(CHANNEL, self.account)
             if dialog is not None and dialog.flow == CHANNEL_FLOW:
                 return await self._choose_channel(actor, int(word))
+            if dialog is not None and dialog.flow == LINK_FLOW:
+                return await self._confirm_link(int(word), dialog.data["invite_id"])
             return await self._card(actor, int(word))
         return [self.t("zalo.not_understood")]
 
@@ -274,20 +276,6 @@ class _Answer:
                 )
             )
         return ["\n".join(lines)]
-
-    async def _link(self, typed: str) -> list[str]:
-        invite = await self.uow.identity.find_invite(hash_code(typed, self.uow.identity.code_key))
-        if invite is not None and invite.person is not None and invite.person.kind is PersonKind.STAFF:
-            return [self.t("zalo.staff")]  # the code stays unused, for Telegram
-        try:
-            await redeem_invite(self.uow.identity, CHANNEL, self.account, typed, self.now)
-        except DomainError as error:
-            return [self.t(error.key, **error.params)]
-        await self.uow.identity.set_language(CHANNEL, self.account, self.t.language)
-        actor = await self.uow.identity.actor(CHANNEL, self.account)
-        assert actor is not None
-        names = [name for _, name, _ in await self.uow.notices.children(actor.children)]
-        return [self.t("zalo.linked", children=", ".join(names)) + "\n\n" + self.t("zalo.help")]
 
     async def _released(self, actor: Actor) -> list[tuple[int, str, int, Period]]:
         """(student id, name, notice id, period) of every released report card of the parent's children."""

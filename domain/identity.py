@@ -134,6 +134,10 @@ class InviteStore(Protocol):
 
     async def linked_staff(self, channel: str, account: str) -> int | None: ...
 
+    async def linked_guardian(self, channel: str, account: str) -> int | None: ...
+
+    async def guardian_children(self, guardian_id: int) -> set[int]: ...
+
     async def invite_by_id(self, invite_id: int) -> InviteRecord | None: ...
 
     async def guardian_for_student(self, student_id: int) -> PersonRef: ...
@@ -167,8 +171,29 @@ async def redeem_invite(
     linked = await store.linked_staff(channel, account)
     if invite.person and invite.person.kind is PersonKind.STAFF and linked not in (None, invite.person.id):
         _check_usable(invite, now)
-        raise ConfirmLink(invite.id, invite.person.id)
+        raise ConfirmLink(invite.id, staff_id=invite.person.id)
+    children = await _children_to_confirm(store, channel, account, invite)
+    if children:
+        _check_usable(invite, now)
+        raise ConfirmLink(invite.id, student_ids=children)
     return await _redeem(store, channel, account, invite, now)
+
+
+async def _children_to_confirm(
+    store: InviteStore, channel: str, account: str, invite: InviteRecord
+) -> list[int]:
+    """The children a parent's code would add to an account linked to another guardian record: those
+    are added only after a yes (the code may be someone else's). Empty when it adds none."""
+    linked = await store.linked_guardian(channel, account)
+    if linked is None or (invite.person is not None and invite.person.kind is PersonKind.STAFF):
+        return []
+    if invite.person is None:
+        offered = {invite.student_id} if invite.student_id is not None else set()
+    elif invite.person.id == linked:
+        return []
+    else:
+        offered = await store.guardian_children(invite.person.id)
+    return sorted(offered - await store.guardian_children(linked))
 
 
 async def redeem_confirmed(
@@ -183,12 +208,15 @@ async def redeem_confirmed(
 
 
 class ConfirmLink(DomainError):
-    """The code is for another staff member than the one this account is linked to: the person confirms
-    first (it replaces the staff link)."""
+    """The code is for another staff member than the one this account is linked to (it would replace the
+    staff link), or for another guardian record (it would add ``student_ids``): the person confirms first."""
 
-    def __init__(self, invite_id: int, staff_id: int) -> None:
+    def __init__(
+        self, invite_id: int, staff_id: int | None = None, student_ids: list[int] | None = None
+    ) -> None:
         super().__init__("link.confirm", staff_id=staff_id)
         self.invite_id = invite_id
+        self.student_ids = student_ids or []
 
 
 def _check_usable(invite: InviteRecord, now: datetime) -> None:

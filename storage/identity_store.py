@@ -92,6 +92,17 @@ class SqlIdentityStore:
         row = await self._account(channel, account)
         return row.staff_id if row else None
 
+    async def linked_guardian(self, channel: str, account: str) -> int | None:
+        row = await self._account(channel, account)
+        return row.guardian_id if row else None
+
+    async def guardian_children(self, guardian_id: int) -> set[int]:
+        return set(
+            await self.session.scalars(
+                select(GuardianLinkRow.student_id).where(GuardianLinkRow.guardian_id == guardian_id)
+            )
+        )
+
     async def claim_invite(self, invite_id: int, now: datetime) -> bool:
         result = await self.session.execute(
             update(InviteRow)

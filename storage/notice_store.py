@@ -280,19 +280,24 @@ class SqlNoticeStore:
         """The accounts of the vice-principals other than the author; the principal's when the school has
         no other vice-principal linked; else the staff member the school's setting names (an author never
         approves their own: domain.permissions.may_approve)."""
+        return (await self.approvers_by_kind(author_id))[1]
+
+    async def approvers_by_kind(self, author_id: int | None) -> tuple[str, list[Recipient]]:
+        """The approvers (as ``approvers``) and which kind they are: vice_principal, principal, named or
+        none; the submit button names them."""
         staff = select(StaffRow.full_name, AccountRow).join(AccountRow, AccountRow.staff_id == StaffRow.id)
         staff = staff.where(StaffRow.active.is_(True), StaffRow.id != author_id if author_id else true())
         named = await self.named_approver()
-        for who in (
-            StaffRow.id.in_(_with_role(Role.VICE_PRINCIPAL)),
-            StaffRow.id.in_(_with_role(Role.PRINCIPAL)),
-            StaffRow.id == (named or 0),
+        for kind, who in (
+            ("vice_principal", StaffRow.id.in_(_with_role(Role.VICE_PRINCIPAL))),
+            ("principal", StaffRow.id.in_(_with_role(Role.PRINCIPAL))),
+            ("named", StaffRow.id == (named or 0)),
         ):
             rows = await self.session.execute(staff.where(who).order_by(AccountRow.id))
             found = [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
             if found:
-                return found
-        return []
+                return kind, found
+        return "none", []
 
     async def leaders(self) -> list[Recipient]:
         """The principal's and the vice-principals' accounts."""

@@ -32,6 +32,7 @@ from domain.notices import (
     may_write,
 )
 from domain.permissions import Action, allowed, may_approve
+from domain.school import Role
 from locales import Translator, translator
 from notifications.notices import notice_messages
 from storage.changes import Author
@@ -153,11 +154,20 @@ async def on_text(update: Update, dialog: Dialog) -> None:
     await save_dialog(turn, dialog)
     keyboard = column(
         [
-            button(turn.t("notices.submit"), PREFIX, "send", dialog.data["revision"]),
+            button(await submit_label(turn), PREFIX, "send", dialog.data["revision"]),
             button(turn.t("notices.cancel"), PREFIX, "x"),
         ]
     )
     turn.send(turn.t("notices.preview", text=text, **_labels(turn.t, dialog)), keyboard)
+
+
+async def submit_label(turn: Turn) -> str:
+    """The submit button names who will approve: a vice-principal (another one, for a vice-principal),
+    the principal, or the staff member the school's setting names."""
+    kind, approvers = await turn.uow.notices.approvers_by_kind(turn.actor.person.id)
+    if kind == "vice_principal" and Role.VICE_PRINCIPAL in turn.actor.roles:
+        kind = "other_vice_principal"
+    return turn.t(f"notices.submit.{kind}", name=approvers[0].person if approvers else "")
 
 
 async def on_other(update: Update, dialog: Dialog) -> None:

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
-from bot.conversations.notices import tell_author
+from bot.conversations.notices import submit_label, tell_author
 from bot.conversations.shared import show
 from bot.delivery import wake_after_commit, zalo_pictures
 from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
@@ -143,7 +143,7 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
     parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
     keyboard = column(
         [
-            button(turn.t("notices.submit"), PREFIX, "s", class_id, PERIODS.index(period)),
+            button(await submit_label(turn), PREFIX, "s", class_id, PERIODS.index(period)),
             button(turn.t("notices.cancel"), "menu"),
         ]
     )

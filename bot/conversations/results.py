@@ -1,7 +1,8 @@
 """/ketqua: results from the evaluation engine, what is still missing, and why each result is what it is.
 
 A homeroom teacher (and the leadership) sees the class: learning and conduct levels; a subject teacher
-sees their subject's averages. After the list, sending a student's number shows the explanation."""
+sees their subject's averages; a teacher who is also a parent is first asked whose results (their
+classes or their children's). After the list, sending a student's number shows the explanation."""
 
 from __future__ import annotations
 
@@ -40,8 +41,18 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await parent_results(update, turn)  # only what the school released, only their own children
         return
     items = await _choices(turn)
+    if actor.children and not items:
+        await parent_results(update, turn)
+        return
     if not items:
         turn.say("bot.classes.none")
+        return
+    if actor.children and update.callback_query is None:  # a teacher who is also a parent: whose?
+        whose = [
+            button(turn.t("results.whose.classes"), PREFIX, "cls"),
+            button(turn.t("results.whose.children"), PREFIX, "kids"),
+        ]
+        turn.send(turn.t("results.whose"), column(whose))
         return
     await save_dialog(turn, Dialog(FLOW, "choose"))
     keyboard = paged(turn.t, items, 0, f"{PREFIX}:pg", back=("menu",))
@@ -67,7 +78,7 @@ async def _choices(turn: Turn) -> list[tuple[str, str]]:
 async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
     parts = update.callback_query.data.split(":")[1:]
-    if parts == ["start"]:  # the menu's button
+    if parts in (["start"], ["cls"]):  # the menu's button; a teacher-parent's "my classes"
         await start(update, context)
         return
     if parts == ["kids"] and turn.actor and turn.actor.children:  # a teacher's own children's results

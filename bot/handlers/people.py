@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -14,8 +16,9 @@ from bot.turn import CHANNEL, Turn, current_turn
 from domain.errors import DomainError
 from domain.identity import ConfirmLink, looks_like_code, redeem_confirmed, redeem_invite
 from locales import LANGUAGES, translator
+from storage.uow import UnitOfWork
 
-CONFIRM_FLOW = "link-confirm"  # a code for another staff member, waiting for yes or no
+CONFIRM_FLOW = "link-confirm"  # a code for another staff member or guardian, waiting for yes or no
 CONFIRM_PREFIX = "ln"
 
 
@@ -60,15 +63,30 @@ async def link(typed: str) -> None:
 
 
 async def _ask_to_confirm(turn: Turn, question: ConfirmLink) -> None:
-    """A code for another staff member than the one linked: the buttons say whom, nothing is changed yet."""
+    """A code for another staff member than the one linked, or for another guardian record's children:
+    the buttons say whom, nothing is changed yet."""
     data = {"invite_id": question.invite_id}
     await turn.uow.identity.save_dialog(CHANNEL, turn.account, CONFIRM_FLOW, "confirm", data, turn.now)
-    names = {
-        "current": turn.actor.name,
-        "other": await turn.uow.notices.staff_name(question.params["staff_id"]),
-    }
-    yes = button(turn.t("link.confirm.yes", other=names["other"]), CONFIRM_PREFIX, "yes", question.invite_id)
-    turn.say("link.confirm", column([yes, button(turn.t("link.confirm.no"), CONFIRM_PREFIX, "no")]), **names)
+    if question.student_ids:
+        names = await children_names(turn.uow, turn.actor.children, question.student_ids)
+        key, yes_key = "link.confirm.children", "link.confirm.children.yes"
+    else:
+        names = {
+            "current": turn.actor.name,
+            "other": await turn.uow.notices.staff_name(question.params["staff_id"]),
+        }
+        key, yes_key = "link.confirm", "link.confirm.yes"
+    yes = button(turn.t(yes_key, other=names["other"]), CONFIRM_PREFIX, "yes", question.invite_id)
+    turn.say(key, column([yes, button(turn.t("link.confirm.no"), CONFIRM_PREFIX, "no")]), **names)
+
+
+async def children_names(uow: UnitOfWork, current: Iterable[int], other: Iterable[int]) -> dict[str, str]:
+    """The names of the children an account follows (``current``) and of those a code would add."""
+
+    async def names(ids: Iterable[int]) -> str:
+        return ", ".join(name for _, name, _ in await uow.notices.children(frozenset(ids)))
+
+    return {"current": await names(current), "other": await names(other)}
 
 
 async def confirm_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

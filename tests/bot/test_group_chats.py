@@ -82,3 +82,16 @@ async def _first_group_message(school, group):
     )
     assert message is not None, "the bot says where to write instead"
     return message
+
+
+async def test_a_group_is_answered_once_ever_even_after_a_restart(school):
+    parent = school.api.person(5002, "Mẹ Anh")
+    group = school.api.group(GROUP_ID, "Phụ huynh lớp 6A")
+    async with school.bot_running():
+        group.send_text(parent, "/start")
+        pointer = await _first_group_message(school, group)
+    async with school.bot_running():
+        group.send_text(parent, "/ketqua")
+        group.send_text(parent, "xin chào")
+        assert (await parent.ask("xin chào")).text.startswith("Xin chào! Bạn chưa được liên kết")
+    assert [m.text for m in group.messages] == [pointer.text], "the restarted bot stays silent there"

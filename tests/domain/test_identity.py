@@ -62,6 +62,13 @@ class FakeStore:
         person = self.links.get(account)
         return person.id if person and person.kind is PersonKind.STAFF else None
 
+    async def linked_guardian(self, channel, account):
+        person = self.links.get(account)
+        return person.id if person and person.kind is PersonKind.GUARDIAN else None
+
+    async def guardian_children(self, guardian_id):
+        return {guardian_id - 1000}
+
     async def invite_by_id(self, invite_id):
         return next((invite for invite in self.invites.values() if invite.id == invite_id), None)
 
@@ -163,3 +170,17 @@ async def test_a_code_for_another_staff_member_is_taken_only_when_confirmed():
     assert await redeem_confirmed(store, "telegram", "42", asked.value.invite_id, NOW) == other
     key = await error_key(redeem_confirmed(store, "telegram", "42", asked.value.invite_id, NOW))
     assert key == "link.error.used_code"
+
+
+async def test_a_code_for_another_guardian_records_child_is_taken_only_when_confirmed():
+    store = FakeStore()
+    first = await create_invite(store, None, NOW, student_id=1)
+    again = await create_invite(store, None, NOW, student_id=1)
+    sibling = await create_invite(store, None, NOW, student_id=2)
+    await redeem_invite(store, "telegram", "42", first.code, NOW)  # guardian 1001 of student 1
+    assert await redeem_invite(store, "telegram", "42", again.code, NOW), "a followed child: no question"
+    with pytest.raises(ConfirmLink) as asked:
+        await redeem_invite(store, "telegram", "42", sibling.code, NOW)
+    assert asked.value.student_ids == [2] and store.links["42"].id == 1001
+    linked = await redeem_confirmed(store, "telegram", "42", asked.value.invite_id, NOW)
+    assert linked == PersonRef(PersonKind.GUARDIAN, 1002)
