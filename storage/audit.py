@@ -38,6 +38,7 @@ HEAD_ID = 1
 CHAIN_PURPOSE = "audit-chain"
 SHORT_HASH = 12
 BATCH = 5000
+ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps(..., ensure_ascii=False), made once
 
 
 def _content(row, seq: int, prev_hash: str) -> bytes:
@@ -55,7 +56,7 @@ def _content(row, seq: int, prev_hash: str) -> bytes:
         row.reason,
         prev_hash,
     ]
-    return json.dumps(fields, ensure_ascii=False).encode()
+    return ENCODE(fields).encode()
 
 
 def entry_hash(row, seq: int, prev_hash: str) -> str:
