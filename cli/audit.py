@@ -30,6 +30,11 @@ def add_parser(commands) -> None:
     init_key = actions.add_parser(
         "init-key", help="create the school key (SODIEM_AUDIT_KEY_FILE) and seal with it"
     )
+    init_key.add_argument(
+        "--accept-broken",
+        action="store_true",
+        help="seal an old plain SHA-256 trail, changed before the upgrade, as it is (the key may exist)",
+    )
     init_key.set_defaults(func=run_init_key)
 
 
@@ -108,16 +113,20 @@ def run_init_key(args) -> int:
     path = key_file_path()
     try:
         create_key_file(path)
+        console.say("key.created", path=str(path.resolve()))
     except DomainError as error:
-        console.error(error.key, **error.params)
-        return EXIT_FAILED
-    console.say("key.created", path=str(path.resolve()))
+        if not (args.accept_broken and error.key == "key.error.exists"):
+            console.error(error.key, **error.params)
+            return EXIT_FAILED
 
     async def work(database) -> int:
         async with database.session() as session:
-            if await reseal_if_plain(session):
-                await session.commit()
-                console.say("audit.resealed")
+            done = await reseal_if_plain(session, args.accept_broken)
+            await session.commit()
+        if done and done.accepted_break:
+            console.error("audit.resealed_broken", seq=done.accepted_break.seq)
+        elif done and done.entries:
+            console.say("audit.resealed")
         return EXIT_OK
 
     return run_on_database(args, work)

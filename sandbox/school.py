@@ -11,18 +11,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.identity import PersonKind, PersonRef, create_invite
 from domain.windows import ColumnKind
 from sandbox.personas import PARENT_CLASS, PERSONAS, Persona
 from storage import migrate
+from storage.changes import absence_key, record_change, score_key, system_author
 from storage.db import Database
 from storage.models import AbsenceRow, AttendanceTakenRow, ConductRow, ScoreRow, StaffRow
 from storage.uow import UnitOfWork
 
 Fill = Callable[[Database], Awaitable[object]]
+SANDBOX_REASON = "sandbox: a semester under way"
 
 
 def sqlite_url(path: Path) -> str:
@@ -37,34 +39,56 @@ async def prepare_pristine(path: Path, fill: Fill, today: date) -> None:
     try:
         await fill(database)
         async with UnitOfWork(database) as uow:
-            await _semester_under_way(uow.session, today)
+            await semester_under_way(uow.session, today)
             await uow.commit()
     finally:
         await database.dispose()
 
 
-async def _semester_under_way(session: AsyncSession, today: date) -> None:
+async def semester_under_way(session: AsyncSession, today: date) -> None:
     """Attendance from today on not taken yet; of semester I, the last regular column of every subject
-    and class, the end-of-term column and conduct not entered yet."""
-    await session.execute(delete(AbsenceRow).where(AbsenceRow.day >= today))
-    await session.execute(delete(AttendanceTakenRow).where(AttendanceTakenRow.day >= today))
-    await session.execute(delete(ScoreRow).where(ScoreRow.semester == 1, ScoreRow.kind == ColumnKind.FINAL))
-    last_regular = (
-        select(ScoreRow.class_id, ScoreRow.subject_id, func.max(ScoreRow.position))
+    and class, the end-of-term column and conduct not entered yet. Every value taken away is logged,
+    so that ``sodiem audit verify`` finds the sandbox's log and values in agreement."""
+    author = system_author("sandbox")
+    last = (
+        select(ScoreRow.class_id, ScoreRow.subject_id, func.max(ScoreRow.position).label("position"))
         .where(ScoreRow.semester == 1, ScoreRow.kind == ColumnKind.REGULAR)
         .group_by(ScoreRow.class_id, ScoreRow.subject_id)
+        .subquery()
     )
-    for class_id, subject_id, position in (await session.execute(last_regular)).all():
-        await session.execute(
-            delete(ScoreRow).where(
-                ScoreRow.semester == 1,
-                ScoreRow.kind == ColumnKind.REGULAR,
-                ScoreRow.class_id == class_id,
-                ScoreRow.subject_id == subject_id,
-                ScoreRow.position == position,
-            )
-        )
-    await session.execute(delete(ConductRow).where(ConductRow.semester == 1))
+    last_regular = select(ScoreRow).join(
+        last,
+        and_(
+            ScoreRow.class_id == last.c.class_id,
+            ScoreRow.subject_id == last.c.subject_id,
+            ScoreRow.position == last.c.position,
+        ),
+    )
+    taken_away = [
+        *await session.scalars(select(AbsenceRow).where(AbsenceRow.day >= today)),
+        *await session.scalars(
+            select(ScoreRow).where(ScoreRow.semester == 1, ScoreRow.kind == ColumnKind.FINAL)
+        ),
+        *await session.scalars(
+            last_regular.where(ScoreRow.semester == 1, ScoreRow.kind == ColumnKind.REGULAR)
+        ),
+        *await session.scalars(select(ConductRow).where(ConductRow.semester == 1)),
+    ]
+    for row in taken_away:
+        entity, key, value = _logged_as(row)
+        record_change(session, author, entity, key, value, None, SANDBOX_REASON)
+        await session.delete(row)
+    await session.execute(delete(AttendanceTakenRow).where(AttendanceTakenRow.day >= today))
+
+
+def _logged_as(row: AbsenceRow | ScoreRow | ConductRow) -> tuple[str, str, str]:
+    """The change log's entity, key and value of a row the sandbox takes away."""
+    if isinstance(row, AbsenceRow):
+        return "absence", absence_key(row.student_id, row.day, row.session), row.mark
+    if isinstance(row, ScoreRow):
+        key = score_key(row.student_id, row.subject_id, row.year_id, row.semester, row.kind, row.position)
+        return "score", key, row.value
+    return "conduct", f"{row.student_id}:{row.year_id}:{row.semester}:{row.aspect}", row.level
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -8,18 +8,21 @@ locked, so two transactions never chain onto the same entry. The head row also k
 of the key: a chain sealed with another key is told apart from an edited one ("khóa không khớp").
 A chain sealed before the key existed (plain SHA-256, migration 0004) is re-sealed with the key once,
 by migration 0009 when the key file is there, else by the first ``seal`` with the key; the old head
-is kept in ``audit_head.resealed_from``. ``verify`` recomputes the chain and names the first entry that
-does not fit: an edited value, a deleted or inserted entry, a cut end (storage/audit_values.py then
-compares the school's current values with the log)."""
+is kept in ``audit_head.resealed_from``. The old chain is checked with its old hash first: one edited
+before the upgrade is not re-sealed (that would make the edit look sealed) unless the administrator
+accepts it as it is (``sodiem audit init-key --accept-broken``). ``verify`` recomputes the chain and
+names the first entry that does not fit: an edited value, a deleted or inserted entry, a cut end
+(storage/audit_values.py then compares the school's current values with the log)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +38,7 @@ HEAD_ID = 1
 CHAIN_PURPOSE = "audit-chain"
 SHORT_HASH = 12
 BATCH = 5000
+ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps(..., ensure_ascii=False), made once
 
 
 def _content(row, seq: int, prev_hash: str) -> bytes:
@@ -52,7 +56,7 @@ def _content(row, seq: int, prev_hash: str) -> bytes:
         row.reason,
         prev_hash,
     ]
-    return json.dumps(fields, ensure_ascii=False).encode()
+    return ENCODE(fields).encode()
 
 
 def entry_hash(row, seq: int, prev_hash: str) -> str:
@@ -90,7 +94,7 @@ def resealed(rows: Iterable, key: bytes) -> Iterator[dict]:
 LOG = ChangeRow.__table__
 SEALED = [
     LOG.c[name] for name in ("id", "seq", "at", "staff_id", "channel", "account", "entity", "entity_key")
-] + [LOG.c[name] for name in ("old_value", "new_value", "reason")]
+] + [LOG.c[name] for name in ("old_value", "new_value", "reason", "prev_hash", "hash")]
 RESEAL = (
     update(LOG)
     .where(LOG.c.id == bindparam("entry_id"))
@@ -119,26 +123,50 @@ async def seal(session: AsyncSession) -> None:
     await session.flush()
 
 
-async def _reseal(session: AsyncSession, head: AuditHeadRow, key: bytes) -> None:
-    """Once per school: the plain chain of before the key, sealed again with it; the old head kept."""
+async def _reseal(
+    session: AsyncSession, head: AuditHeadRow, key: bytes, accept_broken: bool = False
+) -> Reseal:
+    """Once per school: the plain chain of before the key, sealed again with it; the old head kept.
+    A plain chain that does not fit its own hash is refused (``audit.error.plain_broken``), unless
+    ``accept_broken``: then it is sealed as it is and the break returned, to be reported."""
     connection = await session.connection()
-    sealed = await connection.execute(select(*SEALED).where(LOG.c.seq.is_not(None)).order_by(LOG.c.seq))
-    updates = list(resealed(sealed.all(), key))
+    sealed = (
+        await connection.execute(select(*SEALED).where(LOG.c.seq.is_not(None)).order_by(LOG.c.seq))
+    ).all()
+    broken = plain_break(sealed, head.seq, head.hash)
+    if broken is not None and not accept_broken:
+        raise DomainError("audit.error.plain_broken", seq=broken.seq)
+    updates = list(resealed(sealed, key))
     for start in range(0, len(updates), BATCH):
         await connection.execute(RESEAL, updates[start : start + BATCH])
     last = updates[-1]["new_hash"] if updates else ""
     if head.seq:
         head.resealed_from = f"{head.seq}:{head.hash}"
-    head.hash, head.key_check = last, key_check(key)
+    head.seq, head.hash, head.key_check = len(updates), last, key_check(key)
+    return Reseal(len(updates), broken)
 
 
-async def reseal_if_plain(session: AsyncSession) -> bool:
-    """``sodiem audit init-key``: seals a chain of before the key now rather than at the next write."""
+def plain_break(rows: list, head_seq: int, head_hash: str) -> Break | None:
+    """The first entry of a chain sealed before the key (plain SHA-256) that does not fit, or its
+    cut end; None when the old chain is whole."""
+    previous = ""
+    for expected_seq, row in enumerate(rows, start=1):
+        why = _misfit(row, expected_seq, previous, entry_hash)
+        if why:
+            return _break(row, why)
+        previous = row.hash
+    if head_seq != len(rows) or head_hash != previous:
+        return Break(None, len(rows) + 1, None, "", "", "audit.break.end_cut")
+    return None
+
+
+async def reseal_if_plain(session: AsyncSession, accept_broken: bool = False) -> Reseal | None:
+    """``sodiem audit init-key``: seals a chain of before the key now rather than at the next write;
+    None when the chain is sealed with the key already."""
     head = await _locked_head(session)
     if head.key_check is not None:
-        return False
-    await _reseal(session, head, chain_key())
-    return head.seq > 0
+        return None
+    return await _reseal(session, head, chain_key(), accept_broken)
 
 
 async def _locked_head(session: AsyncSession) -> AuditHeadRow:
@@ -181,6 +209,14 @@ class Break:
 
 
 @dataclass(frozen=True)
+class Reseal:
+    """A plain chain sealed with the key: how many entries, and the break accepted in it, if any."""
+
+    entries: int
+    accepted_break: Break | None
+
+
+@dataclass(frozen=True)
 class AuditReport:
     entries: int
     first_break: Break | None
@@ -206,9 +242,10 @@ async def verify(session: AsyncSession) -> AuditReport:
         execution_options={"yield_per": BATCH},
     )
     expected_seq, previous, count, logged = 1, "", 0, {}
+    digest = partial(sealed_hash, key=key)
     async for batch in rows.partitions():  # a batch at a time: one switch to the driver per batch
         for row in batch:
-            why = _misfit(row, expected_seq, previous, key)
+            why = _misfit(row, expected_seq, previous, digest)
             if why:
                 return AuditReport(count, _break(row, why), logged=logged)
             logged[(row.entity, row.entity_key)] = row.new_value
@@ -218,14 +255,14 @@ async def verify(session: AsyncSession) -> AuditReport:
     return AuditReport(count, None, short_head(count, previous) if count else "", logged)
 
 
-def _misfit(row, expected_seq: int, previous: str, key: bytes) -> str | None:
+def _misfit(row, expected_seq: int, previous: str, digest: Callable[..., str]) -> str | None:
     if row.seq is None:
         return "audit.break.unsealed"
     if row.seq != expected_seq:
         return "audit.break.missing"
     if row.prev_hash != previous:
         return "audit.break.wrong_link"
-    if row.hash != sealed_hash(row, row.seq, previous, key):
+    if row.hash != digest(row, row.seq, previous):
         return "audit.break.altered"
     return None
 

@@ -133,14 +133,17 @@ STUDENT_FIRST = {"score", "comment", "conduct", "absence"}
 async def compare_values(session: AsyncSession, logged: dict[tuple[str, str], str | None]) -> list[Mismatch]:
     """Every value whose data and log disagree, in a stable order."""
     found: list[tuple[str, str, str | None, str | None]] = []
+    by_entity: dict[str, Values] = {}  # the log sorted once, not read again for every kind of value
+    for (kind, key), value in logged.items():
+        if value is not None:
+            by_entity.setdefault(kind, {})[key] = value
     for entity, read in READERS.items():
         data = await read(session)
-        log = {key: value for (kind, key), value in logged.items() if kind == entity and value is not None}
+        log = by_entity.get(entity, {})
         if entity == "school-settings":
             log = {key: _canonical(value) for key, value in log.items()}
-        for key in sorted(data.keys() | log.keys()):
-            if data.get(key) != log.get(key):
-                found.append((entity, key, data.get(key), log.get(key)))
+        differing = [key for key in data.keys() | log.keys() if data.get(key) != log.get(key)]
+        found += [(entity, key, data.get(key), log.get(key)) for key in sorted(differing)]
     return await _named(session, found)
 
 

@@ -193,6 +193,20 @@ def test_a_reset_forgets_every_chat_and_change(sandbox):
     assert [p.name for p in sandbox.sandbox.workdir.glob("school-*.db")] == [f"school-{before + 1}.db"]
 
 
+def test_sodiem_audit_verify_finds_the_sandbox_school_whole(sandbox):
+    """The pristine school's semester under way is logged, so the auditor's check passes on a copy."""
+    copy = sandbox.sandbox.database.url
+    checked = subprocess.run(
+        [str(Path(sys.executable).with_name("sodiem")), "audit", "verify"],
+        env={**os.environ, "SODIEM_DATABASE_URL": str(copy), "SODIEM_LOCALE": "vi"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert translator("vi")("audit.values.agree") in checked.stdout
+
+
 def test_every_text_of_the_page_and_the_tour_is_in_both_languages():
     keys = set(page_keys()) | {p.label_key for p in PERSONAS}
     keys |= {task.key for tasks in TOUR.values() for task in tasks}

@@ -40,10 +40,11 @@ def upgrade() -> None:
 
 
 def _reseal_with_the_key() -> None:
-    """Re-seals the plain chain with the school key when the key file is there. Without it the head
-    keeps no key check, and the first write with the key re-seals (storage/audit.py ``seal``)."""
+    """Re-seals the plain chain with the school key when the key file is there and the plain chain
+    fits its own hash. Otherwise the head keeps no key check: the first write with the key re-seals
+    (storage/audit.py ``seal``), or refuses and names the entry of a broken chain."""
     from domain.errors import DomainError
-    from storage.audit import CHAIN_PURPOSE, LOG, RESEAL, SEALED, key_check, resealed
+    from storage.audit import CHAIN_PURPOSE, LOG, RESEAL, SEALED, key_check, plain_break, resealed
     from storage.school_key import derived_key
 
     try:
@@ -52,16 +53,16 @@ def _reseal_with_the_key() -> None:
         return
     bind = op.get_bind()
     entries = bind.execute(sa.select(*SEALED).where(LOG.c.seq.is_not(None)).order_by(LOG.c.seq)).all()
-    updates = list(resealed(entries, key))
-    if updates:
-        bind.execute(RESEAL, updates)
-    last = updates[-1]["new_hash"] if updates else ""
     head = sa.table(
         "audit_head", *(sa.column(name) for name in ("id", "seq", "hash", "key_check", "resealed_from"))
     )
     old = bind.execute(sa.select(head.c.seq, head.c.hash).where(head.c.id == 1)).first()
-    if old is None:
+    if old is None or plain_break(entries, old.seq, old.hash) is not None:
         return
+    updates = list(resealed(entries, key))
+    if updates:
+        bind.execute(RESEAL, updates)
+    last = updates[-1]["new_hash"] if updates else ""
     bind.execute(
         head.update()
         .where(head.c.id == 1)
