@@ -60,6 +60,8 @@ class StudentInfo:
     joined: date | None = None  # arrived after the year began (a transfer in or a class change)
     left: date | None = None  # the first day no longer in the class, when that was within the year
     left_reason: str | None = None  # domain.school.EnrolmentReason value
+    place_of_birth: str = ""  # nơi sinh
+    register_number: str = ""  # số đăng bộ, the school's register of pupils
 
     def there(self, start: date, end: date) -> bool:
         """Whether the student was in the class on some day from ``start`` to ``end``."""
@@ -91,6 +93,7 @@ class ClassBook:
     conduct: dict[int, dict[int, str]]  # student → semester (0: year) → level
     absences: tuple[AbsenceDay, ...]
     comments: dict[tuple[int, int, int], str] = field(default_factory=dict)  # (student, subject, sem)
+    midterm_comments: dict[tuple[int, int, int], str] = field(default_factory=dict)  # the same, mid-term
     teachers: dict[int, str] = field(default_factory=dict)  # subject id → subject teacher's name
     principal: str | None = None
     lists: dict[Stage, dict[int, StudentLine]] = field(default_factory=dict)  # approved, by stage
@@ -244,7 +247,8 @@ def _card(
             results = {key: found.get(key) for key in keys}
             if period is Period.YEAR and found.get(RETEST) is not None:
                 results[RETEST] = found[RETEST]
-        comment = book.comments.get((student.id, subject_id, period.semester or 2))
+        comments = book.midterm_comments if period.midterm else book.comments
+        comment = comments.get((student.id, subject_id, period.semester or 2))
         test = None
         if book.primary:
             tests = table.get((student.id, subject_id, period.semester or 2, ColumnKind.TEST.value), {})
