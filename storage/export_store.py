@@ -122,13 +122,10 @@ class SqlExportStore:
             if sid not in left or class_id == class_row.id
         )
         rules = rules_for(year.name, class_row.grade)
-        ratings = {}
-        if rules is RuleSet.TT27:
-            ratings = {
-                sid: levels
-                for sid, levels in (await self._ratings(year_row.id, ids)).items()
-                if kept(sid, YEAR_END_SEMESTER)
-            }
+        ratings: dict[int, dict[int, dict[str, str]]] = {}  # semester → student → aspect → level
+        for semester in (1, YEAR_END_SEMESTER) if rules is RuleSet.TT27 else ():
+            found = await self._ratings(year_row.id, ids, semester)
+            ratings[semester] = {sid: levels for sid, levels in found.items() if kept(sid, semester)}
         book = ClassBook(
             school=school,
             year=year,
@@ -146,7 +143,8 @@ class SqlExportStore:
             teachers=await self._teachers(class_row.id),
             principal=await self._principal(),
             lists=await self._approved_lists(class_row.id),
-            ratings=ratings,
+            ratings=ratings.get(YEAR_END_SEMESTER, {}),
+            first_ratings=ratings.get(1, {}),
             guardians=await self._guardians(ids),
             homeroom_comments=homeroom_comments,
         )
@@ -159,12 +157,13 @@ class SqlExportStore:
                 lists[stage] = {line.student_id: line for line in await self.year_end.lines(class_id, stage)}
         return lists
 
-    async def _ratings(self, year_id: int, ids: list[int]) -> dict[int, dict[str, str]]:
-        """Primary: each student's end-of-year rating of every quality and competency, in one query."""
+    async def _ratings(self, year_id: int, ids: list[int], semester: int) -> dict[int, dict[str, str]]:
+        """Primary: each student's rating of every quality and competency at the semester's end (semester
+        II: the year's), in one query."""
         rows = await self.session.execute(
             select(ConductRow.student_id, ConductRow.aspect, ConductRow.level).where(
                 ConductRow.year_id == year_id,
-                ConductRow.semester == YEAR_END_SEMESTER,
+                ConductRow.semester == semester,
                 ConductRow.student_id.in_(ids),
                 ConductRow.aspect.in_(QUALITIES + COMPETENCIES),
             )
