@@ -11,7 +11,7 @@ CATALOGS = $(sort $(basename $(notdir $(wildcard locales/*/LC_MESSAGES/*.po))))
 # sandbox's browser tests drive (chromium), the software token the signing tests sign with (softhsm2) and
 # the sandbox's page needs to show the bot's emoji on a machine without a desktop (fonts-noto-color-emoji).
 # Installed when missing and we may; otherwise named.
-DEBIAN_PACKAGES := poppler-utils chromium softhsm2 fonts-noto-color-emoji
+DEBIAN_PACKAGES := poppler-utils chromium softhsm2 fonts-noto-color-emoji libreoffice-calc-nogui libreoffice-base-drivers
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sodiem needs Python 3.11 or newer: install it, or run make PYTHON=python3.11 ...")'

@@ -160,7 +160,17 @@ ROSTER_HEADERS = [
     "Họ tên cha",
     "Họ tên mẹ",
     "Số điện thoại phụ huynh",
+    "Nơi sinh",
+    "Số đăng bộ",
 ]
+BIRTHPLACES = (  # where the demo pupils were born (taken in turn, so that the other values stay as they were)
+    "Phường Tân Lợi, TP. Buôn Ma Thuột, Đắk Lắk",
+    "Xã Hòa Thắng, TP. Buôn Ma Thuột, Đắk Lắk",
+    "Thị trấn Ea Drăng, huyện Ea H'leo, Đắk Lắk",
+    "Xã Krông Jing, huyện M'Đrắk, Đắk Lắk",
+    "Phường Thành Nhất, TP. Buôn Ma Thuột, Đắk Lắk",
+    "Xã Ea Tu, TP. Buôn Ma Thuột, Đắk Lắk",
+)
 STAFF_HEADERS = [
     "STT",
     "Mã cán bộ",
@@ -215,6 +225,7 @@ def _student_row(rng, first_year: int, grade: int, class_index: int, letter: str
     family = _pick(rng, FAMILY)
     born = date(first_year - grade - 5, rng.randint(1, 12), rng.randint(1, 28))
     code = f"{first_year - grade + 6}{grade:02d}{class_index:02d}{number:02d}"
+    entered = first_year - grade + (1 if grade <= 5 else 6 if grade <= 9 else 10)  # the school's first grade
     return [
         number,
         code,
@@ -226,6 +237,8 @@ def _student_row(rng, first_year: int, grade: int, class_index: int, letter: str
         person(rng, False, family),
         person(rng, True),
         phone(rng),
+        BIRTHPLACES[(class_index + number) % len(BIRTHPLACES)],
+        f"{class_index:02d}{number:02d}/{entered}",
     ]
 
 

@@ -60,6 +60,8 @@ class StudentInfo:
     joined: date | None = None  # arrived after the year began (a transfer in or a class change)
     left: date | None = None  # the first day no longer in the class, when that was within the year
     left_reason: str | None = None  # domain.school.EnrolmentReason value
+    place_of_birth: str = ""  # nơi sinh
+    register_number: str = ""  # số đăng bộ, the school's register of pupils
 
     def there(self, start: date, end: date) -> bool:
         """Whether the student was in the class on some day from ``start`` to ``end``."""
@@ -91,10 +93,12 @@ class ClassBook:
     conduct: dict[int, dict[int, str]]  # student → semester (0: year) → level
     absences: tuple[AbsenceDay, ...]
     comments: dict[tuple[int, int, int], str] = field(default_factory=dict)  # (student, subject, sem)
+    midterm_comments: dict[tuple[int, int, int], str] = field(default_factory=dict)  # the same, mid-term
     teachers: dict[int, str] = field(default_factory=dict)  # subject id → subject teacher's name
     principal: str | None = None
     lists: dict[Stage, dict[int, StudentLine]] = field(default_factory=dict)  # approved, by stage
     ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → year-end level
+    first_ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # the same, semester I's end
     guardians: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # (name, relation)
     homeroom_comments: dict[tuple[int, int], str] = field(default_factory=dict)  # (student, semester)
 
@@ -113,6 +117,13 @@ class ClassBook:
         """The book with only the students who were in the class during the period (biến động sĩ số)."""
         start, end = self.span(period)
         return replace(self, students=tuple(s for s in self.students if s.there(start, end)))
+
+    def ratings_at(self, student_id: int, period: Period) -> dict[str, str]:
+        """Primary: a pupil's ratings of the qualities and competencies at the end of the period's
+        semester (semester II's for the year: the year-end ones); none at mid-term."""
+        if period.midterm:
+            return {}
+        return (self.first_ratings if period is Period.SEMESTER_1 else self.ratings).get(student_id, {})
 
     def present(self, period: Period) -> tuple[StudentInfo, ...]:
         """The students in the class on the period's last day: its size (sĩ số) then."""
@@ -171,7 +182,9 @@ class ReportCard:
     year_line: StudentLine | None = None  # year only: the approved year-end line
     summer_line: StudentLine | None = None  # year only: the approved line after the summer
     grade: int = 0  # the class's grade: promotion from a level's last grade completes the level
-    ratings: dict[str, str] = field(default_factory=dict)  # primary, semester II and year: quality → level
+    ratings: dict[str, str] = field(
+        default_factory=dict
+    )  # primary, a semester's end or the year: quality → level
     principal: str | None = None
     retest_subjects: tuple[str, ...] = ()  # year only: the subjects to re-test in the summer
 
@@ -244,7 +257,8 @@ def _card(
             results = {key: found.get(key) for key in keys}
             if period is Period.YEAR and found.get(RETEST) is not None:
                 results[RETEST] = found[RETEST]
-        comment = book.comments.get((student.id, subject_id, period.semester or 2))
+        comments = book.midterm_comments if period.midterm else book.comments
+        comment = comments.get((student.id, subject_id, period.semester or 2))
         test = None
         if book.primary:
             tests = table.get((student.id, subject_id, period.semester or 2, ColumnKind.TEST.value), {})
@@ -281,7 +295,7 @@ def _card(
         year_line,
         summer_line,
         book.grade,
-        book.ratings.get(student.id, {}) if period in (Period.SEMESTER_2, Period.YEAR) else {},
+        book.ratings_at(student.id, period),
         book.principal,
         result.retest_subjects if result is not None and key == "year" else (),
     )

@@ -38,6 +38,8 @@ ROSTER_COLUMNS = (
     Column("gender", ("Giới tính", "Gender")),
     Column("female_mark", ("Nữ",)),
     Column("ethnicity", ("Dân tộc", "Ethnicity")),
+    Column("place_of_birth", ("Nơi sinh", "Place of birth")),
+    Column("register_number", ("Số đăng bộ", "Số ĐB", "Register number")),
     Column("father_name", ("Họ tên cha", "Họ và tên cha", "Tên cha", "Father")),
     Column("father_phone", ("Số điện thoại cha", "SĐT cha", "Điện thoại cha")),
     Column("mother_name", ("Họ tên mẹ", "Họ và tên mẹ", "Tên mẹ", "Mother")),
@@ -64,6 +66,7 @@ MALE_WORDS = {"nam", "male", "m", "trai"}
 FEMALE_WORDS = {"nu", "female", "f", "gai"}
 STUDENT_CODE = re.compile(r"^[0-9A-Za-z_\-]{1,20}$")
 EARLIEST_BIRTH = date(1950, 1, 1)
+LONGEST = {"place_of_birth": 200, "register_number": 30}  # the columns' widths in the database
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class RosterEntry:
     gender: Gender | None
     ethnicity: str
     guardians: tuple[Guardian, ...]
+    place_of_birth: str | None = None  # None: the file has no such column, what is stored stays
+    register_number: str | None = None  # số đăng bộ; None as above
 
 
 def read_roster(table: Table, today: date) -> tuple[list[RosterEntry], list[Problem]]:
@@ -107,10 +112,29 @@ def _read_row(line: int, values: dict, today: date) -> tuple[RosterEntry | None,
         return None, problems
     # a row with problems still takes part in the checks across rows (duplicate codes, unknown
     # classes), so that one run names every problem; the file is refused anyway
+    details = {name: _read_detail(values, name, bad) for name in LONGEST}
     entry = RosterEntry(
-        line, code, full_name, birth, class_name, gender, clean_name(text(values.get("ethnicity"))), guardians
+        line,
+        code,
+        full_name,
+        birth,
+        class_name,
+        gender,
+        clean_name(text(values.get("ethnicity"))),
+        guardians,
+        **details,
     )
     return entry, problems
+
+
+def _read_detail(values: dict, name: str, bad) -> str | None:
+    """A free-text column the file may leave out (None then): its text, at most its width."""
+    if name not in values:
+        return None
+    found = " ".join(text(values[name]).split())
+    if len(found) > LONGEST[name]:
+        bad(name, "import.error.too_long", value=found[:20] + "…", limit=LONGEST[name])
+    return found
 
 
 def _read_birth(cell, today: date, bad) -> date | None:
@@ -182,6 +206,8 @@ class KnownStudent:
     ethnicity: str
     class_name: str | None
     guardians: tuple[Guardian, ...]
+    place_of_birth: str = ""
+    register_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -259,8 +285,8 @@ def _plan_entry(plan: RosterPlan, entry: RosterEntry, student: KnownStudent | No
         return
     changes = [
         FieldChange(entry.code, name, getattr(student, name), getattr(entry, name))
-        for name in ("full_name", "date_of_birth", "gender", "ethnicity")
-        if getattr(student, name) != getattr(entry, name)
+        for name in ("full_name", "date_of_birth", "gender", "ethnicity", *LONGEST)
+        if getattr(entry, name) is not None and getattr(student, name) != getattr(entry, name)
     ]
     if set(student.guardians) != set(entry.guardians):
         changes.append(FieldChange(entry.code, "guardians", student.guardians, entry.guardians))

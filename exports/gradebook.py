@@ -178,21 +178,26 @@ def _cover(book: ClassBook, period: Period, t: Translator) -> Section:
 
 
 def _students(book: ClassBook, t: Translator) -> Section:
-    header = [t(f"exports.col.{key}") for key in ("number", "name", "code", "born", "gender", "ethnicity")]
+    """The class list: who the pupils are, as the register (sổ đăng bộ) has them; landscape, for the
+    places of birth."""
+    keys = ("number", "name", "code", "register_number", "born", "place_of_birth", "gender", "ethnicity")
+    header = [t(f"exports.col.{key}") for key in keys]
     header.append(t("schoolyear.book.note"))
     rows = [
         [
             str(n),
             s.full_name,
             s.code,
+            s.register_number,
             t.date(s.date_of_birth),
+            s.place_of_birth,
             t(f"exports.gender.{s.gender}") if s.gender else "",
             s.ethnicity,
             movement(s, t),
         ]
         for n, s in enumerate(book.students, start=1)
     ]
-    return Section("students", t("exports.book.students"), [header, *rows])
+    return Section("students", t("exports.book.students"), [header, *rows], wide=True)
 
 
 def _months(start: date, end: date) -> list[tuple[int, int]]:

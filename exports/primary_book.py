@@ -74,10 +74,9 @@ def subject_section(book: ClassBook, period: Period, t: Translator, subject_id: 
 
 def summary_sections(book: ClassBook, period: Period, t: Translator, results) -> list[Section]:
     """The class's table: the subjects' levels and tests; then the qualities, competencies and, for the
-    year, the result, award and completion. The ratings are the year-end ones (semester II and year)."""
-    parts = [_subjects_table(book, period, t)]
-    if period is not Period.SEMESTER_1:
-        parts.append(_ratings_table(book, period, t, results))
+    year, the result, award and completion. The ratings are those of the semester's end (the year: the
+    year-end ones, semester II's)."""
+    parts = [_subjects_table(book, period, t), _ratings_table(book, period, t, results)]
     signers = [("exports.sign.homeroom", book.homeroom_teacher), ("exports.sign.principal", book.principal)]
     last = parts[-1]
     parts[-1] = Section(last.key, last.title, last.rows, last.header_rows, True, last.spans, signers)
@@ -134,7 +133,7 @@ def _ratings_table(book: ClassBook, period: Period, t: Translator, results) -> S
             second.append("")
     rows = [top, second]
     for n, (student, result) in enumerate(zip(book.students, results, strict=True), start=1):
-        rated = book.ratings.get(student.id, {})
+        rated = book.ratings_at(student.id, period)
         row = [str(n), student.full_name, *(rated.get(name, "") for name in QUALITIES + COMPETENCIES)]
         if year:
             level, award = year_outcome(book, student.id, result)

@@ -1,7 +1,7 @@
-"""The primary DBF's own fields (TT27/2020): the end-of-year ratings of the five qualities and ten
-competencies, the education result, the award and the completion of the programme. They are filled in
-the semester II file (the end of the year, when TT27 rates them) and empty otherwise, and in secondary
-files. docs/export-formats.md lists them."""
+"""The primary DBF's own fields (TT27/2020): the ratings of the five qualities and ten competencies at
+the semester's end, and the education result, the award and the completion of the programme. The semester
+I file holds semester I's ratings; the semester II file (the end of the year) the year-end ratings and the
+year's result; they are empty otherwise, and in secondary files. docs/export-formats.md lists them."""
 
 from __future__ import annotations
 
@@ -38,11 +38,14 @@ PRIMARY_FIELDS = (
 def primary_fields(
     book: ClassBook, student: StudentInfo, result, semester: int, t: Translator
 ) -> dict[str, object]:
-    """The ratings and the year's result of a pupil, for each of the pupil's records."""
-    if semester != YEAR_END_SEMESTER:
+    """The ratings (and in semester II's file the year's result) of a pupil, for each of the pupil's
+    records."""
+    if semester not in (1, YEAR_END_SEMESTER):
         return {}
-    rated = book.ratings.get(student.id, {})
+    rated = (book.ratings if semester == YEAR_END_SEMESTER else book.first_ratings).get(student.id, {})
     fields: dict[str, object] = {name: rated.get(aspect, "") for name, aspect in RATING_FIELDS.items()}
+    if semester != YEAR_END_SEMESTER:
+        return fields
     level, award = year_outcome(book, student.id, result)
     fields["KQGD"], fields["KHENTHUONG"] = level, nfc(award)
     fields["HOANTHANH"] = completion_text(result.promotion if result else None, t)

@@ -76,6 +76,8 @@ def _document(book: ClassBook, table, student, result) -> tuple[bytes, str]:
         dateOfBirth=student.date_of_birth.isoformat(),
         gender=student.gender or "",
         ethnicity=student.ethnicity,
+        placeOfBirth=student.place_of_birth,
+        registerNumber=student.register_number,
     )
     guardians = book.guardians.get(student.id, ())
     if guardians:

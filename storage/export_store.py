@@ -67,8 +67,10 @@ class SqlExportStore:
         members = await self.roster.members(class_row.id, year.start, year.end)
         ids = [m.entry.id for m in members]
         left = {m.entry.id: m.date_out for m in members if m.date_out is not None and m.date_out <= year.end}
-        query = select(StudentRow.id, StudentRow.ethnicity).where(StudentRow.id.in_(ids))
-        ethnicity = {sid: text for sid, text in await self.session.execute(query)}
+        query = select(
+            StudentRow.id, StudentRow.ethnicity, StudentRow.place_of_birth, StudentRow.register_number
+        ).where(StudentRow.id.in_(ids))
+        details = {sid: rest for sid, *rest in await self.session.execute(query)}
         students = tuple(
             StudentInfo(
                 m.entry.id,
@@ -76,10 +78,12 @@ class SqlExportStore:
                 m.entry.full_name,
                 m.entry.date_of_birth,
                 m.entry.gender,
-                ethnicity.get(m.entry.id) or "",
+                details[m.entry.id][0] or "",
                 joined=m.date_in if m.date_in > year.start else None,
                 left=left.get(m.entry.id),
                 left_reason=m.reason_out if m.entry.id in left else None,
+                place_of_birth=details[m.entry.id][1] or "",
+                register_number=details[m.entry.id][2] or "",
             )
             for m in members
         )
@@ -105,11 +109,10 @@ class SqlExportStore:
             sid: {sem: level for sem, level in levels.items() if kept(sid, sem)}
             for sid, levels in (await self._conduct(year_row.id, ids)).items()
         }
-        comments = {
-            key: text
-            for key, text in (await self._comments(year_row.id, ids)).items()
-            if kept(key[0], key[2])
-        }
+        comments, midterm_comments = (
+            {key: text for key, text in found.items() if kept(key[0], key[2])}
+            for found in await self._comments(year_row.id, ids)
+        )
         homeroom_comments = {
             key: text for key, text in (await self._homeroom_comments(year_row.id, ids)).items() if kept(*key)
         }
@@ -119,13 +122,10 @@ class SqlExportStore:
             if sid not in left or class_id == class_row.id
         )
         rules = rules_for(year.name, class_row.grade)
-        ratings = {}
-        if rules is RuleSet.TT27:
-            ratings = {
-                sid: levels
-                for sid, levels in (await self._ratings(year_row.id, ids)).items()
-                if kept(sid, YEAR_END_SEMESTER)
-            }
+        ratings: dict[int, dict[int, dict[str, str]]] = {}  # semester → student → aspect → level
+        for semester in (1, YEAR_END_SEMESTER) if rules is RuleSet.TT27 else ():
+            found = await self._ratings(year_row.id, ids, semester)
+            ratings[semester] = {sid: levels for sid, levels in found.items() if kept(sid, semester)}
         book = ClassBook(
             school=school,
             year=year,
@@ -139,10 +139,12 @@ class SqlExportStore:
             conduct=conduct,
             absences=absences,
             comments=comments,
+            midterm_comments=midterm_comments,
             teachers=await self._teachers(class_row.id),
             principal=await self._principal(),
             lists=await self._approved_lists(class_row.id),
-            ratings=ratings,
+            ratings=ratings.get(YEAR_END_SEMESTER, {}),
+            first_ratings=ratings.get(1, {}),
             guardians=await self._guardians(ids),
             homeroom_comments=homeroom_comments,
         )
@@ -155,12 +157,13 @@ class SqlExportStore:
                 lists[stage] = {line.student_id: line for line in await self.year_end.lines(class_id, stage)}
         return lists
 
-    async def _ratings(self, year_id: int, ids: list[int]) -> dict[int, dict[str, str]]:
-        """Primary: each student's end-of-year rating of every quality and competency, in one query."""
+    async def _ratings(self, year_id: int, ids: list[int], semester: int) -> dict[int, dict[str, str]]:
+        """Primary: each student's rating of every quality and competency at the semester's end (semester
+        II: the year's), in one query."""
         rows = await self.session.execute(
             select(ConductRow.student_id, ConductRow.aspect, ConductRow.level).where(
                 ConductRow.year_id == year_id,
-                ConductRow.semester == YEAR_END_SEMESTER,
+                ConductRow.semester == semester,
                 ConductRow.student_id.in_(ids),
                 ConductRow.aspect.in_(QUALITIES + COMPETENCIES),
             )
@@ -192,16 +195,23 @@ class SqlExportStore:
         )
         return list(rows)
 
-    async def _comments(self, year_id: int, ids: list[int]) -> dict[tuple[int, int, int], str]:
+    async def _comments(self, year_id: int, ids: list[int]) -> tuple[dict, dict]:
+        """The subject comments of the semesters' ends and of their mid-terms, each by
+        (student, subject, semester)."""
         rows = await self.session.execute(
             select(
                 SubjectCommentRow.student_id,
                 SubjectCommentRow.subject_id,
                 SubjectCommentRow.semester,
+                SubjectCommentRow.midterm,
                 SubjectCommentRow.text,
             ).where(SubjectCommentRow.year_id == year_id, SubjectCommentRow.student_id.in_(ids))
         )
-        return {(student, subject, semester): text for student, subject, semester, text in rows}
+        term: dict[tuple[int, int, int], str] = {}
+        midterm: dict[tuple[int, int, int], str] = {}
+        for student, subject, semester, at_midterm, text in rows:
+            (midterm if at_midterm else term)[(student, subject, semester)] = text
+        return term, midterm
 
     async def _homeroom_comments(self, year_id: int, ids: list[int]) -> dict[tuple[int, int], str]:
         rows = await self.session.execute(

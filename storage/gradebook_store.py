@@ -222,29 +222,42 @@ class SqlGradebookStore:
         return SavedColumn(saved, unchanged, kept)
 
     async def comments(
-        self, subject_id: int | None, year_id: int, semester: int, student_ids: list[int]
+        self,
+        subject_id: int | None,
+        year_id: int,
+        semester: int,
+        student_ids: list[int],
+        midterm: bool = False,
     ) -> dict[int, str]:
-        """student → comment on the subject for the semester; ``subject_id`` None: the homeroom teacher's."""
-        model, where = _comment_rows(subject_id, year_id, semester)
+        """student → comment on the subject for the semester's end (``midterm``: its mid-term);
+        ``subject_id`` None: the homeroom teacher's."""
+        model, where = _comment_rows(subject_id, year_id, semester, midterm)
         rows = await self.session.execute(
             select(model.student_id, model.text).where(*where, model.student_id.in_(student_ids))
         )
         return dict(rows.all())
 
     async def save_comment(
-        self, student_id: int, subject_id: int | None, year_id: int, semester: int, text: str, author: Author
+        self,
+        student_id: int,
+        subject_id: int | None,
+        year_id: int,
+        semester: int,
+        text: str,
+        author: Author,
+        midterm: bool = False,
     ) -> bool:
         """A teacher's comment on a student's subject for a semester (``subject_id`` None: the homeroom
         teacher's on the student); it may be rewritten while the book is open (the change log keeps every
         version). False when it was already exactly that."""
         await self.school.require_open(year_id)
-        model, where = _comment_rows(subject_id, year_id, semester)
+        model, where = _comment_rows(subject_id, year_id, semester, midterm)
         row = await self.session.scalar(select(model).where(*where, model.student_id == student_id))
         if row is not None and row.text == text:
             return False
         entity = "comment" if subject_id is not None else "homeroom_comment"
         key = (
-            f"{student_id}:{subject_id}:{year_id}:{semester}"
+            f"{student_id}:{subject_id}:{year_id}:{semester}{':mid' if midterm else ''}"
             if subject_id
             else f"{student_id}:{year_id}:{semester}"
         )
@@ -252,7 +265,7 @@ class SqlGradebookStore:
         if row is None:
             row = model(student_id=student_id, year_id=year_id, semester=semester)
             if subject_id is not None:
-                row.subject_id = subject_id
+                row.subject_id, row.midterm = subject_id, midterm
         row.text, row.entered_by, row.entered_at = text, author.staff_id, author.at
         self.session.add(row)
         await self.session.flush()
@@ -357,11 +370,16 @@ class ClassRecord:
     aspects: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → end-of-year level
 
 
-def _comment_rows(subject_id: int | None, year_id: int, semester: int) -> tuple[type, list]:
+def _comment_rows(subject_id: int | None, year_id: int, semester: int, midterm: bool) -> tuple[type, list]:
     """The table of a subject's comments (or, for ``subject_id`` None, the homeroom teacher's) and the
-    conditions that pick the year's semester."""
+    conditions that pick the year's semester (a subject's: its mid-term or its end)."""
     if subject_id is None:
         model = HomeroomCommentRow
         return model, [model.year_id == year_id, model.semester == semester]
     model = SubjectCommentRow
-    return model, [model.subject_id == subject_id, model.year_id == year_id, model.semester == semester]
+    return model, [
+        model.subject_id == subject_id,
+        model.year_id == year_id,
+        model.semester == semester,
+        model.midterm == midterm,
+    ]

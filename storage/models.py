@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -97,6 +98,8 @@ class StudentRow(Base):
     gender: Mapped[str | None] = mapped_column(String(10))
     ethnicity: Mapped[str] = mapped_column(String(50), default="")
     status: Mapped[str] = mapped_column(String(20), default="studying")
+    place_of_birth: Mapped[str] = mapped_column(String(200), default="", server_default="")  # nơi sinh, 0018
+    register_number: Mapped[str] = mapped_column(String(30), default="", server_default="")  # số đăng bộ
 
 
 class EnrolmentRow(Base):
@@ -295,13 +298,17 @@ class ScoreRow(Base):
 
 
 class SubjectCommentRow(Base):
+    """A subject teacher's comment on a student for a semester's mid-term or end of term (``midterm``,
+    migration 0018): the mid-term report card prints the mid-term one."""
+
     __tablename__ = "subject_comment"
-    __table_args__ = (UniqueConstraint("student_id", "subject_id", "year_id", "semester"),)
+    __table_args__ = (UniqueConstraint("student_id", "subject_id", "year_id", "semester", "midterm"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
     year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id"))
     semester: Mapped[int] = mapped_column(Integer)
+    midterm: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     text: Mapped[str] = mapped_column(String(1000))
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -607,6 +614,8 @@ class SignedPaperRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     certificate: Mapped[str] = mapped_column(String(200))
     current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
 class ReleasedCardRow(Base):
     """A report card as the leadership approved it (migration 0009): the text each language shows and
     the fingerprint of its values. /ketqua shows this, not the book as it is now."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import sort_by_name
-from domain.roster import KnownStudent, RosterEntry, RosterPlan
+from domain.roster import LONGEST, KnownStudent, RosterEntry, RosterPlan
 from domain.school import EnrolmentReason, Gender, Guardian
 from storage.models import ClassRow, EnrolmentRow, GuardianLinkRow, GuardianRow, StudentRow
 from storage.school_store import SqlSchoolStore
@@ -68,6 +68,8 @@ class SqlRosterStore:
                 s.ethnicity,
                 class_of.get(s.id),
                 tuple(guardians[s.id]),
+                s.place_of_birth,
+                s.register_number,
             )
             for s in students
         }
@@ -215,6 +217,9 @@ def _entry(row: StudentRow) -> ClassListEntry:
 def _copy_fields(row: StudentRow, entry: RosterEntry) -> None:
     row.full_name, row.date_of_birth, row.ethnicity = entry.full_name, entry.date_of_birth, entry.ethnicity
     row.gender = entry.gender.value if entry.gender else None
+    for name in LONGEST:  # a column the file leaves out keeps what is stored
+        if getattr(entry, name) is not None:
+            setattr(row, name, getattr(entry, name))
 
 
 class _GuardianBook:

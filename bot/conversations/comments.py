@@ -1,6 +1,7 @@
-"""/nhanxet: a subject teacher writes a comment for each student of a class, semester by semester:
-free text, or one tap on a common phrase; the homeroom teacher, choosing "<class> · Chủ nhiệm", writes the
-homeroom comment the report card prints. Stored in Vietnamese, as report cards print it."""
+"""/nhanxet: a subject teacher writes a comment for each student of a class, for each semester's mid-term
+(the mid-term report card) and end: free text, or one tap on a common phrase; the homeroom teacher,
+choosing "<class> · Chủ nhiệm", writes the homeroom comment the report card prints. Stored in Vietnamese,
+as report cards print it."""
 
 from __future__ import annotations
 
@@ -84,8 +85,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _class_chosen(update, turn, dialog, *numbers)
     elif parts[0] == "cp" and len(numbers) == 1:
         show(update, turn, turn.t("comments.choose_class"), await _class_keyboard(turn, numbers[0]))
-    elif parts[0] == "s" and len(numbers) == 1 and "class_id" in dialog.data:
-        await _list(update, turn, dialog, 0, numbers[0])
+    elif parts[0] == "s" and len(numbers) in (1, 2) and "class_id" in dialog.data:
+        await _list(update, turn, dialog, 0, *numbers)
     elif parts[0] == "l" and len(numbers) == 1 and "semester" in dialog.data:
         await _list(
             update,
@@ -128,26 +129,38 @@ async def _class_chosen(update: Update, turn: Turn, dialog: Dialog, class_id: in
     now = current_semester(year, turn.now.astimezone(SCHOOL_TZ).date()).number
     dialog.step, dialog.data = "semester", {"class_id": class_id, "subject_id": subject_id}
     await save_dialog(turn, dialog)
+    periods = [(False, "entry.semester")]
+    if subject_id is not None:  # a subject's mid-term comment is printed on the mid-term card
+        periods.insert(0, (True, "comments.midterm"))
     buttons = [
         button(
-            turn.t("entry.semester", number=s.number) + (" •" if s.number == now else ""),
+            turn.t(key, number=s.number) + (" •" if s.number == now else ""),
             PREFIX,
             "s",
             s.number,
+            int(midterm),
         )
         for s in year.semesters
+        for midterm, key in periods
     ]
     show(update, turn, turn.t("comments.choose_semester"), column(buttons))
 
 
-async def _list(update: Update, turn: Turn, dialog: Dialog, page: int, semester: int | None) -> None:
+async def _list(
+    update: Update, turn: Turn, dialog: Dialog, page: int, semester: int | None, midterm: int = 0
+) -> None:
     if semester is not None:
-        if semester not in (1, 2) or not await book_open(
-            turn, dialog.data["class_id"], dialog.data["subject_id"], semester, ColumnKind.COMMENT
+        if (
+            semester not in (1, 2)
+            or midterm not in (0, 1)
+            or (midterm and dialog.data["subject_id"] is None)
+            or not await book_open(
+                turn, dialog.data["class_id"], dialog.data["subject_id"], semester, ColumnKind.COMMENT
+            )
         ):
             turn.answer_press()
             return
-        dialog.data["semester"] = semester
+        dialog.data["semester"], dialog.data["midterm"] = semester, bool(midterm)
     dialog.step = "list"
     await save_dialog(turn, dialog)
     text, keyboard = await _list_screen(turn, dialog, page)
@@ -158,7 +171,11 @@ async def _list_screen(turn: Turn, dialog: Dialog, page: int):
     students = await class_students(turn, dialog.data["class_id"])
     year = await turn.uow.school.year_row()
     done = await turn.uow.gradebook.comments(
-        dialog.data["subject_id"], year.id, dialog.data["semester"], [s.id for s in students]
+        dialog.data["subject_id"],
+        year.id,
+        dialog.data["semester"],
+        [s.id for s in students],
+        dialog.data.get("midterm", False),
     )
     items = [
         (f"{n}. {given_name(s.name)}{' ✓' if s.id in done else ''}", f"{PREFIX}:st:{s.id}")
@@ -214,7 +231,13 @@ async def _save(turn: Turn, dialog: Dialog, text: str) -> None:
     year = await turn.uow.school.year_row()
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
     await turn.uow.gradebook.save_comment(
-        dialog.data["student_id"], subject_id, year.id, semester, text, author
+        dialog.data["student_id"],
+        subject_id,
+        year.id,
+        semester,
+        text,
+        author,
+        dialog.data.get("midterm", False),
     )
     dialog.step = "list"
     await save_dialog(turn, dialog)

@@ -117,3 +117,31 @@ async def test_a_subject_teacher_may_not_write_another_classs_homeroom_comment(s
 async def _class_id(school, name: str) -> int:
     async with school.database.session(read_only=True) as session:
         return await session.scalar(select(ClassRow.id).where(ClassRow.name == name))
+
+
+async def test_the_mid_term_card_prints_the_mid_term_comment_and_the_semester_card_the_semesters(school):
+    teacher = school.api.person(34, "Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        for period, comment in (
+            ("Giữa HK 1 •", "Giữa kỳ: cần luyện tập thêm."),
+            ("HK 1 •", "Cuối kỳ: tiến bộ."),
+        ):
+            teacher.send_command("/nhanxet")
+            teacher.press("6A · Toán", await teacher.wait_for(lambda m: "6A · Toán" in m.button_texts))
+            teacher.press(period, await teacher.wait_for(lambda m, p=period: p in m.button_texts))
+            teacher.press("1. Anh", await teacher.wait_for(lambda m: m.text.startswith("Đã nhận xét 0/3")))
+            await teacher.wait_for(lambda m: m.text.startswith("Nhận xét cho Lê Minh Anh"))
+            assert (await teacher.ask(comment)).text.startswith("Đã lưu nhận xét cho Lê Minh Anh")
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        book = await uow.exports.class_book("6A")
+    for period, comment in (
+        (Period.MIDTERM_1, "Giữa kỳ: cần luyện tập thêm."),
+        (Period.SEMESTER_1, "Cuối kỳ: tiến bộ."),
+    ):
+        anh = report_cards(book, period)[0]
+        assert anh.student.full_name == "Lê Minh Anh"
+        assert {line.name: line.comment for line in anh.subjects}["Toán"] == comment
+    assert {line.name: line.comment for line in report_cards(book, Period.MIDTERM_2)[0].subjects}[
+        "Toán"
+    ] is None

@@ -87,3 +87,49 @@ def test_the_primary_year_card_gives_the_tt27_level_completion_and_award():
     )
     [unrated] = report_cards(replace(book, values=book.values + at_year_end), Period.YEAR)
     assert unrated.learning is None and unrated.award is None  # the ratings are not in yet
+
+
+def test_the_semester_i_papers_show_semester_is_ratings_and_the_semester_ii_papers_the_year_ends():
+    from dataclasses import replace
+
+    from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
+    from exports.gradebook import sections
+
+    names = QUALITIES + COMPETENCIES
+    first = {7: dict.fromkeys(names, "Đ") | {"yêu nước": "C"}}
+    year_end = {7: dict.fromkeys(names, "T")}
+    book = replace(primary_book(), first_ratings=first, ratings=year_end)
+    t = translator("vi")
+    by_period = {period: report_cards(book, period)[0].ratings for period in Period}
+    assert by_period[Period.SEMESTER_1] == first[7]
+    assert by_period[Period.SEMESTER_2] == by_period[Period.YEAR] == year_end[7]
+    assert by_period[Period.MIDTERM_1] == by_period[Period.MIDTERM_2] == {}
+    table = next(
+        part for part in sections(book, Period.SEMESTER_1, t) if part.key == "primary-summary-ratings"
+    )
+    assert table.rows[2][2:] == [first[7][name] for name in names]
+    reading = dbf_records(book, 1)[0]
+    assert (reading["PC_YEUNUOC"], reading["NL_TUCHU"]) == ("C", "Đ") and "KQGD" not in reading
+    assert dbf_records(book, 2)[0]["PC_YEUNUOC"] == "T"
+
+
+def test_the_primary_district_summary_ends_with_each_counts_share():
+    from dataclasses import replace
+
+    from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
+    from exports.primary_summary import primary_summary_rows
+
+    names = QUALITIES + COMPETENCIES
+    book = primary_book()
+    other = StudentInfo(8, "TH08", "H'Hen Niê", date(2017, 6, 1))
+    first = {7: dict.fromkeys(names, "T"), 8: dict.fromkeys(names, "Đ") | {"yêu nước": "C", "nhân ái": "C"}}
+    book = replace(book, students=(*book.students, other), first_ratings=first)
+    rows = primary_summary_rows([book], Period.SEMESTER_1, translator("vi"))
+    header, total, shares = rows[1], rows[-2], rows[-1]
+    assert shares[0] == "Tỉ lệ toàn trường" and total[:2] == ["Toàn trường", 2]
+    qualities = dict(zip(header[2:5], shares[2:5], strict=True))  # 10 ratings: 5 T, 3 Đ, 2 C
+    competencies = dict(zip(header[5:8], shares[5:8], strict=True))  # 20 ratings: 10 T, 10 Đ
+    levels = dict(zip(header[8:11], shares[8:11], strict=True))  # the 2 levels entered: T and H
+    assert qualities == {"T": "50,0%", "Đ": "30,0%", "C": "20,0%"}
+    assert competencies == {"T": "50,0%", "Đ": "50,0%", "C": "0,0%"}
+    assert levels == {"T": "50,0%", "H": "50,0%", "C": "0,0%"}

@@ -139,3 +139,29 @@ async def test_the_transcripts_name_the_guardians_and_completion_and_the_schema_
         text.replace(">Đạt<", ">Xuất sắc<", 1),
     ):
         assert wrong != text and not schema.is_valid(wrong)
+
+
+async def test_the_class_list_page_and_the_transcript_carry_place_of_birth_and_register_number(
+    filled, tmp_path
+):
+    book = await _book(filled)
+    first = book.students[0]
+    assert first.place_of_birth.endswith("Đắk Lắk") and first.register_number.endswith("/2025")
+    pages = pdf_text(gradebook_pdf(book, Period.SEMESTER_1, T), tmp_path)
+    listing = " ".join(_lines(next(page for page in pages if "DANH SÁCH HỌC SINH" in page)))
+    assert "Nơi sinh" in listing and "Số đăng bộ" in listing
+    for student in book.students:
+        assert student.register_number in listing and student.full_name in listing
+    assert first.place_of_birth.split(",")[0] in listing
+    schema = xmlschema.XMLSchema(str(SCHEMA))
+    _, data, _ = transcripts(book)[0]
+    schema.validate(data.decode())
+    element = ET.fromstring(data).find(f"{{{NAMESPACE}}}student")
+    assert (element.get("placeOfBirth"), element.get("registerNumber")) == (
+        first.place_of_birth,
+        first.register_number,
+    )
+    too_long = data.decode().replace(
+        f'registerNumber="{first.register_number}"', f'registerNumber="{"9" * 31}"'
+    )
+    assert too_long != data.decode() and not schema.is_valid(too_long)

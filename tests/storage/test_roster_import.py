@@ -220,3 +220,40 @@ async def test_invisible_characters_never_reach_the_database(database, tmp_path)
         )
     assert "Phạm Thị Lan" in names
     assert not [name for name in names if any(unicodedata.category(ch) == "Cf" for ch in name)]
+
+
+async def test_place_of_birth_and_register_number_are_kept_and_a_file_without_them_keeps_them(
+    database, tmp_path
+):
+    await set_up_school(database)
+    headers = [*HEADERS, "Nơi sinh", "Số đăng bộ"]
+    rows = [
+        [*row, f"Xã Ea Tu, TP. Buôn Ma Thuột, Đắk Lắk {n}", f"{n:03d}/2025"] for n, row in enumerate(ROWS, 1)
+    ]
+    await run_import(database, write_csv(tmp_path / "full.csv", rows, headers))
+    rows[0][-1] = "099/2025"  # the register number corrected
+    plan = await run_import(database, write_csv(tmp_path / "fixed.csv", rows, headers))
+    assert [(c.code, c.field, c.old, c.new) for c in plan.changes] == [
+        ("HS001", "register_number", "001/2025", "099/2025")
+    ]
+    again = await run_import(database, write_csv(tmp_path / "plain.csv", ROWS))  # no such columns
+    assert not again.changes_anything
+    async with database.session(read_only=True) as session:
+        found = await session.execute(
+            select(StudentRow.code, StudentRow.place_of_birth, StudentRow.register_number).order_by(
+                StudentRow.code
+            )
+        )
+        assert found.all()[0] == ("HS001", "Xã Ea Tu, TP. Buôn Ma Thuột, Đắk Lắk 1", "099/2025")
+
+
+async def test_a_register_number_too_long_is_named_with_its_limit(database, tmp_path):
+    await set_up_school(database)
+    rows = [[*row, "SĐB-" + "9" * 40] for row in ROWS]
+    problems = await rejected_problems(
+        database, write_csv(tmp_path / "long.csv", rows, [*HEADERS, "Số đăng bộ"])
+    )
+    assert {(p.key, p.column, p.params["limit"]) for p in problems} == {
+        ("import.error.too_long", "Số đăng bộ", 30)
+    }
+    assert len(problems) == len(ROWS)
