@@ -57,6 +57,24 @@ class SchoolCA:
         )
         return cls(key, cert)
 
+    def intermediate(self, name: str = "CA Trung gian sodiem") -> SchoolCA:
+        """An issuing CA under this one, as licensed CAs sign schools' certificates."""
+        key = _key()
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(name))
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=1825))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_usage(cert_sign=True), critical=True)
+            .sign(self.key, hashes.SHA256())
+        )
+        return SchoolCA(key, cert)
+
     def issue(
         self, common: str = "Nguyễn Văn Hiệu", days: tuple[int, int] = (-1, 365), signing: bool = True
     ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
@@ -96,9 +114,11 @@ def _usage(signing: bool = False, cert_sign: bool = False) -> x509.KeyUsage:
     )
 
 
-def write_pkcs12(path: Path, key, cert, ca: SchoolCA, password: str = PASSWORD) -> Path:
+def write_pkcs12(path: Path, key, cert, ca: SchoolCA, password: str = PASSWORD, *more: SchoolCA) -> Path:
+    """``more``: further CA certificates of the chain, carried in the file after ``ca``'s."""
     encryption = serialization.BestAvailableEncryption(password.encode())
-    path.write_bytes(pkcs12.serialize_key_and_certificates(b"school", key, cert, [ca.cert], encryption))
+    chain = [ca.cert, *(other.cert for other in more)]
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"school", key, cert, chain, encryption))
     return path
 
 
