@@ -21,9 +21,11 @@ from storage.models import SignedPaperRow
 from storage.signed_store import PaperKey
 from storage.uow import UnitOfWork
 
+TRANSCRIPTS = ("transcript", "transcript_pdf")  # a học bạ's XML and its PDF: one signed paper each
+
 
 def paper_key(exported: Exported, year: str) -> PaperKey:
-    student = exported.file_name.split("-", 1)[0] if exported.kind == "transcript" else ""
+    student = exported.file_name.split("-", 1)[0] if exported.kind in TRANSCRIPTS else ""
     return PaperKey(exported.kind, exported.scope, year, exported.period, student)
 
 
@@ -61,7 +63,7 @@ def signed_bytes(
     """The file signed, and the name of the certificate's holder; ``stamp_of`` says what its box says."""
     with open_signer(setting) as signer:
         holder = subject_name(x509.load_der_x509_certificate(signer.signing_cert.dump()))
-        if exported.kind == "transcript":
+        if exported.kind == "transcript":  # the XML; every other paper is a PDF
             return sign_xml(exported.data, signer), holder
         return sign_pdf(exported.data, signer, (stamp_of or stamp)(holder, t)), holder
 

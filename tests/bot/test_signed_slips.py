@@ -61,7 +61,7 @@ async def test_the_approved_slip_is_signed_by_the_school_and_printed_signed(scho
     text, _ = read_pdf(printed, tmp_path)
     assert "PHIẾU GHI NHẬN VIỆC CHỈNH ĐIỂM #" in text and "6 → 7,5" in text
     box = _signature_box(printed)
-    assert box is not None
+    assert box is not None and box[0] > 297  # in the right column, under the leadership's caption
     async with school.database.session(read_only=True) as session:
         rows = list(await session.scalars(select(SignedPaperRow).where(SignedPaperRow.kind == "correction")))
         audit = await session.scalar(select(ChangeRow).where(ChangeRow.entity == "signed_paper"))
