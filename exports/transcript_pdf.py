@@ -12,6 +12,7 @@ from decimal import Decimal
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from domain.evaluation import RuleSet
 from domain.school import School
 from exports.pdf import CELL, CENTRE, HEADING, Mark, Meta, grid, render, text
 from exports.report_cards import heading_block, signatures
@@ -68,7 +69,7 @@ def _story(school: School, root: ET.Element, student: ET.Element, t: Translator)
         Spacer(1, 3 * mm),
         _subjects(root, t),
         Spacer(1, 3 * mm),
-        _overall(root, t),
+        *([] if _primary(root) else [_overall(root, t)]),
         *_ratings(root, t),
         Spacer(1, 3 * mm),
         *(text(line) for line in _outcome_lines(root, t)),
@@ -78,15 +79,15 @@ def _story(school: School, root: ET.Element, student: ET.Element, t: Translator)
 
 
 def _subjects(root: ET.Element, t: Translator):
-    columns = PRIMARY_RESULTS if root.get("rules") == "TT27" else RESULTS
+    columns = PRIMARY_RESULTS if _primary(root) else RESULTS
     header = [t("exports.hocba.subject"), *(t(f"exports.hocba.{name}") for name in columns)]
     rows = [[*header, t("exports.hocba.comment")]]
     for subject in _find(root, "subjects"):
         results = [_result(subject.find(_tag(name)), t) for name in columns]
         comment = " · ".join(filter(None, (_text(subject, "comment"), _text(subject, "teacher"))))
         rows.append([text(subject.get("name", ""), CELL), *results, text(comment, CELL)])
-    comment_width = 186 * mm - 38 * mm - 17 * mm * len(columns)
-    return grid(rows, widths=[38 * mm, *(17 * mm for _ in columns), comment_width])
+    comment_width = 186 * mm - 38 * mm - 18 * mm * len(columns)
+    return grid(rows, widths=[38 * mm, *(18 * mm for _ in columns), comment_width])
 
 
 def _overall(root: ET.Element, t: Translator):
@@ -99,7 +100,7 @@ def _overall(root: ET.Element, t: Translator):
 
 def _ratings(root: ET.Element, t: Translator) -> list:
     ratings = root.find(_tag("ratings"))
-    if ratings is None:
+    if ratings is None or not len(ratings):
         return []
     rows = [[t("exports.hocba.rated"), t("exports.hocba.level")]]
     rows += [[text(item.get("name", ""), CELL), item.get("level", "")] for item in ratings]
@@ -118,6 +119,11 @@ def _outcome_lines(root: ET.Element, t: Translator) -> list[str]:
         if value := _text(root, name):
             lines.append(t(f"exports.hocba.{name}", value=value))
     return lines
+
+
+def _primary(root: ET.Element) -> bool:
+    """TT27: a level and a test per subject, qualities and competencies instead of learning and conduct."""
+    return root.get("rules") == RuleSet.TT27.value
 
 
 def _result(holder: ET.Element | None, t: Translator) -> str:

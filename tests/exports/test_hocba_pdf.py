@@ -5,15 +5,20 @@ since; ``--sign`` signs it with the box under "HIỆU TRƯỞNG", and the signed
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from sqlalchemy import select, update
 
-from exports.transcript import NAMESPACE
+from domain.class_record import StoredValue
+from exports.transcript import NAMESPACE, transcripts
+from exports.transcript_pdf import transcript_pdf
+from locales import translator
 from storage.models import ScoreRow, StudentRow, SubjectRow
 from tests.exports.conftest import CLASS
+from tests.exports.test_primary import primary_book
 from tests.exports.test_signing import assert_box_under_the_principal, ca, fetch_signed, signing, sodiem  # noqa: F401
 
 N = f"{{{NAMESPACE}}}"
@@ -107,3 +112,18 @@ def test_a_signed_hocba_pdf_is_intact_boxed_under_the_principal_and_fetched_agai
     again = fetch_signed(filled_url, "transcript_pdf", fetched, "--student", code)
     assert again.returncode == 0, again.stderr
     assert fetched.read_bytes() == path.read_bytes()
+
+
+def test_a_primary_hocba_pdf_gives_each_subjects_level_test_and_the_ratings(tmp_path):
+    book = primary_book()
+    year_end = (StoredValue(7, 1, 2, "final", 1, "T"), StoredValue(7, 1, 2, "test", 2, "9"))
+    book = dataclasses.replace(
+        book, values=book.values + year_end, ratings={7: {"chăm chỉ": "T", "tự chủ và tự học": "Đ"}}
+    )
+    _, document, _ = transcripts(book)[0]
+    path = tmp_path / "hocba.pdf"
+    path.write_bytes(transcript_pdf(book.school, document, translator("vi")))
+    lines = [" ".join(line.split()) for line in pdf_text(path).splitlines()]
+    assert "Tiếng Việt T 9 Đọc lưu loát, viết đúng chính tả." in lines
+    assert "chăm chỉ T" in lines and "tự chủ và tự học Đ" in lines
+    assert not [line for line in lines if "Kết quả rèn luyện" in line]  # TT27 has no conduct rating
