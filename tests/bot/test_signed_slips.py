@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from storage.models import ChangeRow, SignedPaperRow
-from tests.bot.test_corrections import REGULAR, ask_for_correction, read_pdf, saved_scores, stored
+from tests.bot.test_corrections import REGULAR, read_pdf, saved_scores, send_without_photo, stored
 from tests.bot.test_score_entry import link
 from tests.bot.test_signing import certificate  # noqa: F401 (the fixture)
 from tests.storage.helpers import class_list_names
@@ -33,11 +33,7 @@ async def approve_and_print(school):
     async with school.bot_running():
         await link(school, teacher, "GV01")
         await link(school, deputy, "CB02")
-        asked = await ask_for_correction(teacher, "ĐĐGtx 1", first, "7,5", "Ghi nhầm điểm")
-        teacher.press("Bỏ qua, không có ảnh", asked)
-        slip = await teacher.wait_for(lambda m: "📨 Gửi đề nghị" in m.button_texts)
-        teacher.press("📨 Gửi đề nghị", slip)
-        card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+        card = await send_without_photo(teacher, deputy, first, "7,5")
         deputy.press("✅ Duyệt", card)
         done = await deputy.wait_for(lambda m: APPROVED in m.text and PRINT in m.button_texts)
         deputy.press(PRINT, done)

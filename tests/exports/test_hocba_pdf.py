@@ -10,14 +10,15 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from domain.class_record import StoredValue
 from exports.transcript import NAMESPACE, transcripts
 from exports.transcript_pdf import transcript_pdf
 from locales import translator
-from storage.models import ScoreRow, StudentRow, SubjectRow
+from storage.models import ScoreRow, StudentRow
 from tests.exports.conftest import CLASS
+from tests.exports.test_cli_and_verify import final_toan_score
 from tests.exports.test_primary import primary_book
 from tests.exports.test_signing import assert_box_under_the_principal, ca, fetch_signed, signing, sodiem  # noqa: F401
 
@@ -71,12 +72,7 @@ async def test_verify_finds_the_hocba_pdf_equal_then_names_a_score_changed_since
 ):
     export(filled_url, tmp_path, "--format", "pdf")
     async with filled.session() as session:
-        score = await session.scalar(
-            select(ScoreRow)
-            .join(SubjectRow, SubjectRow.id == ScoreRow.subject_id)
-            .where(SubjectRow.code == "TOAN", ScoreRow.semester == 2, ScoreRow.kind == "final")
-            .limit(1)
-        )
+        score = await final_toan_score(session, 2)
         student = await session.get(StudentRow, score.student_id)
     path = next(tmp_path.glob(f"{student.code}-*.pdf"))
     checked = sodiem(filled_url, "export", "verify", str(path))
