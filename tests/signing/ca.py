@@ -34,6 +34,27 @@ def _key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def _certificate(
+    subject: x509.Name, issuer: x509.Name, public_key, signing_key, days: tuple[int, int], ca: bool, usage
+) -> x509.Certificate:
+    """A certificate for ``public_key`` signed by ``signing_key``, valid from ``days[0]`` to ``days[1]``
+    days from now; a CA certificate under an issuer other than itself may issue only end certificates."""
+    now = datetime.now(UTC)
+    path_length = 0 if ca and subject != issuer else None
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + timedelta(days=days[0]))
+        .not_valid_after(now + timedelta(days=days[1]))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length), critical=True)
+        .add_extension(usage, critical=True)
+        .sign(signing_key, hashes.SHA256())
+    )
+
+
 @dataclass
 class SchoolCA:
     key: rsa.RSAPrivateKey
@@ -42,36 +63,20 @@ class SchoolCA:
     @classmethod
     def make(cls, name: str = "CA Thử nghiệm sodiem") -> SchoolCA:
         key = _key()
-        now = datetime.now(UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(name))
-            .issuer_name(_name(name))
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(_usage(cert_sign=True), critical=True)
-            .sign(key, hashes.SHA256())
-        )
-        return cls(key, cert)
+        return cls(key, _certificate(_name(name), _name(name), key.public_key(), key, (-1, 3650), True,
+                                     _usage(cert_sign=True)))  # fmt: skip
 
     def intermediate(self, name: str = "CA Trung gian sodiem") -> SchoolCA:
         """An issuing CA under this one, as licensed CAs sign schools' certificates."""
         key = _key()
-        now = datetime.now(UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(name))
-            .issuer_name(self.cert.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=1825))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(_usage(cert_sign=True), critical=True)
-            .sign(self.key, hashes.SHA256())
+        cert = _certificate(
+            _name(name),
+            self.cert.subject,
+            key.public_key(),
+            self.key,
+            (-1, 1825),
+            True,
+            _usage(cert_sign=True),
         )
         return SchoolCA(key, cert)
 
@@ -79,18 +84,8 @@ class SchoolCA:
         self, common: str = "Nguyễn Văn Hiệu", days: tuple[int, int] = (-1, 365), signing: bool = True
     ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
         key = _key()
-        now = datetime.now(UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(common))
-            .issuer_name(self.cert.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now + timedelta(days=days[0]))
-            .not_valid_after(now + timedelta(days=days[1]))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(_usage(signing=signing), critical=True)
-            .sign(self.key, hashes.SHA256())
+        cert = _certificate(
+            _name(common), self.cert.subject, key.public_key(), self.key, days, False, _usage(signing=signing)
         )
         return key, cert
 
