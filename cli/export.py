@@ -15,7 +15,14 @@ from domain.report_card import Period, report_card
 from domain.school import file_stem
 from exports.legacy_text import ENCODINGS
 from exports.report_cards import card_fingerprint, card_pdf
-from exports.service import Exported, export_class, export_summary, export_transcripts, record
+from exports.service import (
+    Exported,
+    export_class,
+    export_summary,
+    export_transcript_pdfs,
+    export_transcripts,
+    record,
+)
 from exports.verify import verify
 from storage.changes import Author
 from storage.uow import UnitOfWork
@@ -50,8 +57,11 @@ def add_parser(commands) -> None:
                 help="text code: utf8 (default), or tcvn3, vni, cp1258 for the old tools",
             )
         sub.set_defaults(func=run_class)
-    transcript = kinds.add_parser("transcript", help="transcript XML (học bạ), one file per student")
+    transcript = kinds.add_parser("transcript", help="transcript (học bạ), one file per student")
     transcript.add_argument("--class", dest="class_name", required=True)
+    transcript.add_argument(
+        "--format", choices=("xml", "pdf"), default="xml", help="XML data, or the PDF to print"
+    )
     transcript.add_argument("--out", type=Path, required=True, help="the folder to write into")
     add_sign_options(transcript)
     transcript.set_defaults(func=run_transcript)
@@ -127,7 +137,10 @@ async def _one_card(uow, class_name: str, period: Period, code: str, t, year: st
 def run_transcript(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
-            files = await export_transcripts(uow, args.class_name)
+            if args.format == "pdf":
+                files = await export_transcript_pdfs(uow, args.class_name, args.console.t)
+            else:
+                files = await export_transcripts(uow, args.class_name)
             for drawn in files:
                 record(uow, _author(), drawn)
             if args.sign:  # every file signed before any is written: a fault leaves none half-signed
@@ -136,7 +149,8 @@ def run_transcript(args) -> int:
             for exported in files:
                 (args.out / exported.file_name).write_bytes(exported.data)
             await uow.commit()
-        args.console.say("exports.cli.transcripts", count=len(files), folder=str(args.out))
+        said = "exports.cli.transcript_pdfs" if args.format == "pdf" else "exports.cli.transcripts"
+        args.console.say(said, count=len(files), folder=str(args.out))
         return EXIT_OK
 
     return run_on_database(args, work)

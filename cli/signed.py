@@ -18,7 +18,7 @@ from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
 from domain.errors import DomainError
 from exports.service import Exported
 from exports.signature_check import SignatureCheck, check_pdf, trust_anchors
-from exports.signed_papers import fetch_signed, sign_and_keep
+from exports.signed_papers import TRANSCRIPTS, fetch_signed, sign_and_keep
 from exports.signing import Setting, setting_from
 from exports.signing_xml import check_xml
 from storage.changes import Author
@@ -26,7 +26,7 @@ from storage.signed_store import PaperKey
 from storage.uow import UnitOfWork
 
 CLI_REASON = "administrator for the principal (sodiem export --sign)"
-WHAT = ("gradebook", "reportcards", "transcript")
+WHAT = ("gradebook", "reportcards", "transcript", "transcript_pdf")
 
 
 def add_sign_options(parser) -> None:
@@ -41,7 +41,7 @@ def add_signed_parser(kinds) -> None:
     signed.add_argument("--class", dest="class_name", required=True)
     signed.add_argument("--what", choices=WHAT, required=True)
     signed.add_argument("--semester", default="year", help="1, 2 or year (report cards also mid1, mid2)")
-    signed.add_argument("--student", default="", help="the student code (one transcript)")
+    signed.add_argument("--student", default="", help="the student code (one transcript, XML or PDF)")
     signed.add_argument("--year", default=None, help="school year (default: the newest)")
     signed.add_argument("--out", type=Path, required=True)
     signed.set_defaults(func=run_signed)
@@ -76,7 +76,7 @@ def run_signed(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database, read_only=True) as uow:
             year = (await uow.school.year(args.year)).name
-            period = "year" if args.what == "transcript" else str(args.semester).lower()
+            period = "year" if args.what in TRANSCRIPTS else str(args.semester).lower()
             key = PaperKey(args.what, args.class_name, year, period, args.student)
             row = await fetch_signed(uow, key)
         args.out.parent.mkdir(parents=True, exist_ok=True)

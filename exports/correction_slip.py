@@ -16,10 +16,13 @@ PHOTO_WIDTH = 120 * mm
 PHOTO_HEIGHT = 90 * mm
 
 
-def slip_pdf(t: Translator, title: str, lines: list[str], photos: list[bytes], signers: list[str]) -> bytes:
-    """``signers``: the captions of the signature boxes, left to right."""
+def slip_pdf(
+    t: Translator, title: str, lines: list[str], photos: list[bytes], signers: list[str]
+) -> tuple[bytes, str]:
+    """The slip and its check code; ``signers``: the captions of the signature boxes, left to right."""
+    mark = fingerprint([[title], *([line] for line in lines)])
     story = [
-        Mark(fingerprint([[title], *([line] for line in lines)])),
+        Mark(mark),
         text(title, HEADING),
         Spacer(1, 4 * mm),
     ]
@@ -31,4 +34,4 @@ def slip_pdf(t: Translator, title: str, lines: list[str], photos: list[bytes], s
     boxes = [[text(part, CENTRE) for part in caption.splitlines()] for caption in signers]
     story += [Spacer(1, 10 * mm), plain([boxes])]
     meta = Meta(title, t("exports.slip.subject"), f"sodiem kind=correction-slip lang={t.language}")
-    return render(story, t, meta)
+    return render(story, t, meta), mark

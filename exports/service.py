@@ -20,6 +20,7 @@ from exports.pdf import AUDIT_HEAD
 from exports.report_cards import card_fingerprint, card_pdf
 from exports.summary import summary_xlsx
 from exports.transcript import transcripts
+from exports.transcript_pdf import transcript_pdf
 from exports.values import fingerprint
 from locales import Translator
 from storage.audit import current_head
@@ -87,6 +88,27 @@ async def export_transcripts(uow: UnitOfWork, class_name: str) -> list[Exported]
     book = (await uow.exports.class_book(class_name)).at_end(Period.YEAR)
     return [
         Exported("transcript", book.class_name, "year", name, data, mark)
+        for name, data, mark in transcripts(book)
+    ]
+
+
+async def export_transcript_pdfs(uow: UnitOfWork, class_name: str, t: Translator) -> list[Exported]:
+    """The học bạ PDF of every student of the class, each drawn from the student's transcript XML."""
+    book = (await uow.exports.class_book(class_name)).at_end(Period.YEAR)
+    AUDIT_HEAD.set(await current_head(uow.session))
+    return await asyncio.to_thread(transcript_files, book, t)
+
+
+def transcript_files(book: ClassBook, t: Translator) -> list[Exported]:
+    return [
+        Exported(
+            "transcript_pdf",
+            book.class_name,
+            "year",
+            name.removesuffix(".xml") + ".pdf",
+            transcript_pdf(book.school, data, t),
+            mark,
+        )  # fmt: skip
         for name, data, mark in transcripts(book)
     ]
 

@@ -6,6 +6,7 @@ the signer confirmed (``replace``); both stay in the record. Any fault leaves no
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from cryptography import x509
@@ -20,9 +21,11 @@ from storage.models import SignedPaperRow
 from storage.signed_store import PaperKey
 from storage.uow import UnitOfWork
 
+TRANSCRIPTS = ("transcript", "transcript_pdf")  # a học bạ's XML and its PDF: one signed paper each
+
 
 def paper_key(exported: Exported, year: str) -> PaperKey:
-    student = exported.file_name.split("-", 1)[0] if exported.kind == "transcript" else ""
+    student = exported.file_name.split("-", 1)[0] if exported.kind in TRANSCRIPTS else ""
     return PaperKey(exported.kind, exported.scope, year, exported.period, student)
 
 
@@ -39,6 +42,7 @@ async def sign_and_keep(
     author: Author,
     replace: bool = False,
     reason: str = "",
+    stamp_of: StampOf | None = None,
 ) -> SignedPaperRow:
     """Raises DomainError("signing.error.already_signed") for a paper signed before unless ``replace``."""
     key = paper_key(exported, year)
@@ -47,19 +51,24 @@ async def sign_and_keep(
         raise DomainError(
             "signing.error.already_signed", file=exported.file_name, when=earlier.at, who=earlier.certificate
         )
-    data, certificate = await asyncio.to_thread(signed_bytes, exported, setting, t)
+    data, certificate = await asyncio.to_thread(signed_bytes, exported, setting, t, stamp_of or stamp)
     return await uow.signed.keep(
         author, key, exported.file_name, data, exported.fingerprint, certificate, reason
     )
 
 
-def signed_bytes(exported: Exported, setting: Setting | None, t: Translator) -> tuple[bytes, str]:
-    """The file signed, and the name of the certificate's holder."""
+def signed_bytes(
+    exported: Exported, setting: Setting | None, t: Translator, stamp_of: StampOf | None = None
+) -> tuple[bytes, str]:
+    """The file signed, and the name of the certificate's holder; ``stamp_of`` says what its box says."""
     with open_signer(setting) as signer:
         holder = subject_name(x509.load_der_x509_certificate(signer.signing_cert.dump()))
-        if exported.kind == "transcript":
+        if exported.kind == "transcript":  # the XML; every other paper is a PDF
             return sign_xml(exported.data, signer), holder
-        return sign_pdf(exported.data, signer, stamp(holder, t)), holder
+        return sign_pdf(exported.data, signer, (stamp_of or stamp)(holder, t)), holder
+
+
+StampOf = Callable[[str, Translator], Stamp]
 
 
 def stamp(holder: str, t: Translator, now: datetime | None = None) -> Stamp:
@@ -70,6 +79,21 @@ def stamp(holder: str, t: Translator, now: datetime | None = None) -> Stamp:
         t("signing.box.date", when=when),
     )
     return Stamp(holder, t("exports.sign.principal"), lines)
+
+
+def slip_stamp(approver: str) -> StampOf:
+    """A correction slip's box: under "Ban giám hiệu duyệt", the school's certificate and the leader who
+    approved the correction."""
+
+    def made(holder: str, t: Translator) -> Stamp:
+        lines = (
+            t("signing.box.signed_by", name=holder),
+            t("signing.box.approved_by", name=approver),
+            t("signing.box.date", when=datetime.now(UTC)),
+        )
+        return Stamp(holder, t("correction.sign.leader").splitlines()[0], lines)
+
+    return made
 
 
 async def fetch_signed(uow: UnitOfWork, key: PaperKey) -> SignedPaperRow:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from domain.errors import DomainError
 from domain.report_card import Period
-from exports.service import Exported, export_class, export_transcripts
+from exports.service import Exported, export_class, export_transcript_pdfs, export_transcripts
 from locales import Translator
 from storage.uow import UnitOfWork
 
@@ -44,9 +44,10 @@ async def waiting_papers(uow: UnitOfWork, today: date) -> list[Paper]:
 
 
 async def drawn_paper(uow: UnitOfWork, paper: Paper, t: Translator) -> list[Exported]:
-    """The paper as it is drawn now (a class's học bạ: one file per student)."""
+    """The paper as it is drawn now (a class's học bạ: an XML and a PDF per student)."""
     if paper.kind == "transcript":
-        return await export_transcripts(uow, paper.class_name)
+        xml = await export_transcripts(uow, paper.class_name)
+        return xml + await export_transcript_pdfs(uow, paper.class_name, t)
     if paper.kind not in KINDS:
         raise DomainError("signing.error.kind", kind=paper.kind)
     return [await export_class(uow, paper.kind, paper.class_name, Period(paper.period), t)]

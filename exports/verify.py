@@ -34,6 +34,8 @@ from exports.dbf_file import (
 from exports.gradebook import gradebook_pdf
 from exports.pdf import AUDIT_HEAD
 from exports.report_cards import card_pdf
+from exports.transcript import transcripts
+from exports.transcript_pdf import transcript_pdf
 from exports.values import Difference, nfc
 from exports.verify_sheets import summary_differences, transcript_differences
 from locales import LANGUAGES, Translator, translator
@@ -130,7 +132,9 @@ async def _verify_pdf(database, data: bytes) -> Verdict:
     found = PdfReader(io.BytesIO(data))
     identity = pdf_identity(found)
     kind = identity.get("kind")
-    if kind not in ("gradebook", "reportcards") or not {"class", "year", "period"} <= set(identity):
+    if kind not in ("gradebook", "reportcards", "transcript") or not {"class", "year", "period"} <= set(
+        identity
+    ):
         raise PdfReadError("not a sodiem export")
     t = translator(identity.get("lang") if identity.get("lang") in LANGUAGES else None)
     period = Period(identity["period"])
@@ -138,12 +142,26 @@ async def _verify_pdf(database, data: bytes) -> Verdict:
         book = await uow.exports.class_book(identity["class"], identity["year"], period)
     found_pages = pdf_pages(data)
     AUDIT_HEAD.set(printed_head(found_pages, t))  # a fact of the printing, not of the data
-    expected = (
-        gradebook_pdf(book, period, t) if kind == "gradebook" else card_pdf(report_cards(book, period), t)
-    )
+    expected = _drawn_again(kind, book, period, identity.get("student", ""), t)
+    if expected is None:
+        no_student = t("exports.verify.xml.no_student", code=identity.get("student", ""))
+        return Verdict(
+            kind, identity["class"], identity["year"], period.value, [Difference("", "", "", no_student)]
+        )
     differences = compare_pages(found_pages, pdf_pages(expected), t)
     differences += compare_renderings(data, expected, t)
     return Verdict(kind, identity["class"], identity["year"], period.value, differences)
+
+
+def _drawn_again(kind: str, book, period: Period, student: str, t) -> bytes | None:
+    """The paper made fresh from the data; a học bạ of a student no longer in the class: None."""
+    if kind == "gradebook":
+        return gradebook_pdf(book, period, t)
+    if kind == "reportcards":
+        return card_pdf(report_cards(book, period), t)
+    book = book.at_end(Period.YEAR)
+    found = [data for name, data, _ in transcripts(book) if name.startswith(f"{student}-")]
+    return transcript_pdf(book.school, found[0], t) if found and student else None
 
 
 def compare_pages(found: list[list[str]], expected: list[list[str]], t) -> list[Difference]:

@@ -19,14 +19,19 @@ from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, is_number, paged
 from bot.turn import CHANNEL, Turn, current_turn
 from domain.corrections import MAX_REASON, Status, Target, is_periodic_test
+from domain.errors import DomainError
 from domain.permissions import Action, allowed, may_approve
 from domain.windows import ColumnKind
 from exports.correction_slip import slip_pdf
+from exports.service import Exported
+from exports.signed_papers import sign_and_keep, slip_stamp
+from exports.signing import setting_from
 from locales import Translator, translator
 from storage.changes import Author
 from storage.correction_store import Decision
 from storage.db import as_utc
-from storage.models import CorrectionRow
+from storage.models import CorrectionRow, SignedPaperRow
+from storage.signed_store import PaperKey
 from storage.uow import UnitOfWork
 
 FLOW = "approval"
@@ -252,6 +257,8 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
         turn.say("correction.moved_since", id=correction_id, now=_value(turn.t, request, now))
         return
     request = await turn.uow.corrections.get(correction_id)
+    if status is Status.APPROVED:
+        await _sign_slip(turn, request, author)
     outcome = await _outcome(turn.t, turn.uow, request)
     if update.callback_query:
         text = await slip_text(
@@ -284,18 +291,54 @@ async def _print_slip(update: Update, turn: Turn, correction_id: int) -> None:
     ):
         await refuse(turn, "print-correction", str(correction_id))
         return
-    await turn.answer_press_now()  # the slip is drawn next
-    photos = [photo.content for photo in await turn.uow.corrections.evidence(request.id)]
-    lines = (await slip_text(turn.t, turn.uow, request, len(photos))).splitlines()
-    lines.append(await _outcome(turn.t, turn.uow, request))
-    signers = [turn.t("correction.sign.teacher")]
-    if request.examiner:
-        signers.append(turn.t("correction.sign.examiner"))
-    signers.append(turn.t("correction.sign.leader"))
-    content = await asyncio.to_thread(slip_pdf, turn.t, lines[0], lines[1:], photos, signers)
-    name = f"phieu-chinh-diem-{request.id}.pdf"
+    await turn.answer_press_now()  # the slip may be drawn next
+    signed = await turn.uow.signed.current(await _slip_key(turn.uow, request))
+    content = signed.data if signed is not None else (await _slip(turn.t, turn.uow, request)).data
     chat = turn.chat_id
-    turn.later(lambda bot: bot.send_document(chat, content, filename=name))
+    turn.later(lambda bot: bot.send_document(chat, content, filename=_slip_name(request)))
+
+
+def _slip_name(request: CorrectionRow) -> str:
+    return f"phieu-chinh-diem-{request.id}.pdf"
+
+
+async def _slip_key(uow: UnitOfWork, request: CorrectionRow) -> PaperKey:
+    class_name = await uow.views.class_name(request.class_id)
+    return PaperKey("correction", class_name, (await uow.school.year()).name, str(request.id))
+
+
+async def _slip(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> Exported:
+    """The approved slip drawn: its lines, the outcome, the evidence photos, the signature boxes."""
+    photos = [photo.content for photo in await uow.corrections.evidence(request.id)]
+    lines = (await slip_text(t, uow, request, len(photos))).splitlines()
+    lines.append(await _outcome(t, uow, request))
+    signers = [t("correction.sign.teacher")]
+    if request.examiner:
+        signers.append(t("correction.sign.examiner"))
+    signers.append(t("correction.sign.leader"))
+    content, mark = await asyncio.to_thread(slip_pdf, t, lines[0], lines[1:], photos, signers)
+    key = await _slip_key(uow, request)
+    return Exported(key.kind, key.class_name, key.period, _slip_name(request), content, mark)
+
+
+async def _sign_slip(turn: Turn, request: CorrectionRow, author: Author) -> SignedPaperRow | None:
+    """An approved slip signed with the school's certificate when a signer is configured, and kept; a
+    signing fault is said to the approver, and the approval stands with the slip unsigned."""
+    try:
+        setting = setting_from()
+        if setting is None:
+            return None
+        await turn.answer_press_now()  # the slip is drawn and signed next
+        slip = await _slip(turn.t, turn.uow, request)
+        year = (await turn.uow.school.year()).name
+        approver = await turn.uow.corrections.staff_name(request.decided_by)
+        reason = f"correction {request.id} approved"
+        return await sign_and_keep(
+            turn.uow, slip, year, setting, turn.t, author, True, reason, slip_stamp(approver)
+        )
+    except DomainError as error:
+        turn.say("correction.slip_unsigned", problem=turn.t(error.key, **error.params))
+        return None
 
 
 async def _outcome(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> str:

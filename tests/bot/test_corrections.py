@@ -68,6 +68,16 @@ async def ask_for_correction(teacher, column_label: str, student: str, new: str,
     return await teacher.ask(reason)
 
 
+async def send_without_photo(teacher, deputy, first: str, new: str):
+    """The teacher asks for the first student's ĐĐGtx 1 in Toán to become ``new``, without a photo, and
+    sends it; returns the vice-principal's card with Approve."""
+    slip = await ask_for_correction(teacher, "ĐĐGtx 1", first, new, "Ghi nhầm điểm của bạn cùng bàn")
+    teacher.press("Bỏ qua, không có ảnh", slip)
+    teacher.press("📨 Gửi đề nghị", await teacher.wait_for(lambda m: "📨 Gửi đề nghị" in m.button_texts))
+    await teacher.wait_for(lambda m: "Đã gửi phiếu chỉnh điểm #" in m.text)
+    return await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+
+
 async def press_student(person, name: str) -> None:
     """Presses the first student's button (its label also shows the saved value)."""
     message = await person.wait_for(lambda m: "chọn học sinh" in m.text)
@@ -359,11 +369,7 @@ async def test_no_correction_once_the_year_lists_are_sent_until_the_leadership_s
     async with school.bot_running():
         await link(school, teacher, "GV01")
         await link(school, deputy, "CB02")
-        slip = await ask_for_correction(teacher, "ĐĐGtx 1", first, "7,5", "Ghi nhầm điểm của bạn cùng bàn")
-        teacher.press("Bỏ qua, không có ảnh", slip)
-        teacher.press("📨 Gửi đề nghị", await teacher.wait_for(lambda m: "📨 Gửi đề nghị" in m.button_texts))
-        await teacher.wait_for(lambda m: "Đã gửi phiếu chỉnh điểm #" in m.text)
-        card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
+        card = await send_without_photo(teacher, deputy, first, "7,5")
 
         async with UnitOfWork(school.database, read_only=True) as uow:
             year = (await uow.school.year_row()).name

@@ -128,3 +128,30 @@ async def test_a_named_vice_principal_may_sign_and_a_wrong_password_keeps_nothin
         assert list(await session.scalars(select(SignedPaperRow))) == []  # nothing half-signed kept
     teacher = sodiem(school.database.url, "school", "set", "--signer", "GV01")
     assert teacher.returncode != 0 and "không phải mã của một phó hiệu trưởng" in teacher.stderr
+
+
+async def test_the_principal_signs_a_classs_hocba_xml_and_pdf_with_one_tap(school, certificate):
+    await fill_class(school.database, "6A")
+    school.clock.now = datetime(2026, 6, 2, 1, 0, tzinfo=UTC)  # the Tuesday after the year ended
+    principal = school.api.person(31, "Cô Hạnh")
+    hocba = "Học bạ lớp 6A · Cả năm"
+    async with school.bot_running():
+        await link(school, principal, "CB01")
+        principal.send_command("/kyso")
+        waiting = await principal.wait_for(lambda m: m.text.startswith("Giấy tờ chờ ký số"))
+        principal.press(hocba, waiting)
+        preview = await principal.wait_for(lambda m: "✍️ Ký số" in m.button_texts)
+        principal.press("✍️ Ký số", preview)
+        principal.press("✅ Xác nhận ký", await principal.wait_for(lambda m: m.text.startswith("Ký số «")))
+        done = await principal.wait_for(lambda m: m.text.startswith("Đã ký số"))
+    async with school.database.session() as session:
+        rows = list(await session.scalars(select(SignedPaperRow).where(SignedPaperRow.class_name == "6A")))
+    xml = {r.student_code: r.data for r in rows if r.kind == "transcript"}
+    pdf = {r.student_code: r.data for r in rows if r.kind == "transcript_pdf"}
+    assert xml and xml.keys() == pdf.keys() and f"({2 * len(xml)} tệp)" in done.text
+    assert all(data.startswith(b"<?xml") for data in xml.values())
+    signature = PdfFileReader(io.BytesIO(next(iter(pdf.values())))).embedded_signatures[0]
+    anchor = asn1_x509.Certificate.load(certificate.cert.public_bytes(Encoding.DER))
+    context = ValidationContext(trust_roots=[anchor], allow_fetching=False)
+    status = await async_validate_pdf_signature(signature, signer_validation_context=context)
+    assert status.intact and status.trusted

@@ -46,16 +46,21 @@ def test_a_dbf_equals_the_data_until_one_score_in_it_is_changed(filled_url, tmp_
     assert name in line and subject in line and f"«{Decimal(repr(before)).quantize(Decimal('0.1'))}»" in line
 
 
+async def final_toan_score(session, semester: int) -> ScoreRow:
+    """A student's end-of-semester test score in Toán."""
+    return await session.scalar(
+        select(ScoreRow)
+        .join(SubjectRow, SubjectRow.id == ScoreRow.subject_id)
+        .where(SubjectRow.code == "TOAN", ScoreRow.semester == semester, ScoreRow.kind == "final")
+        .limit(1)
+    )
+
+
 async def test_a_gradebook_printed_before_a_score_changed_no_longer_equals_the_data(
     filled, filled_url, tmp_path
 ):
     async with filled.session() as session:
-        score = await session.scalar(
-            select(ScoreRow)
-            .join(SubjectRow, SubjectRow.id == ScoreRow.subject_id)
-            .where(SubjectRow.code == "TOAN", ScoreRow.semester == 1, ScoreRow.kind == "final")
-            .limit(1)
-        )
+        score = await final_toan_score(session, 1)
         score_id, before = score.id, score.value
         student = await session.get(StudentRow, score.student_id)
         other = "9.5" if before != "9.5" else "8.5"

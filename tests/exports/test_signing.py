@@ -80,9 +80,10 @@ def pyhanko_status(data: bytes, authority: SchoolCA):
     return validate_pdf_signature(signature, ValidationContext(trust_roots=[anchor], allow_fetching=False))
 
 
-def assert_box_under_the_principal(path: Path) -> None:
+def assert_box_under_the_principal(path: Path, drawn: Path | None = None) -> None:
     """The visible signature stands on the page signed by HIỆU TRƯỞNG, inside the page, under the role,
-    over no text (words as poppler places them)."""
+    over no text (words as poppler places them: in ``drawn``, the paper before signing, when given, since
+    poppler may read the box's own words too)."""
     reader = PdfReader(str(path))
     placed = [
         (number, [float(v) for v in annotation.get_object()["/Rect"]])
@@ -96,7 +97,7 @@ def assert_box_under_the_principal(path: Path) -> None:
     top, bottom = height - y2, height - y1
     assert 0 <= x1 < x2 <= float(reader.pages[number].mediabox.width) and 0 <= top < bottom <= height
     boxes = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(number + 1), "-l", str(number + 1), str(path), "-"],
+        ["pdftotext", "-bbox", "-f", str(number + 1), "-l", str(number + 1), str(drawn or path), "-"],
         capture_output=True,
         text=True,
         check=True,

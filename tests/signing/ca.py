@@ -34,6 +34,27 @@ def _key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def _certificate(
+    subject: x509.Name, issuer: x509.Name, public_key, signing_key, days: tuple[int, int], ca: bool, usage
+) -> x509.Certificate:
+    """A certificate for ``public_key`` signed by ``signing_key``, valid from ``days[0]`` to ``days[1]``
+    days from now; a CA certificate under an issuer other than itself may issue only end certificates."""
+    now = datetime.now(UTC)
+    path_length = 0 if ca and subject != issuer else None
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + timedelta(days=days[0]))
+        .not_valid_after(now + timedelta(days=days[1]))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length), critical=True)
+        .add_extension(usage, critical=True)
+        .sign(signing_key, hashes.SHA256())
+    )
+
+
 @dataclass
 class SchoolCA:
     key: rsa.RSAPrivateKey
@@ -42,37 +63,29 @@ class SchoolCA:
     @classmethod
     def make(cls, name: str = "CA Thử nghiệm sodiem") -> SchoolCA:
         key = _key()
-        now = datetime.now(UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(name))
-            .issuer_name(_name(name))
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(_usage(cert_sign=True), critical=True)
-            .sign(key, hashes.SHA256())
+        return cls(key, _certificate(_name(name), _name(name), key.public_key(), key, (-1, 3650), True,
+                                     _usage(cert_sign=True)))  # fmt: skip
+
+    def intermediate(self, name: str = "CA Trung gian sodiem") -> SchoolCA:
+        """An issuing CA under this one, as licensed CAs sign schools' certificates."""
+        key = _key()
+        cert = _certificate(
+            _name(name),
+            self.cert.subject,
+            key.public_key(),
+            self.key,
+            (-1, 1825),
+            True,
+            _usage(cert_sign=True),
         )
-        return cls(key, cert)
+        return SchoolCA(key, cert)
 
     def issue(
         self, common: str = "Nguyễn Văn Hiệu", days: tuple[int, int] = (-1, 365), signing: bool = True
     ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
         key = _key()
-        now = datetime.now(UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(common))
-            .issuer_name(self.cert.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now + timedelta(days=days[0]))
-            .not_valid_after(now + timedelta(days=days[1]))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(_usage(signing=signing), critical=True)
-            .sign(self.key, hashes.SHA256())
+        cert = _certificate(
+            _name(common), self.cert.subject, key.public_key(), self.key, days, False, _usage(signing=signing)
         )
         return key, cert
 
@@ -96,9 +109,11 @@ def _usage(signing: bool = False, cert_sign: bool = False) -> x509.KeyUsage:
     )
 
 
-def write_pkcs12(path: Path, key, cert, ca: SchoolCA, password: str = PASSWORD) -> Path:
+def write_pkcs12(path: Path, key, cert, ca: SchoolCA, password: str = PASSWORD, *more: SchoolCA) -> Path:
+    """``more``: further CA certificates of the chain, carried in the file after ``ca``'s."""
     encryption = serialization.BestAvailableEncryption(password.encode())
-    path.write_bytes(pkcs12.serialize_key_and_certificates(b"school", key, cert, [ca.cert], encryption))
+    chain = [ca.cert, *(other.cert for other in more)]
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"school", key, cert, chain, encryption))
     return path
 
 
