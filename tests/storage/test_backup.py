@@ -7,10 +7,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select, text, update
 
-from cli.backup import apply_retention, holds_data
+from cli.backup import holds_data
 from cli.demo import create_demo_school
 from domain.errors import DomainError
-from storage.backup import restore_backup, take_backup, verify_backup
+from storage.backup import apply_retention, restore_backup, take_backup, verify_backup
 from storage.db import Database
 from storage.models import Base, SchoolRow, StudentRow
 from tests.storage.helpers import YEAR
