@@ -14,6 +14,7 @@ from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
 from domain.errors import DomainError
 from locales import SCHOOL_TZ
 from storage.backup import apply_retention, check_backup, restore_backup, school_semesters, take_backup
+from storage.migrate import current_revision, head_revision
 from storage.models import StudentRow
 
 DEFAULT_DIR = Path("backups")
@@ -72,6 +73,10 @@ def run_restore(args) -> int:
         await database.engine.dispose()
         restore_backup(database.url, args.file)
         args.console.say("restore.done", path=str(args.file))
+        revision = await current_revision(database.engine)
+        if revision != head_revision():  # taken before an upgrade: upgraded, then verified
+            args.console.say("restore.older_release", current=revision or "-", head=head_revision())
+            return EXIT_OK
         return await verify_database(database.url, args.console)
 
     return run_on_database(args, work, migrated=False)

@@ -71,7 +71,11 @@ def create_backup(url: str, directory: Path, moment: datetime, facts: dict) -> P
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", libpq_url(url)])
     verify_backup(partial)
     partial.rename(target)
-    write_manifest(target, facts)
+    try:
+        write_manifest(target, facts)
+    except (DomainError, OSError):
+        target.unlink()  # a backup without its manifest would be refused: leave none
+        raise
     return target
 
 
