@@ -79,19 +79,18 @@ async def take_nightly_backup(
     semesters = await school_semesters(uow.session)
     try:
         path = await take_backup(database, plan.directory, moment)
+        apply_retention(plan.directory, moment, semesters)
     except (DomainError, OSError) as error:
         log.error("backup into %s failed: %s", plan.directory, _reason(error))
         return
     log.info("backup %s taken", path)
-    apply_retention(plan.directory, moment, semesters)
     if plan.copy_directory is None:
         return
     try:
         await asyncio.to_thread(copy_backup, path, plan.copy_directory)
+        apply_retention(plan.copy_directory, moment, semesters)
     except (DomainError, OSError) as error:
         log.error("copying backup %s to %s failed: %s", path.name, plan.copy_directory, _reason(error))
-        return
-    apply_retention(plan.copy_directory, moment, semesters)
 
 
 def _reason(error: Exception) -> str:
@@ -101,8 +100,8 @@ def _reason(error: Exception) -> str:
 async def missing_backup_messages(
     plan: BackupPlan, uow: UnitOfWork, day: date, moment: datetime
 ) -> list[Outgoing]:
-    lacking = [(place, latest_good(place)) for place in plan.places]
-    lacking = [(place, good) for place, good in lacking if not good or moment - good > FRESH]
+    newest = await asyncio.to_thread(lambda: [(place, latest_good(place)) for place in plan.places])
+    lacking = [(place, good) for place, good in newest if not good or moment - good > FRESH]
     messages = []
     for person in await uow.notices.keepers() if lacking else []:
         t = translator(person.language)
