@@ -8,10 +8,13 @@ CATALOGS = $(sort $(basename $(notdir $(wildcard locales/*/LC_MESSAGES/*.po))))
 .PHONY: run test install system catalogs lint bench clean
 
 # Debian packages the tests read files back with (poppler's pdftotext, pdffonts, pdftoppm), the
-# sandbox's browser tests drive (chromium), the software token the signing tests sign with (softhsm2) and
-# the sandbox's page needs to show the bot's emoji on a machine without a desktop (fonts-noto-color-emoji).
+# sandbox's browser tests drive (chromium), the software token the signing tests sign with (softhsm2),
+# PostgreSQL's backups and restores need (postgresql-client: pg_dump, pg_restore) and the sandbox's page
+# needs to show the bot's emoji on a machine without a desktop (fonts-noto-color-emoji), and LibreOffice
+# opening a DBF as the docs tell schools to (libreoffice-calc-nogui, libreoffice-base-drivers).
 # Installed when missing and we may; otherwise named.
-DEBIAN_PACKAGES := poppler-utils chromium softhsm2 fonts-noto-color-emoji libreoffice-calc-nogui libreoffice-base-drivers
+DEBIAN_PACKAGES := poppler-utils chromium softhsm2 fonts-noto-color-emoji postgresql-client \
+	libreoffice-calc-nogui libreoffice-base-drivers
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sodiem needs Python 3.11 or newer: install it, or run make PYTHON=python3.11 ...")'

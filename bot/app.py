@@ -65,7 +65,7 @@ def build_application(
     if settings.zalo_token:
         zalo.attach(application, database, settings, clock)
     delivery.attach(application, database, application.bot_data.get(zalo.CHANNEL_KEY), pacing)
-    scheduler.attach(application, database, clock, settings.timezone)
+    scheduler.attach(application, database, clock, settings.timezone, settings.backup)
     return application
 
 

@@ -4,7 +4,9 @@ start-up with a message that names it."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +15,7 @@ from dotenv import load_dotenv
 
 from domain.errors import DomainError
 from locales import LANGUAGES
+from notifications.backups import BACKUP_AT, BackupPlan
 from notifications.zalo import ZALO_API
 from storage.db import database_url
 
@@ -33,6 +36,7 @@ class Settings:
     public_listen: tuple[str, int] = ("127.0.0.1", 8090)  # SODIEM_PUBLIC_LISTEN
     zalo_webhook_url: str | None = None  # None: the Zalo front end polls
     zalo_webhook_secret: str | None = None
+    backup: BackupPlan | None = None  # None: no backup on a schedule
 
     @property
     def file_url(self) -> str:
@@ -42,7 +46,13 @@ class Settings:
         return f"{head}/file/{tail}"
 
 
-def load_settings(environ: dict[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
+def load_settings(
+    environ: dict[str, str] | None = None,
+    env_file: Path | None = Path(".env"),
+    backup_dir: Path | None = None,
+) -> Settings:
+    """``backup_dir``: where the nightly backups go when SODIEM_BACKUP_DIR does not say (``sodiem run``
+    passes ./backups); with neither, or SODIEM_BACKUP_HOUR=off, there is no nightly backup."""
     if environ is None:
         if env_file and env_file.is_file():
             load_dotenv(env_file, override=False)
@@ -78,7 +88,25 @@ def load_settings(environ: dict[str, str] | None = None, env_file: Path | None =
         _listen(environ, "SODIEM_PUBLIC_LISTEN"),
         webhook_url,
         secret if webhook_url else None,
+        _backup_plan(environ, backup_dir, timezone),
     )
+
+
+def _backup_plan(environ: dict[str, str], default_dir: Path | None, zone: ZoneInfo) -> BackupPlan | None:
+    directory = environ.get("SODIEM_BACKUP_DIR") or default_dir
+    hour = (environ.get("SODIEM_BACKUP_HOUR") or "").strip()
+    if directory is None or hour.lower() == "off":
+        return None
+    copy = environ.get("SODIEM_BACKUP_COPY_DIR")
+    return BackupPlan(Path(directory), Path(copy) if copy else None, _hour(hour) if hour else BACKUP_AT, zone)
+
+
+def _hour(value: str) -> time:
+    """'2', '02', '2:30' or '02:30', school time."""
+    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?", value)
+    if not match or int(match[1]) > 23 or int(match[2] or 0) > 59:
+        raise DomainError("config.error.bad_backup_hour", name="SODIEM_BACKUP_HOUR", value=value)
+    return time(int(match[1]), int(match[2] or 0))
 
 
 def _token(environ: dict[str, str], name: str) -> str | None:

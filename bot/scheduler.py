@@ -21,6 +21,7 @@ from bot.desk_jobs import LOCK_PROPOSAL, PROGRESS_SUMMARY
 from bot.released_jobs import CARDS_OUT_OF_DATE
 from notifications import metrics
 from notifications.audit_head import AUDIT_HEAD_WEEKLY
+from notifications.backups import BackupPlan, backup_tasks
 from notifications.prune import OUTBOX_PRUNE
 from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER, COLUMNS_REMINDER
 from notifications.schedule import Task, run_due
@@ -40,23 +41,29 @@ SCHEDULER = "scheduler"
 
 
 def attach(
-    application: Application, database: Database, clock: Callable[[], datetime], zone: ZoneInfo
+    application: Application,
+    database: Database,
+    clock: Callable[[], datetime],
+    zone: ZoneInfo,
+    backup: BackupPlan | None = None,
 ) -> None:
-    application.bot_data[SCHEDULER] = (database, clock, zone)
+    """The tasks: TASKS, and the nightly backup with its morning check when there is a plan."""
+    tasks = TASKS + (backup_tasks(backup, database) if backup else ())
+    application.bot_data[SCHEDULER] = (database, clock, zone, tasks)
 
 
 def start(application: Application) -> None:
     """Called from post_init: the catch-up run at once, then each task daily at its time (school time)."""
-    _, _, zone = application.bot_data[SCHEDULER]
+    _, _, zone, tasks = application.bot_data[SCHEDULER]
     jobs = application.job_queue
     jobs.run_once(run_tasks, 0, name="scheduler:catch-up")
-    for task in TASKS:
+    for task in tasks:
         jobs.run_daily(run_tasks, task.at.replace(tzinfo=zone), name=f"scheduler:{task.name}")
 
 
 async def run_tasks(context: ContextTypes.DEFAULT_TYPE) -> None:
-    database, clock, zone = context.bot_data[SCHEDULER]
-    done = await run_due(database, TASKS, clock(), zone)
+    database, clock, zone, tasks = context.bot_data[SCHEDULER]
+    done = await run_due(database, tasks, clock(), zone)
     metrics.JOB_RUNS.inc(len(done))
     if done:
         dispatcher = context.bot_data.get(DISPATCHER)

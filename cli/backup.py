@@ -12,12 +12,10 @@ from sqlalchemy import inspect, select
 from cli.audit import verify_database
 from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
 from domain.errors import DomainError
-from domain.retention import backups_to_keep
-from domain.school import Semester
 from locales import SCHOOL_TZ
-from storage.backup import backups_in, check_backup, remove_backup, restore_backup, take_backup
-from storage.models import SemesterRow, StudentRow
-from storage.school_store import SEMESTER_FIELDS
+from storage.backup import apply_retention, check_backup, restore_backup, school_semesters, take_backup
+from storage.migrate import current_revision, head_revision
+from storage.models import StudentRow
 
 DEFAULT_DIR = Path("backups")
 
@@ -54,20 +52,9 @@ def run_backup(args) -> int:
     return run_on_database(args, work)
 
 
-def apply_retention(directory: Path, now: datetime, semesters: list[Semester]) -> list[Path]:
-    """Deletes the backups in ``directory`` that the retention rule does not keep; nothing else."""
-    found = backups_in(directory)
-    keep = backups_to_keep(found, now.date(), semesters)
-    removed = [path for moment, path in sorted(found.items()) if moment not in keep]
-    for path in removed:
-        remove_backup(path)
-    return removed
-
-
-async def _semesters(database) -> list[Semester]:
+async def _semesters(database) -> list:
     async with database.session(read_only=True) as session:
-        rows = await session.scalars(select(SemesterRow))
-        return [Semester(**{f: getattr(row, f) for f in SEMESTER_FIELDS}) for row in rows]
+        return await school_semesters(session)
 
 
 async def holds_data(database) -> bool:
@@ -86,6 +73,10 @@ def run_restore(args) -> int:
         await database.engine.dispose()
         restore_backup(database.url, args.file)
         args.console.say("restore.done", path=str(args.file))
+        revision = await current_revision(database.engine)
+        if revision != head_revision():  # taken before an upgrade: upgraded, then verified
+            args.console.say("restore.older_release", current=revision or "-", head=head_revision())
+            return EXIT_OK
         return await verify_database(database.url, args.console)
 
     return run_on_database(args, work, migrated=False)

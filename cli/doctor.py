@@ -20,6 +20,7 @@ from cli.backup import DEFAULT_DIR, school_now
 from cli.output import EXIT_FAILED, EXIT_OK, Console
 from domain.errors import DomainError
 from locales import SCHOOL_TZ
+from notifications.backups import FRESH
 from storage.backup import backups_in
 from storage.db import Database, database_url
 from storage.migrate import current_revision, head_revision
@@ -27,7 +28,6 @@ from storage.school_key import key_file_path, read_key_file
 from storage.uow import UnitOfWork
 
 HTTP_SECONDS = 10
-BACKUP_HOURS = 26  # a daily backup, and two hours' grace
 CLOCK_SKEW_SECONDS = 60
 BACKLOG_MINUTES = 15
 MIN_FREE_BYTES = 512 * 1024**2
@@ -48,7 +48,7 @@ class Installation:
     """What the checks look at, gathered once."""
 
     database: Database
-    backups: Path
+    backups: Path | None  # None until the settings are read: SODIEM_BACKUP_DIR, or ./backups
     settings: Settings | None = None
     settings_error: DomainError | None = None
     database_ok: bool = False
@@ -58,7 +58,7 @@ class Installation:
 def add_parser(commands) -> None:
     parser = commands.add_parser("doctor", help="check this installation: one line per check, ✓ or ✗")
     parser.add_argument(
-        "--backups", type=Path, default=DEFAULT_DIR, help="the folder the backups are kept in (./backups)"
+        "--backups", type=Path, help="the folder the backups are kept in (SODIEM_BACKUP_DIR, ./backups)"
     )
     parser.set_defaults(func=run_doctor)
 
@@ -78,7 +78,7 @@ def run_doctor(args) -> int:
     return EXIT_OK
 
 
-async def examine(url: str | None, backups: Path) -> list[tuple[str, Finding]]:
+async def examine(url: str | None, backups: Path | None) -> list[tuple[str, Finding]]:
     """Every check, in the order they are shown; later checks use what earlier ones learnt."""
     place = Installation(Database(database_url(url)), backups)
     checks: list[tuple[str, Callable[[Installation], Awaitable[Finding | None]]]] = [
@@ -107,10 +107,13 @@ async def examine(url: str | None, backups: Path) -> list[tuple[str, Finding]]:
 
 async def check_settings(place: Installation) -> Finding:
     try:
-        place.settings = load_settings()
+        place.settings = load_settings(backup_dir=DEFAULT_DIR)
     except DomainError as error:
         place.settings_error = error
+        place.backups = place.backups or DEFAULT_DIR
         return Finding(False, error.key, error.params)
+    plan = place.settings.backup
+    place.backups = place.backups or (plan.directory if plan else DEFAULT_DIR)
     if not place.settings.token and not place.settings.zalo_token:
         return Finding(False, "run.no_token")
     return Finding(True, "doctor.settings.ok")
@@ -230,11 +233,9 @@ async def check_backup(place: Installation) -> Finding:
     if not found:
         return Finding(False, "doctor.backup.none", {"path": str(place.backups)})
     newest = max(found)
-    hours = (school_now() - newest) / timedelta(hours=1)
-    params = {"at": newest, "hours": round(hours), "path": str(place.backups)}
-    return Finding(
-        hours <= BACKUP_HOURS, "doctor.backup.ok" if hours <= BACKUP_HOURS else "doctor.backup.stale", params
-    )
+    age = school_now() - newest
+    params = {"at": newest, "hours": round(age / timedelta(hours=1)), "path": str(place.backups)}
+    return Finding(age <= FRESH, "doctor.backup.ok" if age <= FRESH else "doctor.backup.stale", params)
 
 
 async def check_outbox(place: Installation) -> Finding:

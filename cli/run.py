@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 
+from cli.backup import DEFAULT_DIR
 from cli.output import EXIT_FAILED, EXIT_OK, Console
 from domain.errors import DomainError
 from notifications.zalo import masked
@@ -54,7 +55,7 @@ def run(args) -> int:
 
     console: Console = args.console
     try:
-        settings = load_settings()
+        settings = load_settings(backup_dir=DEFAULT_DIR)
     except DomainError as error:
         console.error(error.key, **error.params)
         return EXIT_FAILED

@@ -17,11 +17,17 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
+from domain.retention import backups_to_keep
+from domain.school import Semester
 from storage.db import Database, database_url, is_sqlite
 from storage.manifest import backup_facts, check_manifest, manifest_path, write_manifest
+from storage.models import SemesterRow
+from storage.school_store import SEMESTER_FIELDS
 
 NAME = re.compile(r"^sodiem-(\d{8}-\d{6})\.(db|dump)$")
 
@@ -65,7 +71,11 @@ def create_backup(url: str, directory: Path, moment: datetime, facts: dict) -> P
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", libpq_url(url)])
     verify_backup(partial)
     partial.rename(target)
-    write_manifest(target, facts)
+    try:
+        write_manifest(target, facts)
+    except (DomainError, OSError):
+        target.unlink()  # a backup without its manifest would be refused: leave none
+        raise
     return target
 
 
@@ -152,3 +162,31 @@ def backups_in(directory: Path) -> dict[datetime, Path]:
     if not directory.is_dir():
         return {}
     return {moment: path for path in directory.iterdir() if (moment := taken_at(path))}
+
+
+def copy_backup(path: Path, directory: Path) -> Path:
+    """A second copy of a backup and its manifest in ``directory`` (a network share, a USB disk),
+    written under a temporary name, then checked against the manifest."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for source in (path, manifest_path(path)):
+        partial = directory / f"{source.name}.part"
+        shutil.copyfile(source, partial)
+        partial.rename(directory / source.name)
+    copied = directory / path.name
+    check_backup(copied)
+    return copied
+
+
+def apply_retention(directory: Path, now: datetime, semesters: list[Semester]) -> list[Path]:
+    """Deletes the backups in ``directory`` that the retention rule does not keep; nothing else."""
+    found = backups_in(directory)
+    keep = backups_to_keep(found, now.date(), semesters)
+    removed = [path for moment, path in sorted(found.items()) if moment not in keep]
+    for path in removed:
+        remove_backup(path)
+    return removed
+
+
+async def school_semesters(session: AsyncSession) -> list[Semester]:
+    rows = await session.scalars(select(SemesterRow))
+    return [Semester(**{f: getattr(row, f) for f in SEMESTER_FIELDS}) for row in rows]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
 from storage.audit import current_head
+from storage.migrate import head_revision
 from storage.models import AbsenceRow, ChangeRow, ConductRow, ScoreRow, StudentRow
 from storage.school_key import derived_key
 
@@ -31,7 +32,9 @@ async def backup_facts(session: AsyncSession) -> dict:
     }
     counts["log_entries"] = await session.scalar(select(func.count()).select_from(ChangeRow))
     schema = await session.scalar(text("SELECT version_num FROM alembic_version"))
-    return {"schema": schema, "counts": counts, "audit_head": await current_head(session)}
+    # an older release's database (the backup before an upgrade) has no keyed head to name yet
+    head = await current_head(session) if schema == head_revision() else ""
+    return {"schema": schema, "counts": counts, "audit_head": head}
 
 
 def file_sha256(path: Path) -> str:

@@ -303,6 +303,10 @@ class SqlNoticeStore:
         """The principal's and the vice-principals' accounts."""
         return await self._accounts_of(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
 
+    async def keepers(self) -> list[Recipient]:
+        """The principal's and the administrators' accounts: who looks after the installation."""
+        return await self._accounts_of(Role.PRINCIPAL, Role.ADMIN)
+
     async def _accounts_of(self, *roles: Role) -> list[Recipient]:
         rows = await self.session.execute(
             select(StaffRow.full_name, AccountRow)

@@ -104,12 +104,14 @@ class School:
             await uow.commit()
 
     @asynccontextmanager
-    async def bot_running(self) -> AsyncIterator[None]:
+    async def bot_running(self, **environ: str) -> AsyncIterator[None]:
+        """The bot, with the settings of ``environ`` besides its token and database."""
         settings = load_settings(
             {
                 "SODIEM_TELEGRAM_TOKEN": TOKEN,
                 "SODIEM_TELEGRAM_API_URL": self.api.base_url,
                 "SODIEM_DATABASE_URL": self.database.url,
+                **environ,
             }
         )
         application = build_application(settings, self.database, self.clock, self.pacing)

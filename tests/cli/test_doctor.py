@@ -90,10 +90,11 @@ async def test_a_good_installation_passes_every_check(empty_database_url, tmp_pa
 async def test_a_broken_installation_names_each_fault_and_its_fix(tmp_path, channels):
     telegram, zalo = channels
     stale = datetime.now(UTC) + timedelta(hours=7) - timedelta(days=3)  # school time, three days ago
-    backups = tmp_path / "backups"
+    backups = tmp_path / "sao-luu"  # where SODIEM_BACKUP_DIR says the nightly backups go
     backups.mkdir()
     (backups / f"sodiem-{stale:%Y%m%d-%H%M%S}.db").write_bytes(b"an old backup")
     settings = channel_settings(telegram, zalo, token="123456:revoked-token")
+    settings["SODIEM_BACKUP_DIR"] = "sao-luu"
     settings["SODIEM_PUBLIC_URL"] = "http://" + nothing_listening().split("@")[1].split("/")[0]
     settings["SODIEM_AUDIT_KEY_FILE"] = str(tmp_path / "lost.key")
 
@@ -114,7 +115,7 @@ async def test_a_broken_installation_names_each_fault_and_its_fix(tmp_path, chan
     assert public.startswith(f"✗ Public address: {settings['SODIEM_PUBLIC_URL']} does not answer")
     backup = line(lines, "Latest backup")
     assert backup.startswith(f"✗ Latest backup: the latest is from {stale:%d/%m/%Y %H:%M}, 72 hours ago.")
-    assert "sodiem backup backups" in backup
+    assert "sodiem backup sao-luu" in backup
     assert line(lines, "Message queue") == "✗ Message queue: not checked: the database is not ready."
     assert lines[-1].startswith("6 checks failed")
 

@@ -7,10 +7,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select, text, update
 
-from cli.backup import apply_retention, holds_data
+from cli.backup import holds_data
 from cli.demo import create_demo_school
 from domain.errors import DomainError
-from storage.backup import restore_backup, take_backup, verify_backup
+from storage.backup import apply_retention, restore_backup, take_backup, verify_backup
 from storage.db import Database
 from storage.models import Base, SchoolRow, StudentRow
 from tests.storage.helpers import YEAR
@@ -118,3 +118,26 @@ async def test_concurrent_writers_never_lose_an_update(database):
     async with first.session(read_only=True) as session:
         assert (await session.scalar(select(SchoolRow))).settings == {"n": 100}
     await second.dispose()
+
+
+async def test_a_backup_restores_into_a_new_empty_database_of_its_kind_only(
+    database, demo_template_url, empty_database_url, tmp_path
+):
+    """PostgreSQL's backup is pg_dump's custom format and ``sodiem restore`` puts it back with
+    pg_restore into a new database (a new server); SQLite's is one SQLite file. Across kinds: refused."""
+    from tests.cli.test_admin_commands import sodiem
+    from tests.conftest import copy_database
+
+    await copy_database(demo_template_url, database)
+    path = await take_backup(database, tmp_path / "backups", datetime(2025, 10, 4, 2, 0, 0))
+    assert path.read_bytes()[:5] == (b"SQLite" if database.is_sqlite else b"PGDMP")[:5]
+    restored = sodiem("--database", empty_database_url, "restore", str(path), cwd=tmp_path)
+    if database.is_sqlite != empty_database_url.startswith("sqlite"):
+        assert restored.returncode == 1
+        assert "là của loại cơ sở dữ liệu khác (SQLite/PostgreSQL)" in restored.stderr
+        return
+    assert restored.returncode == 0, restored.stderr
+    assert "Nhật ký thay đổi nguyên vẹn" in restored.stdout
+    copy = Database(empty_database_url)
+    assert await snapshot(copy) == await snapshot(database)
+    await copy.dispose()
