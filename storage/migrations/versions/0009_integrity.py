@@ -73,8 +73,27 @@ def _reseal_with_the_key() -> None:
 
 
 def downgrade() -> None:
+    _plain_again()
     op.drop_index(op.f("ix_released_card_notice_id"), table_name="released_card")
     op.drop_table("released_card")
     with op.batch_alter_table("audit_head") as table:
         table.drop_column("resealed_from")
         table.drop_column("key_check")
+
+
+def _plain_again() -> None:
+    """Back to 0008, whose code checks a plain SHA-256 chain: every entry chained again without the key
+    (the head follows), so that the release before the key finds its trail whole."""
+    from storage.audit import LOG, RESEAL, SEALED, entry_hash
+
+    bind = op.get_bind()
+    entries = bind.execute(sa.select(*SEALED).where(LOG.c.seq.is_not(None)).order_by(LOG.c.seq)).all()
+    updates, previous = [], ""
+    for row in entries:
+        digest = entry_hash(row, row.seq, previous)
+        updates.append({"entry_id": row.id, "new_prev": previous, "new_hash": digest})
+        previous = digest
+    if updates:
+        bind.execute(RESEAL, updates)
+        head = sa.table("audit_head", sa.column("id"), sa.column("hash"))
+        bind.execute(head.update().where(head.c.id == 1).values(hash=previous))
