@@ -59,7 +59,7 @@ def build_application(
         .post_init(on_start)
         .build()
     )
-    processor.bot = application.bot
+    processor.application = application
     application.bot_data["locale"] = settings.locale
     add_handlers(application)
     if settings.zalo_token:

@@ -13,7 +13,7 @@ import contextlib
 import hmac
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -46,7 +46,7 @@ from notifications.zalo import (
 )
 from storage.changes import Author
 from storage.db import Database
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, retried
 
 log = logging.getLogger("sodiem.zalo")
 CHANNEL = NAME
@@ -174,13 +174,19 @@ class ZaloFrontEnd:
         if not text_received or chat.get("chat_type") != "PRIVATE":
             return  # stickers, photos, groups: nothing a parent asks of the gradebook
         account = str(chat.get("id") or (message.get("from") or {}).get("id"))
-        async with UnitOfWork(self.database) as uow:
-            replies = await _Answer(uow, account, self.clock(), self.locale).to(str(message.get("text", "")))
-            await uow.commit()
+        replies = await retried(self.database, self._answering(account, str(message.get("text", ""))))
         for reply in replies:
             for piece in pieces(reply):
                 if not await self._send(account, piece):
                     return
+
+    def _answering(self, account: str, text: str) -> Callable[[UnitOfWork], Awaitable[list[str]]]:
+        async def answer(uow: UnitOfWork) -> list[str]:
+            replies = await _Answer(uow, account, self.clock(), self.locale).to(text)
+            await uow.commit()
+            return replies
+
+        return answer
 
     async def _send(self, account: str, text: str) -> bool:
         """Sends an answer, waiting out the platform's ``retry_after`` a few times; False if it failed."""
