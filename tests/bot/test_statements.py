@@ -62,7 +62,7 @@ async def test_each_step_of_a_score_entry_stays_within_its_budget(school):
         teacher.press("✅ Lưu cột điểm", review)
         await teacher.wait_for(lambda m: m.text.startswith("Đã lưu"))
         turns = statements.take()
-    assert within(SCORE_ENTRY, turns) == {}
+    print("\nSTEPS", *[f"\n{n} {t}" for n, t in zip(SCORE_ENTRY, turns)]); assert within(SCORE_ENTRY, turns) == {}
     async with school.database.session(read_only=True) as session:
         assert await session.scalar(select(func.count()).select_from(ScoreRow)) == 3
 
@@ -77,6 +77,6 @@ async def test_each_step_of_taking_attendance_stays_within_its_budget(school):
         teacher.press(CONFIRM, summary)
         await teacher.wait_for(lambda m: m.text.startswith("✅ Đã lưu điểm danh"))
         turns = statements.take()
-    assert within(ATTENDANCE, turns) == {}
+    print("\nSTEPS", *[f"\n{n} {t}" for n, t in zip(ATTENDANCE, turns)]); assert within(ATTENDANCE, turns) == {}
     async with school.database.session(read_only=True) as session:
         assert await session.scalar(select(func.count()).select_from(AbsenceRow)) == 1
