@@ -23,7 +23,7 @@ async def counter(database: Database) -> int:
 
 
 async def increment(uow: UnitOfWork) -> None:
-    if not uow.session.bind.dialect.name == "sqlite":  # PostgreSQL: lock the row, as the stores do
+    if uow.session.bind.dialect.name != "sqlite":  # PostgreSQL: lock the row, as the stores do
         await uow.session.execute(text("SELECT 1 FROM school FOR UPDATE"))
     row = await uow.session.scalar(select(SchoolRow))
     await asyncio.sleep(0)  # let another writer in between read and write
