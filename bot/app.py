@@ -63,7 +63,7 @@ def build_application(
     application.bot_data["locale"] = settings.locale
     add_handlers(application)
     if settings.zalo_token:
-        zalo.attach(application, database, settings, clock)
+        zalo.attach(application, database, settings, clock, pacing)
     delivery.attach(application, database, application.bot_data.get(zalo.CHANNEL_KEY), pacing)
     scheduler.attach(application, database, clock, settings.timezone)
     return application

@@ -33,6 +33,7 @@ from exports.released import released_text
 from exports.report_cards import period_name
 from locales import LANGUAGES, SCHOOL_TZ, Translator, translator
 from notifications.dispatcher import Dispatcher, utc_now
+from notifications.pacing import TELEGRAM, Pacing
 from notifications.zalo import (
     NAME,
     TEXT_RECEIVED,
@@ -352,22 +353,27 @@ SERVER_KEY = "public-server"
 
 
 def attach(
-    application: Application, database: Database, settings: Settings, clock: Callable[[], datetime]
+    application: Application,
+    database: Database,
+    settings: Settings,
+    clock: Callable[[], datetime],
+    pacing: Pacing = TELEGRAM,
 ) -> None:
     """Zalo beside Telegram: the delivery channel for the application's dispatcher, and the front end,
-    with a client of its own (its long poll outlives the dispatcher's sends)."""
-    channel, front_end, server = _parts(settings, database, clock)
+    with a client of its own (its long poll outlives the dispatcher's sends). ``pacing``: as the
+    Telegram bot's (tests pass ``Pacing().faster(n)``); one message a person each ``recipient_interval``."""
+    channel, front_end, server = _parts(settings, database, clock, pacing)
     application.bot_data[CHANNEL_KEY] = channel
     application.bot_data[FRONT_END_KEY] = front_end
     application.bot_data[SERVER_KEY] = server
 
 
 def _parts(
-    settings: Settings, database: Database, clock: Callable[[], datetime]
+    settings: Settings, database: Database, clock: Callable[[], datetime], pacing: Pacing = TELEGRAM
 ) -> tuple[ZaloChannel, ZaloFrontEnd, PublicServer | None]:
     """The delivery channel, the front end and the web server (for the pictures and the webhook)."""
     assert settings.zalo_token
-    pace = ChatPace()
+    pace = ChatPace(pacing.recipient_interval)
     channel = ZaloChannel.connect(settings.zalo_token, settings.zalo_api_url, pace, settings.public_url)
     client = ZaloClient(settings.zalo_token, settings.zalo_api_url, pace)
     webhook = None
