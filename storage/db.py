@@ -155,7 +155,13 @@ class Database:
                 yield session
             return
         if self.is_sqlite:
-            async with self._writer, self._sessions() as session:
+            # a connection first, then the writer's turn: the order a deferred session keeps too, so
+            # that no writer waits for a connection that a reader waiting for the writer holds
+            async with (
+                self.engine.connect() as connection,
+                self._writer,
+                self._sessions(bind=connection) as session,
+            ):
                 yield session
         else:
             async with self._sessions() as session:
