@@ -155,6 +155,7 @@ async def test_a_parent_on_both_channels_chooses_both_then_zalo(demo_school):
         await approve_notice(teacher, vice, second)
         await on_telegram.wait_for(lambda m: m.text.endswith(second), timeout=30)
         await on_zalo.wait_for(lambda m: m.text.endswith(second), timeout=30)
+        await school.outbox_settled()  # a copy arrives a moment before its row is marked sent
         told = await teacher.wait_for(lambda m: "đã duyệt thông báo của bạn" in m.text and second in m.text)
         teacher.press("📊 Tình hình gửi", told)
         report = await teacher.wait_for(lambda m: m.text.startswith("Thông báo số"))
