@@ -29,7 +29,7 @@ from sqlalchemy.util import await_only
 DEFAULT_URL = "sqlite+aiosqlite:///./sodiem.db"
 SQLITE_BUSY_SECONDS_SETTING = "SODIEM_SQLITE_BUSY_SECONDS"  # how long a writer waits for another one
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-SQLITE_EXTRA_CONNECTIONS = 64  # above the pool's 5, opened at need (bot.processor runs 64 turns at once)
+SQLITE_CONNECTIONS = 32  # kept open, and as many more at need: bot.processor runs 64 turns at once
 
 
 def sqlite_busy_timeout_ms() -> int:
@@ -68,7 +68,10 @@ def create_engine(url: str) -> AsyncEngine:
     # room for every turn the bot runs at once (64): a deferred turn keeps its connection while it waits
     # for the writer, and the turns that only read must not wait for a connection behind it
     engine = create_async_engine(
-        url, connect_args={"timeout": busy_ms / 1000}, pool_size=5, max_overflow=SQLITE_EXTRA_CONNECTIONS
+        url,
+        connect_args={"timeout": busy_ms / 1000},
+        pool_size=SQLITE_CONNECTIONS,
+        max_overflow=SQLITE_CONNECTIONS,
     )
 
     @event.listens_for(engine.sync_engine, "connect")
