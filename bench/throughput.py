@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -56,6 +57,7 @@ from localapi import LocalBotApi, Person, StoredMessage
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import StaffRow
+from storage.school_key import KEY_FILE_SETTING, create_key_file
 from storage.uow import UnitOfWork
 
 TOKEN = "123456:BENCH-throughput"
@@ -266,7 +268,28 @@ async def invite(database: Database, people: int) -> list[str]:
 
 @contextmanager
 def throwaway_database(choice: str) -> Iterator[tuple[str, str]]:
-    """(URL, description) of a fresh, empty database, removed afterwards."""
+    """(URL, description) of a fresh, empty database, removed afterwards; with a school key of its own
+    (unless SODIEM_AUDIT_KEY_FILE names one), since the change log is sealed with it."""
+    with school_key(), _database(choice) as chosen:
+        yield chosen
+
+
+@contextmanager
+def school_key() -> Iterator[None]:
+    if os.environ.get(KEY_FILE_SETTING):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="sodiem-bench-key-") as folder:
+        create_key_file(Path(folder) / "sodiem-audit.key")
+        os.environ[KEY_FILE_SETTING] = str(Path(folder) / "sodiem-audit.key")
+        try:
+            yield
+        finally:
+            del os.environ[KEY_FILE_SETTING]
+
+
+@contextmanager
+def _database(choice: str) -> Iterator[tuple[str, str]]:
     if choice == "sqlite":
         with tempfile.TemporaryDirectory(prefix="sodiem-bench-") as folder:
             yield f"sqlite+aiosqlite:///{folder}/sodiem.db", "SQLite, a fresh file in a temporary folder"

@@ -59,11 +59,11 @@ def build_application(
         .post_init(on_start)
         .build()
     )
-    processor.bot = application.bot
+    processor.application = application
     application.bot_data["locale"] = settings.locale
     add_handlers(application)
     if settings.zalo_token:
-        zalo.attach(application, database, settings, clock)
+        zalo.attach(application, database, settings, clock, pacing)
     delivery.attach(application, database, application.bot_data.get(zalo.CHANNEL_KEY), pacing)
     scheduler.attach(application, database, clock, settings.timezone, settings.backup)
     return application

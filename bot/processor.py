@@ -1,5 +1,9 @@
 """Updates of different people are processed concurrently, each person's in order, each update in
-one database transaction; replies go out after the commit."""
+one database transaction; replies go out after the commit.
+
+On SQLite a turn reads without the writer lock (a deferred unit of work, storage/db.py); if another
+writer changed what it read before its first write, its work is dropped and the update handled
+again with the lock from the start."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.logs import CURRENT_UPDATE
 from bot.turn import CURRENT_TURN, Turn
@@ -63,7 +67,7 @@ class PerPersonProcessor(BaseUpdateProcessor):
         self.clock = clock
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
-        self.bot = None  # set when the application is built
+        self.application: Application | None = None  # set when the application is built
         time_queries(database.engine)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
@@ -101,10 +105,18 @@ class PerPersonProcessor(BaseUpdateProcessor):
     async def _run(self, update: object, coroutine: Awaitable[object]) -> Turn:
         user = update.effective_user if isinstance(update, Update) else None
         chat = update.effective_chat if isinstance(update, Update) else None
-        update_id = update.update_id if isinstance(update, Update) else None
-        CURRENT_UPDATE.set((str(user.id) if user else "", update_id))
-        async with UnitOfWork(self.database) as uow:
-            turn = Turn(uow, self.clock(), str(user.id) if user else "", chat.id if chat else None)
+        who = (str(user.id) if user else "", chat.id if chat else None)
+        CURRENT_UPDATE.set((who[0], update.update_id if isinstance(update, Update) else None))
+        turn = await self._turn(who, coroutine, deferred=True)
+        if turn.uow.stale:
+            log.info("handled again with the writer lock: what it read changed before it wrote")
+            assert self.application is not None
+            turn = await self._turn(who, self.application.process_update(update), deferred=False)
+        return turn
+
+    async def _turn(self, who: tuple[str, int | None], coroutine: Awaitable[object], deferred: bool) -> Turn:
+        async with UnitOfWork(self.database, deferred=deferred) as uow:
+            turn = Turn(uow, self.clock(), *who)
             token = CURRENT_TURN.set(turn)
             try:
                 await coroutine
@@ -114,14 +126,15 @@ class PerPersonProcessor(BaseUpdateProcessor):
                 try:
                     await uow.commit()
                 except Exception:  # the database refused: nothing was saved, and the person is told
-                    log.exception("commit failed for update of %s", turn.account)
+                    if not uow.stale:
+                        log.exception("commit failed for update of %s", turn.account)
                     turn.fail()
         return turn
 
     async def _deliver(self, turn: Turn) -> None:
         for delivery in turn.outbox:
             try:
-                await delivery(self.bot)
+                await delivery(self.application.bot)
             except TelegramError as error:
                 log.warning("reply to %s not delivered: %s", turn.account, error)
 

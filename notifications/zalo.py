@@ -134,6 +134,7 @@ class ZaloChannel:
     def __init__(self, client: ZaloClient, public_url: str | None = None) -> None:
         self.client = client
         self.public_url = public_url  # None: no pictures (the platform could not fetch them)
+        self.per_recipient_interval = client.pace.interval  # the outbox keeps the answers' pace
 
     @classmethod
     def connect(

@@ -3,6 +3,13 @@
 SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout; every
 writing transaction starts with ``BEGIN IMMEDIATE`` and, inside one process, writers take turns,
 so that concurrent read-modify-write never loses an update. PostgreSQL needs none of that.
+
+A turn that may or may not write (an update of the bot) asks for a ``deferred`` session: on SQLite
+it reads without the writer lock, in a plain ``BEGIN``, and takes the lock at its first write. If
+another writer committed after it began to read, SQLite refuses that write (its snapshot is stale:
+SQLITE_BUSY_SNAPSHOT); the session is then marked ``stale`` and the caller runs the turn again with
+the lock from the start. So reading never waits behind writing, and nothing is written from an old
+read.
 """
 
 from __future__ import annotations
@@ -17,9 +24,12 @@ from datetime import UTC, datetime
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_only
 
 DEFAULT_URL = "sqlite+aiosqlite:///./sodiem.db"
 SQLITE_BUSY_SECONDS_SETTING = "SODIEM_SQLITE_BUSY_SECONDS"  # how long a writer waits for another one
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+SQLITE_CONNECTIONS = 32  # kept open, and as many more at need: bot.processor runs 64 turns at once
 
 
 def sqlite_busy_timeout_ms() -> int:
@@ -55,7 +65,14 @@ def create_engine(url: str) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True)
     busy_ms = sqlite_busy_timeout_ms()
-    engine = create_async_engine(url, connect_args={"timeout": busy_ms / 1000})
+    # room for every turn the bot runs at once (64): a deferred turn keeps its connection while it waits
+    # for the writer, and the turns that only read must not wait for a connection behind it
+    engine = create_async_engine(
+        url,
+        connect_args={"timeout": busy_ms / 1000},
+        pool_size=SQLITE_CONNECTIONS,
+        max_overflow=SQLITE_CONNECTIONS,
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -69,10 +86,48 @@ def create_engine(url: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection) -> None:
-        read_only = connection.get_execution_options().get("sodiem_read_only", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        deferred = options.get("sodiem_read_only", False) or "sodiem_late_writer" in options
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _before_write(connection, _cursor, statement, _parameters, context, _executemany) -> None:
+        writer = connection.get_execution_options().get("sodiem_late_writer")
+        if writer is not None and not writer.holding and is_write(statement, context):
+            await_only(writer.take())
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context) -> None:
+        connection = context.connection
+        writer = connection.get_execution_options().get("sodiem_late_writer") if connection else None
+        if writer is not None and writer.holding and is_busy(context.original_exception):
+            writer.stale = True
 
     return engine
+
+
+def is_write(statement: str, context) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    return statement.lstrip()[:7].upper().startswith(WRITES)
+
+
+@dataclass
+class LateWriter:
+    """A deferred session's place in the writers' queue: taken at its first write, if it writes."""
+
+    lock: asyncio.Lock
+    holding: bool = False
+    stale: bool = False  # SQLite refused its first write: another writer changed what it had read
+
+    async def take(self) -> None:
+        await self.lock.acquire()
+        self.holding = True
+
+    def release(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.lock.release()
 
 
 @dataclass
@@ -95,18 +150,47 @@ class Database:
         return is_sqlite(self.url)
 
     @asynccontextmanager
-    async def session(self, read_only: bool = False) -> AsyncIterator[AsyncSession]:
-        """A session in one transaction, rolled back unless the caller commits."""
+    async def session(self, read_only: bool = False, deferred: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session in one transaction, rolled back unless the caller commits. ``deferred``: on
+        SQLite, the writer lock is taken at the first write (see the module's note); then
+        ``is_stale(session)`` says whether the work must be done again with ``deferred=False``."""
         if read_only:
             async with self._read_sessions() as session, session.begin():
                 yield session
             return
+        if self.is_sqlite and deferred:
+            async with self._late_writer_session() as session:
+                yield session
+            return
         if self.is_sqlite:
-            async with self._writer, self._sessions() as session:
+            # a connection first, then the writer's turn: the order a deferred session keeps too, so
+            # that no writer waits for a connection that a reader waiting for the writer holds
+            async with (
+                self.engine.connect() as connection,
+                self._writer,
+                self._sessions(bind=connection) as session,
+            ):
                 yield session
         else:
             async with self._sessions() as session:
                 yield session
 
+    @asynccontextmanager
+    async def _late_writer_session(self) -> AsyncIterator[AsyncSession]:
+        writer = LateWriter(self._writer)
+        try:
+            bind = self.engine.execution_options(sodiem_late_writer=writer)
+            async with self._sessions(bind=bind) as session:
+                session.info["sodiem_late_writer"] = writer
+                yield session
+        finally:
+            writer.release()
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def is_stale(session: AsyncSession) -> bool:
+    """Whether a deferred session's first write was refused because what it read had changed."""
+    writer = session.info.get("sodiem_late_writer")
+    return writer is not None and writer.stale

@@ -24,7 +24,6 @@ from storage.models import (
     HomeroomCommentRow,
     ScoreRow,
     SubjectCommentRow,
-    SubjectRow,
 )
 from storage.school_store import SqlSchoolStore, subject_of
 
@@ -51,7 +50,7 @@ class SqlGradebookStore:
         self.school = school
 
     async def subject(self, subject_id: int) -> Subject | None:
-        row = await self.session.get(SubjectRow, subject_id)
+        row = next((row for row in await self.school.subject_list() if row.id == subject_id), None)
         return subject_of(row) if row is not None else None
 
     async def column_values(
@@ -68,6 +67,22 @@ class SqlGradebookStore:
             )
         )
         return dict(rows.all())
+
+    async def filled_columns(
+        self, class_id: int, subject_id: int, year_id: int, semesters: set[int]
+    ) -> set[tuple[int, str, int]]:
+        """(semester, kind, position) of the columns holding at least one value, in one query."""
+        rows = await self.session.execute(
+            select(ScoreRow.semester, ScoreRow.kind, ScoreRow.position)
+            .where(
+                ScoreRow.class_id == class_id,
+                ScoreRow.subject_id == subject_id,
+                ScoreRow.year_id == year_id,
+                ScoreRow.semester.in_(semesters),
+            )
+            .distinct()
+        )
+        return {tuple(row) for row in rows.all()}
 
     async def saved_value(
         self, student_id: int, subject_id: int, year_id: int, semester: int, kind: str, position: int
@@ -279,7 +294,7 @@ class SqlGradebookStore:
         ids = [student_id for student_id, _ in students]
         subjects = [
             (row.id, subject_of(row))
-            for row in await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id))
+            for row in await self.school.subject_list()
             if class_row.grade in row.grades
         ]
         scores = await self.session.scalars(

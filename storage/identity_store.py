@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 from sqlalchemy import Integer, cast, delete, func, literal_column, null, select, union_all, update
@@ -67,6 +68,7 @@ class SqlIdentityStore:
     def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
         self.session = session
         self.school = school
+        self._dialogs: dict[tuple[str, str], DialogRow | None] = {}  # read once per unit of work
 
     # --- invites (domain.identity.InviteStore) ---
 
@@ -339,21 +341,27 @@ class SqlIdentityStore:
     # --- conversations and refusals ---
 
     async def dialog(self, channel: str, account: str) -> DialogRow | None:
-        return await self.session.scalar(
-            select(DialogRow).where(DialogRow.channel == channel, DialogRow.external_id == account)
-        )
+        """The person's open flow; read once per unit of work (every change goes through here)."""
+        if (channel, account) not in self._dialogs:
+            self._dialogs[channel, account] = await self.session.scalar(
+                select(DialogRow).where(DialogRow.channel == channel, DialogRow.external_id == account)
+            )
+        return self._dialogs[channel, account]
 
     async def save_dialog(
         self, channel: str, account: str, flow: str, step: str, data: dict, now: datetime
     ) -> None:
         row = await self.dialog(channel, account) or DialogRow(channel=channel, external_id=account)
-        row.flow, row.step, row.data, row.updated_at = flow, step, data, now
+        # a copy: the caller's dict changes in place, and a change to the row's own object goes unseen
+        row.flow, row.step, row.data, row.updated_at = flow, step, copy.deepcopy(data), now
         self.session.add(row)
+        self._dialogs[channel, account] = row
 
     async def end_dialog(self, channel: str, account: str) -> None:
         await self.session.execute(
             delete(DialogRow).where(DialogRow.channel == channel, DialogRow.external_id == account)
         )
+        self._dialogs[channel, account] = None
 
     async def record_refusal(
         self, channel: str, account: str, action: str, detail: str, now: datetime

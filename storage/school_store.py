@@ -45,6 +45,7 @@ class SqlSchoolStore:
         self.session = session
         self._years: dict[str | None, SchoolYearRow] = {}  # by name, None: the newest; read once a turn
         self._classes: dict[int, dict[str, ClassRow]] = {}  # by year id, likewise
+        self._subjects: list[SubjectRow] | None = None  # by id, likewise
 
     async def school(self) -> School | None:
         row = await self.session.scalar(select(SchoolRow))
@@ -122,12 +123,17 @@ class SqlSchoolStore:
         self._years = {}  # the newest year may be this one now
         return True
 
+    async def subject_list(self) -> list[SubjectRow]:
+        """The subjects by id, read once per unit of work (``save_subject`` forgets them)."""
+        if self._subjects is None:
+            self._subjects = list(await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id)))
+        return self._subjects
+
     async def subjects(self) -> list[Subject]:
-        rows = await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id))
-        return [subject_of(row) for row in rows]
+        return [subject_of(row) for row in await self.subject_list()]
 
     async def subject_rows(self) -> dict[str, SubjectRow]:
-        return {row.code: row for row in await self.session.scalars(select(SubjectRow))}
+        return {row.code: row for row in await self.subject_list()}
 
     async def save_subject(self, subject: Subject) -> bool:
         """Adds or updates a subject by code; True when something changed."""
@@ -147,6 +153,7 @@ class SqlSchoolStore:
         for key, value in wanted.items():
             setattr(row, key, value)
         self.session.add(row)
+        self._subjects = None
         return True
 
     async def class_rows(self, year_name: str | None = None) -> dict[str, ClassRow]:
@@ -212,7 +219,7 @@ class SqlClassViews:
         return row.name if row else None
 
     async def subject_names(self) -> dict[int, str]:
-        return {row.id: row.name for row in await self.session.scalars(select(SubjectRow))}
+        return {row.id: row.name for row in await self.school.subject_list()}
 
     async def homeroom_teacher(self, class_id: int) -> str | None:
 

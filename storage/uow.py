@@ -1,17 +1,23 @@
 """The unit of work: one transaction around one use case. Nothing is written unless ``commit`` is
-called; leaving the block without it rolls everything back. Repositories never commit."""
+called; leaving the block without it rolls everything back. Repositories never commit.
+
+A front end's turn, which may only read, opens it ``deferred`` (see storage/db.py): on SQLite it
+reads without the writer lock; when ``stale`` after a failure, the turn is run again without
+``deferred``. ``retried`` does both for a piece of work."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attendance_store import SqlAttendanceStore
 from storage.audit import seal
 from storage.correction_store import SqlCorrectionStore
-from storage.db import Database
+from storage.db import Database, is_stale
 from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.identity_store import SqlIdentityStore
@@ -50,13 +56,14 @@ class UnitOfWork:
     signed: SqlSignedStore
     released: SqlReleasedCards
 
-    def __init__(self, database: Database, read_only: bool = False) -> None:
+    def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
         self._database = database
         self._read_only = read_only
+        self._deferred = deferred
         self._context: AbstractAsyncContextManager[AsyncSession] | None = None
 
     async def __aenter__(self) -> UnitOfWork:
-        self._context = self._database.session(read_only=self._read_only)
+        self._context = self._database.session(read_only=self._read_only, deferred=self._deferred)
         self.session = await self._context.__aenter__()
         self.school = SqlSchoolStore(self.session)
         self.roster = SqlRosterStore(self.session, self.school)
@@ -78,6 +85,11 @@ class UnitOfWork:
         self.released = SqlReleasedCards(self.session)
         return self
 
+    @property
+    def stale(self) -> bool:
+        """A deferred unit's first write was refused: what it read had changed. Run it again."""
+        return is_stale(self.session)
+
     async def commit(self) -> None:
         await seal(self.session)
         await self.session.commit()
@@ -87,3 +99,20 @@ class UnitOfWork:
     ) -> None:
         assert self._context is not None
         await self._context.__aexit__(kind, error, trace)
+
+
+T = TypeVar("T")
+
+
+async def retried(database: Database, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """``work`` (which commits) in a deferred unit of work; if that went stale, once more with the
+    writer lock from the start."""
+    uow = UnitOfWork(database, deferred=True)
+    try:
+        async with uow:
+            return await work(uow)
+    except Exception:
+        if not uow.stale:
+            raise
+    async with UnitOfWork(database) as uow:
+        return await work(uow)

@@ -8,6 +8,7 @@ handlers, buttons under its own callback prefix) and ``on_text(update, dialog)``
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from bot.turn import CHANNEL, Turn
@@ -22,7 +23,7 @@ class Dialog:
 
 async def current_dialog(turn: Turn) -> Dialog | None:
     row = await turn.uow.identity.dialog(CHANNEL, turn.account)
-    return Dialog(row.flow, row.step, dict(row.data or {})) if row else None
+    return Dialog(row.flow, row.step, copy.deepcopy(row.data or {})) if row else None
 
 
 async def save_dialog(turn: Turn, dialog: Dialog) -> None:

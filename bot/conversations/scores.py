@@ -142,13 +142,12 @@ async def _semester_chosen(update, turn, dialog, args) -> None:
 async def _show_columns(update: Update, turn: Turn, place: Place) -> None:
     offered = await _offered(turn, place)
     year = await turn.uow.school.year_row()
+    terms = [SUMMER_TERM if option.column.kind is ColumnKind.RETEST else place.semester for option in offered]
+    filled = await turn.uow.gradebook.filled_columns(place.class_id, place.subject_id, year.id, set(terms))
     buttons = []
-    for index, option in enumerate(offered):
-        term = SUMMER_TERM if option.column.kind is ColumnKind.RETEST else place.semester
-        filled = await turn.uow.gradebook.column_values(
-            place.class_id, place.subject_id, year.id, term, option.column
-        )
-        mark = " ✓" if filled else ""
+    for index, (option, term) in enumerate(zip(offered, terms, strict=True)):
+        column = option.column
+        mark = " ✓" if (term, column.kind.value, column.position) in filled else ""
         buttons.append(button(turn.t(option.label_key, **option.label_params) + mark, PREFIX, "k", index))
     keyboard = grid(buttons, [button(turn.t("bot.back"), PREFIX, "c", place.class_id, place.subject_id)])
     show(update, turn, turn.t("entry.choose_column", title=await _title(turn, place)), keyboard)

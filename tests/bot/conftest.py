@@ -75,6 +75,11 @@ class School:
                     return
                 await asyncio.sleep(0.05)
 
+    @property
+    def limits(self) -> RateLimits:
+        """The flood limits at this school's pace, for another stand-in beside the Bot API (Zalo's)."""
+        return RateLimits().faster(TELEGRAM.chat_period / self.pacing.chat_period)
+
     async def pause(self, seconds: float) -> None:
         """Waits for the flood limits to forget: ``seconds`` at Telegram's pace, less at the test's."""
         await asyncio.sleep(seconds * self.pacing.chat_period / TELEGRAM.chat_period)
