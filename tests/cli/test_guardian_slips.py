@@ -32,7 +32,8 @@ def qr_links(pdf: Path, folder: Path) -> list[str]:
     subprocess.run(["pdftoppm", "-r", "110", "-png", str(pdf), str(folder / "page")], check=True)
     links = []
     for page in sorted(folder.glob("page-*.png")):
-        found = zxingcpp.read_barcodes(Image.open(page))
+        # QR codes only: a line of the large printed code can pass for a 1D barcode
+        found = zxingcpp.read_barcodes(Image.open(page), formats=zxingcpp.BarcodeFormat.QRCode)
         links += [
             code.text for code in sorted(found, key=lambda c: (c.position.top_left.y, c.position.top_left.x))
         ]
