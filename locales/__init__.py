@@ -42,6 +42,11 @@ DOMAINS = (
     "privacy",
     "clihelp",  # the command line's help: English texts as message ids (see cli/help.py)
     "ops",
+    "families",  # leave requests (#22)
+    "weekly",  # weekly news and read receipts (#22)
+    "health",  # the school nurse, health checks and notices; student accounts (#22)
+    "web",  # the web front end (#23)
+    "webpush",  # Web Push notifications (#23)
 )
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
