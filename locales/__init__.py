@@ -47,6 +47,7 @@ DOMAINS = (
     "health",  # the school nurse, health checks and notices; student accounts (#22)
     "web",  # the web front end (#23)
     "webpush",  # Web Push notifications (#23)
+    "students",  # student accounts (#22)
 )
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
