@@ -1,0 +1,161 @@
+"""What a parent's message on Zalo answers, inside its unit of work: their code (linking them),
+``ketqua`` (the released results of their own children, as numbered choices: Zalo has no buttons),
+``diemdanh``, ``kenh`` (where notices arrive) and ``tro giup``."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from bot.zalo_linking import LINK_FLOW, ZaloLinking
+from domain.attendance import EXCUSED, UNEXCUSED
+from domain.identity import CHANNEL_CHOICES, looks_like_code
+from domain.notices import Kind, Status
+from domain.permissions import Actor
+from domain.report_card import Period
+from exports.released import released_text
+from exports.report_cards import period_name
+from locales import LANGUAGES, SCHOOL_TZ, Translator, translator
+from notifications.zalo import NAME as CHANNEL
+from storage.changes import Author
+from storage.uow import UnitOfWork
+
+FLOW = "zalo-results"
+CHANNEL_FLOW = "zalo-channel"
+
+
+def plain(text: str) -> str:
+    """What a person typed, compared without accents, spaces or case: 'Trợ giúp' → 'trogiup'."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _words(key: str) -> set[str]:
+    """A command's words in every language (a parent may type either)."""
+    return {plain(word) for language in LANGUAGES for word in translator(language)(key).split("|")}
+
+
+class ZaloAnswer(ZaloLinking):
+    """One message's answer, inside its unit of work."""
+
+    def __init__(self, uow: UnitOfWork, account: str, now: datetime, locale: str) -> None:
+        self.uow = uow
+        self.account = account
+        self.now = now
+        self.t: Translator = translator(locale)
+
+    async def to(self, text: str) -> list[str]:
+        actor = await self.uow.identity.actor(CHANNEL, self.account)
+        if actor is not None:
+            self.t = translator(actor.language)
+        if looks_like_code(text):
+            return await self._link(text)
+        if actor is None:
+            return [self.t("zalo.unknown")]
+        if actor.guardian is None:
+            return [self.t("zalo.staff")]
+        word = plain(text)
+        if word in _words("zalo.command.help"):
+            return [self.t("zalo.help")]
+        if word in _words("zalo.command.results"):
+            return await self._choices(actor)
+        if word in _words("zalo.command.attendance"):
+            return await self._attendance(actor)
+        if word in _words("zalo.command.channel"):
+            return await self._channels(actor)
+        if word.isdigit():
+            dialog = await self.uow.identity.dialog(CHANNEL, self.account)
+            if dialog is not None and dialog.flow == CHANNEL_FLOW:
+                return await self._choose_channel(actor, int(word))
+            if dialog is not None and dialog.flow == LINK_FLOW:
+                return await self._confirm_link(int(word), dialog.data["invite_id"])
+            return await self._card(actor, int(word))
+        return [self.t("zalo.not_understood")]
+
+    async def _channels(self, actor: Actor) -> list[str]:
+        """Where notices and report cards go, and the numbered choices when linked on both channels."""
+        current, linked = await self.uow.identity.guardian_channels(actor.guardian)
+        if len(linked) < 2:
+            return [self.t("zalo.channel.only_one", channel=self.t(f"zalo.channel.{CHANNEL}"))]
+        await self.uow.identity.save_dialog(CHANNEL, self.account, CHANNEL_FLOW, "choose", {}, self.now)
+        return [self.t("zalo.channel.choose", current=self.t(f"zalo.channel.where.{current}"))]
+
+    async def _choose_channel(self, actor: Actor, number: int) -> list[str]:
+        if not 1 <= number <= len(CHANNEL_CHOICES):
+            return [self.t("zalo.channel.bad_number")]
+        choice = CHANNEL_CHOICES[number - 1]
+        author = Author(None, CHANNEL, self.account, self.now)
+        await self.uow.identity.choose_channels(actor.guardian, choice, author)
+        await self.uow.identity.end_dialog(CHANNEL, self.account)
+        return [self.t("zalo.channel.chosen", where=self.t(f"zalo.channel.where.{choice}"))]
+
+    async def _attendance(self, actor: Actor) -> list[str]:
+        """Each child's absences this school year: the totals, and the days of this month."""
+        today = self.now.astimezone(SCHOOL_TZ).date()
+        year = await self.uow.school.year()
+        lines = [self.t("zalo.attendance.title", date=today)]
+        for student_id, name, _ in await self.uow.notices.children(actor.children):
+            absences = await self.uow.attendance.student_absences(student_id, year.start, today)
+            month = [
+                f"{day:%d/%m} {mark}"
+                for day, mark in absences
+                if (day.year, day.month) == (today.year, today.month)
+            ]
+            lines.append(
+                self.t(
+                    "zalo.attendance.child",
+                    name=name,
+                    excused=sum(mark == EXCUSED for _, mark in absences),
+                    unexcused=sum(mark == UNEXCUSED for _, mark in absences),
+                    month=", ".join(month) or self.t("zalo.attendance.none"),
+                )
+            )
+        return ["\n".join(lines)]
+
+    async def _released(self, actor: Actor) -> list[tuple[int, str, int, Period]]:
+        """(student id, name, notice id, period) of every released report card of the parent's children."""
+        found = []
+        for student_id, name, class_id in await self.uow.notices.children(actor.children):
+            for notice in await self.uow.notices.released(class_id):
+                found.append((student_id, name, notice.id, Period(notice.period)))
+        return found
+
+    async def _choices(self, actor: Actor) -> list[str]:
+        released = await self._released(actor)
+        if not released:
+            return [self.t("zalo.results.none")]
+        several = len({student_id for student_id, *_ in released}) > 1
+        choices = [
+            self.t(
+                "zalo.results.choice",
+                number=number,
+                what=f"{period_name(period, self.t)} ({name})" if several else period_name(period, self.t),
+            )
+            for number, (_, name, _, period) in enumerate(released, start=1)
+        ]
+        items = [[student_id, notice_id] for student_id, _, notice_id, _ in released]
+        await self.uow.identity.save_dialog(CHANNEL, self.account, FLOW, "choose", {"items": items}, self.now)
+        return [self.t("zalo.results.choose", choices=", ".join(choices))]
+
+    async def _card(self, actor: Actor, number: int) -> list[str]:
+        dialog = await self.uow.identity.dialog(CHANNEL, self.account)
+        items = dialog.data.get("items", []) if dialog and dialog.flow == FLOW else []
+        if not 1 <= number <= len(items):
+            return [self.t("zalo.results.bad_number", count=len(items))] if items else [self.t("zalo.help")]
+        student_id, notice_id = items[number - 1]
+        # the choices were this parent's a moment ago: checked again, as a button is on Telegram
+        notice = await self.uow.notices.get(notice_id)
+        children = {sid: class_id for sid, _, class_id in await self.uow.notices.children(actor.children)}
+        if (
+            notice is None
+            or notice.kind is not Kind.REPORT_CARD
+            or notice.status is not Status.APPROVED
+            or children.get(student_id) != notice.reach.class_id
+        ):
+            await self.uow.identity.record_refusal(
+                CHANNEL, self.account, "released-results", f"{student_id}:{notice_id}", self.now
+            )
+            return [self.t("zalo.results.gone")]
+        period = Period(notice.period)
+        text = await released_text(self.uow, notice.id, notice.reach.class_id, period, student_id, self.t)
+        return [text] if text is not None else [self.t("zalo.results.gone")]
