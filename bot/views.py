@@ -14,6 +14,9 @@ from domain.signing import may_sign
 async def describe(turn: Turn, actor: Actor) -> str:
     """The person's roles, homeroom classes and subjects taught, or the children of a parent, in words."""
     t, views = turn.t, turn.uow.views
+    if actor.is_student:
+        found = await views.children(actor.own_students)
+        return t("students.who", class_name=found[0][1] if found and found[0][1] else "-")
     if not actor.is_staff:
         return await _as_parent(turn, actor)
     parts = [", ".join(sorted(t(f"role.{role.value}") for role in actor.roles))]
@@ -77,6 +80,8 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     if actor.is_staff and actor.children:  # a teacher who is also a parent
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.child_results"), "rs", "kids"))
+    elif actor.is_student:  # reads their own released results; nothing to write
+        buttons.append(button(t("bot.menu.results"), "rs", "start"))
     elif not actor.is_staff:
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.results"), "rs", "start"))
@@ -98,6 +103,8 @@ def help_text(turn: Turn) -> str:
 def _role_commands(actor: Actor | None) -> list[commands.Command]:
     if actor is None:
         return []
+    if actor.is_student:
+        return [commands.RESULTS]
     if not actor.is_staff:
         return [commands.CHILDREN, commands.RESULTS, commands.CHANNEL]
     shown = [commands.CLASSES, *([commands.CHILDREN, commands.CHANNEL] if actor.children else [])]

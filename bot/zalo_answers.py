@@ -1,6 +1,7 @@
-"""What a parent's message on Zalo answers, inside its unit of work: their code (linking them),
-``ketqua`` (the released results of their own children, as numbered choices: Zalo has no buttons),
-``diemdanh``, ``kenh`` (where notices arrive) and ``tro giup``."""
+"""What a parent's or a student's message on Zalo answers, inside its unit of work: their code (linking
+them), ``ketqua`` (the released results of their own children, or a student's own, as numbered choices:
+Zalo has no buttons: services/results.py), and for parents ``diemdanh`` and ``kenh`` (where notices
+arrive); ``tro giup`` tells which."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ from datetime import datetime
 
 from bot.zalo_linking import LINK_FLOW, ZaloLinking
 from domain.attendance import EXCUSED, UNEXCUSED
+from domain.errors import PermissionDenied
 from domain.identity import CHANNEL_CHOICES, looks_like_code
-from domain.notices import Kind, Status
 from domain.permissions import Actor
-from domain.report_card import Period
-from exports.released import released_text
 from exports.report_cards import period_name
 from locales import LANGUAGES, SCHOOL_TZ, Translator, translator
 from notifications.zalo import NAME as CHANNEL
+from services.results import REFUSED, Released, released_card, released_periods
 from storage.changes import Author
 from storage.uow import UnitOfWork
 
@@ -52,13 +52,15 @@ class ZaloAnswer(ZaloLinking):
             return await self._link(text)
         if actor is None:
             return [self.t("zalo.unknown")]
-        if actor.guardian is None:
+        if actor.guardian is None and not actor.is_student:
             return [self.t("zalo.staff")]
         word = plain(text)
         if word in _words("zalo.command.help"):
-            return [self.t("zalo.help")]
+            return [self.t(_help(actor))]
         if word in _words("zalo.command.results"):
             return await self._choices(actor)
+        if actor.is_student:  # reads their released results only
+            return await self._card(actor, int(word)) if word.isdigit() else [self.t(_help(actor))]
         if word in _words("zalo.command.attendance"):
             return await self._attendance(actor)
         if word in _words("zalo.command.channel"):
@@ -112,28 +114,20 @@ class ZaloAnswer(ZaloLinking):
             )
         return ["\n".join(lines)]
 
-    async def _released(self, actor: Actor) -> list[tuple[int, str, int, Period]]:
-        """(student id, name, notice id, period) of every released report card of the parent's children."""
-        found = []
-        for student_id, name, class_id in await self.uow.notices.children(actor.children):
-            for notice in await self.uow.notices.released(class_id):
-                found.append((student_id, name, notice.id, Period(notice.period)))
-        return found
-
     async def _choices(self, actor: Actor) -> list[str]:
-        released = await self._released(actor)
+        released = await released_periods(self.uow, actor)
         if not released:
-            return [self.t("zalo.results.none")]
-        several = len({student_id for student_id, *_ in released}) > 1
+            return [self.t("students.zalo.results.none" if actor.is_student else "zalo.results.none")]
+        several = len({found.student_id for found in released}) > 1
         choices = [
             self.t(
                 "zalo.results.choice",
                 number=number,
-                what=f"{period_name(period, self.t)} ({name})" if several else period_name(period, self.t),
+                what=_what(found, self.t) if several else period_name(found.period, self.t),
             )
-            for number, (_, name, _, period) in enumerate(released, start=1)
+            for number, found in enumerate(released, start=1)
         ]
-        items = [[student_id, notice_id] for student_id, _, notice_id, _ in released]
+        items = [[found.student_id, found.notice_id] for found in released]
         await self.uow.identity.save_dialog(CHANNEL, self.account, FLOW, "choose", {"items": items}, self.now)
         return [self.t("zalo.results.choose", choices=", ".join(choices))]
 
@@ -141,21 +135,20 @@ class ZaloAnswer(ZaloLinking):
         dialog = await self.uow.identity.dialog(CHANNEL, self.account)
         items = dialog.data.get("items", []) if dialog and dialog.flow == FLOW else []
         if not 1 <= number <= len(items):
-            return [self.t("zalo.results.bad_number", count=len(items))] if items else [self.t("zalo.help")]
+            return [self.t("zalo.results.bad_number", count=len(items))] if items else [self.t(_help(actor))]
         student_id, notice_id = items[number - 1]
-        # the choices were this parent's a moment ago: checked again, as a button is on Telegram
-        notice = await self.uow.notices.get(notice_id)
-        children = {sid: class_id for sid, _, class_id in await self.uow.notices.children(actor.children)}
-        if (
-            notice is None
-            or notice.kind is not Kind.REPORT_CARD
-            or notice.status is not Status.APPROVED
-            or children.get(student_id) != notice.reach.class_id
-        ):
-            await self.uow.identity.record_refusal(
-                CHANNEL, self.account, "released-results", f"{student_id}:{notice_id}", self.now
-            )
+        try:  # the choices were this person's a moment ago: checked again, as a button is on Telegram
+            text = await released_card(self.uow, actor, student_id, notice_id, self.t)
+        except PermissionDenied:
+            detail = f"{student_id}:{notice_id}"
+            await self.uow.identity.record_refusal(CHANNEL, self.account, REFUSED, detail, self.now)
             return [self.t("zalo.results.gone")]
-        period = Period(notice.period)
-        text = await released_text(self.uow, notice.id, notice.reach.class_id, period, student_id, self.t)
         return [text] if text is not None else [self.t("zalo.results.gone")]
+
+
+def _help(actor: Actor) -> str:
+    return "students.zalo.help" if actor.is_student else "zalo.help"
+
+
+def _what(found: Released, t: Translator) -> str:
+    return f"{period_name(found.period, t)} ({found.name})"

@@ -57,5 +57,7 @@ class ZaloLinking:
         await self.uow.identity.set_language(CHANNEL, self.account, self.t.language)
         actor = await self.uow.identity.actor(CHANNEL, self.account)
         assert actor is not None
+        if actor.is_student:
+            return [self.t("students.zalo.linked", name=actor.name) + "\n\n" + self.t("students.zalo.help")]
         names = [name for _, name, _ in await self.uow.notices.children(actor.children)]
         return [self.t("zalo.linked", children=", ".join(names)) + "\n\n" + self.t("zalo.help")]

@@ -54,6 +54,11 @@ def add_parser(commands) -> None:
     who.add_argument("--staff", metavar="ID", help="staff code or number")
     who.add_argument("--guardian", action="store_true", help="for a parent of --student")
     who.add_argument("--guardians", action="store_true", help="slips for the parents of --class, as PDF")
+    who.add_argument(
+        "--students",
+        action="store_true",
+        help="codes for the students themselves: of --class (slips with --out, else a list) or one --student",
+    )
     invite.add_argument("--student", metavar="CODE", help="the student's code (with --guardian)")
     invite.add_argument("--class", dest="class_name", metavar="CLASS", help="the class (with --guardians)")
     invite.add_argument("--out", metavar="FILE.pdf", help="where to write the slips (with --guardians)")
@@ -133,6 +138,10 @@ def run_invite(args) -> int:
         from cli.guardian_slips import run_guardian_slips
 
         return run_guardian_slips(args)
+    if args.students:
+        from cli.student_slips import run_student_codes
+
+        return run_student_codes(args)
 
     async def work(database) -> int:
         if args.guardian and not args.student:

@@ -1,6 +1,6 @@
 """Invitation slips for the parents' meeting: one per guardian of each student of a class (one per
 student when no guardian is on record), each with the child's name, the QR code of the bot's deep link
-and the code to type, cut along the dashed lines."""
+and the code to type, cut along the dashed lines. The students' own slips look the same, titled for them."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def qr_code(link: str, size: float = QR_SIZE) -> Drawing:
     return drawing
 
 
-def _slip(slip: Slip, school: str, t: Translator) -> Table:
+def _slip(slip: Slip, school: str, t: Translator, title: str) -> Table:
     """The school and the title across the slip; who it is for and the code beside the QR code; the two
     ways in (scan, or find the bot by its name and send the code) across the slip, below."""
     who = [
@@ -61,7 +61,7 @@ def _slip(slip: Slip, school: str, t: Translator) -> Table:
         text(t("notices.slip.scan"), STEP),
         text(t("notices.slip.type", bot=slip.bot, code=slip.code), STEP),
     ]
-    rows = [[text(school, SMALL), ""], [text(t("notices.slip.title"), TITLE), ""], [who, qr_code(slip.link)]]
+    rows = [[text(school, SMALL), ""], [text(t(title), TITLE), ""], [who, qr_code(slip.link)]]
     table = plain(rows + [[steps, ""]], widths=[SLIP_WIDTH - QR_SIZE - 8 * mm, QR_SIZE + 2 * mm])
     spans = [("SPAN", (0, row), (1, row)) for row in (0, 1, 3)]
     table.setStyle(
@@ -70,8 +70,13 @@ def _slip(slip: Slip, school: str, t: Translator) -> Table:
     return table
 
 
-def slips_pdf(slips: list[Slip], school: str, class_name: str, t: Translator) -> bytes:
-    cells = [_slip(slip, school, t) for slip in slips]
+def slips_pdf(
+    slips: list[Slip], school: str, class_name: str, t: Translator, students: bool = False
+) -> bytes:
+    """The parents' slips, or (``students``) the slips of the students' own codes."""
+    kind = "students" if students else "notices"
+    title, document = f"{kind}.slip.title", f"{kind}.slip.document"
+    cells = [_slip(slip, school, t, title) for slip in slips]
     rows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
     table = Table(rows, colWidths=[SLIP_WIDTH, SLIP_WIDTH])
     table.setStyle(
@@ -85,7 +90,7 @@ def slips_pdf(slips: list[Slip], school: str, class_name: str, t: Translator) ->
         )
     )
     meta = Meta(
-        t("notices.slip.document", class_name=class_name),
+        t(document, class_name=class_name),
         school,
         f"sodiem kind=invite-slips class={class_name} slips={len(slips)}",
     )

@@ -11,7 +11,8 @@ Unlinking (a lost phone) takes effect at the next message.
 One account holds one staff link and one guardian link at once: a teacher who sends a parent's code
 becomes teacher and parent. A parent's further codes (another child, or the same child's other
 guardian record, as schools import them) add those children to the account's guardian. A staff code
-for a different staff member than the one linked is only taken once the person confirms it."""
+for a different staff member than the one linked is only taken once the person confirms it. A student's
+own code links a separate kind of account, which holds that student's link only (docs/students.md)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def receiving_channels(choice: str | None, linked: dict[str, datetime]) -> set[s
 class PersonKind(StrEnum):
     STAFF = "staff"
     GUARDIAN = "guardian"
+    STUDENT = "student"  # a student's own account: their released results and notices, read-only
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class InviteStore(Protocol):
 
     async def linked_guardian(self, channel: str, account: str) -> int | None: ...
 
+    async def linked_student(self, channel: str, account: str) -> int | None: ...
+
     async def guardian_children(self, guardian_id: int) -> set[int]: ...
 
     async def invite_by_id(self, invite_id: int) -> InviteRecord | None: ...
@@ -168,6 +172,7 @@ async def redeem_invite(
     if invite is None:
         await store.record_attempt(channel, account, now, ok=False)
         raise DomainError("link.error.bad_code")
+    await _check_kind(store, channel, account, invite)
     linked = await store.linked_staff(channel, account)
     if invite.person and invite.person.kind is PersonKind.STAFF and linked not in (None, invite.person.id):
         _check_usable(invite, now)
@@ -219,6 +224,25 @@ class ConfirmLink(DomainError):
         self.student_ids = student_ids or []
 
 
+def is_students_own(invite: InviteRecord) -> bool:
+    return invite.person is not None and invite.person.kind is PersonKind.STUDENT
+
+
+async def _check_kind(store: InviteStore, channel: str, account: str, invite: InviteRecord) -> None:
+    """A student's account holds only the student's own link: a student's code does not link an account
+    of a parent or a staff member, nor a parent's or staff code a student's account (the code stays
+    unused, and it is no wrong code)."""
+    student = await store.linked_student(channel, account)
+    if is_students_own(invite) and student not in (None, invite.person.id):
+        raise DomainError("students.link.error.other_student")
+    if is_students_own(invite) and student is None:
+        adult = await store.linked_staff(channel, account) or await store.linked_guardian(channel, account)
+        if adult is not None:
+            raise DomainError("students.link.error.adult_account")
+    if not is_students_own(invite) and student is not None:
+        raise DomainError("students.link.error.student_account")
+
+
 def _check_usable(invite: InviteRecord, now: datetime) -> None:
     if invite.expires_at <= now:
         raise DomainError("link.error.expired_code")
@@ -230,6 +254,7 @@ async def _redeem(
     store: InviteStore, channel: str, account: str, invite: InviteRecord, now: datetime
 ) -> PersonRef:
     _check_usable(invite, now)
+    await _check_kind(store, channel, account, invite)
     if not await store.claim_invite(invite.id, now):
         raise DomainError("link.error.used_code")
     person = invite.person

@@ -25,15 +25,20 @@ class Scope(StrEnum):
 class Audience(StrEnum):
     PARENTS = "parents"
     STAFF = "staff"
-    BOTH = "both"
+    BOTH = "both"  # parents and staff
+    STUDENTS = "students"  # the students' own accounts (docs/students.md)
 
     @property
     def parents(self) -> bool:
-        return self is not Audience.STAFF
+        return self in (Audience.PARENTS, Audience.BOTH)
 
     @property
     def staff(self) -> bool:
-        return self is not Audience.PARENTS
+        return self in (Audience.STAFF, Audience.BOTH)
+
+    @property
+    def students(self) -> bool:
+        return self is Audience.STUDENTS
 
 
 class Kind(StrEnum):

@@ -2,8 +2,8 @@
 
 A teacher sees and edits only the classes and subjects assigned to them; the homeroom teacher sees
 the whole record of their class; the leadership sees everything; exports need the right to export;
-a parent sees only their own children, read-only. The front ends ask ``allowed`` with ids read
-from the database, never with what a button claims."""
+a parent sees only their own children, read-only; a student only themself, read-only. The front ends
+ask ``allowed`` with ids read from the database, never with what a button claims."""
 
 from __future__ import annotations
 
@@ -54,6 +54,15 @@ class Actor:
         return self.person.kind is PersonKind.STAFF
 
     @property
+    def is_student(self) -> bool:
+        return self.person.kind is PersonKind.STUDENT
+
+    @property
+    def own_students(self) -> frozenset[int]:
+        """The students whose released record the person reads: a parent's children, a student themself."""
+        return frozenset({self.person.id}) if self.is_student else self.children
+
+    @property
     def is_leader(self) -> bool:
         return bool(self.roles & LEADERSHIP)
 
@@ -87,8 +96,8 @@ def may_approve(actor: Actor | None, author_id: int | None, named: int | None = 
 def allowed(actor: Actor | None, action: Action, target: Target = Target()) -> bool:
     if actor is None:
         return False
-    if action is Action.VIEW_STUDENT and target.student_id in actor.children:
-        return True  # a parent's own child, whatever else they are
+    if action is Action.VIEW_STUDENT and target.student_id in actor.own_students:
+        return True  # a parent's own child, whatever else they are; a student themself
     if not actor.is_staff:
         return False
     rule = RULES.get(action)

@@ -46,6 +46,8 @@ def _invite(row: InviteRow | None) -> InviteRecord | None:
     if row is None:
         return None
     person = _person(row.staff_id, row.guardian_id)
+    if row.for_student:
+        person = PersonRef(PersonKind.STUDENT, row.student_id)
     return InviteRecord(row.id, person, row.student_id, as_utc(row.expires_at), row.used_at is not None)
 
 
@@ -54,6 +56,7 @@ def _links(row: AccountRow) -> str:
     parts = [
         f"staff:{row.staff_id}" if row.staff_id else "",
         f"guardian:{row.guardian_id}" if row.guardian_id else "",
+        f"student:{row.student_id}" if row.student_id else "",
     ]
     return " ".join(part for part in parts if part)
 
@@ -79,8 +82,18 @@ class SqlIdentityStore:
     async def add_invite(
         self, code_hash: str, person: PersonRef | None, student_id: int | None, expires_at: datetime
     ) -> None:
+        if person is not None and person.kind is PersonKind.STUDENT:  # the student's own code
+            person, student_id, for_student = None, person.id, True
+        else:
+            for_student = False
         self.session.add(
-            InviteRow(code_hash=code_hash, student_id=student_id, expires_at=expires_at, **_ids(person))
+            InviteRow(
+                code_hash=code_hash,
+                student_id=student_id,
+                for_student=for_student,
+                expires_at=expires_at,
+                **_ids(person),
+            )
         )
         await self.session.flush()
 
@@ -97,6 +110,10 @@ class SqlIdentityStore:
     async def linked_guardian(self, channel: str, account: str) -> int | None:
         row = await self._account(channel, account)
         return row.guardian_id if row else None
+
+    async def linked_student(self, channel: str, account: str) -> int | None:
+        row = await self._account(channel, account)
+        return row.student_id if row else None
 
     async def guardian_children(self, guardian_id: int) -> set[int]:
         return set(
@@ -140,6 +157,8 @@ class SqlIdentityStore:
         before = _links(row)
         if person.kind is PersonKind.STAFF:
             row.staff_id = person.id
+        elif person.kind is PersonKind.STUDENT:
+            row.student_id = person.id
         elif row.guardian_id is None:
             row.guardian_id = person.id
         elif row.guardian_id != person.id:
@@ -268,6 +287,8 @@ class SqlIdentityStore:
         if found is None:
             return None
         row, staff = found
+        if row.student_id is not None:
+            return await self._student_actor(row)
         staff_actor = await self._staff_actor(row, staff) if row.staff_id is not None else None
         if staff_actor is not None or row.guardian_id is None:
             return staff_actor
@@ -334,6 +355,13 @@ class SqlIdentityStore:
             language=account.language,
             guardian=account.guardian_id,
         )
+
+    async def _student_actor(self, account: AccountRow) -> Actor:
+        """A student reading their own released record: no role, no children, no guardian."""
+        name = await self.session.scalar(
+            select(StudentRow.full_name).where(StudentRow.id == account.student_id)
+        )
+        return Actor(PersonRef(PersonKind.STUDENT, account.student_id), name or "", language=account.language)
 
     async def student_id(self, code: str) -> int | None:
         return await self.session.scalar(select(StudentRow.id).where(StudentRow.code == code))

@@ -195,6 +195,8 @@ class SqlNoticeStore:
             found += await self._guardians(classes)
         if audience.staff:
             found += await self._staff(reach, classes)
+        if audience.students:
+            found += await self._students(classes)
         return found
 
     async def guardians_of(self, student_ids: list[int]) -> dict[int, list[Recipient]]:
@@ -265,6 +267,17 @@ class SqlNoticeStore:
             person = f"{guardian} ({names})" if guardian else names
             found.append(Recipient(account.channel, account.external_id, person, account.language))
         return found
+
+    async def _students(self, classes: list[int]) -> list[Recipient]:
+        """The accounts of the students in the classes now, each on every channel they linked."""
+        rows = await self.session.execute(
+            select(StudentRow.full_name, AccountRow)
+            .join(AccountRow, AccountRow.student_id == StudentRow.id)
+            .join(EnrolmentRow, (EnrolmentRow.student_id == StudentRow.id) & EnrolmentRow.date_out.is_(None))
+            .where(EnrolmentRow.class_id.in_(classes))
+            .order_by(AccountRow.id)
+        )
+        return [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
 
     async def _staff(self, reach: Reach, classes: list[int]) -> list[Recipient]:
         query = select(StaffRow.full_name, AccountRow).join(AccountRow, AccountRow.staff_id == StaffRow.id)

@@ -41,7 +41,7 @@ from storage.outbox_store import BLOCKED, FAILED, PENDING, SENDING, SENT, UNCERT
 FLOW = "notice"
 COMMAND = commands.NOTICE
 PREFIX = "nt"
-AUDIENCES = {"p": Audience.PARENTS, "s": Audience.STAFF, "b": Audience.BOTH}
+AUDIENCES = {"p": Audience.PARENTS, "s": Audience.STAFF, "b": Audience.BOTH, "st": Audience.STUDENTS}
 
 
 def handlers() -> list:

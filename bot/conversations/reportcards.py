@@ -21,14 +21,16 @@ from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_
 from bot.keyboards import button, column, is_number
 from bot.public import picture_name
 from bot.turn import CHANNEL, Turn, current_turn
+from domain.errors import PermissionDenied
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
 from domain.permissions import Action, Target, allowed, may_approve
 from domain.report_card import Period, ReportCard
 from domain.school import file_stem
-from exports.released import cards_now, freeze, out_of_date, released_text
+from exports.released import cards_now, freeze, out_of_date
 from exports.report_cards import card_pdf, card_png, card_text, period_name
 from locales import Translator, translator
 from notifications import zalo
+from services.results import REFUSED, released_card, released_periods
 from storage.outbox_store import Outgoing
 from storage.released_store import ReleasedPeriod
 
@@ -309,37 +311,35 @@ async def _card_messages(
     return messages
 
 
-# --- parents: released results only ----------------------------------------------------------------
+# --- parents and students: released results only (services/results.py) -----------------------------
 
 
 async def parent_results(update: Update, turn: Turn) -> None:
-    """/ketqua for a parent: a button per released period of each of their children."""
-    items = []
-    for student_id, name, class_id in await turn.uow.notices.children(turn.actor.children):
-        for notice in await turn.uow.notices.released(class_id):
-            label = f"{name} · {period_name(Period(notice.period), turn.t)}"
-            items.append(button(label, PREFIX, "v", student_id, notice.id))
+    """/ketqua for a parent or a student: a button per released period of each student they read."""
+    items = [
+        button(
+            f"{found.name} · {period_name(found.period, turn.t)}",
+            PREFIX,
+            "v",
+            found.student_id,
+            found.notice_id,
+        )
+        for found in await released_periods(turn.uow, turn.actor)
+    ]
+    student = turn.actor.is_student
     if not items:
-        turn.say("notices.card.none_released")
+        turn.say("students.results.none" if student else "notices.card.none_released")
         return
-    show(update, turn, turn.t("notices.card.choose_released"), column(items))
+    choose = "students.results.choose" if student else "notices.card.choose_released"
+    show(update, turn, turn.t(choose), column(items))
 
 
 async def _parent_view(turn: Turn, student_id: int, notice_id: int) -> None:
-    notice = await turn.uow.notices.get(notice_id)
-    children = {sid: class_id for sid, _, class_id in await turn.uow.notices.children(turn.actor.children)}
-    if (
-        not allowed(turn.actor, Action.VIEW_STUDENT, Target(student_id=student_id))
-        or notice is None
-        or notice.kind is not Kind.REPORT_CARD
-        or notice.status is not Status.APPROVED
-        or children.get(student_id) != notice.reach.class_id
-    ):
-        await refuse(turn, "released-results", f"{student_id}:{notice_id}")
+    try:
+        text = await released_card(turn.uow, turn.actor, student_id, notice_id, turn.t)
+    except PermissionDenied:
+        await refuse(turn, REFUSED, f"{student_id}:{notice_id}")
         return
-    text = await released_text(
-        turn.uow, notice.id, notice.reach.class_id, Period(notice.period), student_id, turn.t
-    )
     turn.answer_press()
     if text is None:  # the child joined the class after the period: not on its cards
         turn.say("notices.card.none_released")

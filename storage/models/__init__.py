@@ -191,7 +191,7 @@ class ImportLogRow(Base):
 
 
 class AccountRow(Base):
-    """A chat account linked to a person (a staff member or a guardian) on one channel."""
+    """A chat account linked to a person (a staff member or a guardian, or a student) on one channel."""
 
     __tablename__ = "account"
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
@@ -200,6 +200,8 @@ class AccountRow(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id"), index=True)
+    # a student's own account (0022): then neither of the two above
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="vi")
     linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -216,6 +218,8 @@ class InviteRow(Base):
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 0022: the code of ``student_id`` themself (a student account), not of a parent
+    for_student: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class LinkAttemptRow(Base):

@@ -66,6 +66,10 @@ class FakeStore:
         person = self.links.get(account)
         return person.id if person and person.kind is PersonKind.GUARDIAN else None
 
+    async def linked_student(self, channel, account):
+        person = self.links.get(account)
+        return person.id if person and person.kind is PersonKind.STUDENT else None
+
     async def guardian_children(self, guardian_id):
         return {guardian_id - 1000}
 
@@ -184,3 +188,26 @@ async def test_a_code_for_another_guardian_records_child_is_taken_only_when_conf
     assert asked.value.student_ids == [2] and store.links["42"].id == 1001
     linked = await redeem_confirmed(store, "telegram", "42", asked.value.invite_id, NOW)
     assert linked == PersonRef(PersonKind.GUARDIAN, 1002)
+
+
+async def test_a_students_code_and_a_parents_code_never_link_the_other_kind_of_account():
+    store = FakeStore()
+    student = PersonRef(PersonKind.STUDENT, 5)
+    own, parents = await create_invite(store, student, NOW), await create_invite(store, None, NOW, 5)
+    assert await redeem_invite(store, "zalo", "student", own.code, NOW) == student
+    refused = await error_key(redeem_invite(store, "zalo", "student", parents.code, NOW))
+    assert refused == "students.link.error.student_account" and store.links["student"] == student
+
+    second_own = await create_invite(store, student, NOW)
+    assert await redeem_invite(store, "zalo", "parent", parents.code, NOW) == PersonRef(
+        PersonKind.GUARDIAN, 1005
+    )
+    refused = await error_key(redeem_invite(store, "zalo", "parent", second_own.code, NOW))
+    assert refused == "students.link.error.adult_account"
+    classmate = await create_invite(store, PersonRef(PersonKind.STUDENT, 6), NOW)
+    refused = await error_key(redeem_invite(store, "zalo", "student", classmate.code, NOW))
+    assert refused == "students.link.error.other_student"
+    assert [invite.used for invite in store.invites.values()] == [True, True, False, False]
+    assert not any(ok is False for *_, ok in store.attempts), (
+        "a right code of the wrong kind is no wrong code"
+    )
