@@ -224,7 +224,7 @@ class ConfirmLink(DomainError):
         self.student_ids = student_ids or []
 
 
-def is_students_own(invite: InviteRecord) -> bool:
+def _is_students_own(invite: InviteRecord) -> bool:
     return invite.person is not None and invite.person.kind is PersonKind.STUDENT
 
 
@@ -233,13 +233,13 @@ async def _check_kind(store: InviteStore, channel: str, account: str, invite: In
     of a parent or a staff member, nor a parent's or staff code a student's account (the code stays
     unused, and it is no wrong code)."""
     student = await store.linked_student(channel, account)
-    if is_students_own(invite) and student not in (None, invite.person.id):
+    if _is_students_own(invite) and student not in (None, invite.person.id):
         raise DomainError("students.link.error.other_student")
-    if is_students_own(invite) and student is None:
+    if _is_students_own(invite) and student is None:
         adult = await store.linked_staff(channel, account) or await store.linked_guardian(channel, account)
         if adult is not None:
             raise DomainError("students.link.error.adult_account")
-    if not is_students_own(invite) and student is not None:
+    if not _is_students_own(invite) and student is not None:
         raise DomainError("students.link.error.student_account")
 
 
