@@ -20,6 +20,7 @@ from storage.correction_store import SqlCorrectionStore
 from storage.db import Database, is_stale
 from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
+from storage.health_store import SqlHealthStore
 from storage.identity_store import SqlIdentityStore
 from storage.job_store import SqlJobStore
 from storage.new_year_store import SqlNewYearStore
@@ -55,6 +56,7 @@ class UnitOfWork:
     new_year: SqlNewYearStore
     signed: SqlSignedStore
     released: SqlReleasedCards
+    health: SqlHealthStore
 
     def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
         self._database = database
@@ -83,6 +85,7 @@ class UnitOfWork:
         self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         self.signed = SqlSignedStore(self.session)
         self.released = SqlReleasedCards(self.session)
+        self.health = SqlHealthStore(self.session, self.school)
         return self
 
     @property

@@ -8,6 +8,7 @@ from bot.conversations import (
     corrections,
     distribution,
     exports,
+    health,
     locking,
     notices,
     progress,
@@ -36,5 +37,6 @@ FLOWS = (
     transfers,
     yearreview,
     signing,
+    health,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}
