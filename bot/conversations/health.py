@@ -7,6 +7,9 @@ Buttons carry only a verb and ids; each press is authorised again by the use cas
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -25,6 +28,7 @@ from domain.notices import Kind, Reach, Scope
 from domain.permissions import Action, Target, allowed
 from locales import Translator
 from services import health
+from storage.tabular import MAX_FILE_MB
 
 FLOW = "health"
 COMMAND = commands.HEALTH
@@ -124,6 +128,10 @@ async def on_text(update: Update, dialog: Dialog) -> None:
     except ImportRejected as rejected:
         turn.send(_problems(turn.t, rejected.problems))
         return
+    await _saved(turn, dialog, saved)
+
+
+async def _saved(turn: Turn, dialog: Dialog, saved: health.Saved) -> None:
     await end_dialog(turn)
     again = column([button(turn.t("health.record_more"), PREFIX, "crec", dialog.data["class_id"])])
     turn.say(
@@ -137,16 +145,42 @@ async def on_text(update: Update, dialog: Dialog) -> None:
 
 
 async def on_other(update: Update, dialog: Dialog) -> None:
-    current_turn().say("health.text_expected")
+    """A sheet sent while the nurse records a class: imported as ``sodiem health import`` would."""
+    turn, document = current_turn(), update.effective_message.document
+    if dialog.step != "checks" or document is None:
+        turn.say("health.text_expected")
+        return
+    if (document.file_size or 0) > MAX_FILE_MB * 1024 * 1024:
+        turn.say("import.error.too_big", size=round(document.file_size / 2**20, 1), limit=MAX_FILE_MB)
+        return
+    class_name = await turn.uow.views.class_name(dialog.data["class_id"])
+    content = bytes(await (await document.get_file()).download_as_bytearray())
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(document.file_name or "sheet.xlsx").name
+        path.write_bytes(content)
+        try:
+            saved = await health.import_sheet(
+                turn.uow, turn.actor, path, class_name or "", school_date(turn.now), turn.now
+            )
+        except PermissionDenied:
+            await end_dialog(turn)
+            await refuse(turn, "health", "sheet")
+            return
+        except ImportRejected as rejected:
+            turn.send(_problems(turn.t, rejected.problems))
+            return
+    await _saved(turn, dialog, saved)
 
 
 def _problems(t: Translator, problems: list[Problem]) -> str:
     lines = [t("health.rejected", count=len(problems))]
     for problem in problems:
         message = t(problem.key, **problem.params)
-        lines.append(
-            t("health.problem_line", line=problem.line, message=message) if problem.line else message
-        )
+        if problem.line is not None and problem.column:
+            message = t("import.where.line_column", line=problem.line, column=problem.column, message=message)
+        elif problem.line is not None:
+            message = t("import.where.line", line=problem.line, message=message)
+        lines.append(message)
     return split_for_telegram("\n".join(lines))[0]
 
 

@@ -76,6 +76,11 @@ async def checks_in_db(database) -> dict[str, tuple]:
         }
 
 
+async def count_checks(database) -> int:
+    async with UnitOfWork(database, read_only=True) as uow:
+        return await uow.session.scalar(select(func.count()).select_from(HealthCheckRow))
+
+
 async def open_health(person, choice: str, class_name: str):
     person.send_command("/suckhoe")
     menu = await person.wait_for(lambda m: choice in m.button_texts)
@@ -92,7 +97,8 @@ async def test_the_nurse_records_checks_in_chat_and_by_a_sheet_with_every_bad_ro
     async with school.bot_running():
         await link(school, nurse, NURSE_CODE)
         menu = await nurse.ask("/menu")
-        assert "🩺 Sức khỏe học sinh" in menu.button_texts and "Đỗ Thị Yến" in menu.text
+        assert menu.button_texts == ["🩺 Sức khỏe học sinh", "🌐 Ngôn ngữ / Language", "❓ Trợ giúp"]
+        assert menu.text.startswith("Đỗ Thị Yến — Nhân viên y tế")
         await open_health(nurse, "Nhập kết quả khám", "6A")
         prompt = await nurse.wait_for(
             lambda m: m.text.startswith("Kết quả khám sức khỏe lớp 6A, ngày 14/10/2025")
@@ -142,7 +148,7 @@ async def test_the_nurse_records_checks_in_chat_and_by_a_sheet_with_every_bad_ro
             "  - Dòng 5, cột «Ngày khám»: ngày khám «31/02/2025» không đọc được: viết dd/mm/yyyy.",
             "  - Dòng 5, cột «Cân nặng (kg)»: cân nặng 160 kg khó tin: phải từ 8 đến 150 kg. Kiểm tra lại.",
         ]
-        assert len(await checks_in_db(school.database)) == 2, "nothing of a refused sheet is written"
+        assert await count_checks(school.database) == 2, "nothing of a refused sheet is written"
 
         good = [row for row in bad[1] if row[1] in ("HS003", "HS002")]
         good[1][4] = "139,5"
@@ -152,12 +158,33 @@ async def test_the_nurse_records_checks_in_chat_and_by_a_sheet_with_every_bad_ro
         )
         assert dry.returncode == 0, dry.stderr
         assert "Sẽ nhập kết quả khám lớp 6A: 2 dòng, không có lỗi." in dry.stdout
-        assert len(await checks_in_db(school.database)) == 2
+        assert await count_checks(school.database) == 2
         done = await asyncio.to_thread(
             sodiem, school.database.url, "health", "import", str(sheet), "--class", "6A"
         )
         assert done.returncode == 0, done.stderr
         assert "Đã nhập kết quả khám lớp 6A: 2 dòng (2 mới, 0 thay kết quả cùng ngày)." in done.stdout
+        assert await count_checks(school.database) == 4
+
+        nurse.press("Nhập thêm cho lớp này", saved)  # a sheet sent in the chat, read as the command does
+        await nurse.wait_for(lambda m: m.text.startswith("Kết quả khám sức khỏe lớp 6A"))
+        rows = [
+            [1, "HS001", "Nguyễn Văn Bình", "10/10/2025", "149", "42", "9/10", "9/10", ""],
+            [2, "HS002", "Trần Thị Ánh", "15/10/2025", "139", "36", "10/10", "10/10", ""],
+        ]
+        sheet = write_csv(tmp_path / "chat.csv", rows, headers=SHEET_HEADERS).read_bytes()
+        nurse.mark_read()
+        nurse.send_document(sheet, "kham-6A.csv")
+        problems = await nurse.next_message()
+        assert problems.text.splitlines() == [
+            "Chưa lưu gì: có 1 lỗi. Sửa rồi gửi lại cả tin nhắn.",
+            "Dòng 3, cột «Ngày khám»: ngày khám 15/10/2025 là ngày chưa tới.",
+        ]
+        sheet = write_csv(tmp_path / "chat.csv", rows[:1], headers=SHEET_HEADERS).read_bytes()
+        nurse.mark_read()
+        nurse.send_document(sheet, "kham-6A.csv")
+        assert (await nurse.next_message()).text.startswith("✅ Đã lưu kết quả khám của 1 học sinh (1 mới")
+        assert await count_checks(school.database) == 5
 
         await open_health(nurse, "Xem kết quả khám", "6A")
         table = await nurse.wait_for(lambda m: m.text.startswith("🩺 Kết quả khám gần nhất — lớp 6A"))
