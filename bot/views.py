@@ -7,8 +7,8 @@ from telegram import InlineKeyboardMarkup
 from bot import commands
 from bot.keyboards import button, column
 from bot.turn import Turn
+from domain.health import may_open as may_open_health
 from domain.permissions import Action, Actor, allowed
-from domain.school import Role
 from domain.signing import may_sign
 
 
@@ -75,7 +75,7 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("notices.card.menu_button"), "rc", "start"))
         if may_sign(actor, None):
             buttons.append(button(t("signing.menu_button"), "ks", "pg", 0))
-        if Role.NURSE in actor.roles or actor.is_leader or actor.homeroom_classes:
+        if may_open_health(actor):
             buttons.append(button(t("health.menu_button"), "sk", "start"))
     if actor.is_staff and actor.children:  # a teacher who is also a parent
         buttons.append(button(t("bot.menu.children"), "kids"))
@@ -129,7 +129,7 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.YEAR_REVIEW)
     if may_sign(actor, None):  # the named vice-principal is told by the command itself
         shown.append(commands.SIGN)
-    if Role.NURSE in actor.roles or actor.is_leader or actor.homeroom_classes:
+    if may_open_health(actor):
         shown.append(commands.HEALTH)
     return shown
 

@@ -10,12 +10,20 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from domain.importing import Cell, Column, Problem, parse_date, text
+from domain.permissions import Action, Actor, allowed
 
 HEIGHT_CM = (Decimal(50), Decimal(220))
 WEIGHT_KG = (Decimal(8), Decimal(150))
 EYESIGHT = re.compile(r"^(\d{1,2})(?:\s*/\s*10)?$")  # "10/10", "8/10", or the numerator alone
 MAX_NOTES = 500
 MAX_LINES = 60  # one chat message: a class is at most about 50 students
+
+
+def may_open(actor: Actor | None) -> bool:
+    """Who has /suckhoe at all: the nurse, the leadership, homeroom teachers (each class is asked again)."""
+    if actor is None or not actor.is_staff:
+        return False
+    return allowed(actor, Action.RECORD_HEALTH) or actor.is_leader or bool(actor.homeroom_classes)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from bot.keyboards import button, column, is_number, paged
 from bot.turn import Turn, current_turn
 from domain.calendar import school_date
 from domain.errors import PermissionDenied
-from domain.health import Check
+from domain.health import Check, may_open
 from domain.importing import ImportRejected, Problem
 from domain.notices import Kind, Reach, Scope
 from domain.permissions import Action, Target, allowed
@@ -40,18 +40,9 @@ def handlers() -> list:
     return [CommandHandler(COMMAND.names, start), CallbackQueryHandler(press, pattern=rf"^{PREFIX}:")]
 
 
-def may_open(turn: Turn) -> bool:
-    actor = turn.actor
-    return bool(
-        actor
-        and actor.is_staff
-        and (allowed(actor, Action.RECORD_HEALTH) or actor.is_leader or actor.homeroom_classes)
-    )
-
-
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
-    if not may_open(turn):
+    if not may_open(turn.actor):
         await refuse(turn, "health")
         return
     if not allowed(turn.actor, Action.RECORD_HEALTH):  # a reader: straight to the classes
@@ -65,7 +56,7 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
     parts = update.callback_query.data.split(":")[1:]
     numbers = [int(p) for p in parts[1:] if is_number(p)]
-    if not may_open(turn) or len(numbers) != len(parts) - 1:
+    if not may_open(turn.actor) or len(numbers) != len(parts) - 1:
         await refuse(turn, "health", update.callback_query.data)
     elif parts == ["start"]:
         await start(update, context)

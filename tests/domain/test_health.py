@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from domain.health import check_date, parse_eyesight, parse_number, read_chat_lines
+from domain.health import check_date, may_open, parse_eyesight, parse_number, read_chat_lines
 from domain.identity import PersonKind, PersonRef
 from domain.notices import Kind, Reach, Scope, may_write
 from domain.permissions import Action, Actor, Target, allowed
@@ -65,6 +65,15 @@ def test_health_is_read_by_the_nurse_the_leadership_and_the_homeroom_teacher_onl
         False,
     ]
     assert [allowed(a, Action.RECORD_HEALTH) for a in (nurse, vice, homeroom)] == [True, False, False]
+    only_subject = staff(Role.TEACHER, teaching=[(6, 1)])
+    assert [may_open(a) for a in (nurse, vice, homeroom, only_subject, admin, None)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_only_the_nurse_writes_a_health_notice_and_only_it_names_one_child():
