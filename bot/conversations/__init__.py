@@ -8,6 +8,7 @@ from bot.conversations import (
     corrections,
     distribution,
     exports,
+    leave,
     locking,
     notices,
     progress,
@@ -36,5 +37,6 @@ FLOWS = (
     transfers,
     yearreview,
     signing,
+    leave,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

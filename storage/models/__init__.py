@@ -628,3 +628,6 @@ class ReleasedCardRow(Base):
     language: Mapped[str] = mapped_column(String(5))
     text: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+from storage.models import leave  # noqa: E402,F401  (leave requests, migration 0019)
