@@ -72,7 +72,7 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("notices.menu_button"), "nt", "start"))
         if actor.homeroom_classes:
             buttons.append(button(t("notices.card.menu_button"), "rc", "start"))
-            buttons.append(button(t("leave.menu_button.teacher"), "ln", "start"))
+            buttons.append(button(t("leave.menu_button.teacher"), "ln", "list"))
         if may_sign(actor, None):
             buttons.append(button(t("signing.menu_button"), "ks", "pg", 0))
     if actor.is_staff and actor.children:  # a teacher who is also a parent

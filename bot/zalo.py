@@ -246,7 +246,6 @@ class _Answer(ZaloLinking, ZaloLeave):
         if word in _words("zalo.command.channel"):
             return await self._channels(actor)
         if word.isdigit():
-            dialog = await self.uow.identity.dialog(CHANNEL, self.account)
             if dialog is not None and dialog.flow == CHANNEL_FLOW:
                 return await self._choose_channel(actor, int(word))
             if dialog is not None and dialog.flow == LINK_FLOW:

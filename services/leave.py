@@ -11,6 +11,7 @@ from datetime import date, datetime
 from domain import leave as rules
 from domain.attendance import EXCUSED, month_of
 from domain.columns import current_semester
+from domain.corrections import MAX_REASON as MAX_CORRECTION_REASON
 from domain.corrections import Status as CorrectionStatus
 from domain.corrections import Target as CorrectionTarget
 from domain.errors import DomainError, NotFound, PermissionDenied
@@ -176,7 +177,7 @@ async def _correction(
         session=session,
         old_value=None,
         new_value=EXCUSED,
-        reason=t("leave.correction_reason", id=row.id, reason=row.reason)[: rules.MAX_REASON + 100],
+        reason=t("leave.correction_reason", id=row.id, reason=row.reason)[:MAX_CORRECTION_REASON],
         examiner="",
         late=False,
         requested_by=author.staff_id,

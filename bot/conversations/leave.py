@@ -79,6 +79,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     verb, *parts = data.split(":")[1:] or [""]
     if verb == "start" and not parts:
         await _begin(update, turn)
+    elif verb == "list" and not parts:  # the homeroom teacher's menu button (a teacher may be a parent)
+        await _show_waiting(update, turn)
     elif verb == "x" and not parts:
         await end_dialog(turn)
         answer_and_show(turn, update.callback_query, turn.t("leave.cancelled"), None)

@@ -203,7 +203,7 @@ async def test_bad_input_is_answered_and_nothing_is_half_written(school):
         for forged in (f"ln:k:{not_theirs}", f"ln:y:{n}", "ln:zz"):
             parent.press_data(overlap.message_id, forged)
             assert await parent.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
-        other.send_command("/xinnghi")  # 6B's teacher: nothing of 6A waits for her
+        other.press("🙋 Đơn xin nghỉ")  # her menu's button: nothing of 6A waits for 6B's teacher
         assert await other.wait_for(lambda m: m.text == "Không có đơn xin nghỉ nào đang chờ.")
         other.press_data((await other.wait_for(lambda m: True)).message_id, f"ln:y:{n}")
         assert await other.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
