@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from localzalo import LocalZaloApi
+from storage.audit import verify
+from storage.audit_values import compare_values
 from storage.changes import Author
 from storage.models import AbsenceRow, ClassRow, CorrectionRow, RefusalRow, StaffRow, StudentRow
 from storage.models.leave import LeaveRequestRow
@@ -82,6 +84,10 @@ async def test_an_accepted_request_is_p_in_the_next_mornings_attendance_with_its
         assert "🙋 Đã xin phép: Bình — Cháu bị sốt, gia đình cho cháu đi khám" in sheet.text
         assert "Đã điểm danh lúc" not in sheet.text  # marked ahead of time, not taken
     assert await marks(school.database) == {("HS001", date(2025, 10, 15)): "P"}
+    async with school.database.session(read_only=True) as session:  # the P is in the audit trail
+        report = await verify(session)
+        assert report.first_break is None
+        assert await compare_values(session, report.logged) == []
 
 
 async def test_a_declined_request_is_told_and_a_second_press_decides_nothing(school):
