@@ -52,6 +52,7 @@ TRANSFER = Command("transfer", "biendong", "transfer")
 YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
 SIGN = Command("sign", "kyso", "sign")
 HEALTH = Command("health", "suckhoe", "health")
+LEAVE = Command("leave", "xinnghi", "leave")
 
 ALL = (
     START,
@@ -80,6 +81,7 @@ ALL = (
     YEAR_REVIEW,
     SIGN,
     HEALTH,
+    LEAVE,
     CHILDREN,
     CHANNEL,
     CANCEL,

@@ -73,6 +73,7 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("notices.menu_button"), "nt", "start"))
         if actor.homeroom_classes:
             buttons.append(button(t("notices.card.menu_button"), "rc", "start"))
+            buttons.append(button(t("leave.menu_button.teacher"), "ln", "list"))
         if may_sign(actor, None):
             buttons.append(button(t("signing.menu_button"), "ks", "pg", 0))
         if may_open_health(actor):
@@ -80,9 +81,11 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     if actor.is_staff and actor.children:  # a teacher who is also a parent
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.child_results"), "rs", "kids"))
+        buttons.append(button(t("leave.menu_button.parent"), "ln", "start"))
     elif not actor.is_staff:
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.results"), "rs", "start"))
+        buttons.append(button(t("leave.menu_button.parent"), "ln", "start"))
     buttons += [button(t("bot.menu.language"), "lang"), button(t("bot.menu.help"), "help")]
     text = t("bot.menu.title", name=actor.name or t("bot.who.parent"), who=await describe(turn, actor))
     return text, column(buttons)
@@ -102,12 +105,14 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
     if actor is None:
         return []
     if not actor.is_staff:
-        return [commands.CHILDREN, commands.RESULTS, commands.CHANNEL]
+        return [commands.CHILDREN, commands.RESULTS, commands.LEAVE, commands.CHANNEL]
     shown = [commands.CLASSES, *([commands.CHILDREN, commands.CHANNEL] if actor.children else [])]
     if actor.teaching:
         shown += [commands.SCORES, commands.COMMENTS, commands.CORRECT]
     if actor.teaching or actor.homeroom_classes or actor.is_leader:
         shown.append(commands.RESULTS)
+    if actor.homeroom_classes or actor.children:
+        shown.append(commands.LEAVE)
     if actor.homeroom_classes:
         shown += [commands.ATTENDANCE, commands.ATTENDANCE_MONTH, commands.CONDUCT]
     shown.append(commands.HISTORY)

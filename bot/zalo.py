@@ -1,7 +1,8 @@
 """Parents on Zalo: a small text front end. It reads the Zalo bot's updates by long polling (or, with
 SODIEM_ZALO_WEBHOOK_URL, receives them on sodiem's web server) and answers a parent's code (linking
 them, as /start CODE does on Telegram), ``ketqua`` (the released results of their own children, as
-numbered choices: Zalo has no buttons), ``diemdanh``, ``kenh`` (where notices arrive) and ``tro giup``.
+numbered choices: Zalo has no buttons), ``diemdanh``, ``xinnghi`` (a leave request, bot/zalo_leave.py),
+``kenh`` (where notices arrive) and ``tro giup``.
 
 Each message is one unit of work; the answers are sent after it commits, straight to the person (not
 through the outbox: an answer that fails is not worth sending later)."""
@@ -23,6 +24,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.public import PublicServer
+from bot.zalo_leave import LEAVE_FLOW, ZaloLeave
 from bot.zalo_linking import LINK_FLOW, ZaloLinking
 from domain.attendance import EXCUSED, UNEXCUSED
 from domain.identity import CHANNEL_CHOICES, looks_like_code
@@ -207,7 +209,7 @@ class ZaloFrontEnd:
         return False
 
 
-class _Answer(ZaloLinking):
+class _Answer(ZaloLinking, ZaloLeave):
     """One message's answer, inside its unit of work."""
 
     def __init__(self, uow: UnitOfWork, account: str, now: datetime, locale: str) -> None:
@@ -227,6 +229,14 @@ class _Answer(ZaloLinking):
         if actor.guardian is None:
             return [self.t("zalo.staff")]
         word = plain(text)
+        dialog = await self.uow.identity.dialog(CHANNEL, self.account)
+        if dialog is not None and dialog.flow == LEAVE_FLOW:
+            if word in _words("leave.zalo.command.cancel"):
+                await self.uow.identity.end_dialog(CHANNEL, self.account)
+                return [self.t("leave.cancelled")]
+            return await self._leave_answer(actor, dialog.step, dialog.data, text)
+        if word in _words("leave.zalo.command"):
+            return await self._leave_start(actor)
         if word in _words("zalo.command.help"):
             return [self.t("zalo.help")]
         if word in _words("zalo.command.results"):
@@ -236,7 +246,6 @@ class _Answer(ZaloLinking):
         if word in _words("zalo.command.channel"):
             return await self._channels(actor)
         if word.isdigit():
-            dialog = await self.uow.identity.dialog(CHANNEL, self.account)
             if dialog is not None and dialog.flow == CHANNEL_FLOW:
                 return await self._choose_channel(actor, int(word))
             if dialog is not None and dialog.flow == LINK_FLOW:

@@ -23,6 +23,7 @@ from storage.gradebook_store import SqlGradebookStore
 from storage.health_store import SqlHealthStore
 from storage.identity_store import SqlIdentityStore
 from storage.job_store import SqlJobStore
+from storage.leave_store import SqlLeaveStore
 from storage.new_year_store import SqlNewYearStore
 from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
@@ -57,6 +58,7 @@ class UnitOfWork:
     signed: SqlSignedStore
     released: SqlReleasedCards
     health: SqlHealthStore
+    leave: SqlLeaveStore
 
     def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
         self._database = database
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.signed = SqlSignedStore(self.session)
         self.released = SqlReleasedCards(self.session)
         self.health = SqlHealthStore(self.session, self.school)
+        self.leave = SqlLeaveStore(self.session)
         return self
 
     @property

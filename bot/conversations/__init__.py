@@ -9,6 +9,7 @@ from bot.conversations import (
     distribution,
     exports,
     health,
+    leave,
     locking,
     notices,
     progress,
@@ -38,5 +39,6 @@ FLOWS = (
     yearreview,
     signing,
     health,
+    leave,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

@@ -631,3 +631,5 @@ class ReleasedCardRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
 
 from storage.models import health  # noqa: E402, F401  (issue 22: the school nurse)
+
+from storage.models import leave  # noqa: E402,F401  (leave requests, migration 0019)

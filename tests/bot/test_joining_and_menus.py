@@ -31,6 +31,7 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
             "📢 Thông báo",
             "🗂 Phiếu liên lạc",
             "🩺 Sức khỏe học sinh",
+            "🙋 Đơn xin nghỉ",
             "🌐 Ngôn ngữ / Language",
             "❓ Trợ giúp",
         ]
@@ -120,6 +121,7 @@ async def test_each_role_sees_its_own_menu(school):
     assert parent_menu.button_texts == [
         "👨‍👩‍👧 Con của tôi",
         "📊 Kết quả",
+        "🙋 Xin nghỉ học",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
