@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.charts import ChartTexts, render
-from bot.conversations.progress import entry_progress, progress_summary
 from cli.demo import create_demo_school, fill_first_semester
 from domain.distribution import of_semester_averages
 from domain.evaluation import rules_for
 from locales import translator
+from services.progress import entry_progress, progress_summary
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork

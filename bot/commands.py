@@ -51,6 +51,8 @@ REPORT_CARDS = Command("reportcards", "phieulienlac", "reportcards")
 TRANSFER = Command("transfer", "biendong", "transfer")
 YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
 SIGN = Command("sign", "kyso", "sign")
+HEALTH = Command("health", "suckhoe", "health")
+LEAVE = Command("leave", "xinnghi", "leave")
 
 ALL = (
     START,
@@ -78,6 +80,8 @@ ALL = (
     TRANSFER,
     YEAR_REVIEW,
     SIGN,
+    HEALTH,
+    LEAVE,
     CHILDREN,
     CHANNEL,
     CANCEL,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from bot.conversations.progress import progress_summary
 from domain.reminders import every_day, progress_summary_due, tests_ended, today_only
 from locales import translator
 from notifications.schedule import Task
+from services.progress import progress_summary
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
 

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardMarkup
 from bot import commands
 from bot.keyboards import button, column
 from bot.turn import Turn
+from domain.health import may_open as may_open_health
 from domain.permissions import Action, Actor, allowed
 from domain.signing import may_sign
 
@@ -75,16 +76,21 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("notices.menu_button"), "nt", "start"))
         if actor.homeroom_classes:
             buttons.append(button(t("notices.card.menu_button"), "rc", "start"))
+            buttons.append(button(t("leave.menu_button.teacher"), "ln", "list"))
         if may_sign(actor, None):
             buttons.append(button(t("signing.menu_button"), "ks", "pg", 0))
+        if may_open_health(actor):
+            buttons.append(button(t("health.menu_button"), "sk", "start"))
     if actor.is_staff and actor.children:  # a teacher who is also a parent
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.child_results"), "rs", "kids"))
+        buttons.append(button(t("leave.menu_button.parent"), "ln", "start"))
     elif actor.is_student:  # reads their own released results; nothing to write
         buttons.append(button(t("bot.menu.results"), "rs", "start"))
     elif not actor.is_staff:
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.results"), "rs", "start"))
+        buttons.append(button(t("leave.menu_button.parent"), "ln", "start"))
     buttons += [button(t("bot.menu.language"), "lang"), button(t("bot.menu.help"), "help")]
     text = t("bot.menu.title", name=actor.name or t("bot.who.parent"), who=await describe(turn, actor))
     return text, column(buttons)
@@ -106,12 +112,14 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
     if actor.is_student:
         return [commands.RESULTS]
     if not actor.is_staff:
-        return [commands.CHILDREN, commands.RESULTS, commands.CHANNEL]
+        return [commands.CHILDREN, commands.RESULTS, commands.LEAVE, commands.CHANNEL]
     shown = [commands.CLASSES, *([commands.CHILDREN, commands.CHANNEL] if actor.children else [])]
     if actor.teaching:
         shown += [commands.SCORES, commands.COMMENTS, commands.CORRECT]
     if actor.teaching or actor.homeroom_classes or actor.is_leader:
         shown.append(commands.RESULTS)
+    if actor.homeroom_classes or actor.children:
+        shown.append(commands.LEAVE)
     if actor.homeroom_classes:
         shown += [commands.ATTENDANCE, commands.ATTENDANCE_MONTH, commands.CONDUCT]
     shown.append(commands.HISTORY)
@@ -133,6 +141,8 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown.append(commands.YEAR_REVIEW)
     if may_sign(actor, None):  # the named vice-principal is told by the command itself
         shown.append(commands.SIGN)
+    if may_open_health(actor):
+        shown.append(commands.HEALTH)
     return shown
 
 

@@ -1,13 +1,14 @@
 """What a parent's or a student's message on Zalo answers, inside its unit of work: their code (linking
 them), ``ketqua`` (the released results of their own children, or a student's own, as numbered choices:
-Zalo has no buttons: services/results.py), and for parents ``diemdanh`` and ``kenh`` (where notices
-arrive); ``tro giup`` tells which."""
+Zalo has no buttons: services/results.py), and for parents ``diemdanh``, ``xinnghi`` (a leave request,
+bot/zalo_leave.py) and ``kenh`` (where notices arrive); ``tro giup`` tells which."""
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
 
+from bot.zalo_leave import LEAVE_FLOW, ZaloLeave
 from bot.zalo_linking import LINK_FLOW, ZaloLinking
 from domain.attendance import EXCUSED, UNEXCUSED
 from domain.errors import PermissionDenied
@@ -35,7 +36,7 @@ def _words(key: str) -> set[str]:
     return {plain(word) for language in LANGUAGES for word in translator(language)(key).split("|")}
 
 
-class ZaloAnswer(ZaloLinking):
+class ZaloAnswer(ZaloLinking, ZaloLeave):
     """One message's answer, inside its unit of work."""
 
     def __init__(self, uow: UnitOfWork, account: str, now: datetime, locale: str) -> None:
@@ -55,24 +56,38 @@ class ZaloAnswer(ZaloLinking):
         if actor.guardian is None and not actor.is_student:
             return [self.t("zalo.staff")]
         word = plain(text)
+        if actor.is_student:  # reads their released results only
+            return await self._as_student(actor, word)
+        dialog = await self.uow.identity.dialog(CHANNEL, self.account)
+        if dialog is not None and dialog.flow == LEAVE_FLOW:
+            if word in _words("leave.zalo.command.cancel"):
+                await self.uow.identity.end_dialog(CHANNEL, self.account)
+                return [self.t("leave.cancelled")]
+            return await self._leave_answer(actor, dialog.step, dialog.data, text)
+        if word in _words("leave.zalo.command"):
+            return await self._leave_start(actor)
         if word in _words("zalo.command.help"):
-            return [self.t(_help(actor))]
+            return [self.t("zalo.help")]
         if word in _words("zalo.command.results"):
             return await self._choices(actor)
-        if actor.is_student:  # reads their released results only
-            return await self._card(actor, int(word)) if word.isdigit() else [self.t(_help(actor))]
         if word in _words("zalo.command.attendance"):
             return await self._attendance(actor)
         if word in _words("zalo.command.channel"):
             return await self._channels(actor)
         if word.isdigit():
-            dialog = await self.uow.identity.dialog(CHANNEL, self.account)
             if dialog is not None and dialog.flow == CHANNEL_FLOW:
                 return await self._choose_channel(actor, int(word))
             if dialog is not None and dialog.flow == LINK_FLOW:
                 return await self._confirm_link(int(word), dialog.data["invite_id"])
             return await self._card(actor, int(word))
         return [self.t("zalo.not_understood")]
+
+    async def _as_student(self, actor: Actor, word: str) -> list[str]:
+        """A student's ``ketqua`` and the number of a choice; anything else (the parents' commands too)
+        gets the students' help."""
+        if word in _words("zalo.command.results"):
+            return await self._choices(actor)
+        return await self._card(actor, int(word)) if word.isdigit() else [self.t(_help(actor))]
 
     async def _channels(self, actor: Actor) -> list[str]:
         """Where notices and report cards go, and the numbered choices when linked on both channels."""

@@ -21,6 +21,7 @@ ROLE_WORDS = {
     Role.ADMIN: "Quản trị",
     Role.DEPARTMENT_HEAD: "Tổ trưởng",
     Role.TEACHER: "Giáo viên",
+    Role.NURSE: "Nhân viên y tế",
 }
 # `staff add` goes through the staff import: its problems are told by option, not by file column
 OPTION_OF_COLUMN = {

@@ -10,6 +10,7 @@ from cli.signed import named_signer
 from domain.classes import SETTING as GRADES_SETTING
 from domain.classes import checked_grades, plan_classes, shown_grades
 from domain.errors import DomainError
+from domain.leave import CUTOFF_SETTING, cutoff_of, read_cutoff
 from domain.notices import APPROVER_SETTING
 from domain.school import Level, School, Subject, SubjectKind, class_order, parse_year_name
 from domain.setup import current_year_name, init_school
@@ -42,6 +43,11 @@ def add_parser(commands) -> None:
         metavar="STAFF",
         help="who approves notices when no other leader can (a principal's own, with no vice-principal);"
         " '-' for nobody",
+    )
+    settings.add_argument(
+        "--leave-cutoff",
+        metavar="HH:MM",
+        help="leave requests for a day sent after this time (school time) are marked late (default 07:00)",
     )
     settings.add_argument(
         "--grades", help="the grades a combined school teaches, e.g. 6-12 (default: primary 1-5, THCS 6-9)"
@@ -215,6 +221,8 @@ def run_settings(args) -> int:
             if args.approver:
                 approver = None if args.approver == "-" else (await find_staff(uow, args.approver)).id
                 changes[APPROVER_SETTING] = approver
+            if args.leave_cutoff:
+                changes[CUTOFF_SETTING] = read_cutoff(args.leave_cutoff).strftime("%H:%M")
             if args.grades:
                 school = await uow.school.require_school()
                 changes[GRADES_SETTING] = checked_grades(school.level, parse_grades(args.grades))
@@ -229,6 +237,7 @@ def run_settings(args) -> int:
         )
         args.console.say("school.settings.approver", name=approver_name or "-")
         args.console.say("school.grades", grades=shown_grades(grades))
+        args.console.say("school.set.leave_cutoff", cutoff=cutoff_of(settings).strftime("%H:%M"))
         return EXIT_OK
 
     return run_on_database(args, work)

@@ -45,6 +45,7 @@ class Kind(StrEnum):
     SCHOOL = "school"
     CLASS = "class"
     REPORT_CARD = "report_card"
+    HEALTH = "health"  # the school nurse's, to the parents of one child or of a class
 
 
 class Status(StrEnum):
@@ -55,11 +56,12 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Reach:
-    """Whom a notice is for: a class, a grade or the whole school."""
+    """Whom a notice is for: a class, a grade or the whole school; within a class, one child."""
 
     scope: Scope
     class_id: int | None = None
     grade: int | None = None
+    student_id: int | None = None  # only this child's parents (a health notice)
 
     @property
     def kind(self) -> Kind:
@@ -79,8 +81,13 @@ class Notice:
     period: str | None = None
 
 
-def may_write(actor: Actor | None, reach: Reach) -> bool:
-    """A homeroom teacher writes to their class; the leadership and the administrator to anyone."""
+def may_write(actor: Actor | None, reach: Reach, kind: Kind | None = None) -> bool:
+    """A homeroom teacher writes to their class; the leadership and the administrator to anyone; the
+    school nurse writes health notices to a class or one child."""
+    if kind is Kind.HEALTH:
+        return reach.scope is Scope.CLASS and allowed(actor, Action.RECORD_HEALTH)
+    if reach.student_id is not None:
+        return False
     if reach.scope is Scope.CLASS:
         return allowed(actor, Action.CLASS_NOTICE, Target(reach.class_id))
     return allowed(actor, Action.SCHOOL_NOTICE)

@@ -32,6 +32,8 @@ class Action(StrEnum):
     ENTER_CONDUCT = "enter-conduct"  # conduct, or primary qualities and competencies
     PREPARE_REPORT_CARDS = "prepare-report-cards"  # the class's cards, submitted for approval
     PROPOSE_YEAR_LISTS = "propose-year-lists"  # the class's year-end lists, submitted for approval
+    RECORD_HEALTH = "record-health"  # the school nurse: health checks, and health notices to parents
+    VIEW_HEALTH = "view-health"  # a class's health checks: the nurse, the leadership, its homeroom teacher
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,15 @@ def _progress(actor: Actor, target: Target) -> bool:
     return target.subject_id is None or target.subject_id in actor.department_subjects
 
 
+def _nurse(actor: Actor, _: Target) -> bool:
+    return Role.NURSE in actor.roles
+
+
+def _sees_health(actor: Actor, target: Target) -> bool:
+    """Health data is kept from every teacher but the class's homeroom teacher (issue 22)."""
+    return Role.NURSE in actor.roles or actor.is_leader or target.class_id in actor.homeroom_classes
+
+
 RULES = {
     Action.VIEW_CLASS: _sees_class,
     Action.VIEW_STUDENT: _sees_class,
@@ -168,4 +179,6 @@ RULES = {
     Action.ENTER_CONDUCT: lambda actor, target: target.class_id in actor.homeroom_classes,
     Action.PREPARE_REPORT_CARDS: lambda actor, target: target.class_id in actor.homeroom_classes,
     Action.PROPOSE_YEAR_LISTS: lambda actor, target: target.class_id in actor.homeroom_classes,
+    Action.RECORD_HEALTH: _nurse,
+    Action.VIEW_HEALTH: _sees_health,
 }

@@ -21,6 +21,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     DEPARTMENT_HEAD = "department-head"
     TEACHER = "teacher"
+    NURSE = "nurse"  # nhân viên y tế: health checks and health notices
 
 
 class Gender(StrEnum):

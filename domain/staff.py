@@ -46,6 +46,7 @@ ROLE_WORDS = {
     Role.ADMIN: ("quan tri", "quan tri sddt", "cntt", "admin", "administrator"),
     Role.DEPARTMENT_HEAD: ("to truong", "to truong chuyen mon", "ttcm", "department head"),
     Role.TEACHER: ("giao vien", "gv", "gvbm", "gvcn", "giao vien bo mon", "giao vien chu nhiem", "teacher"),
+    Role.NURSE: ("nhan vien y te", "y te", "y te hoc duong", "nvyt", "nurse", "school nurse"),
 }
 ROLE_OF_WORD = {word: role for role, words in ROLE_WORDS.items() for word in words}
 SUBJECT_ALIASES = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.notices import Notice, Scope
+from domain.notices import Kind, Notice, Scope
 from locales import translator
 from notifications import zalo
 from storage.notice_store import Recipient
@@ -15,7 +15,9 @@ def notice_messages(
     messages = []
     for person in recipients:
         t = translator(person.language)
-        if notice.reach.scope is Scope.CLASS:
+        if notice.kind is Kind.HEALTH:
+            header = t("health.notice.header", school=school)
+        elif notice.reach.scope is Scope.CLASS:
             header = t("notices.header.class", name=class_name)
         elif notice.reach.scope is Scope.GRADE:
             header = t("notices.header.grade", grade=notice.reach.grade, school=school)

@@ -53,7 +53,7 @@ class Taught:
 
 
 def _notice(row: NoticeRow) -> Notice:
-    reach = Reach(Scope(row.scope), row.class_id, row.grade)
+    reach = Reach(Scope(row.scope), row.class_id, row.grade, row.student_id)
     return Notice(
         row.id,
         Kind(row.kind),
@@ -87,6 +87,7 @@ class SqlNoticeStore:
             scope=reach.scope.value,
             audience=audience.value,
             class_id=reach.class_id,
+            student_id=reach.student_id,
             grade=reach.grade,
             period=period,
             text=text,
@@ -177,6 +178,14 @@ class SqlNoticeStore:
             return ""
         return await self.session.scalar(select(ClassRow.name).where(ClassRow.id == reach.class_id)) or ""
 
+    async def student_name(self, reach: Reach) -> str:
+        if reach.student_id is None:
+            return ""
+        return (
+            await self.session.scalar(select(StudentRow.full_name).where(StudentRow.id == reach.student_id))
+            or ""
+        )
+
     # --- who receives it ---
 
     async def _class_ids(self, reach: Reach) -> list[int]:
@@ -189,6 +198,8 @@ class SqlNoticeStore:
         return list(await self.session.scalars(query))
 
     async def recipients(self, reach: Reach, audience: Audience) -> list[Recipient]:
+        if reach.student_id is not None:  # one child's notice: their parents, nobody else
+            return (await self.guardians_of([reach.student_id])).get(reach.student_id, [])
         classes = await self._class_ids(reach)
         found: list[Recipient] = []
         if audience.parents:

@@ -20,8 +20,10 @@ from storage.correction_store import SqlCorrectionStore
 from storage.db import Database, is_stale
 from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
+from storage.health_store import SqlHealthStore
 from storage.identity_store import SqlIdentityStore
 from storage.job_store import SqlJobStore
+from storage.leave_store import SqlLeaveStore
 from storage.new_year_store import SqlNewYearStore
 from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
@@ -55,6 +57,8 @@ class UnitOfWork:
     new_year: SqlNewYearStore
     signed: SqlSignedStore
     released: SqlReleasedCards
+    health: SqlHealthStore
+    leave: SqlLeaveStore
 
     def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
         self._database = database
@@ -83,6 +87,8 @@ class UnitOfWork:
         self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         self.signed = SqlSignedStore(self.session)
         self.released = SqlReleasedCards(self.session)
+        self.health = SqlHealthStore(self.session, self.school)
+        self.leave = SqlLeaveStore(self.session)
         return self
 
     @property

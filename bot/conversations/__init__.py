@@ -8,6 +8,8 @@ from bot.conversations import (
     corrections,
     distribution,
     exports,
+    health,
+    leave,
     locking,
     notices,
     progress,
@@ -36,5 +38,7 @@ FLOWS = (
     transfers,
     yearreview,
     signing,
+    health,
+    leave,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

@@ -175,19 +175,42 @@ async def on_other(update: Update, dialog: Dialog) -> None:
 
 
 def _reach_of(dialog: Dialog) -> Reach:
-    return Reach(Scope(dialog.data["scope"]), dialog.data.get("class_id"), dialog.data.get("grade"))
+    data = dialog.data
+    return Reach(Scope(data["scope"]), data.get("class_id"), data.get("grade"), data.get("student_id"))
+
+
+def _kind_of(dialog: Dialog) -> Kind | None:
+    return Kind(dialog.data["kind"]) if dialog.data.get("kind") else None
 
 
 def _labels(t: Translator, dialog: Dialog) -> dict[str, str]:
     reach = _reach_of(dialog)
     audience = dialog.data.get("audience")
+    class_name, student = dialog.data.get("class_name") or "", dialog.data.get("student_name") or ""
     return {
-        "reach": reach_label(t, reach, dialog.data.get("class_name") or ""),
+        "reach": reach_label(t, reach, class_name, student, _kind_of(dialog)),
         "audience": t(f"notices.audience.{audience}") if audience else "",
     }
 
 
-def reach_label(t: Translator, reach: Reach, class_name: str) -> str:
+async def start_writing(turn: Turn, reach: Reach, kind: Kind, class_name: str, student_name: str) -> str:
+    """Another flow (the nurse's /suckhoe) chose the reach: the author types the text next, and the
+    notice takes this path to the leadership like any other. Returns the prompt to show."""
+    dialog = Dialog(FLOW, "text", {"scope": reach.scope.value, "class_id": reach.class_id})
+    dialog.data |= {"grade": reach.grade, "student_id": reach.student_id, "kind": kind.value}
+    dialog.data |= {"class_name": class_name, "student_name": student_name}
+    dialog.data["audience"] = Audience.PARENTS.value
+    await save_dialog(turn, dialog)
+    return turn.t("notices.ask_text", **_labels(turn.t, dialog))
+
+
+def reach_label(
+    t: Translator, reach: Reach, class_name: str, student_name: str = "", kind: Kind | None = None
+) -> str:
+    if kind is Kind.HEALTH and reach.student_id is not None:
+        return t("health.notice.reach_child", name=student_name, class_name=class_name)
+    if kind is Kind.HEALTH:
+        return t("health.notice.reach_class", class_name=class_name)
     if reach.scope is Scope.CLASS:
         return t("notices.reach.class", name=class_name)
     if reach.scope is Scope.GRADE:
@@ -196,12 +219,12 @@ def reach_label(t: Translator, reach: Reach, class_name: str) -> str:
 
 
 async def _submit(update: Update, turn: Turn, dialog: Dialog) -> None:
-    reach, audience = _reach_of(dialog), Audience(dialog.data["audience"])
-    if not may_write(turn.actor, reach):
+    reach, audience, kind = _reach_of(dialog), Audience(dialog.data["audience"]), _kind_of(dialog)
+    if not may_write(turn.actor, reach, kind):
         await refuse(turn, "notice", update.callback_query.data)
         return
     notice_id = await turn.uow.notices.add(
-        reach, audience, dialog.data["text"], turn.actor.person.id, turn.now
+        reach, audience, dialog.data["text"], turn.actor.person.id, turn.now, kind
     )
     await end_dialog(turn)
     notice = await turn.uow.notices.get(notice_id)
@@ -217,12 +240,13 @@ async def _ask_approval(
     turn: Turn, notice: Notice, account: str, t: Translator, chat_id: int | None = None
 ) -> None:
     class_name = await turn.uow.notices.class_name(notice.reach)
+    student = await turn.uow.notices.student_name(notice.reach)
     count = len(await turn.uow.notices.recipients(notice.reach, notice.audience))
     author = await turn.uow.notices.staff_name(notice.author_id)
     text = t(
         "notices.approval_request",
         author=author,
-        reach=reach_label(t, notice.reach, class_name),
+        reach=reach_label(t, notice.reach, class_name, student, notice.kind),
         audience=t(f"notices.audience.{notice.audience.value}"),
         count=count,
         text=notice.text,

@@ -6,8 +6,6 @@ of their department. Every press recomputes from the database: the buttons carry
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -17,20 +15,14 @@ from bot.conversations.shared import show
 from bot.handlers.common import MESSAGE_LIMIT, refuse, telegram_length
 from bot.keyboards import button, is_number
 from bot.turn import current_turn
-from domain.columns import current_semester
-from domain.distribution import percent
-from domain.evaluation import rules_for
-from domain.permissions import Action, Actor, Target, allowed
-from domain.progress import ProgressRow, progress, summarise
-from domain.school import Semester
-from locales import SCHOOL_TZ, Translator
-from storage.uow import UnitOfWork
+from domain.permissions import Action, allowed
+from locales import Translator
+from services.progress import entry_progress, follows_anything, header_text, phase, row_text
 
 FLOW = "progress"
 COMMAND = commands.PROGRESS
 PREFIX = "td"
 ROWS_PER_PAGE = 20
-SUMMARY_ROWS = 5
 
 
 def handlers() -> list:
@@ -59,92 +51,16 @@ async def _show_page(update: Update, page: int) -> None:
     semester, rows = await entry_progress(turn.uow, turn.now, turn.actor)
     t = turn.t
     if not rows:
-        followed = any(
-            allowed(turn.actor, Action.VIEW_PROGRESS, Target(item.class_id, item.subject_id))
-            for item in await turn.uow.progress.taught((await turn.uow.school.year_row()).id)
-        )
+        followed = await follows_anything(turn.uow, turn.actor)
         text = (
-            t("progress.nothing_due", **_phase(semester, turn.now)) if followed else t("progress.no_subjects")
+            t("progress.nothing_due", **phase(semester, turn.now)) if followed else t("progress.no_subjects")
         )
         show(update, turn, text, _back(t))
         return
-    header = "\n".join([_header(t, semester, turn.now, rows), "", t("progress.order")])
-    pages = paginate(header, [_line(t, n, row) for n, row in enumerate(rows, start=1)])
+    header = "\n".join([header_text(t, semester, turn.now, rows), "", t("progress.order")])
+    pages = paginate(header, [row_text(t, n, row) for n, row in enumerate(rows, start=1)])
     page = min(page, len(pages) - 1)
     show(update, turn, pages[page], _keyboard(t, page, len(pages)))
-
-
-async def entry_progress(
-    uow: UnitOfWork, now: datetime, actor: Actor | None = None
-) -> tuple[Semester, list[ProgressRow]]:
-    """The current semester and its rows, the furthest behind first; only what ``actor`` may see."""
-    year, year_row = await uow.school.year(), await uow.school.year_row()
-    today = now.astimezone(SCHOOL_TZ).date()
-    semester = current_semester(year, today)
-    taught = [
-        item
-        for item in await uow.progress.taught(year_row.id)
-        if actor is None or allowed(actor, Action.VIEW_PROGRESS, Target(item.class_id, item.subject_id))
-    ]
-    students = await uow.progress.students(sorted({item.class_id for item in taught}))
-    values = await uow.progress.values(year_row.id, semester.number)
-    rows = progress(taught, students, values, lambda grade: rules_for(year.name, grade), semester, today)
-    return semester, rows
-
-
-async def progress_summary(uow: UnitOfWork, t: Translator, now: datetime) -> str:
-    """The vice-principal's summary of entry progress for the whole school, as one message of text
-    (under Telegram's 4096 characters) in the language of ``t``: the phase, how much of what is due
-    by ``now`` is entered, and the class-subjects furthest behind with their teachers.
-
-    Meant to be sent by the scheduler monthly and a few days before each lock date; it reads only
-    (``uow`` may be read-only) and needs no chat."""
-    semester, rows = await entry_progress(uow, now)
-    if not rows:
-        return t("progress.nothing_due", **_phase(semester, now))
-    summary = summarise(rows, SUMMARY_ROWS)
-    lines = [_header(t, semester, now, rows), ""]
-    if summary.behind:
-        lines.append(t("progress.summary.behind"))
-        lines += [_line(t, n, row) for n, row in enumerate(summary.behind, start=1)]
-    else:
-        lines.append(t("progress.summary.all_entered"))
-    lines.append(t("progress.summary.more", command=f"/{commands.PROGRESS.vi}"))
-    return paginate("", lines)[0]
-
-
-def _phase(semester: Semester, now: datetime) -> dict:
-    return {"semester": semester.number, "start": semester.start, "today": now.astimezone(SCHOOL_TZ).date()}
-
-
-def _header(t: Translator, semester: Semester, now: datetime, rows: list[ProgressRow]) -> str:
-    summary = summarise(rows)
-    return "\n".join(
-        [
-            t("progress.title", **_phase(semester, now)),
-            t(
-                "progress.total",
-                entered=summary.entered,
-                required=summary.required,
-                share=percent(summary.entered, summary.required),
-                complete=summary.complete,
-                rows=summary.rows,
-            ),
-        ]
-    )
-
-
-def _line(t: Translator, number: int, row: ProgressRow) -> str:
-    return t(
-        "progress.row",
-        number=number,
-        class_name=row.class_name,
-        subject=row.subject_name,
-        teacher=row.teacher or t("progress.no_teacher"),
-        entered=row.entered,
-        required=row.required,
-        share=percent(row.entered, row.required),
-    )
 
 
 def paginate(header: str, lines: list[str], per_page: int = ROWS_PER_PAGE) -> list[str]:

@@ -505,6 +505,7 @@ class NoticeRow(Base):
     scope: Mapped[str] = mapped_column(String(10))
     audience: Mapped[str] = mapped_column(String(10))
     class_id: Mapped[int | None] = mapped_column(ForeignKey("school_class.id"), index=True)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))  # one child's (health)
     grade: Mapped[int | None] = mapped_column(Integer)
     period: Mapped[str | None] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(String(4000))
@@ -632,3 +633,7 @@ class ReleasedCardRow(Base):
     language: Mapped[str] = mapped_column(String(5))
     text: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
+
+from storage.models import health  # noqa: E402, F401  (issue 22: the school nurse)
+
+from storage.models import leave  # noqa: E402,F401  (leave requests, migration 0019)

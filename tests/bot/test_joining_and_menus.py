@@ -30,6 +30,8 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
             "📚 Lớp tôi dạy",
             "📢 Thông báo",
             "🗂 Phiếu liên lạc",
+            "🩺 Sức khỏe học sinh",
+            "🙋 Đơn xin nghỉ",
             "🌐 Ngôn ngữ / Language",
             "❓ Trợ giúp",
         ]
@@ -96,6 +98,7 @@ async def test_each_role_sees_its_own_menu(school):
         "📈 Tiến độ nhập điểm",
         "📶 Phổ điểm",
         "📢 Thông báo",
+        "🩺 Sức khỏe học sinh",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]
@@ -118,6 +121,7 @@ async def test_each_role_sees_its_own_menu(school):
     assert parent_menu.button_texts == [
         "👨‍👩‍👧 Con của tôi",
         "📊 Kết quả",
+        "🙋 Xin nghỉ học",
         "🌐 Ngôn ngữ / Language",
         "❓ Trợ giúp",
     ]

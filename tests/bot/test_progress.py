@@ -2,11 +2,12 @@
 
 from sqlalchemy import func, select
 
-from bot.conversations.progress import paginate, progress_summary
+from bot.conversations.progress import paginate
 from bot.handlers.common import MESSAGE_LIMIT, telegram_length
 from domain.entry import Column
 from domain.windows import ColumnKind
 from locales import translator
+from services.progress import progress_summary
 from storage.changes import Author
 from storage.models import RefusalRow, StaffRoleRow, StaffRow
 from storage.uow import UnitOfWork

@@ -7,7 +7,8 @@ query, assignments in another), the year with its semesters once, and what the s
 steps of score entry and attendance are held to what they cost now. The flow state and the subjects
 are read once per turn and the columns' ✓ marks in one query; still above the issue's ten: a saving
 step (each value written, logged and sealed, the class list read twice), opening the attendance
-sheet (the class, its month, its review, the school's settings, the list, the marks, the flow)."""
+sheet (the class, its month, its review, the school's settings, the list, the marks, the accepted
+leave requests of the day, the flow)."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,11 +18,13 @@ from sqlalchemy import func, select
 from storage.models import AbsenceRow, ScoreRow
 from tests.bot.statements import counting
 from tests.bot.test_attendance import CONFIRM, SAVE, open_list, tap_student
+from tests.bot.test_leave import link_parent
 from tests.bot.test_score_entry import link, open_column
 
 MENU_PRESS = 6
 SCORE_ENTRY = {"/nhapdiem": 7, "class": 7, "semester": 8, "column": 10, "values": 12, "save": 26}
-ATTENDANCE = {"/diemdanh": 12, "tap": 8, "save": 7, "confirm": 20}
+ATTENDANCE = {"/diemdanh": 13, "tap": 9, "save": 7, "confirm": 20}
+LEAVE = {"/xinnghi": 8, "days": 8, "reason": 20, "accept": 23}
 
 
 def within(budgets: dict[str, int], turns: list[list[str]]) -> dict[str, int]:
@@ -82,3 +85,19 @@ async def test_each_step_of_taking_attendance_stays_within_its_budget(school):
     assert within(ATTENDANCE, turns) == {}
     async with school.database.session(read_only=True) as session:
         assert await session.scalar(select(func.count()).select_from(AbsenceRow)) == 1
+
+
+async def test_each_step_of_a_leave_request_stays_within_its_budget(school):
+    parent = school.api.person(11, "Anh Hùng")
+    async with counting_for_gv01(school, 10) as (teacher, statements):
+        statements.take()
+        await link_parent(school, parent, "HS001")
+        statements.take()
+        parent.send_command("/xinnghi")
+        await parent.wait_for(lambda m: m.text.startswith("Xin nghỉ cho "))
+        await parent.ask("15/10")
+        await parent.ask("Cháu bị sốt")
+        teacher.press("✅ Đồng ý", await teacher.wait_for(lambda m: m.text.startswith("🙋 Đơn xin nghỉ #")))
+        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+        turns = statements.take()
+    assert within(LEAVE, turns) == {}

@@ -1,7 +1,7 @@
 """student accounts: an account linked to a student themself, and invite codes for a student's own use
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0021
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0018"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

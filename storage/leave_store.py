@@ -1,0 +1,148 @@
+"""Leave requests: stored, found, decided once, and an accepted one's days marked "P" ahead of time."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.attendance import EXCUSED, WHOLE_DAY
+from domain.leave import Days, Status
+from storage.changes import Author, absence_key, record_change
+from storage.models import AbsenceRow, AccountRow, EnrolmentRow, HomeroomRow, StaffRow, StudentRow
+from storage.models.leave import LeaveRequestRow
+
+
+@dataclass(frozen=True)
+class Account:
+    channel: str
+    account: str
+    language: str
+    name: str
+
+
+def days_of(row: LeaveRequestRow) -> Days:
+    return Days(row.first_day, row.last_day, row.session)
+
+
+class SqlLeaveStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, row: LeaveRequestRow, author: Author) -> int:
+        self.session.add(row)
+        await self.session.flush()
+        days = f"{row.first_day}..{row.last_day}:{row.session}"
+        record_change(self.session, author, "leave_request", str(row.id), None, days, row.reason)
+        return row.id
+
+    async def get(self, request_id: int) -> LeaveRequestRow | None:
+        return await self.session.get(LeaveRequestRow, request_id, populate_existing=True)
+
+    async def standing(self, student_id: int) -> list[tuple[int, Days]]:
+        """The child's pending and accepted requests: what a new one may not overlap."""
+        rows = await self.session.scalars(
+            select(LeaveRequestRow).where(
+                LeaveRequestRow.student_id == student_id,
+                LeaveRequestRow.status.in_([Status.PENDING, Status.ACCEPTED]),
+            )
+        )
+        return [(row.id, days_of(row)) for row in rows]
+
+    async def pending(self, class_ids: Collection[int]) -> list[LeaveRequestRow]:
+        rows = await self.session.scalars(
+            select(LeaveRequestRow)
+            .where(LeaveRequestRow.class_id.in_(class_ids), LeaveRequestRow.status == Status.PENDING)
+            .order_by(LeaveRequestRow.id)
+        )
+        return list(rows)
+
+    async def decide(self, request_id: int, status: Status, author: Author) -> bool:
+        """Settles a pending request; of two presses at the same moment exactly one returns True."""
+        result = await self.session.execute(
+            update(LeaveRequestRow)
+            .where(LeaveRequestRow.id == request_id, LeaveRequestRow.status == Status.PENDING)
+            .values(status=status, decided_by=author.staff_id, decided_at=author.at)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False
+        record_change(self.session, author, "leave_request", str(request_id), Status.PENDING, status)
+        return True
+
+    async def excuse(self, row: LeaveRequestRow, day: date, session: int, author: Author) -> bool:
+        """Marks the child "P" that day and session unless already absent; True if it changed."""
+        absence = await self.session.scalar(
+            select(AbsenceRow).where(
+                AbsenceRow.student_id == row.student_id, AbsenceRow.day == day, AbsenceRow.session == session
+            )
+        )
+        if absence is not None:
+            return False
+        key = absence_key(row.student_id, day, session)
+        record_change(self.session, author, "absence", key, None, EXCUSED, f"leave #{row.id}")
+        self.session.add(
+            AbsenceRow(
+                student_id=row.student_id,
+                class_id=row.class_id,
+                day=day,
+                session=session,
+                mark=EXCUSED,
+                entered_by=author.staff_id,
+                entered_at=author.at,
+            )
+        )
+        return True
+
+    async def accepted_on(self, student_ids: Collection[int], day: date, session: int) -> dict[int, str]:
+        """The reason of each child's accepted request covering that day and session."""
+        sessions = [] if session == WHOLE_DAY else [LeaveRequestRow.session.in_([WHOLE_DAY, session])]
+        rows = await self.session.execute(
+            select(LeaveRequestRow.student_id, LeaveRequestRow.reason).where(
+                LeaveRequestRow.student_id.in_(student_ids),
+                LeaveRequestRow.status == Status.ACCEPTED,
+                LeaveRequestRow.first_day <= day,
+                LeaveRequestRow.last_day >= day,
+                *sessions,
+            )
+        )
+        return dict(rows.all())
+
+    async def current_class(self, student_id: int, day: date) -> int | None:
+        return await self.session.scalar(
+            select(EnrolmentRow.class_id)
+            .where(
+                EnrolmentRow.student_id == student_id,
+                EnrolmentRow.date_in <= day,
+                or_(EnrolmentRow.date_out.is_(None), EnrolmentRow.date_out >= day),
+            )
+            .order_by(EnrolmentRow.date_in.desc())
+            .limit(1)
+        )
+
+    async def student_names(self, student_ids: Collection[int]) -> dict[int, str]:
+        rows = await self.session.execute(
+            select(StudentRow.id, StudentRow.full_name).where(StudentRow.id.in_(student_ids))
+        )
+        return dict(rows.all())
+
+    async def homeroom_accounts(self, class_id: int) -> list[Account]:
+        """Where the class's homeroom teacher is linked."""
+        rows = await self.session.execute(
+            select(AccountRow.channel, AccountRow.external_id, AccountRow.language, StaffRow.full_name)
+            .join(HomeroomRow, HomeroomRow.staff_id == AccountRow.staff_id)
+            .join(StaffRow, StaffRow.id == HomeroomRow.staff_id)
+            .where(HomeroomRow.class_id == class_id, StaffRow.active)
+        )
+        return [Account(*row) for row in rows]
+
+    async def language_of(self, channel: str, account: str) -> str:
+        language = await self.session.scalar(
+            select(AccountRow.language).where(
+                AccountRow.channel == channel, AccountRow.external_id == account
+            )
+        )
+        return language or "vi"
