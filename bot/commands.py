@@ -51,6 +51,7 @@ REPORT_CARDS = Command("reportcards", "phieulienlac", "reportcards")
 TRANSFER = Command("transfer", "biendong", "transfer")
 YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
 SIGN = Command("sign", "kyso", "sign")
+WEEKLY = Command("weekly", "bantin", "weekly")
 
 ALL = (
     START,
@@ -78,6 +79,7 @@ ALL = (
     TRANSFER,
     YEAR_REVIEW,
     SIGN,
+    WEEKLY,
     CHILDREN,
     CHANNEL,
     CANCEL,

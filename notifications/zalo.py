@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 
+from locales import translator
 from notifications.channel import Message, Refused, Throttled, Transient, Uncertain, Unreachable
 
 NAME = "zalo"
@@ -165,7 +166,7 @@ class ZaloChannel:
             method = "sendPhoto"
             params = {"photo": self.picture_url(message.attachment_name or ""), "caption": message.text}
         else:
-            method, params = "sendMessage", {"text": message.text}
+            method, params = "sendMessage", {"text": _with_receipt(message)}
         try:
             await self.client.call(method, chat_id=recipient, **params)
         except ZaloApiError as error:
@@ -184,3 +185,12 @@ def _outcome(error: ZaloApiError) -> Exception:
     if error.code >= 500:
         return Transient(error.description)
     return Refused(error.description)
+
+
+def _with_receipt(message: Message) -> str:
+    """Zalo has no buttons: a notice's text ends with how to say it was read ("da xem 12"), when it fits."""
+    if message.receipt is None:
+        return message.text
+    hint = translator()("weekly.read.zalo_hint", number=message.receipt)
+    text = f"{message.text}\n\n{hint}"
+    return text if len(text) <= MAX_TEXT else message.text

@@ -16,6 +16,7 @@ from bot.conversations import (
     scores,
     signing,
     transfers,
+    weekly,
     yearreview,
 )
 
@@ -36,5 +37,6 @@ FLOWS = (
     transfers,
     yearreview,
     signing,
+    weekly,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}
