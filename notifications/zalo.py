@@ -14,7 +14,6 @@ from typing import Any
 
 import aiohttp
 
-from locales import translator
 from notifications.channel import Message, Refused, Throttled, Transient, Uncertain, Unreachable
 
 NAME = "zalo"
@@ -25,6 +24,15 @@ PICTURES = "/cards/"  # the path of the report-card pictures on sodiem's web ser
 SENDING_METHODS = frozenset({"sendMessage", "sendPhoto"})
 REQUEST_SECONDS = 30.0
 POLL_MARGIN = 10.0  # a long poll's request outlives the poll's own timeout by this much
+
+
+def with_receipt(parts: list[str], receipt: str) -> list[str]:
+    """A notice's or a report card's pieces ending with how to say it was read ("da xem 12"): Zalo has no
+    buttons (bot/zalo.py reads the answer). Appended to the last piece, or a piece of its own."""
+    last = f"{parts[-1].rstrip()}\n\n{receipt}" if parts else receipt
+    if len(last) <= MAX_TEXT:
+        return [*parts[:-1], last]
+    return [*parts, receipt]
 
 
 def pieces(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -166,7 +174,7 @@ class ZaloChannel:
             method = "sendPhoto"
             params = {"photo": self.picture_url(message.attachment_name or ""), "caption": message.text}
         else:
-            method, params = "sendMessage", {"text": _with_receipt(message)}
+            method, params = "sendMessage", {"text": message.text}
         try:
             await self.client.call(method, chat_id=recipient, **params)
         except ZaloApiError as error:
@@ -185,12 +193,3 @@ def _outcome(error: ZaloApiError) -> Exception:
     if error.code >= 500:
         return Transient(error.description)
     return Refused(error.description)
-
-
-def _with_receipt(message: Message) -> str:
-    """Zalo has no buttons: a notice's text ends with how to say it was read ("da xem 12"), when it fits."""
-    if message.receipt is None:
-        return message.text
-    hint = translator()("weekly.read.zalo_hint", number=message.receipt)
-    text = f"{message.text}\n\n{hint}"
-    return text if len(text) <= MAX_TEXT else message.text
