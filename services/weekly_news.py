@@ -128,7 +128,7 @@ async def week_messages(
     messages = []
     for pupil in pupils:
         for person in guardians.get(pupil.id, []):
-            text = news_text(translator(person.language), template, pupil, start, end, facts, pupil.id)
+            text = news_text(translator(person.language), template, pupil, start, end, facts)
             key = f"weekly:{end.date().isoformat()}:{pupil.id}:{person.channel}:{person.account}"
             messages += _outgoing(key, person, text)
     return messages
@@ -170,7 +170,6 @@ def news_text(
     start: datetime,
     end: datetime,
     facts: dict,
-    student_id: int,
 ) -> str:
     first, last = start.astimezone(SCHOOL_TZ).date(), end.astimezone(SCHOOL_TZ).date()
     lines = [t("weekly.header", first=first, last=last, child=pupil.name, class_name=pupil.class_name)]

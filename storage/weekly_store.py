@@ -163,7 +163,7 @@ class SqlWeeklyStore:
         )
         found: dict[tuple[int, int], list[datetime]] = defaultdict(list)
         for class_id, period, decided_at in rows:
-            semester = Period(period).semester if period in Period._value2member_map_ else None
+            semester = Period(period).semester
             if semester is not None and decided_at is not None:
                 found[(class_id, semester)].append(as_utc(decided_at))
         return found

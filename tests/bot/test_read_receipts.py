@@ -43,7 +43,8 @@ async def test_parents_say_they_read_the_author_sees_who_and_reminds_once(school
         )
         notice_id = await newest_notice(school.database)
         received = {
-            p: await p.wait_for(lambda m: m.text.startswith(HEADER_6A)) for p in (binh, anh_accent, anh)
+            p: await p.wait_for(lambda m: m.text.startswith(HEADER_6A), timeout=30)
+            for p in (binh, anh_accent, anh)
         }
         assert all(SEEN in m.button_texts for m in received.values())
 
@@ -74,7 +75,7 @@ async def test_parents_say_they_read_the_author_sees_who_and_reminds_once(school
         teacher.press("🔔 Nhắc 2 phụ huynh chưa xem", report)
         await teacher.wait_for(lambda m: m.text == "🔔 Đã gửi lời nhắc tới 2 phụ huynh chưa xem.")
         for parent in (binh, anh_accent):
-            reminder = await parent.wait_for(lambda m: m.text.startswith("🔔 Nhà trường nhắc"))
+            reminder = await parent.wait_for(lambda m: m.text.startswith("🔔 Nhà trường nhắc"), timeout=30)
             assert (
                 f"thông báo số {notice_id}" in reminder.text and "Thứ Hai học bù tiết Toán." in reminder.text
             )
@@ -101,7 +102,7 @@ async def test_a_parent_on_zalo_says_da_xem_and_receives_the_weekly_news(school)
             "✅ Duyệt và gửi", await vice.wait_for(lambda m: m.text.startswith("📝 Thông báo chờ duyệt"))
         )
         notice_id = await newest_notice(school.database)
-        notice = await lan.wait_for(lambda m: m.text.startswith(HEADER_6A))
+        notice = await lan.wait_for(lambda m: m.text.startswith(HEADER_6A), timeout=30)
         assert notice.text.endswith(f"Khi đã đọc, xin trả lời: da xem {notice_id}")
         assert (await lan.ask(f"Đã xem {notice_id}")).text == "Cảm ơn quý phụ huynh đã xác nhận đã xem."
         assert (await lan.ask(f"da xem {notice_id + 50}")).text == "Tin này không được gửi cho bạn."
