@@ -27,6 +27,7 @@ from bot.public import PublicServer
 from bot.zalo_leave import LEAVE_FLOW, ZaloLeave
 from bot.zalo_linking import LINK_FLOW, ZaloLinking
 from domain.attendance import EXCUSED, UNEXCUSED
+from domain.errors import PermissionDenied
 from domain.identity import CHANNEL_CHOICES, looks_like_code
 from domain.notices import Kind, Status
 from domain.permissions import Actor
@@ -47,6 +48,7 @@ from notifications.zalo import (
     ZaloUnreachable,
     pieces,
 )
+from services import read_receipts
 from storage.changes import Author
 from storage.db import Database
 from storage.uow import UnitOfWork, retried
@@ -245,6 +247,9 @@ class _Answer(ZaloLinking, ZaloLeave):
             return await self._attendance(actor)
         if word in _words("zalo.command.channel"):
             return await self._channels(actor)
+        said_read = read_number(word)
+        if said_read is not None:
+            return await self._read(said_read)
         if word.isdigit():
             if dialog is not None and dialog.flow == CHANNEL_FLOW:
                 return await self._choose_channel(actor, int(word))
@@ -340,6 +345,27 @@ class _Answer(ZaloLinking, ZaloLeave):
         period = Period(notice.period)
         text = await released_text(self.uow, notice.id, notice.reach.class_id, period, student_id, self.t)
         return [text] if text is not None else [self.t("zalo.results.gone")]
+
+    async def _read(self, notice_id: int) -> list[str]:
+        """ "da xem 12": the parent read notice 12 (only one it was sent to)."""
+        try:
+            return [
+                self.t(await read_receipts.mark_read(self.uow, CHANNEL, self.account, notice_id, self.now))
+            ]
+        except PermissionDenied:
+            log.warning("refused weekly-r to zalo:%s (%s)", self.account, notice_id)
+            await self.uow.identity.record_refusal(
+                CHANNEL, self.account, "weekly-r", str(notice_id), self.now
+            )
+            return [self.t("weekly.read.not_yours")]
+
+
+def read_number(word: str) -> int | None:
+    """ "daxem12" (typed "Đã xem 12") or "seen12" → 12; None for any other word."""
+    digits = word.lstrip("abcdefghijklmnopqrstuvwxyz")
+    if digits and digits.isdigit() and word[: -len(digits)] in _words("weekly.command.read"):
+        return int(digits)
+    return None
 
 
 # --- running: beside the Telegram bot, or alone ----------------------------------------------------
