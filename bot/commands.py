@@ -53,6 +53,7 @@ YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
 SIGN = Command("sign", "kyso", "sign")
 HEALTH = Command("health", "suckhoe", "health")
 LEAVE = Command("leave", "xinnghi", "leave")
+WEEKLY = Command("weekly", "bantin", "weekly")
 
 ALL = (
     START,
@@ -82,6 +83,7 @@ ALL = (
     SIGN,
     HEALTH,
     LEAVE,
+    WEEKLY,
     CHILDREN,
     CHANNEL,
     CANCEL,

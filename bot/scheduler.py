@@ -25,6 +25,7 @@ from notifications.backups import BackupPlan, backup_tasks
 from notifications.prune import OUTBOX_PRUNE
 from notifications.reminders import ATTENDANCE_LATE_REPORT, ATTENDANCE_REMINDER, COLUMNS_REMINDER
 from notifications.schedule import Task, run_due
+from services.weekly_news import run_weekly as run_weekly_news
 from storage.db import Database
 
 TASKS: tuple[Task, ...] = (
@@ -38,6 +39,7 @@ TASKS: tuple[Task, ...] = (
     OUTBOX_PRUNE,
 )
 SCHEDULER = "scheduler"
+WEEKLY_EVERY = 300  # seconds between two looks at whether the week's news is due
 
 
 def attach(
@@ -57,6 +59,8 @@ def start(application: Application) -> None:
     _, _, zone, tasks = application.bot_data[SCHEDULER]
     jobs = application.job_queue
     jobs.run_once(run_tasks, 0, name="scheduler:catch-up")
+    # the weekly news's day and hour are the school's setting: looked at every few minutes
+    jobs.run_repeating(run_weekly, WEEKLY_EVERY, first=WEEKLY_EVERY, name="scheduler:weekly-news")
     for task in tasks:
         jobs.run_daily(run_tasks, task.at.replace(tzinfo=zone), name=f"scheduler:{task.name}")
 
@@ -64,8 +68,18 @@ def start(application: Application) -> None:
 async def run_tasks(context: ContextTypes.DEFAULT_TYPE) -> None:
     database, clock, zone, tasks = context.bot_data[SCHEDULER]
     done = await run_due(database, tasks, clock(), zone)
-    metrics.JOB_RUNS.inc(len(done))
-    if done:
+    weekly = await run_weekly_news(database, clock())
+    metrics.JOB_RUNS.inc(len(done) + bool(weekly))
+    if done or weekly:
+        dispatcher = context.bot_data.get(DISPATCHER)
+        if dispatcher is not None:
+            dispatcher.wake()
+
+
+async def run_weekly(context: ContextTypes.DEFAULT_TYPE) -> None:
+    database, clock, _, _ = context.bot_data[SCHEDULER]
+    if await run_weekly_news(database, clock()):
+        metrics.JOB_RUNS.inc()
         dispatcher = context.bot_data.get(DISPATCHER)
         if dispatcher is not None:
             dispatcher.wake()

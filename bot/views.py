@@ -124,7 +124,7 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
         shown += [commands.ATTENDANCE, commands.ATTENDANCE_MONTH, commands.CONDUCT]
     shown.append(commands.HISTORY)
     if allowed(actor, Action.APPROVE):
-        shown.append(commands.APPROVALS)
+        shown += [commands.APPROVALS, commands.WEEKLY]
     if allowed(actor, Action.LOCK_BOOK):
         shown += [commands.LOCK, commands.UNLOCK, commands.LOCK_SCHEDULE]
     if allowed(actor, Action.VIEW_PROGRESS):

@@ -5,6 +5,7 @@ bot/zalo_leave.py) and ``kenh`` (where notices arrive); ``tro giup`` tells which
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from datetime import datetime
 
@@ -17,10 +18,12 @@ from domain.permissions import Actor
 from exports.report_cards import period_name
 from locales import LANGUAGES, SCHOOL_TZ, Translator, translator
 from notifications.zalo import NAME as CHANNEL
+from services import read_receipts
 from services.results import REFUSED, Released, released_card, released_periods
 from storage.changes import Author
 from storage.uow import UnitOfWork
 
+log = logging.getLogger("sodiem.zalo")
 FLOW = "zalo-results"
 CHANNEL_FLOW = "zalo-channel"
 
@@ -74,6 +77,9 @@ class ZaloAnswer(ZaloLinking, ZaloLeave):
             return await self._attendance(actor)
         if word in _words("zalo.command.channel"):
             return await self._channels(actor)
+        said_read = read_number(word)
+        if said_read is not None:
+            return await self._read(said_read)
         if word.isdigit():
             if dialog is not None and dialog.flow == CHANNEL_FLOW:
                 return await self._choose_channel(actor, int(word))
@@ -87,6 +93,9 @@ class ZaloAnswer(ZaloLinking, ZaloLeave):
         gets the students' help."""
         if word in _words("zalo.command.results"):
             return await self._choices(actor)
+        said_read = read_number(word)
+        if said_read is not None:  # a notice for students, read
+            return await self._read(said_read)
         return await self._card(actor, int(word)) if word.isdigit() else [self.t(_help(actor))]
 
     async def _channels(self, actor: Actor) -> list[str]:
@@ -159,6 +168,27 @@ class ZaloAnswer(ZaloLinking, ZaloLeave):
             await self.uow.identity.record_refusal(CHANNEL, self.account, REFUSED, detail, self.now)
             return [self.t("zalo.results.gone")]
         return [text] if text is not None else [self.t("zalo.results.gone")]
+
+    async def _read(self, notice_id: int) -> list[str]:
+        """ "da xem 12": the parent read notice 12 (only one it was sent to)."""
+        try:
+            return [
+                self.t(await read_receipts.mark_read(self.uow, CHANNEL, self.account, notice_id, self.now))
+            ]
+        except PermissionDenied:
+            log.warning("refused weekly-r to zalo:%s (%s)", self.account, notice_id)
+            await self.uow.identity.record_refusal(
+                CHANNEL, self.account, "weekly-r", str(notice_id), self.now
+            )
+            return [self.t("weekly.read.not_yours")]
+
+
+def read_number(word: str) -> int | None:
+    """ "daxem12" (typed "Đã xem 12") or "seen12" → 12; None for any other word."""
+    digits = word.lstrip("abcdefghijklmnopqrstuvwxyz")
+    if digits and digits.isdigit() and word[: -len(digits)] in _words("weekly.command.read"):
+        return int(digits)
+    return None
 
 
 def _help(actor: Actor) -> str:

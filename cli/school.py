@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from cli import weekly
 from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database, school_today
 from cli.people import find_staff
 from cli.signed import named_signer
@@ -52,6 +53,7 @@ def add_parser(commands) -> None:
     settings.add_argument(
         "--grades", help="the grades a combined school teaches, e.g. 6-12 (default: primary 1-5, THCS 6-9)"
     )
+    weekly.add_arguments(settings)
     settings.set_defaults(func=run_settings)
 
     classes = commands.add_parser("classes", help="classes of a school year")
@@ -227,6 +229,10 @@ def run_settings(args) -> int:
                 school = await uow.school.require_school()
                 changes[GRADES_SETTING] = checked_grades(school.level, parse_grades(args.grades))
             settings = await uow.school.change_settings(**changes)
+            if weekly.asked(args):
+                await weekly.apply(args, uow)
+                await uow.commit()
+                return EXIT_OK
             approver_name = await uow.notices.staff_name(settings.get(APPROVER_SETTING))
             grades = await uow.school.grades()
             await uow.commit()

@@ -14,6 +14,7 @@ class Message:
     text: str  # the caption when there is an attachment
     attachment_name: str | None = None
     attachment: bytes | None = None
+    receipt: int | None = None  # the notice whose "read" the person may say (services/read_receipts.py)
 
 
 class Throttled(Exception):

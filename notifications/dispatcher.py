@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from notifications import metrics
 from notifications.channel import Channel, Message, Refused, Throttled, Transient, Uncertain, Unreachable
 from storage.db import Database
-from storage.outbox_store import BLOCKED, FAILED, PENDING, SENT, UNCERTAIN
+from storage.outbox_store import BLOCKED, FAILED, PENDING, SENT, UNCERTAIN, Claimed
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("sodiem.outbox")
@@ -156,7 +156,7 @@ class Dispatcher:
         self._last_sent[(row.channel, row.recipient)] = time.monotonic()
         status, due_at, error = SENT, None, ""
         try:
-            await channel.send(row.recipient, Message(row.text, row.attachment_name, row.attachment))
+            await channel.send(row.recipient, _message(row))
         except Throttled as refused:
             metrics.THROTTLED.labels(channel_name).inc()
             self._pacers[channel_name].pause(refused.retry_after)
@@ -181,3 +181,9 @@ class Dispatcher:
 
     def _later(self, seconds: float) -> datetime:
         return self.clock() + timedelta(seconds=seconds)
+
+
+def _message(row: Claimed) -> Message:
+    """A notice's or a report card's text carries the "read" receipt; its documents and pictures do not."""
+    receipt = row.notice_id if row.attachment is None else None
+    return Message(row.text, row.attachment_name, row.attachment, receipt)

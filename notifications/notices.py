@@ -25,7 +25,7 @@ def notice_messages(
             header = t("notices.header.school", school=school)
         key, text = f"notice:{notice.id}:{person.channel}:{person.account}", f"{header}\n\n{notice.text}"
         if person.channel == zalo.NAME:  # a notice may run to 3,500 characters; Zalo takes 2,000
-            parts = zalo.pieces(text)
+            parts = zalo.with_receipt(zalo.pieces(text), t("weekly.read.zalo_hint", number=notice.id))
             keys = [key] + [f"{key}:{n}" for n in range(2, len(parts) + 1)]
         else:
             parts, keys = [text], [key]

@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
+from locales import translator
 from notifications.channel import Message, Refused, Throttled, Transient, Uncertain, Unreachable
 from notifications.pacing import TELEGRAM, Pacing
 
 NAME = "telegram"
+RECEIPT_PREFIX = "wk"  # bot/conversations/weekly.py answers the press
 
 
 class TelegramChannel:
@@ -45,7 +47,7 @@ class TelegramChannel:
     async def send(self, recipient: str, message: Message) -> None:
         try:
             if message.attachment is None:
-                await self.bot.send_message(int(recipient), message.text)
+                await self.bot.send_message(int(recipient), message.text, reply_markup=_receipt(message))
             else:
                 await self.bot.send_document(
                     int(recipient),
@@ -77,3 +79,14 @@ def _network_outcome(error: NetworkError) -> Exception:
     if isinstance(error, TimedOut) or isinstance(cause, httpx.HTTPError):
         return Uncertain(error.message)
     return Transient(error.message)
+
+
+def _receipt(message: Message) -> InlineKeyboardMarkup | None:
+    """The "Đã xem" button (in the school's language: the outbox keeps no person's language);
+    bot/conversations/weekly.py re-authorises every press."""
+    if message.receipt is None:
+        return None
+    label = translator()("weekly.read.button")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=f"{RECEIPT_PREFIX}:r:{message.receipt}")]]
+    )

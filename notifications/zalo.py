@@ -26,6 +26,15 @@ REQUEST_SECONDS = 30.0
 POLL_MARGIN = 10.0  # a long poll's request outlives the poll's own timeout by this much
 
 
+def with_receipt(parts: list[str], receipt: str) -> list[str]:
+    """A notice's or a report card's pieces ending with how to say it was read ("da xem 12"): Zalo has no
+    buttons (bot/zalo.py reads the answer). Appended to the last piece, or a piece of its own."""
+    last = f"{parts[-1].rstrip()}\n\n{receipt}" if parts else receipt
+    if len(last) <= MAX_TEXT:
+        return [*parts[:-1], last]
+    return [*parts, receipt]
+
+
 def pieces(text: str, limit: int = MAX_TEXT) -> list[str]:
     """A long text in pieces at line ends, each within Zalo's limit (a line too long is cut)."""
     found, current = [], ""

@@ -46,6 +46,7 @@ class Claimed:
     attachment_name: str | None
     attachment: bytes | None
     attempts: int
+    notice_id: int | None = None  # a notice's or report card's message carries the "read" button
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,14 @@ class SqlOutboxStore:
             return None
         row = await self.session.get(OutboxRow, row_id, populate_existing=True)
         return Claimed(
-            row.id, row.channel, row.recipient, row.text, row.attachment_name, row.attachment, row.attempts
+            row.id,
+            row.channel,
+            row.recipient,
+            row.text,
+            row.attachment_name,
+            row.attachment,
+            row.attempts,
+            row.notice_id,
         )
 
     async def settle(

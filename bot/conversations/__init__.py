@@ -18,6 +18,7 @@ from bot.conversations import (
     scores,
     signing,
     transfers,
+    weekly,
     yearreview,
 )
 
@@ -40,5 +41,6 @@ FLOWS = (
     signing,
     health,
     leave,
+    weekly,
 )
 FLOW_BY_NAME = {flow.FLOW: flow for flow in FLOWS}

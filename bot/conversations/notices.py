@@ -389,7 +389,10 @@ async def _report(turn: Turn, notice: Notice) -> None:
         for r in rows
     ]
     uncertain = sum(1 for r in rows if r.status == UNCERTAIN)
-    buttons = [button(t("notices.refresh"), PREFIX, "rp", notice.id)]
+    buttons = [
+        button(t("notices.refresh"), PREFIX, "rp", notice.id),
+        button(t("weekly.read.who"), "wk", "s", notice.id),
+    ]
     if uncertain:  # sent again only when a person decides: it may have arrived
         buttons.insert(0, button(t("notices.resend_uncertain", count=uncertain), PREFIX, "ru", notice.id))
     refresh = column(buttons)

@@ -272,7 +272,10 @@ async def _card_messages(
                     Outgoing(
                         f"{key}:text:{n}", person.channel, person.account, person.person, piece, notice.id
                     )
-                    for n, piece in enumerate(zalo.pieces(text), start=1)
+                    for n, piece in enumerate(
+                        zalo.with_receipt(zalo.pieces(text), t("weekly.read.zalo_hint", number=notice.id)),
+                        start=1,
+                    )
                 ]
                 if pictures:
                     messages.append(

@@ -637,3 +637,5 @@ class ReleasedCardRow(Base):
 from storage.models import health  # noqa: E402, F401  (issue 22: the school nurse)
 
 from storage.models import leave  # noqa: E402,F401  (leave requests, migration 0019)
+
+from storage.models import weekly  # noqa: E402,F401  (weekly news and read receipts)

@@ -61,6 +61,7 @@ def counting(database: Database) -> Iterator[Statements]:
         statements.record(statement)
 
     engine = database.engine.sync_engine
+
     def rolled_back(_conn) -> None:
         statements.forget()
 

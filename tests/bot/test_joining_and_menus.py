@@ -30,8 +30,8 @@ async def test_a_teacher_links_with_the_code_and_is_greeted_by_name_and_role(sch
             "📚 Lớp tôi dạy",
             "📢 Thông báo",
             "🗂 Phiếu liên lạc",
-            "🩺 Sức khỏe học sinh",
             "🙋 Đơn xin nghỉ",
+            "🩺 Sức khỏe học sinh",
             "🌐 Ngôn ngữ / Language",
             "❓ Trợ giúp",
         ]
