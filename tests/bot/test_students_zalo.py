@@ -56,7 +56,7 @@ async def test_a_student_on_zalo_reads_only_their_own_released_card_and_the_stud
         vice.press(
             "✅ Duyệt và gửi", await vice.wait_for(lambda m: m.text.startswith("📝 Thông báo chờ duyệt"))
         )
-        notice = await binh.wait_for(lambda m: m.text.endswith(NOTICE), timeout=30)
+        notice = await binh.wait_for(lambda m: NOTICE in m.text, timeout=30)
         assert notice.text.startswith("📢 Thông báo của lớp 6A")
         await school.outbox_settled()
     async with UnitOfWork(school.database, read_only=True) as uow:
