@@ -634,8 +634,6 @@ class ReleasedCardRow(Base):
     text: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
 
-from storage.models import health  # noqa: E402, F401  (issue 22: the school nurse)
 
-from storage.models import leave  # noqa: E402,F401  (leave requests, migration 0019)
-
-from storage.models import weekly  # noqa: E402,F401  (weekly news and read receipts)
+# Each feature keeps its tables in a module of its own; importing them here puts them on Base.metadata.
+from storage.models import health, leave, weekly  # noqa: E402, F401
