@@ -41,7 +41,9 @@ def free_port() -> int:
 async def release_midterm_cards(teacher, vice) -> None:
     teacher.send_command("/phieulienlac")
     teacher.press("Giữa học kỳ I", await teacher.wait_for(lambda m: "Giữa học kỳ I" in m.button_texts))
-    prepared = await teacher.wait_for(lambda m: m.text.startswith("Phiếu liên lạc lớp 6A — Giữa học kỳ I:"), timeout=60)
+    prepared = await teacher.wait_for(
+        lambda m: m.text.startswith("Phiếu liên lạc lớp 6A — Giữa học kỳ I:"), timeout=60
+    )
     teacher.press("📨 Gửi Phó hiệu trưởng duyệt", prepared)
     vice.press("✅ Duyệt và gửi phụ huynh", await vice.wait_for(lambda m: m.text.startswith("🗂 Phiếu")))
     await vice.wait_for(lambda m: m.text.startswith("✅ Đã duyệt"))
