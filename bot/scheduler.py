@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ContextTypes
 
-from bot.delivery import DISPATCHER
 from bot.desk_jobs import LOCK_PROPOSAL, PROGRESS_SUMMARY
 from bot.released_jobs import CARDS_OUT_OF_DATE
 from notifications import metrics
@@ -65,7 +64,3 @@ async def run_tasks(context: ContextTypes.DEFAULT_TYPE) -> None:
     database, clock, zone, tasks = context.bot_data[SCHEDULER]
     done = await run_due(database, tasks, clock(), zone)
     metrics.JOB_RUNS.inc(len(done))
-    if done:
-        dispatcher = context.bot_data.get(DISPATCHER)
-        if dispatcher is not None:
-            dispatcher.wake()
