@@ -20,8 +20,8 @@ from tests.bot.test_attendance import CONFIRM, SAVE, open_list, tap_student
 from tests.bot.test_score_entry import link, open_column
 
 MENU_PRESS = 6
-SCORE_ENTRY = {"/nhapdiem": 7, "class": 7, "semester": 8, "column": 10, "values": 12, "save": 26}
-ATTENDANCE = {"/diemdanh": 12, "tap": 8, "save": 7, "confirm": 20}
+SCORE_ENTRY = {"/nhapdiem": 7, "class": 7, "semester": 8, "column": 10, "values": 12, "save": 24}
+ATTENDANCE = {"/diemdanh": 12, "tap": 8, "save": 7, "confirm": 18}
 
 
 def within(budgets: dict[str, int], turns: list[list[str]]) -> dict[str, int]:
