@@ -151,7 +151,7 @@ async def test_a_committed_message_is_sent_at_once_and_a_put_off_one_when_it_com
                 await running
 
 
-async def until(condition, seconds: float = 10.0) -> None:
+async def until(condition, seconds: float = 60.0) -> None:
     """Waits for ``condition`` a few milliseconds at a time; fails after ``seconds``."""
     async with asyncio.timeout(seconds):
         while not condition():
