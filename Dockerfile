@@ -15,7 +15,9 @@ COPY localapi localapi
 COPY localzalo localzalo
 COPY notifications notifications
 COPY sandbox sandbox
+COPY services services
 COPY storage storage
+COPY web web
 RUN python -m venv /opt/sodiem \
     && /opt/sodiem/bin/pip install "babel>=2.14,<3" \
     && for po in locales/*/LC_MESSAGES/*.po; do /opt/sodiem/bin/pybabel compile -i "$po" -o "${po%.po}.mo"; done \

@@ -39,12 +39,12 @@ import argparse
 import asyncio
 import functools
 import logging
+import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -55,17 +55,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 
-from bench.throughput import POSTGRES, local_database, polling, throwaway_database
+from bench.entry_timing import Tally, timing_database
+from bench.harness import POSTGRES, local_database, polling, throwaway_database
 from bot.app import build_application
 from bot.config import load_settings
 from cli.demo import create_demo_school
 from domain.identity import PersonKind, PersonRef, create_invite
 from domain.windows import WindowDecision, WindowState
 from localapi import LocalBotApi, Person, StoredMessage
-from storage.attendance_store import SqlAttendanceStore
 from storage.changes import Author
 from storage.db import Database
-from storage.gradebook_store import SqlGradebookStore
 from storage.migrate import upgrade
 from storage.models import HomeroomRow, StaffRow, TeachingRow
 from storage.uow import UnitOfWork
@@ -78,14 +77,13 @@ WAIT_SECONDS = 60.0  # for one reply; a slower one counts the teacher as failed
 SCORES = ["8", "7,5", "9", "6,5", "10", "7", "8,5", "9,5", "6", "8"]
 SAVE_COLUMN, REVIEW_MARKS = "✅ Lưu cột điểm", "👀 Xem lại để lưu"
 SAVE_DAY, CONFIRM_DAY, OTHER_DAY = "💾 Lưu", "✅ Xác nhận lưu", "📅 Ngày khác"
-SAVED = "bench_saved"  # session.info key: what the transaction saved, and how long the store took
 
 PACING = """\
 pacing: the stand-in's flood limits are off. sodiem keeps its own rate limiter
   (bot.ratelimit.PerChatRateLimiter: sends at most 30 a second for the bot and about 1 a second per
   chat after a burst of 3; edits and answers to presses are not paced).
   sodiem's processor runs at most 64 updates at once, each person's in order, each in one transaction;
-  on SQLite each update's transaction holds the one writer lock (storage.db), so they take turns;
+  on SQLite a turn reads without the writer lock and takes it at its first write (storage.db);
   on PostgreSQL they share the engine's default pool of 15 connections (5, and 10 more at need).
   Bot, stand-in and teachers share one event loop; the figures include the stand-in's own work."""
 
@@ -96,21 +94,6 @@ class Teacher:
     staff_id: int
     turn: int  # which of the staff member's accounts: chooses the pair, the column, the day
     day: date | None  # the attendance day of a homeroom teacher's account, or None
-
-
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)  # seconds, one an update
-    columns: set[str] = field(default_factory=set)  # the saved columns, as the bot titled them
-    days: int = 0
-    failures: list[str] = field(default_factory=list)
-    saves: dict[str, list[tuple[float, float]]] = field(default_factory=dict)  # kind: (store, commit)
-    transactions: list[float] = field(default_factory=list)  # seconds each unit of work was open
-    teachers: int = 0
-    wall: float = 0.0  # seconds
-    cpu: float = 0.0  # seconds of this process (bot, stand-in and teachers), both cores counted
-    calls: int = 0  # Bot API calls, getUpdates aside
-    replies: int = 0  # of which calls with a chat_id (answerCallbackQuery aside), the rate-limited ones
 
 
 # --- one teacher -----------------------------------------------------------------------------------
@@ -230,59 +213,6 @@ async def work(person: Person, teacher: Teacher, tally: Tally) -> None:
         tally.failures.append(f"teacher {teacher.number}: {str(error)[:300]}")
 
 
-# --- timing the stores ------------------------------------------------------------------------------
-
-
-@contextmanager
-def timing_database(tally: Tally) -> Iterator[None]:
-    """Wraps save_column and save_day (the store's time) and the commit of the same transaction, and
-    times every unit of work from its start (on SQLite: the writer lock taken) to its end."""
-    originals = {
-        (SqlGradebookStore, "save_column"): SqlGradebookStore.save_column,
-        (SqlAttendanceStore, "save_day"): SqlAttendanceStore.save_day,
-        (UnitOfWork, "commit"): UnitOfWork.commit,
-        (UnitOfWork, "__aenter__"): UnitOfWork.__aenter__,
-        (UnitOfWork, "__aexit__"): UnitOfWork.__aexit__,
-    }
-
-    def store(kind: str, method):
-        @functools.wraps(method)
-        async def timed(self, *args, **kwargs):
-            started = time.perf_counter()
-            result = await method(self, *args, **kwargs)
-            self.session.info[SAVED] = (kind, time.perf_counter() - started)
-            return result
-
-        return timed
-
-    async def commit(self) -> None:
-        saved = self.session.info.pop(SAVED, None)
-        started = time.perf_counter()
-        await originals[UnitOfWork, "commit"](self)
-        if saved:
-            tally.saves.setdefault(saved[0], []).append((saved[1], time.perf_counter() - started))
-
-    async def enter(self):
-        entered = await originals[UnitOfWork, "__aenter__"](self)
-        self.bench_opened = time.perf_counter()
-        return entered
-
-    async def leave(self, *exc):
-        try:
-            return await originals[UnitOfWork, "__aexit__"](self, *exc)
-        finally:
-            tally.transactions.append(time.perf_counter() - self.bench_opened)
-
-    SqlGradebookStore.save_column = store("column", SqlGradebookStore.save_column)
-    SqlAttendanceStore.save_day = store("day", SqlAttendanceStore.save_day)
-    UnitOfWork.commit, UnitOfWork.__aenter__, UnitOfWork.__aexit__ = commit, enter, leave
-    try:
-        yield
-    finally:
-        for (owner, name), method in originals.items():
-            setattr(owner, name, method)
-
-
 # --- the school, the accounts, the run ---------------------------------------------------------------
 
 
@@ -360,14 +290,25 @@ async def measure(api: LocalBotApi, tally: Tally, runs: list[Coroutine[Any, Any,
     """Runs the teachers at once, adding the wall and CPU time and the Bot API calls to ``tally``."""
     tally.teachers += len(runs)
     before, cpu = dict(api.calls), time.process_time()
+    sampling = asyncio.create_task(sample_memory(tally))
     with timing_database(tally):
         started = time.monotonic()
         await asyncio.gather(*runs)
         tally.wall += time.monotonic() - started
+    sampling.cancel()
     tally.cpu += time.process_time() - cpu
     made = {method: count - before.get(method, 0) for method, count in api.calls.items()}
     tally.calls += sum(made.values()) - made.get("getUpdates", 0)
     tally.replies += sum(made.values()) - made.get("getUpdates", 0) - made.get("answerCallbackQuery", 0)
+
+
+async def sample_memory(tally: Tally) -> None:
+    """The process's resident memory, every tenth of a second, its highest kept in ``tally``."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    while True:
+        resident = int(Path("/proc/self/statm").read_text().split()[1]) * page
+        tally.peak_rss = max(tally.peak_rss, resident)
+        await asyncio.sleep(0.1)
 
 
 async def link(person: Person, code: str) -> None:
@@ -429,6 +370,10 @@ def report(name: str, alone: Tally, crowd: Tally, api: LocalBotApi) -> None:
         f"units of work (one an update, from its start to its end): alone mean {ms(alone.transactions)} ms;"
         f" at once mean {ms(held)} ms, p95 {ms(held, 95)} ms,"
         f" together {sum(held) / crowd.wall:.2f} × the wall time"
+    )
+    print(
+        f"memory: this process's resident set at most {crowd.peak_rss / 2**20:.0f} MB under the load"
+        " (the bot, the stand-in and the teachers together: an upper bound for `sodiem run`)"
     )
     for failure in crowd.failures[:3] + alone.failures[:3]:
         print(f"  failed: {failure}")

@@ -26,15 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
-import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,10 +41,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
-from sqlalchemy.engine import URL, make_url
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bench.harness import POSTGRES, local_database, polling, throwaway_database
 from bot.app import build_application
 from bot.config import load_settings
 from bot.ratelimit import PerChatRateLimiter
@@ -57,13 +55,10 @@ from localapi import LocalBotApi, Person, StoredMessage
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import StaffRow
-from storage.school_key import KEY_FILE_SETTING, create_key_file
 from storage.uow import UnitOfWork
 
 TOKEN = "123456:BENCH-throughput"
 YEAR = "2025-2026"
-POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CONCURRENT_UPDATES = 64  # as bot.processor.PerPersonProcessor
 WAIT_SECONDS = 60.0  # for one reply; a slower one stops the run with a TimeoutError
 # Teachers open "📚 Lớp tôi dạy" (mine:0); the vice principal and the administrator, who teach
@@ -166,22 +161,6 @@ def echo_next_press(number: int, message: StoredMessage) -> str:
 # --- the two bots ----------------------------------------------------------------------------------
 
 
-@asynccontextmanager
-async def polling(application: Application) -> AsyncIterator[None]:
-    """Runs the application in this event loop, as tests/bot/conftest.py does."""
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)  # as run_polling does
-    await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    try:
-        yield
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-
-
 def echo_keyboard(number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(f"Bấm {number}", callback_data=f"echo:{number}")]])
 
@@ -193,7 +172,8 @@ async def echo_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def echo_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     number = int(query.data.partition(":")[2])
-    await query.answer()
+    with contextlib.suppress(TelegramError):  # too late (over 15 s): the edit still goes, as sodiem's
+        await query.answer()
     await query.edit_message_text(f"Đã bấm {number}", reply_markup=echo_keyboard(number + 1))
 
 
@@ -266,61 +246,6 @@ async def invite(database: Database, people: int) -> list[str]:
     return codes
 
 
-@contextmanager
-def throwaway_database(choice: str) -> Iterator[tuple[str, str]]:
-    """(URL, description) of a fresh, empty database, removed afterwards; with a school key of its own
-    (unless SODIEM_AUDIT_KEY_FILE names one), since the change log is sealed with it."""
-    with school_key(), _database(choice) as chosen:
-        yield chosen
-
-
-@contextmanager
-def school_key() -> Iterator[None]:
-    if os.environ.get(KEY_FILE_SETTING):
-        yield
-        return
-    with tempfile.TemporaryDirectory(prefix="sodiem-bench-key-") as folder:
-        create_key_file(Path(folder) / "sodiem-audit.key")
-        os.environ[KEY_FILE_SETTING] = str(Path(folder) / "sodiem-audit.key")
-        try:
-            yield
-        finally:
-            del os.environ[KEY_FILE_SETTING]
-
-
-@contextmanager
-def _database(choice: str) -> Iterator[tuple[str, str]]:
-    if choice == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="sodiem-bench-") as folder:
-            yield f"sqlite+aiosqlite:///{folder}/sodiem.db", "SQLite, a fresh file in a temporary folder"
-        return
-    server = make_url(POSTGRES if choice == "postgresql" else choice)
-    name = f"sodiem_bench_{uuid.uuid4().hex[:8]}"
-    asyncio.run(postgres_admin(server, f'CREATE DATABASE "{name}"'))
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        yield url, f"PostgreSQL at {server.host}:{server.port or 5432}, throwaway database {name}"
-    finally:
-        asyncio.run(postgres_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def postgres_admin(server: URL, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(
-        host=server.host,
-        port=server.port or 5432,
-        user=server.username,
-        password=server.password,
-        database=server.database,
-        timeout=5,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def benchmark(url: str, people: int, presses: int, paced_echo: bool) -> list[Result]:
     database = Database(url)
     try:
@@ -358,15 +283,6 @@ def report(results: list[Result]) -> None:
         )
     print("(calls/press: Bot API calls other than getUpdates; ratios: sodiem divided by the echo bot;")
     print(" CPU: this process's, the stand-in and the simulated people included, the same for both)")
-
-
-def local_database(value: str) -> str:
-    if value in ("sqlite", "postgresql"):
-        return value
-    url = make_url(value)
-    if url.get_backend_name() != "postgresql" or url.host not in LOCAL_HOSTS:
-        raise argparse.ArgumentTypeError("sqlite, postgresql, or a PostgreSQL URL on 127.0.0.1")
-    return value
 
 
 def main() -> None:

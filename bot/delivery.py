@@ -1,5 +1,5 @@
-"""The outbox dispatcher inside the bot: built with the application, run while it runs, woken when
-a turn has committed new messages."""
+"""The outbox dispatcher inside the bot: built with the application, run while it runs, woken by
+the database whenever a transaction that added messages commits (storage.db: on_outbox_committed)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot.turn import Turn
 from notifications.channel import Channel
 from notifications.dispatcher import Dispatcher
 from notifications.pacing import TELEGRAM, Pacing
@@ -55,14 +54,3 @@ async def _run(application: Application) -> None:
 def zalo_pictures(context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Whether report cards reach Zalo as pictures too (SODIEM_PUBLIC_URL: the platform fetches them)."""
     return any(isinstance(c, ZaloChannel) and c.sends_pictures for c in context.bot_data.get("channels", []))
-
-
-def wake_after_commit(turn: Turn, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """New rows are visible once the turn commits; the dispatcher is woken after that."""
-    dispatcher: Dispatcher | None = context.bot_data.get(DISPATCHER)
-    if dispatcher is not None:
-
-        async def wake(_bot) -> None:
-            dispatcher.wake()
-
-        turn.later(wake)

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from domain.errors import DomainError
+from notifications.zalo import masked
 
 FORMATS = ("text", "json")
 FORMAT_SETTING = "SODIEM_LOG_FORMAT"
@@ -25,6 +27,25 @@ class UpdateContext(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.account, record.update = CURRENT_UPDATE.get()
         return True
+
+
+class HideTokens(logging.Filter):
+    """No token in a log line, whoever logs it (the libraries log request URLs, which carry it)."""
+
+    def __init__(self, tokens: Iterable[str | None]) -> None:
+        super().__init__()
+        self.tokens = [token for token in tokens if token]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._hide(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._hide(logging.Formatter().formatException(record.exc_info))
+        return True
+
+    def _hide(self, text: str) -> str:
+        for token in self.tokens:
+            text = text.replace(token, masked(token))
+        return text
 
 
 class JsonLines(logging.Formatter):
@@ -53,10 +74,13 @@ def handler(log_format: str | None, stream=None) -> logging.Handler:
     return out
 
 
-def configure(log_format: str | None) -> None:
-    """For ``sodiem run``: INFO and above, one line per event, in the format asked for."""
+def configure(log_format: str | None, hidden: Iterable[str | None] = ()) -> None:
+    """For ``sodiem run``: INFO and above, one line per event, in the format asked for, with the
+    ``hidden`` tokens masked."""
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
-    root.addHandler(handler(log_format))
+    out = handler(log_format)
+    out.addFilter(HideTokens(hidden))
+    root.addHandler(out)
     root.setLevel(logging.INFO)

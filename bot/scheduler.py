@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ContextTypes
 
-from bot.delivery import DISPATCHER
 from bot.desk_jobs import LOCK_PROPOSAL, PROGRESS_SUMMARY
 from bot.released_jobs import CARDS_OUT_OF_DATE
 from notifications import metrics
@@ -70,16 +69,9 @@ async def run_tasks(context: ContextTypes.DEFAULT_TYPE) -> None:
     done = await run_due(database, tasks, clock(), zone)
     weekly = await run_weekly_news(database, clock())
     metrics.JOB_RUNS.inc(len(done) + bool(weekly))
-    if done or weekly:
-        dispatcher = context.bot_data.get(DISPATCHER)
-        if dispatcher is not None:
-            dispatcher.wake()
 
 
 async def run_weekly(context: ContextTypes.DEFAULT_TYPE) -> None:
     database, clock, _, _ = context.bot_data[SCHEDULER]
     if await run_weekly_news(database, clock()):
         metrics.JOB_RUNS.inc()
-        dispatcher = context.bot_data.get(DISPATCHER)
-        if dispatcher is not None:
-            dispatcher.wake()

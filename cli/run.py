@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 
 from cli.backup import DEFAULT_DIR
 from cli.output import EXIT_FAILED, EXIT_OK, Console
 from domain.errors import DomainError
-from notifications.zalo import masked
 
 
 def add_parser(commands) -> None:
@@ -21,30 +19,6 @@ def add_parser(commands) -> None:
         "--secret", metavar="TOKEN", help="secret Telegram sends back; other requests are refused"
     )
     parser.set_defaults(func=run)
-
-
-class HideTokens(logging.Filter):
-    """No token in a log line, whoever logs it (the libraries log request URLs, which carry it)."""
-
-    def __init__(self, tokens: list[str]) -> None:
-        super().__init__()
-        self.tokens = [token for token in tokens if token]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = self._hide(record.getMessage()), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self._hide(logging.Formatter().formatException(record.exc_info))
-        return True
-
-    def _hide(self, text: str) -> str:
-        for token in self.tokens:
-            text = text.replace(token, masked(token))
-        return text
-
-
-def hide_tokens_in_logs(*tokens: str | None) -> None:
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(HideTokens([token for token in tokens if token]))
 
 
 def run(args) -> int:
@@ -72,11 +46,10 @@ def run(args) -> int:
         console.error(error.key, **error.params)
         return EXIT_FAILED
     try:
-        logs.configure(os.environ.get(logs.FORMAT_SETTING))
+        logs.configure(os.environ.get(logs.FORMAT_SETTING), hidden=(settings.token, settings.zalo_token))
     except DomainError as error:
         console.error(error.key, **error.params)
         return EXIT_FAILED
-    hide_tokens_in_logs(settings.token, settings.zalo_token)
     if not settings.token:
         console.say("run.starting", url=settings.zalo_api_url.split("/bot")[0])
         return _run_zalo_alone(settings, database)

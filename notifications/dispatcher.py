@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -26,7 +27,9 @@ log = logging.getLogger("sodiem.outbox")
 MAX_ATTEMPTS = 6  # transient failures; a channel's "wait" is not a failure
 BACKOFF_FIRST = 2.0  # seconds, doubled at each attempt
 BACKOFF_MAX = 300.0
-POLL_SECONDS = 1.0
+# Each commit that adds rows wakes the dispatcher (storage.db: on_outbox_committed); the poll is a
+# safety net for rows another process added (the command line)
+POLL_SECONDS = 5.0
 WORKERS = 8  # sends in flight: at 30 a second and a few hundred milliseconds to Telegram, several
 IDLE_TICK = 0.2  # how soon a stopping application is noticed
 
@@ -72,31 +75,55 @@ class Dispatcher:
         self._pacers = {name: Pacer(channel.per_second) for name, channel in self.channels.items()}
         self._last_sent: dict[tuple[str, str], float] = {}
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._next_look = 0.0  # time.monotonic() of the next round without a wake
+        self._retries: list[float] = []  # heap of time.monotonic() when rows put off come due
         self._keep_running: Callable[[], bool] = lambda: True
+        database.on_outbox_committed(self.wake)
 
     # --- running ---------------------------------------------------------------------------------
 
     def wake(self) -> None:
         """New rows were committed: look now rather than at the next poll."""
-        self._wake.set()
+        if self._loop is None or self._loop.is_closed():
+            return
+        try:
+            same_loop = asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            same_loop = False
+        if same_loop:
+            self._wake.set()
+        else:  # a commit in another thread (a command run beside the bot)
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self, keep_running: Callable[[], bool] = lambda: True) -> None:
         """Delivers as rows become due, until ``keep_running`` says no (checked a few times a second)."""
         self._keep_running = keep_running
+        self._loop = asyncio.get_running_loop()
         await self.recover()
-        last_look = 0.0
         while keep_running():
-            if time.monotonic() - last_look >= POLL_SECONDS or self._wake.is_set():
+            if self._wake.is_set() or time.monotonic() >= self._next_look:
                 self._wake.clear()
-                last_look = time.monotonic()
+                self._plan_next_round()
                 try:
                     if await self.deliver_due():
-                        last_look = 0.0  # more may be due: look again at once
+                        self._next_look = 0.0  # more may be due: look again at once
                         continue
                 except Exception:  # the database was briefly unreachable: try again at the next poll
                     log.exception("outbox round failed")
+            idle = min(IDLE_TICK, max(0.0, self._next_look - time.monotonic()))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), IDLE_TICK)
+                await asyncio.wait_for(self._wake.wait(), idle)
+
+    def _plan_next_round(self) -> None:
+        now = time.monotonic()
+        while self._retries and self._retries[0] <= now:
+            heapq.heappop(self._retries)
+        self._next_look = min([now + POLL_SECONDS, *self._retries[:1]])
+
+    def _look_by(self, moment: float) -> None:
+        """A row will be due at ``moment`` (time.monotonic()): a round then, whatever the poll."""
+        self._next_look = min(self._next_look, moment)
 
     async def run_until_idle(self) -> None:
         """Delivers until no row is pending (waiting for retries that are due later)."""
@@ -108,7 +135,7 @@ class Dispatcher:
                 next_due = await uow.outbox.next_due(list(self.channels))
             if next_due is None:
                 return
-            await asyncio.sleep(min(POLL_SECONDS, max(0.05, (next_due - self.clock()).total_seconds())))
+            await asyncio.sleep(min(POLL_SECONDS, max(0.1, (next_due - self.clock()).total_seconds())))
 
     async def recover(self) -> int:
         async with UnitOfWork(self.database) as uow:
@@ -126,10 +153,13 @@ class Dispatcher:
             due = await uow.outbox.due(self.clock(), list(self.channels))
         now, chosen, recipients = time.monotonic(), [], set()
         for row_id, channel, recipient in due:
-            who = (channel, recipient)
-            if who in recipients:
+            who, interval = (channel, recipient), self.channels[channel].per_recipient_interval
+            if who in recipients:  # this round sends them one: the next after their interval
+                self._look_by(now + interval)
                 continue
-            if now - self._last_sent.get(who, -1e9) < self.channels[channel].per_recipient_interval:
+            free_at = self._last_sent.get(who, -1e9) + interval
+            if now < free_at:
+                self._look_by(free_at)
                 continue
             recipients.add(who)
             chosen.append((row_id, channel))
@@ -137,8 +167,6 @@ class Dispatcher:
         for item in chosen:
             queue.put_nowait(item)
         await asyncio.gather(*(self._worker(queue) for _ in range(min(self.workers, len(chosen)))))
-        if due and not chosen:  # everything due waits for its recipient's pace
-            await asyncio.sleep(0.1)
         return len(chosen)
 
     async def _worker(self, queue: asyncio.Queue[tuple[int, str]]) -> None:
@@ -180,6 +208,8 @@ class Dispatcher:
         metrics.DELIVERIES.labels(channel_name, status).inc()
 
     def _later(self, seconds: float) -> datetime:
+        heapq.heappush(self._retries, time.monotonic() + seconds)
+        self._look_by(self._retries[0])
         return self.clock() + timedelta(seconds=seconds)
 
 

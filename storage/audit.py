@@ -103,20 +103,21 @@ RESEAL = (
 
 
 async def seal(session: AsyncSession) -> None:
-    """Chains this transaction's new entries onto the end of the trail (no query when it recorded none)."""
-    if not session.info.pop(UNSEALED, False):
+    """Chains this transaction's new entries onto the end of the trail (no query when it recorded none).
+    The entries are sealed before they are written, so that each is one INSERT; one written already
+    (an earlier flush) gets its seal in an UPDATE. An entry dropped with a rolled-back savepoint is
+    no longer in the session and takes no place in the chain."""
+    recorded = [row for row in session.info.pop(UNSEALED, []) if row in session and row.seq is None]
+    if not recorded:
         return
-    await session.flush()
-    if not await session.scalar(select(ChangeRow.id).where(ChangeRow.seq.is_(None)).limit(1)):
-        return
-    head = await _locked_head(session)
+    with session.no_autoflush:
+        head = await _locked_head(session)
     key = chain_key()
     if head.key_check != key_check(key):
         if head.key_check is not None:
             raise DomainError("audit.error.wrong_key")
         await _reseal(session, head, key)
-    pending = await session.scalars(select(ChangeRow).where(ChangeRow.seq.is_(None)).order_by(ChangeRow.id))
-    for row in pending:
+    for row in recorded:
         head.seq += 1
         row.seq, row.prev_hash = head.seq, head.hash
         row.hash = head.hash = sealed_hash(row, head.seq, head.hash, key)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChangeRow
 
-UNSEALED = "sodiem_unsealed_changes"  # session.info: this transaction recorded changes
+UNSEALED = "sodiem_unsealed_changes"  # session.info: the entries this transaction recorded
 
 
 @dataclass(frozen=True)
@@ -37,20 +37,19 @@ def record_change(
     new: str | None,
     reason: str = "",
 ) -> None:
-    session.info[UNSEALED] = True  # the seal at commit has work to do
-    session.add(
-        ChangeRow(
-            at=author.at.astimezone(UTC),
-            staff_id=author.staff_id,
-            channel=author.channel,
-            account=author.account,
-            entity=entity,
-            entity_key=key,
-            old_value=old,
-            new_value=new,
-            reason=reason,
-        )
+    entry = ChangeRow(
+        at=author.at.astimezone(UTC),
+        staff_id=author.staff_id,
+        channel=author.channel,
+        account=author.account,
+        entity=entity,
+        entity_key=key,
+        old_value=old,
+        new_value=new,
+        reason=reason,
     )
+    session.add(entry)
+    session.info.setdefault(UNSEALED, []).append(entry)  # the seal at commit chains them, in this order
 
 
 def score_key(student_id: int, subject_id: int, year_id: int, semester: int, kind: str, position: int) -> str:

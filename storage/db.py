@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from sqlalchemy.util import await_only
 DEFAULT_URL = "sqlite+aiosqlite:///./sodiem.db"
 SQLITE_BUSY_SECONDS_SETTING = "SODIEM_SQLITE_BUSY_SECONDS"  # how long a writer waits for another one
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+ENQUEUED = "sodiem_outbox_enqueued"  # in a session's info: its transaction added rows to the outbox
 SQLITE_CONNECTIONS = 32  # kept open, and as many more at need: bot.processor runs 64 turns at once
 
 
@@ -137,6 +139,7 @@ class Database:
     url: str
     engine: AsyncEngine = field(init=False)
     _writer: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+    _outbox_listeners: list[weakref.WeakMethod] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.url = database_url(self.url)
@@ -185,6 +188,17 @@ class Database:
                 yield session
         finally:
             writer.release()
+
+    def on_outbox_committed(self, listener: Callable[[], None]) -> None:
+        """``listener`` (a bound method, held weakly) is called after each commit that added outbox rows."""
+        self._outbox_listeners.append(weakref.WeakMethod(listener))
+
+    def outbox_committed(self) -> None:
+        self._outbox_listeners = [ref for ref in self._outbox_listeners if ref() is not None]
+        for ref in self._outbox_listeners:
+            listener = ref()
+            if listener is not None:
+                listener()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

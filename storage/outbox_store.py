@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.changes import Author, record_change
-from storage.db import as_utc
+from storage.db import ENQUEUED, as_utc
 from storage.models import OutboxRow
 
 PENDING, SENDING, SENT, FAILED, BLOCKED, UNCERTAIN = (
@@ -72,6 +72,8 @@ class SqlOutboxStore:
         keys = [m.key for m in messages]
         known = set(await self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
         fresh = {m.key: m for m in messages if m.key not in known}
+        if fresh:
+            self.session.info[ENQUEUED] = True  # the unit of work tells the dispatchers once committed
         for message in fresh.values():
             self.session.add(
                 OutboxRow(
@@ -174,6 +176,7 @@ class SqlOutboxStore:
         )
         if result.rowcount:
             record_change(self.session, author, "outbox-resend", str(notice_id), None, str(result.rowcount))
+            self.session.info[ENQUEUED] = True
         return result.rowcount
 
     async def report(self, notice_id: int | None) -> list[Delivery]:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.attendance_store import SqlAttendanceStore
 from storage.audit import seal
 from storage.correction_store import SqlCorrectionStore
-from storage.db import Database, is_stale
+from storage.db import ENQUEUED, Database, is_stale
 from storage.export_store import SqlExportStore
 from storage.gradebook_store import SqlGradebookStore
 from storage.health_store import SqlHealthStore
@@ -99,6 +99,8 @@ class UnitOfWork:
     async def commit(self) -> None:
         await seal(self.session)
         await self.session.commit()
+        if self.session.info.pop(ENQUEUED, False):
+            self._database.outbox_committed()
 
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None

@@ -14,7 +14,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.shared import show
-from bot.delivery import wake_after_commit
 from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
 from bot.keyboards import button, column, is_number
 from bot.turn import CHANNEL, Turn, current_turn
@@ -329,7 +328,6 @@ async def _approve(update: Update, context, turn: Turn, notice: Notice) -> None:
     class_name = await turn.uow.notices.class_name(notice.reach)
     messages = notice_messages(notice, recipients, class_name, school.name if school else "")
     await turn.uow.outbox.enqueue(messages, turn.now)
-    wake_after_commit(turn, context)
     report = column([button(turn.t("notices.report_button"), PREFIX, "rp", notice.id)])
     answer_and_show(
         turn, update.callback_query, turn.t("notices.approved", count=len(messages), text=notice.text), report
@@ -364,8 +362,6 @@ async def tell_author(turn: Turn, notice: Notice, key: str) -> None:
 async def _resend(context, turn: Turn, notice: Notice) -> None:
     author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
     count = await turn.uow.outbox.resend_uncertain(notice.id, author)
-    if count:
-        wake_after_commit(turn, context)
     turn.say("notices.resent_uncertain", count=count)
 
 

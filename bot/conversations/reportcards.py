@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import commands
 from bot.conversations.notices import submit_label, tell_author
 from bot.conversations.shared import show
-from bot.delivery import wake_after_commit, zalo_pictures
+from bot.delivery import zalo_pictures
 from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
 from bot.keyboards import button, column, is_number
 from bot.public import picture_name
@@ -225,7 +225,6 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
     turn.uow.released.keep(notice.id, await asyncio.to_thread(freeze, cards))  # what parents see from now
     messages = await _card_messages(turn, notice, cards, zalo_pictures(context))
     await turn.uow.outbox.enqueue(messages, turn.now)
-    wake_after_commit(turn, context)
     report = column([button(turn.t("notices.report_button"), "nt", "rp", notice.id)])
     parents = len({(m.channel, m.recipient) for m in messages})
     text = turn.t("notices.card.released", text=notice.text, parents=parents, students=len(cards))

@@ -5,12 +5,15 @@ history of the value shows every step. One decision counts, even when two leader
 import asyncio
 import re
 import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from domain.entry import Column
 from domain.windows import ColumnKind, WindowDecision, WindowState
+from localapi import Person
 from storage.audit import verify
 from storage.changes import Author
 from storage.models import ChangeRow, CorrectionEvidenceRow, CorrectionRow, RefusalRow, ScoreRow, StaffRow
@@ -38,6 +41,19 @@ async def saved_scores(
         values_by_id = {s.id: v for s, v in zip(students, values, strict=True)}
         await uow.gradebook.save_column(class_id, subject_id, year.id, 1, column, values_by_id, author)
         await uow.commit()
+
+
+@asynccontextmanager
+async def correction_scene(school) -> AsyncIterator[tuple[str, Person, Person]]:
+    """GV01's ĐĐGtx 1 in Toán for 6A saved as 6, 8, 9; the bot running with GV01 (Thầy Toàn) and the
+    vice-principal (Thầy Phó) linked. Gives the first student's name, the teacher and the deputy."""
+    first = (await class_list_names(school.database, "6A"))[0]
+    await saved_scores(school, REGULAR, ["6", "8", "9"])
+    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link(school, deputy, "CB02")
+        yield first, teacher, deputy
 
 
 async def stored(school, column: Column) -> list[str]:
@@ -96,12 +112,7 @@ def read_pdf(content: bytes, folder) -> tuple[str, int]:
 
 
 async def test_the_vice_principal_approves_and_the_value_and_its_history_change(school, tmp_path):
-    first = (await class_list_names(school.database, "6A"))[0]
-    await saved_scores(school, REGULAR, ["6", "8", "9"])
-    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
-    async with school.bot_running():
-        await link(school, teacher, "GV01")
-        await link(school, deputy, "CB02")
+    async with correction_scene(school) as (first, teacher, deputy):
         asked = await ask_for_correction(teacher, "ĐĐGtx 1", first, "7,5", "Ghi nhầm điểm của bạn cùng bàn")
         assert "Gửi ảnh minh chứng" in asked.text and "Bỏ qua, không có ảnh" in asked.button_texts
         teacher.mark_read()
@@ -343,12 +354,7 @@ async def test_an_old_button_cannot_carry_a_subject_into_another_class(school):
 
 
 async def test_a_value_changed_after_the_request_is_not_overwritten(school):
-    first = (await class_list_names(school.database, "6A"))[0]
-    await saved_scores(school, REGULAR, ["6", "8", "9"])
-    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
-    async with school.bot_running():
-        await link(school, teacher, "GV01")
-        await link(school, deputy, "CB02")
+    async with correction_scene(school) as (first, teacher, deputy):
         await ask_for_correction(teacher, "ĐĐGtx 1", first, "7", "Nhầm")
         await press_in_turn(teacher, "Bỏ qua, không có ảnh", "📨 Gửi đề nghị")
         card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
@@ -363,12 +369,7 @@ async def test_a_value_changed_after_the_request_is_not_overwritten(school):
 
 
 async def test_no_correction_once_the_year_lists_are_sent_until_the_leadership_sends_them_back(school):
-    first = (await class_list_names(school.database, "6A"))[0]
-    await saved_scores(school, REGULAR, ["6", "8", "9"])
-    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
-    async with school.bot_running():
-        await link(school, teacher, "GV01")
-        await link(school, deputy, "CB02")
+    async with correction_scene(school) as (first, teacher, deputy):
         card = await send_without_photo(teacher, deputy, first, "7,5")
 
         async with UnitOfWork(school.database, read_only=True) as uow:

@@ -16,10 +16,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from storage.models import ChangeRow, SignedPaperRow
-from tests.bot.test_corrections import REGULAR, read_pdf, saved_scores, send_without_photo, stored
-from tests.bot.test_score_entry import link
+from tests.bot.test_corrections import REGULAR, correction_scene, read_pdf, send_without_photo, stored
 from tests.bot.test_signing import certificate  # noqa: F401 (the fixture)
-from tests.storage.helpers import class_list_names
 
 APPROVED = "đã được Phạm Văn Phó duyệt"
 PRINT = "🖨 In phiếu (PDF)"
@@ -27,12 +25,7 @@ PRINT = "🖨 In phiếu (PDF)"
 
 async def approve_and_print(school):
     """The teacher asks for 6 → 7,5 without a photo, the vice-principal approves and prints the slip."""
-    first = (await class_list_names(school.database, "6A"))[0]
-    await saved_scores(school, REGULAR, ["6", "8", "9"])
-    teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
-    async with school.bot_running():
-        await link(school, teacher, "GV01")
-        await link(school, deputy, "CB02")
+    async with correction_scene(school) as (first, teacher, deputy):
         card = await send_without_photo(teacher, deputy, first, "7,5")
         deputy.press("✅ Duyệt", card)
         done = await deputy.wait_for(lambda m: APPROVED in m.text and PRINT in m.button_texts)

@@ -22,8 +22,8 @@ from tests.bot.test_leave import link_parent
 from tests.bot.test_score_entry import link, open_column
 
 MENU_PRESS = 6
-SCORE_ENTRY = {"/nhapdiem": 7, "class": 7, "semester": 8, "column": 10, "values": 12, "save": 26}
-ATTENDANCE = {"/diemdanh": 13, "tap": 9, "save": 7, "confirm": 20}
+SCORE_ENTRY = {"/nhapdiem": 7, "class": 7, "semester": 8, "column": 10, "values": 12, "save": 24}
+ATTENDANCE = {"/diemdanh": 13, "tap": 9, "save": 7, "confirm": 18}
 LEAVE = {"/xinnghi": 8, "days": 8, "reason": 20, "accept": 23}
 
 

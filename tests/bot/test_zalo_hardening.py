@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from cli.run import HideTokens
+from bot.logs import HideTokens
 from notifications.zalo import ZaloClient, ZaloLost
 from tests.bot.test_zalo import ZALO_TOKEN
 from tests.bot.test_zalo_channels import SECRET, behind_a_webhook

@@ -4,13 +4,16 @@ Bot API, through 429 storms, gateway errors, lost answers, blocked people and a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from localapi import LocalBotApi
+from notifications import dispatcher as dispatcher_module
 from notifications.dispatcher import MAX_ATTEMPTS, Dispatcher
 from notifications.telegram import TelegramChannel
 from storage.db import Database
@@ -123,3 +126,33 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
 
         assert [copies(api, p, "Thông báo") for p in parents] == [1] * 40
         assert await statuses(database) == {"sent": 39, "uncertain": 1}
+
+
+async def test_a_committed_message_is_sent_at_once_and_a_put_off_one_when_it_comes_due(database, monkeypatch):
+    """The running dispatcher is woken by the commit that adds a message, not by its poll (set here to
+    ten minutes); a message put off by a gateway error is retried when it comes due."""
+    monkeypatch.setattr(dispatcher_module, "POLL_SECONDS", 600.0)
+    async with LocalBotApi(TOKEN, rate_limits=True) as api, telegram(api) as channel:
+        dispatcher = Dispatcher(database, {"telegram": channel}, backoff_first=0.5)
+        running = asyncio.create_task(dispatcher.run())
+        try:
+            await until(lambda: dispatcher._next_look > time.monotonic() + 60)  # idle, polling in 10 min
+            [first] = await parents_waiting(database, api, 1, "Họp lớp")
+            await until(lambda: copies(api, first, "Họp lớp") == 1)
+
+            api.inject_bad_gateway(1)
+            await until(lambda: dispatcher._next_look > time.monotonic() + 60)
+            [second] = await parents_waiting(database, api, 1, "Nghỉ lễ")
+            await until(lambda: copies(api, second, "Nghỉ lễ") == 1)
+            assert api.calls["sendMessage"] == 3  # the second parent's message twice: refused, then sent
+        finally:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+
+
+async def until(condition, seconds: float = 60.0) -> None:
+    """Waits for ``condition`` a few milliseconds at a time; fails after ``seconds``."""
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.01)
