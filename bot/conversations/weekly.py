@@ -12,7 +12,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog
-from bot.delivery import wake_after_commit
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number
 from bot.turn import CHANNEL, Turn, current_turn
@@ -127,7 +126,6 @@ async def _remind(update, context, turn: Turn, notice_id: int) -> None:
         reading = await read_receipts.reading(turn.uow, turn.actor, notice_id)
         turn.say("weekly.read.already_reminded", at=reading.reminded_at)
         return
-    wake_after_commit(turn, context)
     turn.say("weekly.read.reminded", count=count)
 
 
