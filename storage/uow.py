@@ -32,6 +32,7 @@ from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.signed_store import SqlSignedStore
 from storage.staff_store import SqlStaffStore
 from storage.transfer_store import SqlTransferStore
+from storage.web_store import SqlWebSessions
 from storage.year_end_store import SqlYearEndStore
 
 
@@ -55,6 +56,7 @@ class UnitOfWork:
     new_year: SqlNewYearStore
     signed: SqlSignedStore
     released: SqlReleasedCards
+    web: SqlWebSessions
 
     def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
         self._database = database
@@ -83,6 +85,7 @@ class UnitOfWork:
         self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         self.signed = SqlSignedStore(self.session)
         self.released = SqlReleasedCards(self.session)
+        self.web = SqlWebSessions(self.session)
         return self
 
     @property

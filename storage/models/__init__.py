@@ -628,3 +628,6 @@ class ReleasedCardRow(Base):
     language: Mapped[str] = mapped_column(String(5))
     text: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+from storage.models import web  # noqa: E402, F401  (the web chat's sessions)
