@@ -46,7 +46,10 @@ class Browser:
         self.http = aiohttp.ClientSession(
             base_url=front.url,
             cookie_jar=aiohttp.CookieJar(unsafe=True),
-            headers={"Accept-Language": language, "User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0"},
+            headers={
+                "Accept-Language": language,
+                "User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0",
+            },
         )
         self.csrf = ""
         self.seq = 0
@@ -110,11 +113,11 @@ async def demo_front(demo_school: School) -> AsyncIterator[WebFront]:  # noqa: F
 
 
 class running:
-    def __init__(self, school: School) -> None:  # noqa: F811
-        self.school = school
+    def __init__(self, ready: School) -> None:
+        self.school = ready
 
     async def __aenter__(self) -> WebFront:
-        school = self.school
+        school = self.school  # noqa: F811
         environ = {
             "SODIEM_TELEGRAM_TOKEN": TOKEN,
             "SODIEM_TELEGRAM_API_URL": school.api.base_url,

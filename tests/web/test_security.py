@@ -169,10 +169,12 @@ async def test_signing_out_ends_the_session(front):
 
 
 async def test_security_headers_and_escaping(front):
-    async with aiohttp.ClientSession(base_url=front.url) as http:
-        async with http.get("/signin?code=<script>alert(1)</script>") as response:
-            html = await response.text()
-            headers = response.headers
+    async with (
+        aiohttp.ClientSession(base_url=front.url) as http,
+        http.get("/signin?code=<script>alert(1)</script>") as response,
+    ):
+        html = await response.text()
+        headers = response.headers
     assert "<script>alert" not in html and 'value="&lt;script&gt;alert(1)&lt;/sc"' in html
     csp = headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
