@@ -66,6 +66,7 @@ def build_application(
     )
     processor.application = application
     application.bot_data["locale"] = settings.locale
+    application.bot_data["public_url"] = settings.public_url  # the web chat's address, for /web
     add_handlers(application)
     if channel != CHANNEL:
         return application
@@ -95,6 +96,7 @@ def add_handlers(application: Application) -> None:
         commands.CHILDREN: menu.children,
         commands.CHANNEL: menu.choose_channel,
         commands.SESSIONS: sessions.show,
+        commands.WEB: sessions.sign_in_link,
         commands.CANCEL: menu.cancel,
     }
     for command, callback in routes.items():

@@ -52,6 +52,7 @@ TRANSFER = Command("transfer", "biendong", "transfer")
 YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
 SIGN = Command("sign", "kyso", "sign")
 SESSIONS = Command("sessions", "phien", "sessions")
+WEB = Command("web", "web", "web")
 
 ALL = (
     START,
@@ -82,6 +83,7 @@ ALL = (
     CHILDREN,
     CHANNEL,
     SESSIONS,
+    WEB,
     CANCEL,
 )
 

@@ -3,16 +3,35 @@ to sign out all. The ids in the buttons are checked again on the server: only th
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, column
 from bot.turn import Turn, current_turn
+from domain.identity import create_invite
 from locales import SCHOOL_TZ
 from services import web_sessions
 
 PREFIX = "ses"
+LINK_LIFETIME = timedelta(minutes=15)
+
+
+async def sign_in_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/web: a one-time sign-in link to the web chat for the person already linked here (an invite code
+    for the same person, valid 15 minutes, in the link)."""
+    turn = current_turn()
+    if turn.actor is None:
+        await refuse(turn, "web-link")
+        return
+    public_url = context.bot_data.get("public_url")
+    if not public_url:
+        turn.say("web.link.no_address")
+        return
+    invite = await create_invite(turn.uow.identity, turn.actor.person, turn.now, lifetime=LINK_LIFETIME)
+    turn.say("web.link.sent", url=f"{public_url}/signin?code={invite.code}", minutes=15)
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

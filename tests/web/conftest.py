@@ -23,11 +23,22 @@ from web.gateway import WebGateway
 CSRF = re.compile(r'<meta name="csrf-token" content="([0-9a-f]+)">')
 
 
+class RecordingNotifier:
+    """Stands where Web Push goes (web/channel.py: Notifier): what it was told, in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, str, str]] = []
+
+    async def notify(self, account_id: int, title: str, body: str, url: str) -> None:
+        self.sent.append((account_id, title, body, url))
+
+
 @dataclass
 class WebFront:
     school: School
     server: PublicServer
     gateway: WebGateway
+    notifier: RecordingNotifier
 
     @property
     def url(self) -> str:
@@ -129,13 +140,16 @@ class running:
             settings, school.database, school.clock, school.pacing
         )
         self.server = PublicServer(school.database, ("127.0.0.1", 0), school.clock)
-        gateway = web.mount(self.server, application, school.database, settings, school.clock, environ={})
+        notifier = RecordingNotifier()
+        gateway = web.mount(
+            self.server, application, school.database, settings, school.clock, notifier, environ={}
+        )
         await application.initialize()
         await application.post_init(application)
         await application.start()
         await application.updater.start_polling(poll_interval=0, timeout=1)
         await self.server.start()
-        return WebFront(school, self.server, gateway)
+        return WebFront(school, self.server, gateway, notifier)
 
     async def __aexit__(self, *exc: object) -> None:
         await self.server.stop()
