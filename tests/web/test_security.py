@@ -196,3 +196,19 @@ async def test_request_size_limits(front):
             assert response.status == 413
     finally:
         await browser.close()
+
+
+def test_session_tokens_and_sign_in_codes_never_reach_a_log_line():
+    import io
+    import logging
+
+    from bot import logs
+
+    stream = io.StringIO()
+    out = logs.handler("text", stream)
+    record = logging.LogRecord("aiohttp", logging.INFO, __file__, 1, "GET %s Cookie: %s", None, None)
+    record.args = ("/signin?code=ABCDEFGH23&lang=vi", "sodiem_session=s3cr3t-token; sodiem_device=1")
+    out.handle(record)
+    line = stream.getvalue()
+    assert "s3cr3t" not in line and "ABCDEFGH23" not in line
+    assert "sodiem_session=***" in line and "code=***" in line
