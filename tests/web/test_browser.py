@@ -16,7 +16,7 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from locales import translator
-from storage.models import AbsenceRow, StudentRow
+from storage.models import AbsenceRow, CorrectionRow, StudentRow
 from storage.uow import UnitOfWork
 
 pytest.importorskip("playwright")
@@ -118,3 +118,53 @@ async def test_staff_and_a_parent_use_the_web_chat_on_their_phones(front, chromi
     await expect(teacher.locator("#messages")).not_to_contain_text("/con"), "each their own chat"
     png = await parent.screenshot()
     assert Image.open(io.BytesIO(png)).size == (PHONE["width"], PHONE["height"])
+
+
+async def tap_first(page: Page, label: str) -> None:
+    """Taps the first button labelled so on the bot's newest message that shows it."""
+    button = page.locator(".message.bot").filter(has=page.get_by_role("button", name=label)).last
+    await button.get_by_role("button", name=label).first.click()
+
+
+async def test_a_column_of_40_scores_with_a_typo_fixed_then_a_correction_with_a_photo_approved(
+    demo_front, chromium, tmp_path
+):
+    database = demo_front.school.database
+    teacher = await sign_in(chromium, demo_front, await demo_front.school.invite_staff("GV005"))
+    await send(teacher, "/nhapdiem")
+    for label in ("6A · Toán", "HK 1 •", "ĐĐGtx 1"):
+        await tap_first(teacher, label)
+    await expect(last_bot_message(teacher)).to_contain_text("Gửi giá trị của cả lớp")
+    prompt = await last_bot_message(teacher).inner_text()
+    count = len(re.findall(r"^\d+\. ", prompt, re.MULTILINE))
+    assert count >= 35
+    values = (["8", "7,5", "9", "10", "6,5"] * 9)[:count]
+    values[2] = "85"  # the comma forgotten
+    await send(teacher, " ".join(values))
+    await expect(last_bot_message(teacher)).to_contain_text("«85» lớn hơn 10 — có phải 8,5?")
+    await send(teacher, "3=8,5")
+    await tap_first(teacher, "✅ Lưu cột điểm")
+    await expect(last_bot_message(teacher)).to_contain_text(f"{count} điểm mới, 0 không đổi")
+
+    vice = await sign_in(chromium, demo_front, await demo_front.school.invite_staff("CB002"))
+    await send(teacher, "/suadiem")
+    for label in ("6A", "Toán", "HK 1", "ĐĐGtx 1", "1. "):
+        await tap_first(teacher, label)
+    await expect(last_bot_message(teacher)).to_contain_text("Gửi giá trị mới")
+    await send(teacher, "9")
+    await send(teacher, "Chép nhầm từ bài kiểm tra")
+    await expect(last_bot_message(teacher)).to_contain_text("Gửi ảnh minh chứng")
+    paper = tmp_path / "paper.png"
+    Image.new("RGB", (48, 36), "#ddd").save(paper)
+    await teacher.locator("#photo").set_input_files(str(paper))
+    await expect(last_bot_message(teacher)).to_contain_text("Minh chứng: 1 ảnh")
+    await tap_first(teacher, "📨 Gửi đề nghị")
+    await expect(teacher.locator("#messages")).to_contain_text("Đã gửi phiếu chỉnh điểm #")
+
+    await expect(vice.locator("#messages")).to_contain_text("Lý do: Chép nhầm từ bài kiểm tra")
+    await expect(vice.locator(".message.bot img").last).to_be_visible()  # the teacher's photo
+    await tap_first(vice, "✅ Duyệt")
+    await expect(teacher.locator("#messages")).to_contain_text("Điểm đã được sửa", timeout=30_000)
+    async with UnitOfWork(database, read_only=True) as uow:
+        status = await uow.session.scalar(select(CorrectionRow.status))
+    assert status == "approved"
