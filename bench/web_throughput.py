@@ -87,7 +87,9 @@ class Browser:
             before, started = screen["edit_count"], time.monotonic()
             await self.post("/api/press", {"message_id": screen["message_id"], "data": data})
             screen = await self.until(
-                lambda m, s=screen: m["message_id"] == s["message_id"] and m["edit_count"] > before
+                lambda m, pressed=screen["message_id"], seen=before: (
+                    m["message_id"] == pressed and m["edit_count"] > seen
+                )
             )
             latencies.append(time.monotonic() - started)
         return latencies
@@ -113,9 +115,8 @@ async def run_web(database: Database, people: int, presses: int) -> Result:
             try:
                 started = time.monotonic()
                 await asyncio.gather(*(b.sign_in(code) for b, code in zip(browsers, codes, strict=True)))
-                print(
-                    f"set-up: {people} browsers signed in in {time.monotonic() - started:.1f} s (not measured)"
-                )
+                signing_in = time.monotonic() - started
+                print(f"set-up: {people} browsers signed in in {signing_in:.1f} s (not measured)")
                 calls = press_calls(gateway.local)
                 started, cpu = time.monotonic(), time.process_time()
                 runs = await asyncio.gather(*(b.presses(presses) for b in browsers))
