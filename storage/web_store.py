@@ -64,12 +64,16 @@ class SqlWebSessions:
         await self.session.flush()
 
     async def find(self, token_hash: str, now: datetime) -> WebSession | None:
-        """The live session with this token whose account is still linked (else None)."""
+        """The live session with this token whose account is still linked to someone (else None): an
+        account deleted or unlinked (a revoked staff member, a removed guardian) signs it out."""
         found = (
             await self.session.execute(
                 select(WebSessionRow, AccountRow.external_id)
                 .join(AccountRow, AccountRow.id == WebSessionRow.account_id)
-                .where(WebSessionRow.token_hash == token_hash)
+                .where(
+                    WebSessionRow.token_hash == token_hash,
+                    AccountRow.staff_id.is_not(None) | AccountRow.guardian_id.is_not(None),
+                )
             )
         ).first()
         if found is None or as_utc(found[0].expires_at) <= now:

@@ -212,3 +212,20 @@ def test_session_tokens_and_sign_in_codes_never_reach_a_log_line():
     line = stream.getvalue()
     assert "s3cr3t" not in line and "ABCDEFGH23" not in line
     assert "sodiem_session=***" in line and "code=***" in line
+
+
+async def test_a_guardian_unlinked_from_the_web_account_is_signed_out(front):
+    from sqlalchemy import update
+
+    from storage.models import AccountRow
+
+    browser = front.browser()
+    try:
+        await browser.sign_in(await front.school.invite_parent("HS001"))
+        async with UnitOfWork(front.school.database) as uow:
+            await uow.session.execute(update(AccountRow).values(guardian_id=None))
+            await uow.commit()
+        async with browser.http.get("/api/chat") as response:
+            assert response.status == 401
+    finally:
+        await browser.close()
