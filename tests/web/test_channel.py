@@ -103,3 +103,48 @@ async def test_a_person_linked_on_telegram_gets_a_one_time_sign_in_link(front):
             await other.close()
     finally:
         await browser.close()
+
+
+async def test_a_parent_on_the_web_receives_the_released_card_and_sees_only_their_child(demo_front):
+    from tests.bot.test_notices import student_codes
+    from tests.bot.test_notices_report_cards import child
+    from tests.bot.test_score_entry import link
+    from tests.exports.conftest import fill_class
+
+    school = demo_front.school
+    await fill_class(school.database, "6A", semesters=(1,))
+    codes = await student_codes(school.database, "6A")
+    _, name, _ = await child(school.database, codes[0])
+    _, other, _ = await child(school.database, codes[1])
+    teacher, vice = school.api.person(1, "Cô chủ nhiệm 6A"), school.api.person(2, "Thầy Phó hiệu trưởng")
+    parent = demo_front.browser()
+    try:
+        await link(school, teacher, "GV001")
+        await link(school, vice, "CB002")
+        await parent.sign_in(await school.invite_parent(codes[0]))
+        teacher.send_command("/phieulienlac")
+        teacher.press("Giữa học kỳ I", await teacher.wait_for(lambda m: "Giữa học kỳ I" in m.button_texts))
+        prepared = await teacher.wait_for(lambda m: m.text.startswith("Phiếu liên lạc lớp 6A — "), timeout=90)
+        teacher.press("📨 Gửi Phó hiệu trưởng duyệt", prepared)
+        request = await vice.wait_for(lambda m: m.text.startswith("🗂 Phiếu liên lạc chờ duyệt"), timeout=90)
+        vice.press("✅ Duyệt và gửi phụ huynh", request)
+        card = await parent.wait_for(
+            lambda m: "PHIẾU LIÊN LẠC · Giữa học kỳ I" in m.get("text", ""), timeout=90
+        )
+        assert f"Họ và tên: {name}" in card["text"]
+        account = await web_account(demo_front)
+        assert {sent[0] for sent in demo_front.notifier.sent} == {account.id}
+        await parent.say("/ketqua")
+        choice = await parent.wait_for(lambda m: m.get("text", "").startswith("Kết quả đã công bố"))
+        labels = [b["text"] for row in choice["reply_markup"]["inline_keyboard"] for b in row]
+        assert labels and all(other not in label for label in labels)
+        assert (await parent.press(choice, labels[0])).status == 200
+        shown = await parent.wait_for(
+            lambda m: m["message_id"] >= choice["message_id"] and "Toán" in m.get("text", "")
+        )
+        assert name in shown["text"]
+        chat = await parent.chat()
+        texts = [m.get("text") or m.get("caption") or "" for m in chat["messages"]]
+        assert not any(other in text for text in texts), "only their own child"
+    finally:
+        await parent.close()
