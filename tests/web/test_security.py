@@ -229,3 +229,20 @@ async def test_a_guardian_unlinked_from_the_web_account_is_signed_out(front):
             assert response.status == 401
     finally:
         await browser.close()
+
+
+async def test_the_app_is_installable_and_has_an_offline_page(front):
+    async with aiohttp.ClientSession(base_url=front.url) as http:
+        async with http.get("/manifest.webmanifest") as response:
+            manifest = await response.json(content_type=None)
+        async with http.get("/sw.js") as response:
+            worker = await response.text()
+        async with http.get("/offline.html", headers={"Accept-Language": "en"}) as response:
+            offline = await response.text()
+        async with http.get("/static/icon-512.png") as response:
+            icon = await response.read()
+    assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    assert {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
+    assert "/offline.html" in worker and "importScripts" not in worker, "no push-sw.js in this branch"
+    assert "No connection" in offline
+    assert icon[:8] == b"\x89PNG\r\n\x1a\n"
