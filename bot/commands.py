@@ -54,6 +54,8 @@ SIGN = Command("sign", "kyso", "sign")
 HEALTH = Command("health", "suckhoe", "health")
 LEAVE = Command("leave", "xinnghi", "leave")
 WEEKLY = Command("weekly", "bantin", "weekly")
+SESSIONS = Command("sessions", "phien", "sessions")
+WEB = Command("web", "web", "web")
 
 ALL = (
     START,
@@ -86,6 +88,8 @@ ALL = (
     WEEKLY,
     CHILDREN,
     CHANNEL,
+    SESSIONS,
+    WEB,
     CANCEL,
 )
 

@@ -54,3 +54,10 @@ async def _run(application: Application) -> None:
 def zalo_pictures(context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Whether report cards reach Zalo as pictures too (SODIEM_PUBLIC_URL: the platform fetches them)."""
     return any(isinstance(c, ZaloChannel) and c.sends_pictures for c in context.bot_data.get("channels", []))
+
+
+def add_channel(application: Application, database: Database, channel: Channel) -> None:
+    """One more channel for the same dispatcher (the web chat's), before the application starts."""
+    channels = [*application.bot_data["channels"], channel]
+    application.bot_data[DISPATCHER] = Dispatcher(database, {c.name: c for c in channels})
+    application.bot_data["channels"] = channels

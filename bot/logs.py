@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from contextvars import ContextVar
@@ -47,6 +48,19 @@ class HideTokens(logging.Filter):
             text = text.replace(token, masked(token))
         return text
 
+# secrets that could reach a line through a library's message (a URL, a header): the web chat's session
+# cookie and CSRF token, and a sign-in link's one-time code
+SECRETS = re.compile(r"(sodiem_session=|X-CSRF-Token[:=]\s*|[?&]code=)[^\s;&\"']+", re.IGNORECASE)
+
+
+class HideSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        hidden = SECRETS.sub(r"\1***", text)
+        if hidden != text:
+            record.msg, record.args = hidden, None
+        return True
+
 
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -70,6 +84,7 @@ def handler(log_format: str | None, stream=None) -> logging.Handler:
         raise DomainError("config.error.bad_log_format", name=FORMAT_SETTING, value=chosen)
     out = logging.StreamHandler(stream or sys.stderr)
     out.addFilter(UpdateContext())
+    out.addFilter(HideSecrets())
     out.setFormatter(JsonLines() if chosen == "json" else logging.Formatter(TEXT_FORMAT))
     return out
 

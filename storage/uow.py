@@ -34,6 +34,7 @@ from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.signed_store import SqlSignedStore
 from storage.staff_store import SqlStaffStore
 from storage.transfer_store import SqlTransferStore
+from storage.web_store import SqlWebSessions
 from storage.year_end_store import SqlYearEndStore
 
 
@@ -59,6 +60,7 @@ class UnitOfWork:
     released: SqlReleasedCards
     health: SqlHealthStore
     leave: SqlLeaveStore
+    web: SqlWebSessions
 
     def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
         self._database = database
@@ -89,6 +91,7 @@ class UnitOfWork:
         self.released = SqlReleasedCards(self.session)
         self.health = SqlHealthStore(self.session, self.school)
         self.leave = SqlLeaveStore(self.session)
+        self.web = SqlWebSessions(self.session)
         return self
 
     @property

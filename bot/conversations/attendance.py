@@ -37,7 +37,7 @@ from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dial
 from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, is_number
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain import attendance as rules
 from domain.permissions import Action, Target, allowed
 from domain.year_end import Stage
@@ -256,7 +256,7 @@ async def _confirm(update: Update, turn: Turn, dialog: Dialog, args: list[int]) 
         turn.say(problem, **_problem_params(turn, sheet.day))
         return
     pupils = await class_pupils(turn, sheet.class_id, sheet.day)
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     saved = await turn.uow.attendance.save_day(
         sheet.class_id, sheet.day, sheet.session, [p.id for p in pupils], sheet.marks, author
     )

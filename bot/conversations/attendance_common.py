@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.conversations.base import Dialog, save_dialog
 from bot.handlers.common import refuse
-from bot.turn import CHANNEL, Turn
+from bot.turn import Turn
 from domain import attendance as rules
 from domain.attendance import Pupil
 from domain.names import told_apart
@@ -66,7 +66,7 @@ async def not_homeroom(update: Update, turn: Turn) -> None:
     if turn.actor is None:
         await refuse(turn, REFUSED)
         return
-    await turn.uow.identity.record_refusal(CHANNEL, turn.account, REFUSED, "no homeroom class", turn.now)
+    await turn.uow.identity.record_refusal(turn.channel, turn.account, REFUSED, "no homeroom class", turn.now)
     turn.say("attendance.only_homeroom")
 
 

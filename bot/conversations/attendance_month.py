@@ -19,7 +19,7 @@ from bot.conversations.base import current_dialog
 from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, split_for_telegram
 from bot.keyboards import button
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain import attendance as rules
 from domain.permissions import Action, Target, allowed
 from storage.changes import Author
@@ -81,7 +81,7 @@ async def submit(update: Update, turn: Turn, args: list[int]) -> None:
         turn.answer_press()
         turn.say(problem, month=month, year=year)
         return
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     await turn.uow.attendance.submit_month(class_id, year, month, author)
     await show_month(update, turn, class_id, year, month, turn.t("attendance.month.done"))
 

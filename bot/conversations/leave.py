@@ -17,7 +17,7 @@ from bot.conversations.base import Dialog, end_dialog, save_dialog
 from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, column, is_number
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.errors import DomainError, PermissionDenied
 from locales import translator
 from services import leave as service
@@ -36,7 +36,7 @@ def handlers() -> list:
 
 def _author(turn: Turn) -> Author:
     staff_id = turn.actor.person.id if turn.actor and turn.actor.is_staff else None
-    return Author(staff_id, CHANNEL, turn.account, turn.now)
+    return Author(staff_id, turn.channel, turn.account, turn.now)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -134,9 +134,9 @@ async def on_text(update: Update, dialog: Dialog) -> None:
 
 async def _send_to_teachers(turn: Turn, asked: service.Asked) -> None:
     """The card with its buttons on Telegram; a teacher linked elsewhere gets it through the outbox."""
-    elsewhere = [teacher for teacher in asked.teachers if teacher.channel != CHANNEL]
+    elsewhere = [teacher for teacher in asked.teachers if teacher.channel != turn.channel]
     for teacher in asked.teachers:
-        if teacher.channel == CHANNEL:
+        if teacher.channel == turn.channel:
             t = translator(teacher.language)
             text = service.request_text(t, asked.request, asked.child, asked.class_name)
             turn.send(text, _decision_keyboard(t, asked.request.id), chat_id=int(teacher.account))

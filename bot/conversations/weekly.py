@@ -14,7 +14,7 @@ from bot import commands
 from bot.conversations.base import Dialog
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.errors import DomainError, PermissionDenied
 from domain.notices import may_decide
 from domain.weekly import Template
@@ -87,7 +87,7 @@ async def _reject(update, context, turn: Turn, template_id: int) -> None:
 
 
 async def _read(update, context, turn: Turn, notice_id: int) -> None:
-    key = await read_receipts.mark_read(turn.uow, CHANNEL, turn.account, notice_id, turn.now)
+    key = await read_receipts.mark_read(turn.uow, turn.channel, turn.account, notice_id, turn.now)
     turn.answer_press()
     turn.say(key)
 
