@@ -26,6 +26,7 @@ from storage.new_year_store import SqlNewYearStore
 from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
 from storage.progress_store import SqlProgressStore
+from storage.push_store import SqlPushSubscriptions
 from storage.released_store import SqlReleasedCards
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
@@ -55,6 +56,7 @@ class UnitOfWork:
     new_year: SqlNewYearStore
     signed: SqlSignedStore
     released: SqlReleasedCards
+    push_subscriptions: SqlPushSubscriptions
 
     def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
         self._database = database
@@ -83,6 +85,7 @@ class UnitOfWork:
         self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         self.signed = SqlSignedStore(self.session)
         self.released = SqlReleasedCards(self.session)
+        self.push_subscriptions = SqlPushSubscriptions(self.session)
         return self
 
     @property

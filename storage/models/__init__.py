@@ -628,3 +628,6 @@ class ReleasedCardRow(Base):
     language: Mapped[str] = mapped_column(String(5))
     text: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+from storage.models import webpush as _webpush  # noqa: E402, F401  (#23: Web Push subscriptions)
