@@ -21,6 +21,7 @@ from cli import (
     sandbox,
     school,
     students,
+    webpush,
 )
 from cli import transfers as transfer_commands
 from cli import year as year_commands
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         audit,
         transfer_commands,
         year_commands,
+        webpush,
     ):
         module.add_parser(commands)
     return parser
