@@ -26,6 +26,7 @@ import aiohttp
 from py_vapid import Vapid
 from pywebpush import WebPusher, WebPushException
 
+from domain.errors import DomainError
 from storage.db import Database
 from storage.models.webpush import PushSubscriptionRow
 from storage.uow import UnitOfWork
@@ -56,20 +57,38 @@ class PushSettings:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> PushSettings:
+        """The settings; a malformed one is named (DomainError ``webpush.error.setting``)."""
         environ = os.environ if environ is None else environ
         public_url = environ.get("SODIEM_PUBLIC_URL", "")
         subject = environ.get("SODIEM_VAPID_SUBJECT") or (
             public_url.rstrip("/") if public_url.startswith("https://") else DEFAULT_SUBJECT
         )
-        urgency = environ.get("SODIEM_WEBPUSH_URGENCY", "normal")
+        if not subject.startswith(("mailto:", "https://")):
+            raise DomainError("webpush.error.setting", name="SODIEM_VAPID_SUBJECT", value=subject)
+        urgency = environ.get("SODIEM_WEBPUSH_URGENCY", cls.urgency)
+        if urgency not in URGENCIES:
+            raise DomainError("webpush.error.setting", name="SODIEM_WEBPUSH_URGENCY", value=urgency)
         return cls(
             subject=subject,
-            ttl=int(environ.get("SODIEM_WEBPUSH_TTL", cls.ttl)),
-            urgency=urgency if urgency in URGENCIES else "normal",
-            timeout=float(environ.get("SODIEM_WEBPUSH_TIMEOUT", cls.timeout)),
-            parallel=max(1, int(environ.get("SODIEM_WEBPUSH_PARALLEL", cls.parallel))),
+            ttl=int(_positive(environ, "SODIEM_WEBPUSH_TTL", cls.ttl)),
+            urgency=urgency,
+            timeout=_positive(environ, "SODIEM_WEBPUSH_TIMEOUT", cls.timeout),
+            parallel=int(_positive(environ, "SODIEM_WEBPUSH_PARALLEL", cls.parallel)),
             allow_loopback=environ.get("SODIEM_WEBPUSH_LOOPBACK") == "1",
         )
+
+
+def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = environ.get(name)
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise DomainError("webpush.error.setting", name=name, value=text)
+    return value
 
 
 def origin(endpoint: str) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
+from domain.errors import DomainError
 from notifications.vapid import create_vapid_key
 from notifications.webpush import MAX_PAYLOAD, PushSettings, WebPushNotifier, payload
 from services.web_push import subscribe
@@ -104,3 +107,20 @@ def test_a_long_body_is_shortened_to_fit_one_push_message():
     data = payload("Thông báo", "Ừ" * 5000, "/chat")
     assert len(data) <= MAX_PAYLOAD
     assert data.decode().endswith('…", "url": "/chat"}')
+
+
+def test_the_settings_are_read_and_a_malformed_one_is_named():
+    settings = PushSettings.from_environ(
+        {"SODIEM_PUBLIC_URL": "https://truong.edu.vn/", "SODIEM_WEBPUSH_TTL": "600"}
+    )
+    assert (settings.subject, settings.ttl, settings.urgency) == ("https://truong.edu.vn", 600, "normal")
+    assert PushSettings.from_environ({}).subject == "mailto:webpush@sodiem.invalid"
+    for name, value in [
+        ("SODIEM_WEBPUSH_TTL", "soon"),
+        ("SODIEM_WEBPUSH_PARALLEL", "0"),
+        ("SODIEM_WEBPUSH_URGENCY", "urgent"),
+        ("SODIEM_VAPID_SUBJECT", "admin@truong.edu.vn"),
+    ]:
+        with pytest.raises(DomainError) as refused:
+            PushSettings.from_environ({name: value})
+        assert refused.value.params["name"] == name
