@@ -23,10 +23,11 @@ from telegram.ext import (
 from bot import commands, delivery, scheduler, zalo
 from bot.config import Settings
 from bot.conversations import FLOWS
-from bot.handlers import groups, menu, people
+from bot.handlers import groups, menu, people, sessions
 from bot.handlers.errors import on_error
 from bot.processor import PerPersonProcessor
 from bot.ratelimit import PerChatRateLimiter
+from bot.turn import CHANNEL
 from locales import LANGUAGES
 from notifications.pacing import TELEGRAM, Pacing
 from storage.db import Database
@@ -43,11 +44,15 @@ def build_application(
     database: Database,
     clock: Callable[[], datetime] = utc_now,
     pacing: Pacing = TELEGRAM,
+    channel: str = CHANNEL,
 ) -> Application:
-    """``pacing``: Telegram's flood limits as the bot keeps them; tests pass ``Pacing().faster(n)``."""
+    """``pacing``: Telegram's flood limits as the bot keeps them; tests pass ``Pacing().faster(n)``.
+    ``channel``: "web" builds the same bot for the web chat (web/gateway.py): the same handlers, its
+    people's accounts on that channel, and no outbox, scheduler or Zalo of its own (the Telegram
+    application runs those once)."""
     assert settings.token, "the caller checks that a token is configured"
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
-    processor = PerPersonProcessor(database, clock)
+    processor = PerPersonProcessor(database, clock, channel=channel)
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -56,12 +61,14 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.timezone))
         .rate_limiter(PerChatRateLimiter(pacing=pacing))
         .concurrent_updates(processor)
-        .post_init(on_start)
+        .post_init(on_start if channel == CHANNEL else register_commands)
         .build()
     )
     processor.application = application
     application.bot_data["locale"] = settings.locale
     add_handlers(application)
+    if channel != CHANNEL:
+        return application
     if settings.zalo_token:
         zalo.attach(application, database, settings, clock, pacing)
     delivery.attach(application, database, application.bot_data.get(zalo.CHANNEL_KEY), pacing)
@@ -87,6 +94,7 @@ def add_handlers(application: Application) -> None:
         commands.CLASSES: menu.my_classes,
         commands.CHILDREN: menu.children,
         commands.CHANNEL: menu.choose_channel,
+        commands.SESSIONS: sessions.show,
         commands.CANCEL: menu.cancel,
     }
     for command, callback in routes.items():
@@ -104,6 +112,7 @@ def add_handlers(application: Application) -> None:
         r"^kids$": menu.children,
         r"^chan:": menu.set_channel,
         r"^acct$": menu.accounts,
+        rf"^{sessions.PREFIX}:": sessions.press,
         rf"^{people.CONFIRM_PREFIX}:": people.confirm_press,
     }
     for pattern, callback in presses.items():

@@ -51,6 +51,7 @@ REPORT_CARDS = Command("reportcards", "phieulienlac", "reportcards")
 TRANSFER = Command("transfer", "biendong", "transfer")
 YEAR_REVIEW = Command("yearreview", "xetlenlop", "yearreview")
 SIGN = Command("sign", "kyso", "sign")
+SESSIONS = Command("sessions", "phien", "sessions")
 
 ALL = (
     START,
@@ -80,6 +81,7 @@ ALL = (
     SIGN,
     CHILDREN,
     CHANNEL,
+    SESSIONS,
     CANCEL,
 )
 

@@ -66,3 +66,10 @@ def wake_after_commit(turn: Turn, context: ContextTypes.DEFAULT_TYPE) -> None:
             dispatcher.wake()
 
         turn.later(wake)
+
+
+def add_channel(application: Application, database: Database, channel: Channel) -> None:
+    """One more channel for the same dispatcher (the web chat's), before the application starts."""
+    channels = [*application.bot_data["channels"], channel]
+    application.bot_data[DISPATCHER] = Dispatcher(database, {c.name: c for c in channels})
+    application.bot_data["channels"] = channels

@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.logs import CURRENT_UPDATE
-from bot.turn import CURRENT_TURN, Turn
+from bot.turn import CHANNEL, CURRENT_TURN, Turn
 from notifications import metrics
 from storage.db import Database
 from storage.uow import UnitOfWork
@@ -61,13 +61,20 @@ def time_queries(engine: AsyncEngine) -> None:
 
 
 class PerPersonProcessor(BaseUpdateProcessor):
-    def __init__(self, database: Database, clock: Callable[[], datetime], max_concurrent: int = 64) -> None:
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], datetime],
+        max_concurrent: int = 64,
+        channel: str = CHANNEL,
+    ) -> None:
         super().__init__(max_concurrent)
         self.database = database
         self.clock = clock
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
         self.application: Application | None = None  # set when the application is built
+        self.channel = channel
         time_queries(database.engine)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
@@ -116,7 +123,7 @@ class PerPersonProcessor(BaseUpdateProcessor):
 
     async def _turn(self, who: tuple[str, int | None], coroutine: Awaitable[object], deferred: bool) -> Turn:
         async with UnitOfWork(self.database, deferred=deferred) as uow:
-            turn = Turn(uow, self.clock(), *who)
+            turn = Turn(uow, self.clock(), *who, channel=self.channel)
             token = CURRENT_TURN.set(turn)
             try:
                 await coroutine

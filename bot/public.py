@@ -33,6 +33,7 @@ log = logging.getLogger("sodiem.public")
 PICTURE_NAME = re.compile(r"^[A-Za-z0-9_-]{32}\.png$")
 SHUTDOWN_SECONDS = 2.0
 PROBE_SECONDS = 5.0
+MAX_REQUEST_BYTES = 10 * 1024 * 1024 + 64 * 1024  # a photo for the web chat (10 MB, as Telegram's), no more
 Probe = Callable[[], Awaitable[bool]]
 
 
@@ -51,7 +52,7 @@ class PublicServer:
         self.database = database
         self.listen = listen
         self.clock = clock
-        self.app = web.Application()
+        self.app = web.Application(client_max_size=MAX_REQUEST_BYTES)
         self.app.on_response_prepare.append(_no_version)
         self.app.router.add_get(PICTURES + "{name}", self.picture)
         self.app.router.add_get("/healthz", self.healthz)

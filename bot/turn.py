@@ -24,8 +24,9 @@ Delivery = Callable[[Bot], Awaitable[object]]
 class Turn:
     uow: UnitOfWork
     now: datetime
-    account: str  # the Telegram user id, as text
+    account: str  # the user id on the channel (Telegram's, or the web chat's), as text
     chat_id: int | None
+    channel: str = CHANNEL  # "web" for the web chat: the same handlers, accounts of another channel
     actor: Actor | None = None
     t: Translator = field(default_factory=translator)
     outbox: list[Delivery] = field(default_factory=list)

@@ -48,6 +48,7 @@ def hide_tokens_in_logs(*tokens: str | None) -> None:
 
 
 def run(args) -> int:
+    import web
     from bot import logs, watch
     from bot.app import build_application, utc_now
     from bot.config import load_settings
@@ -82,6 +83,7 @@ def run(args) -> int:
         return _run_zalo_alone(settings, database)
     application = build_application(settings, database)
     watch.serve(application, database, settings, utc_now)
+    web.serve(application, database, settings, utc_now)
     console.say("run.starting", url=settings.api_url.split("/bot")[0])
     if args.webhook:
         host, _, port = args.listen.rpartition(":")

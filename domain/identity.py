@@ -37,7 +37,7 @@ EVERYWHERE_WINDOW = timedelta(minutes=1)
 # Where a parent linked on Telegram and on Zalo receives notices and report cards, as offered to them
 # (1, 2, 3 on Zalo); without a choice, on the channel they linked last.
 BOTH = "both"
-CHANNEL_CHOICES = ("telegram", "zalo", BOTH)
+CHANNEL_CHOICES = ("telegram", "zalo", BOTH, "web")  # "both": every channel the parent is linked on
 
 
 def receiving_channels(choice: str | None, linked: dict[str, datetime]) -> set[str]:

@@ -33,6 +33,7 @@ from storage.school_store import SqlClassViews, SqlSchoolStore
 from storage.signed_store import SqlSignedStore
 from storage.staff_store import SqlStaffStore
 from storage.transfer_store import SqlTransferStore
+from storage.web_store import SqlWebSessions
 from storage.year_end_store import SqlYearEndStore
 
 
@@ -57,6 +58,7 @@ class UnitOfWork:
     signed: SqlSignedStore
     released: SqlReleasedCards
     push_subscriptions: SqlPushSubscriptions
+    web: SqlWebSessions
 
     def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
         self._database = database
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.signed = SqlSignedStore(self.session)
         self.released = SqlReleasedCards(self.session)
         self.push_subscriptions = SqlPushSubscriptions(self.session)
+        self.web = SqlWebSessions(self.session)
         return self
 
     @property

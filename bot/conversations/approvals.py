@@ -17,7 +17,7 @@ from bot.conversations.review import value_text
 from bot.conversations.shared import column_name, offered_for
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, is_number, paged
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.corrections import MAX_REASON, Status, Target, is_periodic_test
 from domain.errors import DomainError
 from domain.permissions import Action, allowed, may_approve
@@ -106,9 +106,11 @@ def decision_keyboard(t: Translator, correction_id: int) -> InlineKeyboardMarkup
 
 async def send_to_leaders(turn: Turn, request: CorrectionRow) -> str:
     """Sends the request, its photos first, to every leader but its author; returns their names."""
-    own = {account for account, _ in await turn.uow.corrections.accounts_of(request.requested_by, CHANNEL)}
+    own = {
+        account for account, _ in await turn.uow.corrections.accounts_of(request.requested_by, turn.channel)
+    }
     reached = []
-    for account, language, name in await turn.uow.corrections.approvers(CHANNEL):
+    for account, language, name in await turn.uow.corrections.approvers(turn.channel):
         if account not in own:
             await _send_card(turn, int(account), translator(language), request)
             reached.append(name)
@@ -247,7 +249,7 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
     if status is Status.APPROVED and await turn.uow.year_end.year_fixed(request.class_id):
         turn.say("year_end.correction.lists_fixed", name=await turn.uow.views.class_name(request.class_id))
         return
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     decision = await turn.uow.corrections.decide(correction_id, status, author, note)
     if decision is Decision.ALREADY:
         await _already_decided(turn, await turn.uow.corrections.get(correction_id))
@@ -267,7 +269,7 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
         answer_and_show(turn, update.callback_query, f"{text}\n\n{outcome}", _print_button(turn.t, request))
     else:
         turn.send(outcome, _print_button(turn.t, request))
-    for account, language in await turn.uow.corrections.accounts_of(request.requested_by, CHANNEL):
+    for account, language in await turn.uow.corrections.accounts_of(request.requested_by, turn.channel):
         t = translator(language)
         slip = await slip_text(t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id)))
         text = f"{await _outcome(t, turn.uow, request)}\n\n{slip}"

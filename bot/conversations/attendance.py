@@ -21,7 +21,7 @@ from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dial
 from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, is_number
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain import attendance as rules
 from domain.attendance import Pupil
 from domain.names import told_apart
@@ -126,7 +126,7 @@ async def _not_homeroom(update: Update, turn: Turn) -> None:
     if turn.actor is None:
         await refuse(turn, REFUSED)
         return
-    await turn.uow.identity.record_refusal(CHANNEL, turn.account, REFUSED, "no homeroom class", turn.now)
+    await turn.uow.identity.record_refusal(turn.channel, turn.account, REFUSED, "no homeroom class", turn.now)
     turn.say("attendance.only_homeroom")
 
 
@@ -301,7 +301,7 @@ async def _confirm(update: Update, turn: Turn, dialog: Dialog, args: list[int]) 
         turn.say(problem, **_problem_params(turn, sheet.day))
         return
     pupils = await _pupils(turn, sheet.class_id, sheet.day)
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     saved = await turn.uow.attendance.save_day(
         sheet.class_id, sheet.day, sheet.session, [p.id for p in pupils], sheet.marks, author
     )
@@ -484,7 +484,7 @@ async def _submit(update: Update, turn: Turn, args: list[int]) -> None:
         turn.answer_press()
         turn.say(problem, month=month, year=year)
         return
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     await turn.uow.attendance.submit_month(class_id, year, month, author)
     await _show_month(update, turn, class_id, year, month, turn.t("attendance.month.done"))
 

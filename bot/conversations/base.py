@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from bot.turn import CHANNEL, Turn
+from bot.turn import Turn
 
 
 @dataclass
@@ -22,15 +22,15 @@ class Dialog:
 
 
 async def current_dialog(turn: Turn) -> Dialog | None:
-    row = await turn.uow.identity.dialog(CHANNEL, turn.account)
+    row = await turn.uow.identity.dialog(turn.channel, turn.account)
     return Dialog(row.flow, row.step, copy.deepcopy(row.data or {})) if row else None
 
 
 async def save_dialog(turn: Turn, dialog: Dialog) -> None:
     await turn.uow.identity.save_dialog(
-        CHANNEL, turn.account, dialog.flow, dialog.step, dialog.data, turn.now
+        turn.channel, turn.account, dialog.flow, dialog.step, dialog.data, turn.now
     )
 
 
 async def end_dialog(turn: Turn) -> None:
-    await turn.uow.identity.end_dialog(CHANNEL, turn.account)
+    await turn.uow.identity.end_dialog(turn.channel, turn.account)

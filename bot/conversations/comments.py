@@ -13,7 +13,7 @@ from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dial
 from bot.conversations.shared import book_open, class_students, show
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, column, is_number, paged
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.columns import current_semester
 from domain.names import given_name
 from domain.permissions import Action, Target, allowed
@@ -229,7 +229,7 @@ async def _save(turn: Turn, dialog: Dialog, text: str) -> None:
         await refuse(turn, "comments", str(dialog.data["student_id"]))
         return
     year = await turn.uow.school.year_row()
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     await turn.uow.gradebook.save_comment(
         dialog.data["student_id"],
         subject_id,

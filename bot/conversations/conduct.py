@@ -13,7 +13,7 @@ from bot.conversations.review import review_lines, stamp_review, still_current
 from bot.conversations.shared import book_open, class_students, grade_of, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.class_record import SUMMER_TERM
 from domain.columns import PRIMARY_RATINGS, conduct_levels, current_semester
 from domain.entry import Column, Draft, Student, from_raws, read_message
@@ -187,7 +187,7 @@ async def _save(update: Update, turn: Turn, dialog: Dialog) -> None:
         turn.say("entry.not_ready")
         return
     year = await turn.uow.school.year_row()
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     aspect = dialog.data.get("aspect", "conduct")
     result = await turn.uow.gradebook.save_conduct(
         year.id, semester, {c.student.id: c.value for c in draft.cells}, author, aspect

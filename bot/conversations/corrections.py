@@ -21,7 +21,7 @@ from bot.conversations.review import value_text
 from bot.conversations.shared import class_students, offered_for, show
 from bot.handlers.common import refuse
 from bot.keyboards import button, column, grid, is_number, paged
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.attendance import MARKS, next_month
 from domain.columns import Offered, current_semester
 from domain.corrections import (
@@ -510,7 +510,7 @@ async def _send(update, turn, dialog, args) -> None:
     if not _complete(request, dialog, await _needs_paper(turn, dialog)):
         await refuse(turn, "request-correction", update.callback_query.data)
         return
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     await turn.uow.corrections.submit(request, dialog.data.get("evidence", []), author)
     await end_dialog(turn)
     turn.answer_press()

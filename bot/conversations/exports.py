@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import commands
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, column, is_number, paged
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.permissions import Action, Target, allowed
 from domain.report_card import Period
 from exports.service import PERIODS, export_class, record
@@ -118,7 +118,7 @@ async def _send(turn: Turn, class_id: int, kind: str, period: Period) -> None:
     await turn.answer_press_now()  # the paper is drawn next
     exported = await export_class(turn.uow, kind, name, period, turn.t)
     staff_id = turn.actor.person.id
-    record(turn.uow, Author(staff_id, CHANNEL, turn.account, turn.now), exported)
+    record(turn.uow, Author(staff_id, turn.channel, turn.account, turn.now), exported)
     turn.answer_press()
     caption = turn.t(
         "exports.chat.caption",

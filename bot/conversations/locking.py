@@ -16,7 +16,7 @@ from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dial
 from bot.conversations.shared import show
 from bot.handlers.common import refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number, paged
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.columns import current_semester
 from domain.permissions import Action, allowed
 from domain.windows import ColumnKind, WindowDecision, WindowState, default_span
@@ -249,7 +249,7 @@ async def _confirmed(update, turn, dialog, args) -> None:
     year = await turn.uow.school.year()
     year_row = await turn.uow.school.year_row()
     semester = current_semester(year, decision.starts_at.astimezone(SCHOOL_TZ).date())
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     await turn.uow.gradebook.add_decision(year_row.id, semester.number, decision, author)
     await end_dialog(turn)
     show(update, turn, turn.t("lock.saved", summary=await _summary(turn, decision)), None)

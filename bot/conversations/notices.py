@@ -17,7 +17,7 @@ from bot.conversations.shared import show
 from bot.delivery import wake_after_commit
 from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
 from bot.keyboards import button, column, is_number
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.errors import DomainError
 from domain.notices import (
     Audience,
@@ -327,7 +327,7 @@ async def tell_author(turn: Turn, notice: Notice, key: str) -> None:
     if notice.author_id is None or notice.author_id == turn.actor.person.id:
         return
     for account in await turn.uow.notices.staff_accounts(notice.author_id):
-        if account.channel != CHANNEL:
+        if account.channel != turn.channel:
             continue
         t = translator(account.language)
         edited = t("notices.author.edited") if notice.edited else ""
@@ -338,7 +338,7 @@ async def tell_author(turn: Turn, notice: Notice, key: str) -> None:
 
 
 async def _resend(context, turn: Turn, notice: Notice) -> None:
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     count = await turn.uow.outbox.resend_uncertain(notice.id, author)
     if count:
         wake_after_commit(turn, context)

@@ -20,7 +20,7 @@ from bot.delivery import wake_after_commit, zalo_pictures
 from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
 from bot.keyboards import button, column, is_number
 from bot.public import picture_name
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
 from domain.permissions import Action, Target, allowed, may_approve
 from domain.report_card import Period, ReportCard
@@ -177,7 +177,7 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
     await turn.answer_press_now()  # each approver's copy of the cards is drawn next
     cards = await cards_now(turn.uow, class_id, period)
     approvers = await turn.uow.notices.approvers(turn.actor.person.id)
-    for approver in (a for a in approvers if a.channel == CHANNEL):
+    for approver in (a for a in approvers if a.channel == turn.channel):
         t = translator(approver.language)
         text = t(
             "notices.card.approval_request",

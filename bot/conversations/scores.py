@@ -19,7 +19,7 @@ from bot.conversations.shared import book_open, class_students, offered_for, sho
 from bot.conversations.yearreview import summer_retests_of
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number, paged
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.class_record import SUMMER_TERM
 from domain.columns import Offered, current_semester
 from domain.entry import COMMENT_MARKS, Column, Draft, Student, from_raws, one_value, read_message
@@ -357,7 +357,7 @@ async def _confirm(update, turn, dialog, args) -> None:
     if draft is None or not draft.ready:
         turn.say("entry.not_ready")
         return
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     settings = await turn.uow.school.settings()
     may_overwrite = column_.kind is ColumnKind.REGULAR and bool(settings.get("regular_reentry"))
     values = {c.student.id: c.value for c in draft.cells}

@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import commands
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, column, is_number, paged
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.errors import DomainError
 from domain.signing import may_sign
 from exports.signed_papers import sign_and_keep
@@ -134,7 +134,7 @@ def _confirm(turn: Turn, query, paper: Paper) -> None:
 
 
 async def _sign(turn: Turn, paper: Paper) -> None:
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     year = (await turn.uow.school.year()).name
     await turn.answer_press_now()  # the paper is drawn and signed next
     try:

@@ -14,7 +14,7 @@ from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dial
 from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, column, is_number
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.errors import DomainError
 from domain.permissions import Action, allowed
 from domain.text import visible_text
@@ -179,7 +179,7 @@ async def _on_reason(turn: Turn, dialog: Dialog, text: str) -> None:
 async def _write(turn: Turn, query, dialog: Dialog) -> None:
     data = dialog.data
     change, day = Change(data["change"]), parse_day(data["day"])
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     store = turn.uow.transfers
     await end_dialog(turn)
     try:

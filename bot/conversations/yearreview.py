@@ -20,7 +20,7 @@ from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dial
 from bot.conversations.shared import show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.class_record import SUMMER_TERM, year_result
 from domain.errors import DomainError
 from domain.evaluation import RuleSet, rules_for
@@ -435,7 +435,7 @@ async def _submit(update, turn: Turn, dialog: Dialog, args: list[int]) -> None:
     except DomainError as error:
         turn.say(error.key, **error.params)
         return
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     done = await turn.uow.year_end.submit(class_id, stage, lines, author)
     if done is not Submitted.DONE:
         await end_dialog(turn)
@@ -534,9 +534,11 @@ async def _card(t: Translator, uow: UnitOfWork, review: ClassReviewRow) -> str:
 
 async def _send_to_leaders(turn: Turn, review: ClassReviewRow) -> str:
     """The counts to every leader but the teacher; returns the names reached."""
-    own = {account for account, _ in await turn.uow.corrections.accounts_of(review.submitted_by, CHANNEL)}
+    own = {
+        account for account, _ in await turn.uow.corrections.accounts_of(review.submitted_by, turn.channel)
+    }
     reached = []
-    for account, language, name in await turn.uow.corrections.approvers(CHANNEL):
+    for account, language, name in await turn.uow.corrections.approvers(turn.channel):
         if account not in own:
             t = translator(language)
             turn.send(
@@ -609,7 +611,7 @@ async def _approve(update, turn: Turn, review_id: int) -> None:
     if review is not None and review.submitted_by == turn.actor.person.id:  # the class's own lists
         log.warning("refused approve-own-year-lists to telegram:%s (%s)", turn.account, review_id)
         await turn.uow.identity.record_refusal(
-            CHANNEL, turn.account, "approve-own-year-lists", str(review_id), turn.now
+            turn.channel, turn.account, "approve-own-year-lists", str(review_id), turn.now
         )
         turn.say("year_end.leader.own_class")
     elif review is not None:
@@ -642,7 +644,7 @@ async def _return_with(turn: Turn, dialog: Dialog, comment: str) -> None:
 
 
 async def _decide(turn: Turn, review: ClassReviewRow, state: ReviewState, comment: str = "") -> None:
-    author = Author(turn.actor.person.id, CHANNEL, turn.account, turn.now)
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
     stage = Stage(review.stage)
     if not await turn.uow.year_end.decide(review.class_id, stage, state, author, comment):
         await _already(turn, await turn.uow.session.get(ClassReviewRow, review.id, populate_existing=True))
@@ -650,7 +652,7 @@ async def _decide(turn: Turn, review: ClassReviewRow, state: ReviewState, commen
     title = await title_of(turn.t, turn.uow, review.class_id, stage)
     turn.say(DONE[state], title=title)
     leader = turn.actor.name
-    for account, language in await turn.uow.corrections.accounts_of(review.submitted_by, CHANNEL):
+    for account, language in await turn.uow.corrections.accounts_of(review.submitted_by, turn.channel):
         t = translator(language)
         text = t(
             f"year_end.teacher.{state.value}",

@@ -6,7 +6,7 @@ import logging
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
 
-from bot.turn import CHANNEL, Turn
+from bot.turn import Turn
 from domain.permissions import Action, allowed
 
 log = logging.getLogger("sodiem.refusals")
@@ -15,8 +15,8 @@ MESSAGE_LIMIT = 4096
 
 async def refuse(turn: Turn, action: str, detail: str = "") -> None:
     """An unauthorised action: a polite answer, a log line and a row the leadership can read."""
-    log.warning("refused %s to telegram:%s (%s)", action, turn.account, detail)
-    await turn.uow.identity.record_refusal(CHANNEL, turn.account, action, detail, turn.now)
+    log.warning("refused %s to %s:%s (%s)", action, turn.channel, turn.account, detail)
+    await turn.uow.identity.record_refusal(turn.channel, turn.account, action, detail, turn.now)
     turn.answer_press()
     turn.say("bot.refused" if turn.actor else "bot.unknown_person")
 
@@ -28,8 +28,8 @@ async def refuse_decision(turn: Turn, action: str, data: str, item_id: int) -> N
     if not leader or turn.actor.person.id != await _author_of(turn, item_id):
         await refuse(turn, action, data)
         return
-    log.warning("refused %s of their own item %s to telegram:%s", action, item_id, turn.account)
-    await turn.uow.identity.record_refusal(CHANNEL, turn.account, action, f"own:{item_id}", turn.now)
+    log.warning("refused %s of their own item %s to %s:%s", action, item_id, turn.channel, turn.account)
+    await turn.uow.identity.record_refusal(turn.channel, turn.account, action, f"own:{item_id}", turn.now)
     turn.answer_press()
     turn.say("notices.own_notice")
 

@@ -11,8 +11,8 @@ from telegram.ext import ContextTypes
 from bot import views
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number, paged
-from bot.turn import CHANNEL, Turn, current_turn
-from domain.identity import CHANNEL_CHOICES
+from bot.turn import Turn, current_turn
+from domain.identity import BOTH, CHANNEL_CHOICES
 from domain.permissions import Action, Target, allowed
 from locales import LANGUAGES, translator
 from storage.changes import Author
@@ -64,7 +64,7 @@ async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not _linked(turn) or code not in LANGUAGES:
         await refuse(turn, "language", update.callback_query.data)
         return
-    await turn.uow.identity.set_language(CHANNEL, turn.account, code)
+    await turn.uow.identity.set_language(turn.channel, turn.account, code)
     turn.t = translator(code)
     text, keyboard = await views.menu(turn)
     answer_and_show(turn, update.callback_query, turn.t("bot.language.set") + "\n\n" + text, keyboard)
@@ -72,7 +72,7 @@ async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
-    await turn.uow.identity.end_dialog(CHANNEL, turn.account)
+    await turn.uow.identity.end_dialog(turn.channel, turn.account)
     turn.say("bot.cancelled" if _linked(turn) else "bot.unknown_person")
 
 
@@ -177,10 +177,14 @@ async def choose_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     current, linked = await turn.uow.identity.guardian_channels(actor.guardian)
     if len(linked) < 2:
-        turn.say("zalo.channel.only_one", channel=turn.t(f"zalo.channel.{CHANNEL}"))
+        turn.say("zalo.channel.only_one", channel=turn.t(f"zalo.channel.{turn.channel}"))
         return
     keyboard = column(
-        [button(turn.t(f"zalo.channel.button.{choice}"), "chan", choice) for choice in CHANNEL_CHOICES]
+        [
+            button(turn.t(f"zalo.channel.button.{choice}"), "chan", choice)
+            for choice in CHANNEL_CHOICES
+            if choice in linked or choice == BOTH
+        ]
     )
     turn.send(turn.t("zalo.channel.choose_button", current=turn.t(f"zalo.channel.where.{current}")), keyboard)
 
@@ -192,7 +196,7 @@ async def set_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if actor is None or actor.guardian is None or choice not in CHANNEL_CHOICES:
         await refuse(turn, "channel", update.callback_query.data)
         return
-    author = Author(None, CHANNEL, turn.account, turn.now)
+    author = Author(None, turn.channel, turn.account, turn.now)
     await turn.uow.identity.choose_channels(actor.guardian, choice, author)
     text = turn.t("zalo.channel.chosen", where=turn.t(f"zalo.channel.where.{choice}"))
     answer_and_show(turn, update.callback_query, text, None)

@@ -12,7 +12,7 @@ from bot.conversations import FLOW_BY_NAME
 from bot.conversations.base import current_dialog
 from bot.handlers.common import refuse
 from bot.keyboards import button, column
-from bot.turn import CHANNEL, Turn, current_turn
+from bot.turn import Turn, current_turn
 from domain.errors import DomainError
 from domain.identity import ConfirmLink, looks_like_code, redeem_confirmed, redeem_invite
 from locales import LANGUAGES, translator
@@ -28,7 +28,7 @@ async def load_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     turn.query = update.callback_query
     if not turn.account:
         return
-    turn.actor = await turn.uow.identity.actor(CHANNEL, turn.account)
+    turn.actor = await turn.uow.identity.actor(turn.channel, turn.account)
     if turn.actor:
         turn.t = translator(turn.actor.language)
     else:
@@ -52,7 +52,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def link(typed: str) -> None:
     turn = current_turn()
     try:
-        await redeem_invite(turn.uow.identity, CHANNEL, turn.account, typed, turn.now)
+        await redeem_invite(turn.uow.identity, turn.channel, turn.account, typed, turn.now)
     except ConfirmLink as question:
         await _ask_to_confirm(turn, question)
         return
@@ -66,7 +66,7 @@ async def _ask_to_confirm(turn: Turn, question: ConfirmLink) -> None:
     """A code for another staff member than the one linked, or for another guardian record's children:
     the buttons say whom, nothing is changed yet."""
     data = {"invite_id": question.invite_id}
-    await turn.uow.identity.save_dialog(CHANNEL, turn.account, CONFIRM_FLOW, "confirm", data, turn.now)
+    await turn.uow.identity.save_dialog(turn.channel, turn.account, CONFIRM_FLOW, "confirm", data, turn.now)
     if question.student_ids:
         names = await children_names(turn.uow, turn.actor.children, question.student_ids)
         key, yes_key = "link.confirm.children", "link.confirm.children.yes"
@@ -94,18 +94,18 @@ async def confirm_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     turn = current_turn()
     _, verb, *rest = update.callback_query.data.split(":") + [""]
     invite_id = rest[0] if rest else ""
-    dialog = await turn.uow.identity.dialog(CHANNEL, turn.account)
+    dialog = await turn.uow.identity.dialog(turn.channel, turn.account)
     asked = dialog.data.get("invite_id") if dialog and dialog.flow == CONFIRM_FLOW else None
     if turn.actor is None or asked is None or (verb == "yes" and invite_id != str(asked)):
         await refuse(turn, "link-confirm", update.callback_query.data)
         return
     turn.answer_press()
-    await turn.uow.identity.end_dialog(CHANNEL, turn.account)
+    await turn.uow.identity.end_dialog(turn.channel, turn.account)
     if verb != "yes":
         turn.say("link.confirm.kept")
         return
     try:
-        await redeem_confirmed(turn.uow.identity, CHANNEL, turn.account, asked, turn.now)
+        await redeem_confirmed(turn.uow.identity, turn.channel, turn.account, asked, turn.now)
     except DomainError as error:
         turn.say(error.key, **error.params)
         return
@@ -113,9 +113,9 @@ async def confirm_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _linked(turn: Turn) -> None:
-    await turn.uow.identity.set_language(CHANNEL, turn.account, turn.t.language)
-    await turn.uow.identity.end_dialog(CHANNEL, turn.account)
-    turn.actor = await turn.uow.identity.actor(CHANNEL, turn.account)
+    await turn.uow.identity.set_language(turn.channel, turn.account, turn.t.language)
+    await turn.uow.identity.end_dialog(turn.channel, turn.account)
+    turn.actor = await turn.uow.identity.actor(turn.channel, turn.account)
     assert turn.actor is not None
     turn.say(
         "bot.linked",

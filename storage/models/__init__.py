@@ -630,4 +630,5 @@ class ReleasedCardRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
 
 
+from storage.models import web  # noqa: E402, F401  (the web chat's sessions)
 from storage.models import webpush as _webpush  # noqa: E402, F401  (#23: Web Push subscriptions)

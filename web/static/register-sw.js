@@ -1,0 +1,2 @@
+"use strict";
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
