@@ -113,8 +113,9 @@ async def demo_front(demo_school: School) -> AsyncIterator[WebFront]:  # noqa: F
 
 
 class running:
-    def __init__(self, ready: School) -> None:
+    def __init__(self, ready: School, environ: dict[str, str] | None = None) -> None:
         self.school = ready
+        self.environ = environ or {}  # web.mount's own settings (Web Push's, the session's length)
 
     async def __aenter__(self) -> WebFront:
         school = self.school  # noqa: F811
@@ -129,7 +130,9 @@ class running:
             settings, school.database, school.clock, school.pacing
         )
         self.server = PublicServer(school.database, ("127.0.0.1", 0), school.clock)
-        gateway = web.mount(self.server, application, school.database, settings, school.clock, environ={})
+        gateway = web.mount(
+            self.server, application, school.database, settings, school.clock, environ=self.environ
+        )
         await application.initialize()
         await application.post_init(application)
         await application.start()
