@@ -20,6 +20,29 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+# A browser's PushManager, replaced before a page loads (Chromium's own push service is unreachable
+# offline): ``subscribe`` answers with the subscription given (%s, its JSON) and records the key passed.
+FAKE_PUSH_MANAGER = """
+(() => {
+  const subscription = %s;
+  window.__givenKeys = [];
+  let current = null;
+  const make = () => ({
+    endpoint: subscription.endpoint,
+    options: { applicationServerKey: window.__lastKey },
+    toJSON: () => subscription,
+    unsubscribe: async () => { current = null; return true; },
+  });
+  PushManager.prototype.subscribe = async function (options) {
+    window.__lastKey = options.applicationServerKey.buffer || options.applicationServerKey;
+    window.__givenKeys.push(Array.from(new Uint8Array(window.__lastKey)));
+    current = make();
+    return current;
+  };
+  PushManager.prototype.getSubscription = async function () { return current; };
+})();
+"""
+
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

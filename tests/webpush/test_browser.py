@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestServer
 from notifications.webpush import PushSettings, WebPushNotifier
 from storage.uow import UnitOfWork
 from tests.webpush.conftest import web_account
-from tests.webpush.push_service import unb64url
+from tests.webpush.push_service import FAKE_PUSH_MANAGER, unb64url
 from web.push_routes import ACCOUNT, WEB_PUSH, WebPush, push_routes
 
 pytest.importorskip("playwright")
@@ -35,27 +35,6 @@ PAGE = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta name="csrf-token" content="{CSRF}"><title>sodiem</title></head>
 <body><main>Trò chuyện</main><script src="/register.js"></script>
 <script src="/static/push.js"></script></body></html>"""
-
-FAKE_PUSH_MANAGER = """
-(() => {
-  const subscription = %s;
-  window.__givenKeys = [];
-  let current = null;
-  const make = () => ({
-    endpoint: subscription.endpoint,
-    options: { applicationServerKey: window.__lastKey },
-    toJSON: () => subscription,
-    unsubscribe: async () => { current = null; return true; },
-  });
-  PushManager.prototype.subscribe = async function (options) {
-    window.__lastKey = options.applicationServerKey.buffer || options.applicationServerKey;
-    window.__givenKeys.push(Array.from(new Uint8Array(window.__lastKey)));
-    current = make();
-    return current;
-  };
-  PushManager.prototype.getSubscription = async function () { return current; };
-})();
-"""
 
 
 @web.middleware
