@@ -36,6 +36,7 @@ COMMAND_MODULES = {
     "audit": "audit",
     "transfer": "transfers",
     "year": "year",
+    "webpush": "webpush",
 }
 
 

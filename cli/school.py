@@ -15,6 +15,7 @@ from domain.leave import CUTOFF_SETTING, cutoff_of, read_cutoff
 from domain.notices import APPROVER_SETTING
 from domain.school import Level, School, Subject, SubjectKind, class_order, parse_year_name
 from domain.setup import current_year_name, init_school
+from notifications.vapid import ensure_vapid_key, public_key_text, vapid_key, vapid_key_path
 from storage.school_key import ensure_key_file, key_file_path
 from storage.uow import UnitOfWork
 
@@ -93,6 +94,12 @@ def run_init(args) -> int:
         console.say("school.init.done", name=args.name, year=year)
         if ensure_key_file():
             console.say("key.created", path=str(key_file_path().resolve()))
+        if ensure_vapid_key():
+            console.say(
+                "webpush.key.created",
+                path=str(vapid_key_path().resolve()),
+                public=public_key_text(vapid_key()),
+            )
         console.say("school.init.year_added" if result.year_added else "school.init.year_kept", year=year)
         console.say("school.init.subjects", count=result.subjects_added)
         return EXIT_OK

@@ -28,6 +28,7 @@ from storage.new_year_store import SqlNewYearStore
 from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
 from storage.progress_store import SqlProgressStore
+from storage.push_store import SqlPushSubscriptions
 from storage.released_store import SqlReleasedCards
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
@@ -60,6 +61,7 @@ class UnitOfWork:
     released: SqlReleasedCards
     health: SqlHealthStore
     leave: SqlLeaveStore
+    push_subscriptions: SqlPushSubscriptions
     web: SqlWebSessions
 
     def __init__(self, database: Database, read_only: bool = False, deferred: bool = False) -> None:
@@ -91,6 +93,7 @@ class UnitOfWork:
         self.released = SqlReleasedCards(self.session)
         self.health = SqlHealthStore(self.session, self.school)
         self.leave = SqlLeaveStore(self.session)
+        self.push_subscriptions = SqlPushSubscriptions(self.session)
         self.web = SqlWebSessions(self.session)
         return self
 

@@ -5,24 +5,32 @@ Telegram application: see docs/web.md."""
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
+import aiohttp.web
 from telegram.ext import Application
 
 from bot import delivery, watch, zalo
 from bot.config import Settings
 from bot.public import PublicServer
+from domain.errors import DomainError
+from locales import translator
+from notifications.vapid import public_key_text, read_vapid_key, vapid_key_path
+from notifications.webpush import PushSettings, WebPushNotifier
 from storage.db import Database
 from storage.uow import UnitOfWork
 from web.channel import NoNotifier, Notifier, WebChannel
 from web.config import WEB_CONFIG, WebConfig, session_lifetime
 from web.gateway import WebGateway
+from web.push_routes import WEB_PUSH, WebPush, push_routes
 from web.routes import GATEWAY, add_routes
 from web.security import security
 
 NOTIFIER = "web_notifier"
+log = logging.getLogger("sodiem.web")
 
 
 def mount(
@@ -47,15 +55,41 @@ def mount(
     server.app[GATEWAY] = gateway
     server.app.middlewares.append(security)
     add_routes(server.app)
+    pushed = _mount_push(server.app, database, clock, os.environ if environ is None else environ)
 
     async def account_id(external_id: str) -> int | None:
         async with UnitOfWork(database, read_only=True) as uow:
             return await uow.web.account_id(external_id)
 
-    chosen = notifier or application.bot_data.get(NOTIFIER) or NoNotifier()
+    chosen = notifier or application.bot_data.get(NOTIFIER) or pushed or NoNotifier()
     delivery.add_channel(application, database, WebChannel(gateway, chosen, account_id))
     _with_application(application, gateway)
     return gateway
+
+
+def _mount_push(
+    app: aiohttp.web.Application,
+    database: Database,
+    clock: Callable[[], datetime],
+    environ: Mapping[str, str],
+) -> WebPushNotifier | None:
+    """Web Push when the school has its VAPID key (``sodiem school init`` or ``sodiem webpush keys``):
+    the push routes, and the notifier the web channel tells. Without the key the chat works, unannounced."""
+    try:
+        vapid = read_vapid_key(vapid_key_path(environ))
+    except DomainError as error:
+        log.warning("Web Push is off: %s", translator("en")(error.key, **error.params))
+        return None
+    settings = PushSettings.from_environ(environ)
+    app[WEB_PUSH] = WebPush(database, public_key_text(vapid), settings.allow_loopback, clock)
+    app.add_routes(push_routes())
+    notifier = WebPushNotifier(database, vapid, settings, clock)
+
+    async def close(_app: aiohttp.web.Application) -> None:
+        await notifier.close()
+
+    app.on_cleanup.append(close)
+    return notifier
 
 
 def serve(

@@ -636,4 +636,4 @@ class ReleasedCardRow(Base):
 
 
 # Each feature keeps its tables in a module of its own; importing them here puts them on Base.metadata.
-from storage.models import health, leave, web, weekly  # noqa: E402, F401
+from storage.models import health, leave, web, webpush, weekly  # noqa: E402, F401

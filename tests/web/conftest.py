@@ -38,7 +38,7 @@ class WebFront:
     school: School
     server: PublicServer
     gateway: WebGateway
-    notifier: RecordingNotifier
+    notifier: RecordingNotifier | None  # None when Web Push notifies (settings given)
 
     @property
     def url(self) -> str:
@@ -124,8 +124,9 @@ async def demo_front(demo_school: School) -> AsyncIterator[WebFront]:  # noqa: F
 
 
 class running:
-    def __init__(self, ready: School) -> None:
+    def __init__(self, ready: School, environ: dict[str, str] | None = None) -> None:
         self.school = ready
+        self.environ = environ or {}  # web.mount's own settings (Web Push's, the session's length)
 
     async def __aenter__(self) -> WebFront:
         school = self.school  # noqa: F811
@@ -140,9 +141,9 @@ class running:
             settings, school.database, school.clock, school.pacing
         )
         self.server = PublicServer(school.database, ("127.0.0.1", 0), school.clock)
-        notifier = RecordingNotifier()
+        notifier = None if self.environ else RecordingNotifier()  # with settings: Web Push's own notifier
         gateway = web.mount(
-            self.server, application, school.database, settings, school.clock, notifier, environ={}
+            self.server, application, school.database, settings, school.clock, notifier, environ=self.environ
         )
         await application.initialize()
         await application.post_init(application)
