@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.export_files import pages  # noqa: E402
+from bench.export_files import pages, with_school_key  # noqa: E402
 from cli.demo_primary import create_primary_demo_school, fill_primary_year  # noqa: E402
 from domain.report_card import Period  # noqa: E402
 from exports.service import export_class  # noqa: E402
@@ -69,6 +69,7 @@ async def main(url: str) -> None:
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as folder:
+        with_school_key(Path(folder))
         url = f"sqlite+aiosqlite:///{folder}/bench.db"
         upgrade(url)
         asyncio.run(main(url))

@@ -100,7 +100,8 @@ class ClassBook:
     ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # primary: quality → year-end level
     first_ratings: dict[int, dict[str, str]] = field(default_factory=dict)  # the same, semester I's end
     guardians: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # (name, relation)
-    homeroom_comments: dict[tuple[int, int], str] = field(default_factory=dict)  # (student, semester)
+    # (student, semester): the semester's end only; a mid-term card prints none (/nhanxet takes none there)
+    homeroom_comments: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def primary(self) -> bool:
@@ -289,7 +290,7 @@ def _card(
         conduct,
         book.absences_of(student.id, period),
         book.homeroom_teacher,
-        book.homeroom_comments.get((student.id, period.semester or 2)),
+        None if period.midterm else book.homeroom_comments.get((student.id, period.semester or 2)),
         promotion,
         award,
         year_line,

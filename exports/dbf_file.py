@@ -29,8 +29,7 @@ FIELDS = (
     + " ".join(f"TX{n} N(4,1); MTX{n} C(4);" for n in range(1, REGULAR_FIELDS + 1))
     + " GK1 N(4,1); MGK1 C(4); GK2 N(4,1); MGK2 C(4); CK N(4,1); MCK C(4); TBM N(4,1); MTBM C(4);"
     " RENLUYEN C(40); HOCTAP C(40); NGHICP N(3,0); NGHIKP N(3,0); BIENDONG C(80); GVBM C(120);"
-    " LENLOP C(200); DANHHIEU C(60); "
-    + PRIMARY_FIELDS
+    " LENLOP C(200); DANHHIEU C(60); " + PRIMARY_FIELDS
 )
 YEAR_FILE = 0  # HOCKY of the year's file: year averages and levels, promotion and award
 NAMES = tuple(spec.split()[0] for spec in FIELDS.split(";"))
@@ -108,6 +107,8 @@ def dbf_records(book: ClassBook, semester: int) -> list[dict[str, object]]:
                 _put(record, "GK2", "MGK2", periodic[1])
                 _put(record, "CK", "MCK", final)
                 _put(record, "TBM", "MTBM", average)
+                if book.primary:  # the year's file: the year-end ratings and result
+                    record.update(primary_fields(book, student, result, semester, VIETNAMESE))
             for n in range(1, REGULAR_FIELDS + 1):
                 record.setdefault(f"TX{n}", None)
                 record.setdefault(f"MTX{n}", "")

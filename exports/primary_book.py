@@ -19,7 +19,7 @@ from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import ClassBook, Period, semester_columns
 from domain.school import School, Subject
 from domain.windows import ColumnKind
-from exports.gradebook import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, Section
+from exports.book_section import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, Section
 from exports.pdf import BOLD, HEADING, REGULAR, Mark, grid, text
 from exports.primary_values import completion_text, whole, year_outcome
 from exports.report_cards import period_name, signatures
@@ -139,7 +139,8 @@ def _ratings_table(book: ClassBook, period: Period, t: Translator, results) -> S
             level, award = year_outcome(book, student.id, result)
             row += [level, award, completion_text(result.promotion if result else None, t)]
         rows.append(row)
-    title = t("exports.primary.ratings_table", period=period_name(period, t))
+    key = "exports.primary.ratings_table_year" if year else "exports.primary.ratings_table"
+    title = t(key, period=period_name(period, t))
     return Section("primary-summary-ratings", title, rows, 2, True, spans)
 
 

@@ -1,7 +1,8 @@
 """The primary DBF's own fields (TT27/2020): the ratings of the five qualities and ten competencies at
 the semester's end, and the education result, the award and the completion of the programme. The semester
-I file holds semester I's ratings; the semester II file (the end of the year) the year-end ratings and the
-year's result; they are empty otherwise, and in secondary files. docs/export-formats.md lists them."""
+I file holds semester I's ratings; the semester II file (the end of the year) and the year's file the
+year-end ratings and the year's result; they are empty in secondary files. docs/export-formats.md lists
+them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from exports.values import nfc
 from locales import Translator
 
 YEAR_END_SEMESTER = 2
+YEAR_FILE = 0  # HOCKY of the year's file
 RATING_FIELDS = {  # field → quality or competency
     "PC_YEUNUOC": "yêu nước",
     "PC_NHANAI": "nhân ái",
@@ -38,13 +40,12 @@ PRIMARY_FIELDS = (
 def primary_fields(
     book: ClassBook, student: StudentInfo, result, semester: int, t: Translator
 ) -> dict[str, object]:
-    """The ratings (and in semester II's file the year's result) of a pupil, for each of the pupil's
-    records."""
-    if semester not in (1, YEAR_END_SEMESTER):
-        return {}
-    rated = (book.ratings if semester == YEAR_END_SEMESTER else book.first_ratings).get(student.id, {})
+    """The ratings (and in semester II's and the year's file the year's result) of a pupil, for each of
+    the pupil's records."""
+    year_end = semester in (YEAR_END_SEMESTER, YEAR_FILE)
+    rated = (book.ratings if year_end else book.first_ratings).get(student.id, {})
     fields: dict[str, object] = {name: rated.get(aspect, "") for name, aspect in RATING_FIELDS.items()}
-    if semester != YEAR_END_SEMESTER:
+    if not year_end:
         return fields
     level, award = year_outcome(book, student.id, result)
     fields["KQGD"], fields["KHENTHUONG"] = level, nfc(award)

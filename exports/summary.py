@@ -9,7 +9,8 @@ from collections import Counter
 from itertools import groupby
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 from domain.evaluation.model import (
     ADVANCED,
@@ -32,6 +33,11 @@ from locales import Translator
 
 PROMOTIONS = (PROMOTED, RETEST_NEEDED, SUMMER_TRAINING, RETAINED)
 AWARDS = (EXCELLENT, GOOD, ADVANCED, EXEMPLARY)
+FIRST_ROW = 2  # of the table, under the title
+HEADING_HEIGHT = 92  # points: eight lines of a wrapped heading (a long award)
+COLUMN_WIDTH = 12  # characters
+NAME_WIDTH = 22  # characters: "Tỉ lệ toàn trường"
+SIGNATURE_WIDTH = 5  # columns under the principal's signature, at the table's right
 
 
 def _scales(books: list[ClassBook]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -102,6 +108,42 @@ def _class_row(book: ClassBook, period: Period, learning_levels, conduct_levels)
     return row + [awards[a] for a in AWARDS]
 
 
+def _print_as_a_table(sheet, rows: list[list]) -> None:
+    """As the district office prints it: A4 landscape, one page wide; the table under a grid, each group
+    heading over its columns, the headings wrapped inside their cells."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{FIRST_ROW}:{FIRST_ROW + 1}"
+    line = Side(style="thin")
+    for row in sheet.iter_rows(min_row=FIRST_ROW, max_row=FIRST_ROW + len(rows) - 1, max_col=len(rows[0])):
+        for cell in row:
+            cell.border = Border(left=line, right=line, top=line, bottom=line)
+            cell.alignment = Alignment(horizontal="left" if cell.column == 1 else "center", indent=0)
+    for row in (FIRST_ROW, FIRST_ROW + 1):
+        for cell in sheet[row]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.row_dimensions[row].height = HEADING_HEIGHT
+    groups = rows[0]
+    for start, title in enumerate(groups):
+        end = start
+        while end + 1 < len(groups) and groups[end + 1] == "" and rows[1][end + 1] != "":
+            end += 1
+        if title and rows[1][start] == "" and end == start:  # a heading over both rows
+            sheet.merge_cells(
+                start_row=FIRST_ROW, start_column=start + 1, end_row=FIRST_ROW + 1, end_column=start + 1
+            )
+        elif title and end > start:
+            sheet.merge_cells(
+                start_row=FIRST_ROW, start_column=start + 1, end_row=FIRST_ROW, end_column=end + 1
+            )
+    sheet.column_dimensions["A"].width = NAME_WIDTH
+    for column in range(2, len(groups) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = COLUMN_WIDTH
+
+
 def summary_xlsx(books: list[ClassBook], period: Period, t: Translator) -> tuple[bytes, str]:
     """The workbook's bytes and the fingerprint of its rows."""
     primary = bool(books) and all(book.primary for book in books)
@@ -117,9 +159,11 @@ def summary_xlsx(books: list[ClassBook], period: Period, t: Translator) -> tuple
     sheet["A1"].font = Font(bold=True, size=12)
     for row in rows:
         sheet.append(row)
+    _print_as_a_table(sheet, rows)
     principal = books[0].principal if books else None
     place = books[0].school.district or books[0].school.province if books else ""
     sheet.append([])
+    signature_column = max(len(rows[0]) - SIGNATURE_WIDTH, 1) if rows else 1
     for line in (
         t("exports.sign.date", place=place),
         t("exports.sign.principal"),
@@ -128,11 +172,8 @@ def summary_xlsx(books: list[ClassBook], period: Period, t: Translator) -> tuple
         "",
         principal or "",
     ):
-        sheet.append(["", "", "", "", "", "", "", "", line])
-    for cell in (*sheet[2], *sheet[3]):
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    sheet.column_dimensions["A"].width = 12
+        sheet.append([""] * signature_column + [line])
+        sheet.cell(sheet.max_row, signature_column + 1).alignment = Alignment(horizontal="center")
     workbook.properties.keywords = f"sodiem kind=summary year={year} period={period.value} lang={t.language}"
     buffer = io.BytesIO()
     workbook.save(buffer)

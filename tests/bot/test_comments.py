@@ -99,6 +99,13 @@ async def test_the_homeroom_teacher_writes_the_homeroom_comment_and_the_report_c
     path.write_bytes(card_pdf(cards, translator("vi")))
     first = subprocess.run(["pdftotext", "-l", "1", str(path), "-"], capture_output=True, text=True).stdout
     assert comment in " ".join(first.split())
+    midterm = report_cards(
+        book, Period.MIDTERM_1
+    )  # the homeroom comment is the semester's, not the mid-term's
+    assert [card.homeroom_comment for card in midterm] == [None, None, None]
+    path.write_bytes(card_pdf(midterm, translator("vi")))
+    first = subprocess.run(["pdftotext", "-l", "1", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Lê Minh Anh" in " ".join(first.split()) and "cần mạnh dạn" not in " ".join(first.split())
 
 
 async def test_a_subject_teacher_may_not_write_another_classs_homeroom_comment(school):

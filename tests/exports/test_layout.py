@@ -3,8 +3,10 @@ inside its cell and the page, no words over each other, no signature block alone
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
+import pdfplumber
 import pytest
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table
@@ -14,11 +16,12 @@ from domain.school import Level, School
 from exports.gradebook import gradebook_pdf
 from exports.pdf import REGULAR, Meta, render
 from exports.report_cards import card_pdf, signatures
+from exports.summary import summary_xlsx
 from exports.values import nfc
 from locales import translator
 from storage.uow import UnitOfWork
 from tests.exports.conftest import CLASS
-from tests.exports.layout import layout_faults
+from tests.exports.layout import SOFFICE, layout_faults, printed_xlsx
 
 T = translator("vi")
 LONG_NAMES = (
@@ -45,16 +48,21 @@ async def _big_class(database):
     return replace(book, students=tuple(students))
 
 
-@pytest.mark.parametrize("period", [Period.SEMESTER_1, Period.YEAR])
+@pytest.mark.parametrize("period", [Period.SEMESTER_1, Period.SEMESTER_2, Period.YEAR])
 async def test_the_gradebook_of_45_long_names_is_laid_out_as_the_form_asks(filled, period):
     book = await _big_class(filled)
-    assert layout_faults(gradebook_pdf(book, period, T)) == []
+    data = gradebook_pdf(book, period, T)
+    assert layout_faults(data) == []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:  # the counts, short, are never split from their title
+        last = pdf.pages[-1].extract_text()
+    assert "TỈ LỆ CÁC MỨC" in last and "HIỆU TRƯỞNG" in last
 
 
-@pytest.mark.parametrize("period", [Period.MIDTERM_1, Period.SEMESTER_2, Period.YEAR])
+@pytest.mark.parametrize("period", [Period.MIDTERM_1, Period.SEMESTER_1, Period.SEMESTER_2, Period.YEAR])
 async def test_the_report_cards_are_laid_out_as_the_form_asks(filled, period):
     book = await _big_class(filled)
-    cards = report_cards(book, period)[:6]
+    cards = report_cards(book, period)
+    assert len(cards) == CLASS_SIZE
     assert layout_faults(card_pdf(cards, T)) == []
 
 
@@ -79,3 +87,16 @@ def test_the_checks_find_a_cell_overrun_words_over_each_other_and_a_lone_signatu
     assert any("crosses its cell's border" in fault and fault.startswith("page 1") for fault in faults)
     assert any("«Tám» and «Chín» overlap" in fault for fault in faults)
     assert "page 2: a signature block alone on the page" in faults
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (make install installs it as root)")
+@pytest.mark.parametrize("period", [Period.SEMESTER_1, Period.YEAR])
+async def test_the_district_summary_prints_inside_its_cells(filled, period, tmp_path):
+    """The summary spreadsheet as LibreOffice prints it: a table with its grid, every figure inside its
+    cell, the principal's signature on the page of the total."""
+    data, _ = summary_xlsx([await _big_class(filled)], period, T)
+    printed = printed_xlsx(data, tmp_path)
+    assert layout_faults(printed) == []
+    with pdfplumber.open(io.BytesIO(printed)) as pdf:
+        last = pdf.pages[-1]
+        assert last.find_tables() and "(Ký tên, đóng dấu)" in last.extract_text()

@@ -108,9 +108,13 @@ def test_the_semester_i_papers_show_semester_is_ratings_and_the_semester_ii_pape
         part for part in sections(book, Period.SEMESTER_1, t) if part.key == "primary-summary-ratings"
     )
     assert table.rows[2][2:] == [first[7][name] for name in names]
+    assert table.title.endswith("PHẨM CHẤT, NĂNG LỰC")  # no result on a semester's table, none in its title
+    year_table = next(p for p in sections(book, Period.YEAR, t) if p.key == "primary-summary-ratings")
+    assert year_table.title.endswith("PHẨM CHẤT, NĂNG LỰC VÀ KẾT QUẢ")
     reading = dbf_records(book, 1)[0]
     assert (reading["PC_YEUNUOC"], reading["NL_TUCHU"]) == ("C", "Đ") and "KQGD" not in reading
-    assert dbf_records(book, 2)[0]["PC_YEUNUOC"] == "T"
+    assert dbf_records(book, 2)[0]["PC_YEUNUOC"] == dbf_records(book, 0)[0]["PC_YEUNUOC"] == "T"
+    assert dbf_records(book, 0)[0]["KQGD"] == dbf_records(book, 2)[0]["KQGD"]  # the year file has the result
 
 
 def test_the_primary_district_summary_ends_with_each_counts_share():

@@ -1,6 +1,7 @@
 """The primary demo school at the end of the year, on both databases: class 5A's year table, report
-cards, semester II DBF and transcripts say what the evaluation engine says, and ``export verify`` finds
-the printed papers equal to the data — until one pupil's rating of one quality is corrected."""
+cards, semester II and year DBF and transcripts say what the evaluation engine says, and ``export verify``
+(the function, and ``sodiem export verify`` for the year DBF) finds the papers equal to the data — until
+one pupil's rating of one quality is corrected."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from exports.verify import verify
 from locales import translator
 from storage.models import ConductRow, StudentRow
 from storage.uow import UnitOfWork
+from tests.exports.test_cli_and_verify import sodiem
 
 YEAR, CLASS = "2025-2026", "5A"
 T = translator("vi")
@@ -62,13 +64,24 @@ async def test_the_grade_5_papers_agree_with_the_engine_and_verify_until_a_ratin
         paths[kind].write_bytes(exported.data)
         assert (await verify(database, paths[kind])).differences == [], kind
 
-    for record in dbfread.DBF(str(paths["dbf"]), encoding="utf-8"):
-        result = by_code[record["MAHS"]]
-        assert record["KQGD"] == result.learning["year"] and record["KHENTHUONG"] == (result.award or "")
-        student = next(s for s in book.students if s.code == record["MAHS"])
-        assert {f: record[f] for f in RATING_FIELDS} == {
-            f: book.ratings[student.id][aspect] for f, aspect in RATING_FIELDS.items()
-        }
+    year_dbf = tmp_path / "5A-year.dbf"
+    done = sodiem(
+        database.url, "export", "dbf", "--class", CLASS, "--semester", "year", "--out", str(year_dbf)
+    )
+    assert done.returncode == 0, done.stderr
+    assert sodiem(database.url, "export", "verify", str(year_dbf)).returncode == 0
+    for path in (paths["dbf"], year_dbf):
+        records = list(dbfread.DBF(str(path), encoding="utf-8"))
+        assert len(records) == len(book.students) * len(book.subjects)
+        for record in records:
+            result = by_code[record["MAHS"]]
+            assert record["KQGD"] == result.learning["year"] and record["KHENTHUONG"] == (result.award or "")
+            completed = "Hoàn thành" if result.promotion == PROMOTED else "Chưa hoàn thành"
+            assert record["HOANTHANH"] == completed
+            student = next(s for s in book.students if s.code == record["MAHS"])
+            assert {f: record[f] for f in RATING_FIELDS} == {
+                f: book.ratings[student.id][aspect] for f, aspect in RATING_FIELDS.items()
+            }
 
     schema = xmlschema.XMLSchema(str(SCHEMA))
     for (_, data, _), student, result in zip(transcripts(book), book.students, results, strict=True):
@@ -101,3 +114,9 @@ async def test_the_grade_5_papers_agree_with_the_engine_and_verify_until_a_ratin
     assert [(d.found, d.expected) for d in dbf_differences if d.where.endswith("PC_TRUNGTH")] == [
         (before, "C" if before != "C" else "T")
     ] * len(book.subjects)
+    await database.dispose()  # the command line's own connection sees the committed change
+    changed = sodiem(database.url, "export", "verify", str(year_dbf))
+    assert changed.returncode == 1
+    assert sum(
+        "PC_TRUNGTH" in line and first.full_name in line for line in changed.stdout.splitlines()
+    ) == len(book.subjects)
