@@ -243,6 +243,6 @@ async def test_the_app_is_installable_and_has_an_offline_page(front):
             icon = await response.read()
     assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
     assert {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
-    assert "/offline.html" in worker and "importScripts" not in worker, "no push-sw.js in this branch"
+    assert "/offline.html" in worker and 'importScripts("/static/push-sw.js")' in worker
     assert "No connection" in offline
     assert icon[:8] == b"\x89PNG\r\n\x1a\n"
