@@ -76,7 +76,7 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
             buttons.append(button(t("notices.menu_button"), "nt", "start"))
         if actor.homeroom_classes:
             buttons.append(button(t("notices.card.menu_button"), "rc", "start"))
-            buttons.append(button(t("leave.menu_button.teacher"), "ln", "list"))
+            buttons.append(button(t("leave.menu_button.teacher"), "xn", "list"))
         if may_sign(actor, None):
             buttons.append(button(t("signing.menu_button"), "ks", "pg", 0))
         if may_open_health(actor):
@@ -84,13 +84,13 @@ async def menu(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     if actor.is_staff and actor.children:  # a teacher who is also a parent
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.child_results"), "rs", "kids"))
-        buttons.append(button(t("leave.menu_button.parent"), "ln", "start"))
+        buttons.append(button(t("leave.menu_button.parent"), "xn", "start"))
     elif actor.is_student:  # reads their own released results; nothing to write
         buttons.append(button(t("bot.menu.results"), "rs", "start"))
     elif not actor.is_staff:
         buttons.append(button(t("bot.menu.children"), "kids"))
         buttons.append(button(t("bot.menu.results"), "rs", "start"))
-        buttons.append(button(t("leave.menu_button.parent"), "ln", "start"))
+        buttons.append(button(t("leave.menu_button.parent"), "xn", "start"))
     buttons += [button(t("bot.menu.language"), "lang"), button(t("bot.menu.help"), "help")]
     text = t("bot.menu.title", name=actor.name or t("bot.who.parent"), who=await describe(turn, actor))
     return text, column(buttons)

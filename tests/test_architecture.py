@@ -14,7 +14,7 @@ from domain.school import Gender, Role, SubjectKind
 from locales import LOCALE_DIR, has_message
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = ["domain", "storage", "cli", "bot", "notifications", "exports", "sandbox"]
+CODE = ["domain", "storage", "services", "cli", "bot", "web", "notifications", "exports", "sandbox"]
 CHANGEABLE_FIELDS = (
     "full_name",
     "date_of_birth",

@@ -25,7 +25,7 @@ from storage.changes import Author
 
 FLOW = "leave"
 COMMAND = commands.LEAVE
-PREFIX = "ln"
+PREFIX = "xn"  # xin nghỉ ("ln" is the linking question's)
 REFUSED = "leave"
 SHOWN_WAITING = 10
 

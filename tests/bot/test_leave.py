@@ -207,12 +207,12 @@ async def test_bad_input_is_answered_and_nothing_is_half_written(school):
         await parent.wait_for(lambda m: m.text.startswith("Xin nghỉ cho "))
         overlap = await parent.ask("15/10-16/10")
         assert overlap.text.startswith(f"Đã có đơn #{n} cho những ngày từ 15/10/2025 đến 15/10/2025")
-        for forged in (f"ln:k:{not_theirs}", f"ln:y:{n}", "ln:zz"):
+        for forged in (f"xn:k:{not_theirs}", f"xn:y:{n}", "xn:zz"):
             parent.press_data(overlap.message_id, forged)
             assert await parent.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
         other.press("🙋 Đơn xin nghỉ")  # her menu's button: nothing of 6A waits for 6B's teacher
         assert await other.wait_for(lambda m: m.text == "Không có đơn xin nghỉ nào đang chờ.")
-        other.press_data((await other.wait_for(lambda m: True)).message_id, f"ln:y:{n}")
+        other.press_data((await other.wait_for(lambda m: True)).message_id, f"xn:y:{n}")
         assert await other.wait_for(lambda m: m.text.startswith("Xin lỗi, bạn không có quyền"))
     assert await count(school.database, LeaveRequestRow) == 1
     assert await count(school.database, LeaveRequestRow, LeaveRequestRow.status == "pending") == 1
