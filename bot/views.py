@@ -8,8 +8,10 @@ from bot import commands
 from bot.keyboards import button, column
 from bot.turn import Turn
 from domain.health import may_open as may_open_health
+from domain.identity import BOTH, CHANNEL_CHOICES
 from domain.permissions import Action, Actor, allowed
 from domain.signing import may_sign
+from locales import Translator
 
 
 async def describe(turn: Turn, actor: Actor) -> str:
@@ -148,3 +150,18 @@ def _role_commands(actor: Actor | None) -> list[commands.Command]:
 
 def back_to_menu(turn: Turn) -> InlineKeyboardMarkup:
     return column([button(turn.t("bot.back"), "menu")])
+
+
+def where_text(t: Translator, choice: str, linked: set[str]) -> str:
+    """Where a parent receives notices and report cards, in words: a channel, or all they are linked on."""
+    if choice != BOTH:
+        return t(f"zalo.channel.where.{choice}")
+    names = [t(f"zalo.channel.where.{channel}") for channel in CHANNEL_CHOICES if channel in linked]
+    return t("zalo.channel.where.both", channels=listed(t, names, "zalo.channel.and"))
+
+
+def listed(t: Translator, items: list[str], last_key: str) -> str:
+    """ "a, b và c": ``last_key`` joins the last two."""
+    if len(items) < 2:
+        return "".join(items)
+    return t(last_key, first=", ".join(items[:-1]), last=items[-1])

@@ -9,11 +9,12 @@ import logging
 import unicodedata
 from datetime import datetime
 
+from bot.views import listed, where_text
 from bot.zalo_leave import LEAVE_FLOW, ZaloLeave
 from bot.zalo_linking import LINK_FLOW, ZaloLinking
 from domain.attendance import EXCUSED, UNEXCUSED
 from domain.errors import PermissionDenied
-from domain.identity import CHANNEL_CHOICES, looks_like_code
+from domain.identity import channel_choices, looks_like_code
 from domain.permissions import Actor
 from exports.report_cards import period_name
 from locales import LANGUAGES, SCHOOL_TZ, Translator, translator
@@ -99,21 +100,34 @@ class ZaloAnswer(ZaloLinking, ZaloLeave):
         return await self._card(actor, int(word)) if word.isdigit() else [self.t(_help(actor))]
 
     async def _channels(self, actor: Actor) -> list[str]:
-        """Where notices and report cards go, and the numbered choices when linked on both channels."""
+        """Where notices and report cards go, and the numbered choices when linked on several channels."""
         current, linked = await self.uow.identity.guardian_channels(actor.guardian)
         if len(linked) < 2:
             return [self.t("zalo.channel.only_one", channel=self.t(f"zalo.channel.{CHANNEL}"))]
         await self.uow.identity.save_dialog(CHANNEL, self.account, CHANNEL_FLOW, "choose", {}, self.now)
-        return [self.t("zalo.channel.choose", current=self.t(f"zalo.channel.where.{current}"))]
+        first, *rest = self._numbered(linked)
+        options = [self.t("zalo.channel.option.first", number=first[0], where=first[1])]
+        options += [self.t("zalo.channel.option", number=number, where=where) for number, where in rest]
+        current_text = where_text(self.t, current, linked)
+        return [self.t("zalo.channel.choose", current=current_text, choices=", ".join(options))]
+
+    def _numbered(self, linked: set[str]) -> list[tuple[int, str]]:
+        return [(n, where_text(self.t, c, linked)) for n, c in enumerate(channel_choices(linked), start=1)]
 
     async def _choose_channel(self, actor: Actor, number: int) -> list[str]:
-        if not 1 <= number <= len(CHANNEL_CHOICES):
-            return [self.t("zalo.channel.bad_number")]
-        choice = CHANNEL_CHOICES[number - 1]
+        _, linked = await self.uow.identity.guardian_channels(actor.guardian)
+        if len(linked) < 2:  # an account unlinked since the choices were offered
+            return await self._channels(actor)
+        choices = channel_choices(linked)  # as numbered when offered: the parser reads the same list
+        if not 1 <= number <= len(choices):
+            labels = [self.t("zalo.channel.number", number=n, where=w) for n, w in self._numbered(linked)]
+            return [self.t("zalo.channel.bad_number", numbers=listed(self.t, labels, "zalo.channel.or"))]
+        choice = choices[number - 1]
         author = Author(None, CHANNEL, self.account, self.now)
         await self.uow.identity.choose_channels(actor.guardian, choice, author)
         await self.uow.identity.end_dialog(CHANNEL, self.account)
-        return [self.t("zalo.channel.chosen", where=self.t(f"zalo.channel.where.{choice}"))]
+        where = where_text(self.t, choice, linked)
+        return [self.t("zalo.channel.chosen", where=where)]
 
     async def _attendance(self, actor: Actor) -> list[str]:
         """Each child's absences this school year: the totals, and the days of this month."""

@@ -35,10 +35,16 @@ WRONG_CODE_WINDOW = timedelta(minutes=15)
 # spreading over many accounts); people who have not sent a wrong code are never stopped by it.
 WRONG_CODES_EVERYWHERE_PER_MINUTE = 30
 EVERYWHERE_WINDOW = timedelta(minutes=1)
-# Where a parent linked on Telegram and on Zalo receives notices and report cards, as offered to them
-# (1, 2, 3 on Zalo); without a choice, on the channel they linked last.
+# Where a parent linked on several channels receives notices and report cards, as offered to them
+# (numbered on Zalo); without a choice, on the channel they linked last.
 BOTH = "both"
 CHANNEL_CHOICES = ("telegram", "zalo", BOTH, "web")  # "both": every channel the parent is linked on
+
+
+def channel_choices(linked: set[str]) -> list[str]:
+    """What a parent linked on several channels may choose, in the order offered (and numbered from 1 on
+    Zalo): each channel they are linked on, then all of them."""
+    return [choice for choice in CHANNEL_CHOICES if choice in linked] + [BOTH]
 
 
 def receiving_channels(choice: str | None, linked: dict[str, datetime]) -> set[str]:

@@ -19,10 +19,12 @@ from domain.leave import Days, Status
 from domain.names import vietnamese_sort_key
 from domain.permissions import Action, Actor, Target, allowed
 from locales import SCHOOL_TZ, Translator, translator
+from services import elsewhere
 from storage.changes import Author
 from storage.leave_store import Account
 from storage.models import CorrectionRow
 from storage.models.leave import LeaveRequestRow
+from storage.notice_store import Recipient
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
 
@@ -208,18 +210,13 @@ async def _tell_parent(uow: UnitOfWork, row: LeaveRequestRow, now: datetime) -> 
 async def tell_teachers(uow: UnitOfWork, asked: Asked, now: datetime, command: str) -> None:
     """For a front end that cannot put buttons on the teacher's chat: the request as a message with
     the command that opens the teacher's list of requests waiting."""
-    messages = []
-    for teacher in asked.teachers:
-        t = translator(teacher.language)
-        text = "\n".join(
-            [
-                request_text(t, asked.request, asked.child, asked.class_name),
-                t("leave.teacher.open", command=command),
-            ]
-        )
-        key = f"leave:{asked.request.id}:teacher:{teacher.channel}:{teacher.account}"
-        messages.append(Outgoing(key, teacher.channel, teacher.account, teacher.name, text))
-    await uow.outbox.enqueue(messages, now)
+
+    async def text(t: Translator) -> str:
+        request = request_text(t, asked.request, asked.child, asked.class_name)
+        return "\n".join([request, t("leave.teacher.open", command=command)])
+
+    teachers = [Recipient(a.channel, a.account, a.name, a.language) for a in asked.teachers]
+    await elsewhere.tell(uow, teachers, f"leave:{asked.request.id}:teacher", text, now)
 
 
 async def describe(uow: UnitOfWork, t: Translator, row: LeaveRequestRow) -> str:

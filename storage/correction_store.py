@@ -24,6 +24,9 @@ from storage.models import (
     StaffRoleRow,
     StaffRow,
 )
+from storage.notice_store import Recipient
+
+_LEADERS = [role.value for role in LEADERSHIP]
 
 
 class Decision(StrEnum):
@@ -235,28 +238,33 @@ class SqlCorrectionStore:
             changes.append((date.fromisoformat(day), int(session), entry))
         return sorted(changes, key=lambda change: (change[0], change[1]))
 
-    async def approvers(self, channel: str) -> list[tuple[str, str, str]]:
-        """(account, language, name) of every linked vice-principal and principal on ``channel``."""
+    async def approvers(self, but: int | None) -> list[Recipient]:
+        """The accounts, on every channel, of every active vice-principal and principal but staff ``but``."""
         rows = await self.session.execute(
-            select(AccountRow.external_id, AccountRow.language, StaffRow.full_name)
+            select(AccountRow, StaffRow.full_name)
             .join(StaffRow, StaffRow.id == AccountRow.staff_id)
-            .join(StaffRoleRow, StaffRoleRow.staff_id == StaffRow.id)
             .where(
-                AccountRow.channel == channel,
                 StaffRow.active.is_(True),
-                StaffRoleRow.role.in_([role.value for role in LEADERSHIP]),
+                StaffRow.id != (but or 0),
+                StaffRow.id.in_(
+                    select(StaffRoleRow.staff_id).where(
+                        StaffRoleRow.role.in_([role.value for role in LEADERSHIP])
+                    )
+                ),
             )
-            .distinct()
+            .order_by(AccountRow.id)
         )
-        return [(account, language, name) for account, language, name in rows]
+        return [Recipient(a.channel, a.external_id, name, a.language) for a, name in rows]
 
-    async def accounts_of(self, staff_id: int, channel: str) -> list[tuple[str, str]]:
+    async def accounts_of(self, staff_id: int | None) -> list[Recipient]:
+        """A staff member's accounts on every channel."""
         rows = await self.session.execute(
-            select(AccountRow.external_id, AccountRow.language).where(
-                AccountRow.channel == channel, AccountRow.staff_id == staff_id
-            )
+            select(AccountRow, StaffRow.full_name)
+            .join(StaffRow, StaffRow.id == AccountRow.staff_id)
+            .where(AccountRow.staff_id == (staff_id or 0))
+            .order_by(AccountRow.id)
         )
-        return [(account, language) for account, language in rows]
+        return [Recipient(a.channel, a.external_id, name, a.language) for a, name in rows]
 
     async def staff_name(self, staff_id: int | None) -> str:
         row = await self.session.get(StaffRow, staff_id) if staff_id else None

@@ -123,6 +123,15 @@ class SqlNoticeStore:
         )
         return [_notice(row) for row in rows]
 
+    async def pending_cards(self) -> list[Notice]:
+        """Report cards waiting for a decision, oldest first."""
+        rows = await self.session.scalars(
+            select(NoticeRow)
+            .where(NoticeRow.status == Status.PENDING.value, NoticeRow.kind == Kind.REPORT_CARD.value)
+            .order_by(NoticeRow.id)
+        )
+        return [_notice(row) for row in rows]
+
     async def released(self, class_id: int) -> list[Notice]:
         """The class's approved report cards: the periods whose results parents may see, each by its
         newest approval (cards released again after a correction replace the earlier ones)."""

@@ -27,6 +27,7 @@ from exports.service import Exported
 from exports.signed_papers import sign_and_keep, slip_stamp
 from exports.signing import setting_from
 from locales import Translator, translator
+from services import elsewhere
 from storage.changes import Author
 from storage.correction_store import Decision
 from storage.db import as_utc
@@ -105,16 +106,21 @@ def decision_keyboard(t: Translator, correction_id: int) -> InlineKeyboardMarkup
 
 
 async def send_to_leaders(turn: Turn, request: CorrectionRow) -> str:
-    """Sends the request, its photos first, to every leader but its author; returns their names."""
-    own = {
-        account for account, _ in await turn.uow.corrections.accounts_of(request.requested_by, turn.channel)
-    }
-    reached = []
-    for account, language, name in await turn.uow.corrections.approvers(turn.channel):
-        if account not in own:
-            await _send_card(turn, int(account), translator(language), request)
-            reached.append(name)
-    return ", ".join(dict.fromkeys(reached))
+    """Sends the request, its photos first, to every leader but its author (on another channel than the
+    turn's: the text through the outbox, with /duyet); returns their names."""
+    leaders = await turn.uow.corrections.approvers(but=request.requested_by)
+    here, others = elsewhere.split(turn.channel, leaders)
+    for leader in here:
+        await _send_card(turn, int(leader.account), translator(leader.language), request)
+
+    async def text(t: Translator) -> str:
+        slip = await slip_text(t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id)))
+        if request.status != Status.PENDING:
+            return slip
+        return f"{slip}\n\n{t('correction.open_elsewhere', command=f'/{COMMAND.vi}')}"
+
+    await elsewhere.tell(turn.uow, others, f"correction:{request.id}:leader", text, turn.now)
+    return ", ".join(dict.fromkeys(leader.person for leader in leaders))
 
 
 async def _send_card(turn: Turn, chat_id: int, t: Translator, request: CorrectionRow) -> None:
@@ -269,11 +275,21 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
         answer_and_show(turn, update.callback_query, f"{text}\n\n{outcome}", _print_button(turn.t, request))
     else:
         turn.send(outcome, _print_button(turn.t, request))
-    for account, language in await turn.uow.corrections.accounts_of(request.requested_by, turn.channel):
-        t = translator(language)
+    await _tell_author(turn, request)
+
+
+async def _tell_author(turn: Turn, request: CorrectionRow) -> None:
+    """The decision to the teacher who asked, on every channel they are linked on."""
+
+    async def text(t: Translator) -> str:
         slip = await slip_text(t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id)))
-        text = f"{await _outcome(t, turn.uow, request)}\n\n{slip}"
-        turn.send(text, _print_button(t, request), chat_id=int(account))
+        return f"{await _outcome(t, turn.uow, request)}\n\n{slip}"
+
+    here, others = elsewhere.split(turn.channel, await turn.uow.corrections.accounts_of(request.requested_by))
+    for account in here:
+        t = translator(account.language)
+        turn.send(await text(t), _print_button(t, request), chat_id=int(account.account))
+    await elsewhere.tell(turn.uow, others, f"correction:{request.id}:{request.status}", text, turn.now)
 
 
 def _print_button(t: Translator, request: CorrectionRow) -> InlineKeyboardMarkup | None:

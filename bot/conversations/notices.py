@@ -34,6 +34,7 @@ from domain.permissions import Action, allowed, may_approve
 from domain.school import Role
 from locales import Translator, translator
 from notifications.notices import notice_messages
+from services import elsewhere
 from storage.changes import Author
 from storage.outbox_store import BLOCKED, FAILED, PENDING, SENDING, SENT, UNCERTAIN
 
@@ -228,8 +229,15 @@ async def _submit(update: Update, turn: Turn, dialog: Dialog) -> None:
     await end_dialog(turn)
     notice = await turn.uow.notices.get(notice_id)
     approvers = await turn.uow.notices.approvers(turn.actor.person.id)
-    for approver in approvers:
+    here, others = elsewhere.split(turn.channel, approvers)
+    for approver in here:
         await _ask_approval(turn, notice, approver.account, translator(approver.language))
+
+    async def text(t: Translator) -> str:
+        request = await _approval_text(turn, notice, t)
+        return f"{request}\n\n{t('notices.open_elsewhere', command=f'/{COMMAND.vi}')}"
+
+    await elsewhere.tell(turn.uow, others, f"notice:{notice.id}:approver", text, turn.now)
     names = ", ".join(sorted({a.person for a in approvers}))
     key = "notices.submitted" if approvers else "notices.no_approver"
     answer_and_show(turn, update.callback_query, turn.t(key, leaders=names, text=notice.text), None)
@@ -238,11 +246,16 @@ async def _submit(update: Update, turn: Turn, dialog: Dialog) -> None:
 async def _ask_approval(
     turn: Turn, notice: Notice, account: str, t: Translator, chat_id: int | None = None
 ) -> None:
+    text = await _approval_text(turn, notice, t)
+    turn.send(text, _decision_buttons(t, notice.id), chat_id=int(account) if chat_id is None else chat_id)
+
+
+async def _approval_text(turn: Turn, notice: Notice, t: Translator) -> str:
     class_name = await turn.uow.notices.class_name(notice.reach)
     student = await turn.uow.notices.student_name(notice.reach)
     count = len(await turn.uow.notices.recipients(notice.reach, notice.audience))
     author = await turn.uow.notices.staff_name(notice.author_id)
-    text = t(
+    return t(
         "notices.approval_request",
         author=author,
         reach=reach_label(t, notice.reach, class_name, student, notice.kind),
@@ -250,7 +263,6 @@ async def _ask_approval(
         count=count,
         text=notice.text,
     )
-    turn.send(text, _decision_buttons(t, notice.id), chat_id=int(account) if chat_id is None else chat_id)
 
 
 def _decision_buttons(t: Translator, notice_id: int) -> InlineKeyboardMarkup:
@@ -345,18 +357,23 @@ async def _reject(update: Update, turn: Turn, notice: Notice) -> None:
 
 
 async def tell_author(turn: Turn, notice: Notice, key: str) -> None:
-    """The author reads the final text (the vice-principal's, if edited) and who decided."""
+    """The author reads the final text (the vice-principal's, if edited) and who decided; on another
+    channel than the turn's, through the outbox."""
     if notice.author_id is None or notice.author_id == turn.actor.person.id:
         return
-    for account in await turn.uow.notices.staff_accounts(notice.author_id):
-        if account.channel != turn.channel:
-            continue
-        t = translator(account.language)
+
+    async def text(t: Translator) -> str:
         edited = t("notices.author.edited") if notice.edited else ""
-        text = t(key, leader=turn.actor.name, text=notice.text, edited=edited)
+        return t(key, leader=turn.actor.name, text=notice.text, edited=edited)
+
+    accounts = await turn.uow.notices.staff_accounts(notice.author_id)
+    here, others = elsewhere.split(turn.channel, accounts)
+    for account in here:
+        t = translator(account.language)
         approved = key == "notices.author.approved"
         report = column([button(t("notices.report_button"), PREFIX, "rp", notice.id)]) if approved else None
-        turn.send(text, report, chat_id=int(account.account))
+        turn.send(await text(t), report, chat_id=int(account.account))
+    await elsewhere.tell(turn.uow, others, f"notice:{notice.id}:{key}", text, turn.now)
 
 
 async def _resend(context, turn: Turn, notice: Notice) -> None:

@@ -8,6 +8,7 @@ leader's, the child the parent's own and the period released."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -22,7 +23,7 @@ from bot.keyboards import button, column, is_number
 from bot.public import picture_name
 from bot.turn import Turn, current_turn
 from domain.errors import PermissionDenied
-from domain.notices import Audience, Kind, Notice, Reach, Scope, Status
+from domain.notices import Audience, Kind, Notice, Reach, Scope, Status, may_decide
 from domain.permissions import Action, Target, allowed, may_approve
 from domain.report_card import Period, ReportCard
 from domain.school import file_stem
@@ -30,6 +31,7 @@ from exports.released import cards_now, freeze, out_of_date
 from exports.report_cards import card_pdf, card_png, card_text, period_name
 from locales import Translator, translator
 from notifications import zalo
+from services import elsewhere
 from services.results import REFUSED, released_card, released_periods
 from storage.outbox_store import Outgoing
 from storage.released_store import ReleasedPeriod
@@ -54,6 +56,8 @@ async def on_other(update: Update, dialog) -> None:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = current_turn()
+    if turn.actor is not None and await _show_waiting(turn) and not turn.actor.homeroom_classes:
+        return
     if turn.actor is None or not turn.actor.homeroom_classes:
         await refuse(turn, "report-cards")
         return
@@ -177,29 +181,78 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
         period=period.value,
     )
     await turn.answer_press_now()  # each approver's copy of the cards is drawn next
-    cards = await cards_now(turn.uow, class_id, period)
+    request = CardRequest(
+        notice_id, turn.actor.name, name, period, await cards_now(turn.uow, class_id, period)
+    )
     approvers = await turn.uow.notices.approvers(turn.actor.person.id)
-    for approver in (a for a in approvers if a.channel == turn.channel):
-        t = translator(approver.language)
-        text = t(
-            "notices.card.approval_request",
-            author=turn.actor.name,
-            name=name,
-            period=period_name(period, t),
-            students=len(cards),
-        )
-        keyboard = column(
-            [
-                button(t("notices.card.approve"), PREFIX, "ok", notice_id),
-                button(t("notices.reject"), PREFIX, "no", notice_id),
-            ]
-        )
-        pdf = await asyncio.to_thread(card_pdf, cards, t)
-        _send_pdf(turn, pdf, _file_name(t, name, period), int(approver.account))
-        turn.send(text, keyboard, chat_id=int(approver.account))
+    here, others = elsewhere.split(turn.channel, approvers)
+    for approver in here:
+        await _ask_approval(turn, request, int(approver.account), translator(approver.language))
+
+    async def text(t: Translator) -> str:
+        command = t("notices.card.open_elsewhere", command=f"/{COMMAND.vi}")
+        return f"{_approval_text(t, request)}\n\n{command}"
+
+    await elsewhere.tell(turn.uow, others, f"report-cards:{notice_id}:approver", text, turn.now)
     names = ", ".join(sorted({a.person for a in approvers}))
     key = "notices.card.submitted" if approvers else "notices.no_approver"
     answer_and_show(turn, update.callback_query, turn.t(key, leaders=names, text=title), None)
+
+
+@dataclass(frozen=True)
+class CardRequest:
+    notice_id: int
+    author: str
+    class_name: str
+    period: Period
+    cards: list[ReportCard]
+
+
+def _approval_text(t: Translator, request: CardRequest) -> str:
+    return t(
+        "notices.card.approval_request",
+        author=request.author,
+        name=request.class_name,
+        period=period_name(request.period, t),
+        students=len(request.cards),
+    )
+
+
+async def _ask_approval(turn: Turn, request: CardRequest, chat_id: int, t: Translator) -> None:
+    """The class's cards as a PDF, then the request with Approve and Reject."""
+    keyboard = column(
+        [
+            button(t("notices.card.approve"), PREFIX, "ok", request.notice_id),
+            button(t("notices.reject"), PREFIX, "no", request.notice_id),
+        ]
+    )
+    pdf = await asyncio.to_thread(card_pdf, request.cards, t)
+    _send_pdf(turn, pdf, _file_name(t, request.class_name, request.period), chat_id)
+    turn.send(_approval_text(t, request), keyboard, chat_id=chat_id)
+
+
+async def _show_waiting(turn: Turn) -> bool:
+    """A leader's /phieulienlac: the cards waiting for their decision, each with its buttons (a request
+    told on another channel than the one it was made on is decided here); whether there were any."""
+    if not may_decide(turn.actor):
+        return False
+    named = await turn.uow.notices.named_approver()
+    waiting = [
+        notice
+        for notice in await turn.uow.notices.pending_cards()
+        if may_approve(turn.actor, notice.author_id, named)
+    ]
+    for notice in waiting:
+        class_id, period = notice.reach.class_id, Period(notice.period)
+        request = CardRequest(
+            notice.id,
+            await turn.uow.notices.staff_name(notice.author_id),
+            await turn.uow.views.class_name(class_id),
+            period,
+            await cards_now(turn.uow, class_id, period),
+        )
+        await _ask_approval(turn, request, turn.chat_id, turn.t)
+    return bool(waiting)
 
 
 async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int) -> None:

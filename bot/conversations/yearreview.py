@@ -51,6 +51,7 @@ from domain.year_end import (
     with_people,
 )
 from locales import Translator, translator
+from services import elsewhere
 from storage.changes import Author
 from storage.models import ClassReviewRow
 from storage.uow import UnitOfWork
@@ -533,19 +534,24 @@ async def _card(t: Translator, uow: UnitOfWork, review: ClassReviewRow) -> str:
 
 
 async def _send_to_leaders(turn: Turn, review: ClassReviewRow) -> str:
-    """The counts to every leader but the teacher; returns the names reached."""
-    own = {
-        account for account, _ in await turn.uow.corrections.accounts_of(review.submitted_by, turn.channel)
-    }
-    reached = []
-    for account, language, name in await turn.uow.corrections.approvers(turn.channel):
-        if account not in own:
-            t = translator(language)
-            turn.send(
-                await _card(t, turn.uow, review), _decision_keyboard(t, review.id), chat_id=int(account)
-            )
-            reached.append(name)
-    return ", ".join(dict.fromkeys(reached))
+    """The counts to every leader but the teacher (on another channel: through the outbox); returns the
+    names reached."""
+    leaders = await turn.uow.corrections.approvers(but=review.submitted_by)
+    here, others = elsewhere.split(turn.channel, leaders)
+    for leader in here:
+        t = translator(leader.language)
+        turn.send(
+            await _card(t, turn.uow, review), _decision_keyboard(t, review.id), chat_id=int(leader.account)
+        )
+
+    async def text(t: Translator) -> str:
+        command = t("year_end.open_elsewhere", command=f"/{COMMAND.vi}")
+        return f"{await _card(t, turn.uow, review)}\n\n{command}"
+
+    await elsewhere.tell(
+        turn.uow, others, f"year-review:{review.id}:{turn.now.isoformat()}:leader", text, turn.now
+    )
+    return ", ".join(dict.fromkeys(leader.person for leader in leaders))
 
 
 async def _waiting_lists(update: Update, turn: Turn) -> None:
@@ -652,15 +658,16 @@ async def _decide(turn: Turn, review: ClassReviewRow, state: ReviewState, commen
     title = await title_of(turn.t, turn.uow, review.class_id, stage)
     turn.say(DONE[state], title=title)
     leader = turn.actor.name
-    for account, language in await turn.uow.corrections.accounts_of(review.submitted_by, turn.channel):
-        t = translator(language)
-        text = t(
-            f"year_end.teacher.{state.value}",
-            title=await title_of(t, turn.uow, review.class_id, stage),
-            who=leader,
-            comment=comment,
-        )
-        turn.send(text, chat_id=int(account))
+
+    async def text(t: Translator) -> str:
+        title = await title_of(t, turn.uow, review.class_id, stage)
+        return t(f"year_end.teacher.{state.value}", title=title, who=leader, comment=comment)
+
+    here, others = elsewhere.split(turn.channel, await turn.uow.corrections.accounts_of(review.submitted_by))
+    for account in here:
+        turn.send(await text(translator(account.language)), chat_id=int(account.account))
+    key = f"year-review:{review.id}:{turn.now.isoformat()}:{state.value}"
+    await elsewhere.tell(turn.uow, others, key, text, turn.now)
 
 
 ALREADY = {

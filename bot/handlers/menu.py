@@ -12,7 +12,7 @@ from bot import views
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, is_number, paged
 from bot.turn import Turn, current_turn
-from domain.identity import BOTH, CHANNEL_CHOICES
+from domain.identity import BOTH, CHANNEL_CHOICES, channel_choices
 from domain.permissions import Action, Target, allowed
 from locales import LANGUAGES, translator
 from storage.changes import Author
@@ -179,14 +179,15 @@ async def choose_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if len(linked) < 2:
         turn.say("zalo.channel.only_one", channel=turn.t(f"zalo.channel.{turn.channel}"))
         return
+    every = "both" if len(linked) == 2 else "all"
     keyboard = column(
         [
-            button(turn.t(f"zalo.channel.button.{choice}"), "chan", choice)
-            for choice in CHANNEL_CHOICES
-            if choice in linked or choice == BOTH
+            button(turn.t(f"zalo.channel.button.{every if choice == BOTH else choice}"), "chan", choice)
+            for choice in channel_choices(linked)
         ]
     )
-    turn.send(turn.t("zalo.channel.choose_button", current=turn.t(f"zalo.channel.where.{current}")), keyboard)
+    where = views.where_text(turn.t, current, linked)
+    turn.send(turn.t("zalo.channel.choose_button", current=where), keyboard)
 
 
 async def set_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -198,7 +199,8 @@ async def set_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     author = Author(None, turn.channel, turn.account, turn.now)
     await turn.uow.identity.choose_channels(actor.guardian, choice, author)
-    text = turn.t("zalo.channel.chosen", where=turn.t(f"zalo.channel.where.{choice}"))
+    _, linked = await turn.uow.identity.guardian_channels(actor.guardian)
+    text = turn.t("zalo.channel.chosen", where=views.where_text(turn.t, choice, linked))
     answer_and_show(turn, update.callback_query, text, None)
 
 

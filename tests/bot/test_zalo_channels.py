@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot import zalo as zalo_front
 from bot.config import load_settings
 from domain.errors import DomainError
-from domain.identity import PersonKind, PersonRef, create_invite
+from domain.identity import PersonKind, PersonRef, create_invite, redeem_invite
 from localzalo import LocalZaloApi
 from storage.models import AccountRow, ChangeRow, StudentRow
 from storage.uow import UnitOfWork
@@ -149,9 +149,11 @@ async def test_a_parent_on_both_channels_chooses_both_then_zalo(demo_school):
         choices = await on_zalo.ask("Kênh")
         assert choices.text == (
             "Bạn đang nhận thông báo và phiếu liên lạc trên Zalo. "
-            "Gửi 1 để nhận trên Telegram, 2 trên Zalo, 3 cả hai."
+            "Gửi 1 để nhận trên Telegram, 2 trên Zalo, 3 trên cả Telegram và Zalo."
         )
-        assert (await on_zalo.ask("5")).text.startswith("Hãy gửi 1 (Telegram), 2 (Zalo) hoặc 3 (cả hai)")
+        assert (await on_zalo.ask("4")).text == (
+            "Hãy gửi 1 (Telegram), 2 (Zalo) hoặc 3 (cả Telegram và Zalo), hoặc kenh để xem lại."
+        )
         chosen = await on_zalo.ask("3")
         assert chosen.text == "Đã chọn. Từ nay bạn nhận thông báo và phiếu liên lạc trên cả Telegram và Zalo."
 
@@ -191,6 +193,38 @@ async def test_a_parent_on_both_channels_chooses_both_then_zalo(demo_school):
         choices = [(c.entity_key, c.old_value, c.new_value, c.channel, c.account) for c in log]
     key = str(guardian.id)
     assert choices == [(key, None, "both", "zalo", "zl-binh"), (key, "both", "zalo", "telegram", "300")]
+
+
+async def test_a_parent_on_zalo_and_the_web_is_offered_exactly_those_and_chooses_the_web(demo_school):
+    school = demo_school
+    code = (await student_codes(school.database, "6A"))[2]
+    zalo_api = LocalZaloApi(ZALO_TOKEN, rate_limits=school.limits)
+    async with zalo_api as zalo, both_channels_running(school, zalo):
+        on_zalo = zalo.person("zl-hoa", "Chị Hoa")
+        assert (await on_zalo.ask(await school.invite_parent(code))).text.startswith("Đã liên kết!")
+        async with UnitOfWork(school.database) as uow:  # she signs in on the web with a second slip
+            guardian = PersonRef(PersonKind.GUARDIAN, await guardian_of(school.database, "zalo", "zl-hoa"))
+            school.clock.now = school.clock.now.replace(minute=5)
+            slip = await create_invite(uow.identity, guardian, school.clock())
+            await redeem_invite(uow.identity, "web", "123456789012345", slip.code, school.clock())
+            await uow.commit()
+
+        choices = await on_zalo.ask("kenh")
+        assert choices.text == (
+            "Bạn đang nhận thông báo và phiếu liên lạc trên trang web. "
+            "Gửi 1 để nhận trên Zalo, 2 trên trang web, 3 trên cả Zalo và trang web."
+        )
+        assert (await on_zalo.ask("4")).text == (
+            "Hãy gửi 1 (Zalo), 2 (trang web) hoặc 3 (cả Zalo và trang web), hoặc kenh để xem lại."
+        )
+        zalo_only = await on_zalo.ask("1")
+        assert zalo_only.text == "Đã chọn. Từ nay bạn nhận thông báo và phiếu liên lạc trên Zalo."
+        await on_zalo.ask("kenh")
+        chosen = await on_zalo.ask("2")
+        assert chosen.text == "Đã chọn. Từ nay bạn nhận thông báo và phiếu liên lạc trên trang web."
+
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        assert await uow.identity.guardian_channels(guardian.id) == ("web", {"zalo", "web"})
 
 
 @contextlib.asynccontextmanager
