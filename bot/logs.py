@@ -48,6 +48,7 @@ class HideTokens(logging.Filter):
             text = text.replace(token, masked(token))
         return text
 
+
 # secrets that could reach a line through a library's message (a URL, a header): the web chat's session
 # cookie and CSRF token, and a sign-in link's one-time code
 SECRETS = re.compile(r"(sodiem_session=|X-CSRF-Token[:=]\s*|[?&]code=)[^\s;&\"']+", re.IGNORECASE)
