@@ -21,7 +21,8 @@ def sodiem(*args: str, cwd: Path, lang: str = "vi") -> subprocess.CompletedProce
     env = {**os.environ, "SODIEM_LOCALE": lang}
     env.pop("SODIEM_DATABASE_URL", None)  # the default: ./sodiem.db in the working folder
     command = [str(Path(sys.executable).with_name("sodiem")), *args]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    # a semester of the demo school (--fill) takes about a minute of CPU: minutes on a busy two-core machine
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
 def example_rows() -> list[tuple]:
