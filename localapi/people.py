@@ -15,7 +15,9 @@ from localapi.formatting import utf16_length
 from localapi.world import CallbackQuery, Chat, StoredFile, StoredMessage, World, wait_until
 
 COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@\w+)?")
-DEFAULT_TIMEOUT = 10.0
+# a wait returns as soon as its message comes; the limit only names a message that never does. Twenty
+# seconds: on a two-core machine running the suite in four workers a heavy turn took over ten
+DEFAULT_TIMEOUT = 20.0
 
 Predicate = Callable[[StoredMessage], bool]
 
