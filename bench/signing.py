@@ -22,7 +22,7 @@ from bench.export_files import filled_demo_school  # noqa: E402
 from domain.report_card import Period  # noqa: E402
 from exports.service import export_class  # noqa: E402
 from exports.signed_papers import signed_bytes  # noqa: E402
-from exports.signing import Setting  # noqa: E402
+from exports.signing_setting import Setting  # noqa: E402
 from locales import translator  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

@@ -19,7 +19,7 @@ from domain.errors import DomainError
 from exports.service import Exported
 from exports.signature_check import SignatureCheck, check_pdf, trust_anchors
 from exports.signed_papers import TRANSCRIPTS, fetch_signed, sign_and_keep
-from exports.signing import Setting, setting_from
+from exports.signing_setting import Setting, setting_from
 from exports.signing_xml import check_xml
 from storage.changes import Author
 from storage.signed_store import PaperKey

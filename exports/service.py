@@ -14,11 +14,9 @@ from pathlib import Path
 from domain.errors import DomainError
 from domain.report_card import ClassBook, Period, report_cards
 from domain.school import file_stem
-from exports.dbf_file import YEAR_FILE, write_dbf
 from exports.gradebook import book_fingerprint, render_sections, sections
 from exports.pdf import AUDIT_HEAD
 from exports.report_cards import card_fingerprint, card_pdf
-from exports.summary import summary_xlsx
 from exports.transcript import transcripts
 from exports.transcript_pdf import transcript_pdf
 from exports.values import fingerprint
@@ -69,6 +67,8 @@ def class_file(kind: str, book: ClassBook, period: Period, t: Translator, encodi
     """``encoding``: of a DBF's text (utf8, or tcvn3, vni, cp1258 for the old tools)."""
     stem = f"{file_stem(book.class_name)}-{kind}-{book.year.name}-{period.value}"
     if kind == "dbf":
+        from exports.dbf_file import YEAR_FILE, write_dbf  # see export_summary
+
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "export.dbf"
             mark = write_dbf(book, period.semester or YEAR_FILE, path, encoding)
@@ -116,6 +116,9 @@ def transcript_files(book: ClassBook, t: Translator) -> list[Exported]:
 async def export_summary(uow: UnitOfWork, period: Period, t: Translator) -> Exported:
     names = await uow.exports.class_names()
     books = [(await uow.exports.class_book(name, None, period)).at_end(period) for name in names]
+    # Loaded when first asked for, not with the bot: openpyxl weighs about 25 MB in `sodiem run`.
+    from exports.summary import summary_xlsx
+
     data, mark = summary_xlsx(books, period, t)
     year = books[0].year.name if books else ""
     return Exported("summary", "school", period.value, f"summary-{year}-{period.value}.xlsx", data, mark)

@@ -13,8 +13,7 @@ from cryptography import x509
 
 from domain.errors import DomainError, NotFound
 from exports.service import Exported
-from exports.signing import Setting, Stamp, open_signer, sign_pdf, subject_name
-from exports.signing_xml import sign_xml
+from exports.signing_setting import Setting, Stamp
 from locales import Translator
 from storage.changes import Author
 from storage.models import SignedPaperRow
@@ -61,6 +60,10 @@ def signed_bytes(
     exported: Exported, setting: Setting | None, t: Translator, stamp_of: StampOf | None = None
 ) -> tuple[bytes, str]:
     """The file signed, and the name of the certificate's holder; ``stamp_of`` says what its box says."""
+    # Loaded on the first signing, not with the bot: pyHanko and signxml weigh tens of megabytes.
+    from exports.signing import open_signer, sign_pdf, subject_name
+    from exports.signing_xml import sign_xml
+
     with open_signer(setting) as signer:
         holder = subject_name(x509.load_der_x509_certificate(signer.signing_cert.dump()))
         if exported.kind == "transcript":  # the XML; every other paper is a PDF

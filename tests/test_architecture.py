@@ -75,3 +75,16 @@ def test_every_message_the_code_uses_is_translated(language):
     )
     missing = sorted(key for key in keys_in_code() | dynamic if not has_message(key, language))
     assert missing == []
+
+
+def test_the_running_bot_loads_no_paper_library_until_a_paper_is_asked_for():
+    """`sodiem run` stays small (issue 20: under 150 MB): pyHanko, signxml, openpyxl and dbf are loaded
+    by the first signing, summary or DBF, not with the bot, the web chat and the command line."""
+    heavy = ("pyhanko", "signxml", "openpyxl", "dbf")
+    probe = (
+        "import sys, cli.run, bot.app, web; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [name for name in heavy if name in loaded] == []

@@ -25,7 +25,7 @@ from domain.windows import ColumnKind
 from exports.correction_slip import slip_pdf
 from exports.service import Exported
 from exports.signed_papers import sign_and_keep, slip_stamp
-from exports.signing import setting_from
+from exports.signing_setting import setting_from
 from locales import Translator, translator
 from services import elsewhere
 from storage.changes import Author

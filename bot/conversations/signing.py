@@ -17,8 +17,8 @@ from bot.turn import Turn, current_turn
 from domain.errors import DomainError
 from domain.signing import may_sign
 from exports.signed_papers import sign_and_keep
-from exports.signing import setting_from
 from exports.signing_queue import Paper, drawn_paper, waiting_papers
+from exports.signing_setting import setting_from
 from locales import SCHOOL_TZ
 from storage.changes import Author
 
