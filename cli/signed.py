@@ -11,19 +11,21 @@ import getpass
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
 from cli.output import EXIT_FAILED, EXIT_OK, run_on_database
 from domain.errors import DomainError
 from exports.service import Exported
-from exports.signature_check import SignatureCheck, check_pdf, trust_anchors
 from exports.signed_papers import TRANSCRIPTS, fetch_signed, sign_and_keep
 from exports.signing_setting import Setting, setting_from
-from exports.signing_xml import check_xml
 from storage.changes import Author
 from storage.signed_store import PaperKey
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from exports.signature_check import SignatureCheck
 
 CLI_REASON = "administrator for the principal (sodiem export --sign)"
 WHAT = ("gradebook", "reportcards", "transcript", "transcript_pdf")
@@ -90,6 +92,10 @@ def run_signed(args) -> int:
 def signature_of(data: bytes) -> SignatureCheck | None:
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)  # an untrusted chain is said below
     load_dotenv(Path(".env"), override=False)
+    # checked on demand: pyHanko's validator and signxml cost every other command a second to load
+    from exports.signature_check import check_pdf, trust_anchors
+    from exports.signing_xml import check_xml
+
     anchors = trust_anchors()
     return check_pdf(data, anchors) if data.startswith(b"%PDF") else check_xml(data, anchors)
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -116,21 +117,56 @@ def empty_database_url(request, tmp_path_factory) -> Iterator[str]:
 DEMO_YEAR = "2025-2026"
 
 
+def shared_file(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """A file made once per run and shared by the pytest-xdist workers: the first worker to ask makes
+    it under a lock (``make(path)``), the others wait for it and use it as it is."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    path = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            making = root / f"{name}.making"
+            make(making)
+            making.rename(path)
+    return path
+
+
+def shared_sqlite_database(tmp_path_factory, name: str, build: Callable[[str], None]) -> Path:
+    """A SQLite database built once per run by ``build(url)`` and shared by the workers, who copy it."""
+
+    def make(path: Path) -> None:
+        built = path.with_name(f"{path.name}.built")
+        build(f"sqlite+aiosqlite:///{built}")
+        copy_sqlite_file(built, path)  # one file, its write-ahead log folded in
+
+    return shared_file(tmp_path_factory, name, make)
+
+
 @pytest.fixture(scope="session")
 def demo_template_url(database_url: str, request, tmp_path_factory) -> Iterator[str]:
-    """A database of the run's back end holding the demo school of DEMO_YEAR, built once per run (and
-    per xdist worker): ``copy_database`` puts it in a test's database in a fraction of the build time."""
+    """A database of the run's back end holding the demo school of DEMO_YEAR, built once per run (SQLite:
+    shared by the xdist workers; PostgreSQL: per worker): ``copy_database`` puts it in a test's database
+    in a fraction of the build time."""
     from cli.demo import create_demo_school
 
-    async def build(url: str) -> None:
-        template = Database(url)
-        await create_demo_school(template, DEMO_YEAR)
-        await template.dispose()
+    def build(url: str) -> None:
+        async def work() -> None:
+            template = Database(url)
+            await create_demo_school(template, DEMO_YEAR)
+            await template.dispose()
 
-    backend = "sqlite" if is_sqlite(database_url) else "postgresql"
-    for url in throwaway_database(SimpleNamespace(param=backend, config=request.config), tmp_path_factory):
         upgrade(url)
-        asyncio.run(build(url))
+        asyncio.run(work())
+
+    if is_sqlite(database_url):
+        yield f"sqlite+aiosqlite:///{shared_sqlite_database(tmp_path_factory, 'demo-school.db', build)}"
+        return
+    for url in throwaway_database(
+        SimpleNamespace(param="postgresql", config=request.config), tmp_path_factory
+    ):
+        build(url)
         yield url
 
 
@@ -170,11 +206,11 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture(autouse=True, scope="session")
 def school_key_file(tmp_path_factory) -> Iterator[Path]:
-    """Every test runs with a school key of its own run (SODIEM_AUDIT_KEY_FILE)."""
+    """Every test runs with the school key of its run (SODIEM_AUDIT_KEY_FILE), one for all the xdist
+    workers, since the shared databases' change logs are sealed with it."""
     from storage.school_key import KEY_FILE_SETTING, create_key_file
 
-    path = tmp_path_factory.mktemp("key") / "sodiem-audit.key"
-    create_key_file(path)
+    path = shared_file(tmp_path_factory, "sodiem-audit.key", create_key_file)
     previous = os.environ.get(KEY_FILE_SETTING)
     os.environ[KEY_FILE_SETTING] = str(path)
     yield path

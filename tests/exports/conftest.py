@@ -22,7 +22,7 @@ from storage.changes import Author
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
-from tests.conftest import copy_sqlite_file
+from tests.conftest import copy_sqlite_file, shared_sqlite_database
 
 YEAR = "2025-2026"
 CLASS = "6A"
@@ -91,10 +91,8 @@ def _build(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def filled_template(tmp_path_factory) -> Path:
-    """The filled school, built once per run (and xdist worker)."""
-    path = tmp_path_factory.mktemp("exports-template") / "school.db"
-    _build(f"sqlite+aiosqlite:///{path}")
-    return path
+    """The filled school, built once per run and shared by the xdist workers."""
+    return shared_sqlite_database(tmp_path_factory, "exports-filled-school.db", _build)
 
 
 @pytest.fixture(scope="module")

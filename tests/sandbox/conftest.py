@@ -1,5 +1,7 @@
 """One sandbox for the session, running in its own thread and event loop as ``sodiem sandbox`` runs
-it (the pristine demo school takes half a minute to build); each test starts from a reset."""
+it (the pristine demo school takes half a minute to build); each test starts from a reset. Under
+pytest-xdist (``--dist loadgroup``) every module here is marked ``xdist_group("sandbox")``
+(``SANDBOX_GROUP``), so that one worker builds the sandbox once for the run."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from cli.sandbox import fill_demo_school
 from sandbox.service import Sandbox, serve
 
 READY_SECONDS = 300  # the demo school's semester on a busy two-core machine
+SANDBOX_GROUP = pytest.mark.xdist_group("sandbox")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "sandbox"
 
 
@@ -78,15 +81,6 @@ class Running:
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.load(response)
-
-
-def pytest_collection_modifyitems(items) -> None:
-    """Under pytest-xdist (``--dist loadgroup``) the sandbox tests share one worker, so that one
-    sandbox is built per run rather than one per worker."""
-    here = Path(__file__).resolve().parent
-    for item in items:
-        if here in Path(item.path).resolve().parents:
-            item.add_marker(pytest.mark.xdist_group("sandbox"))
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,10 @@ from storage.models import AbsenceRow, ClassRow, ScoreRow, StudentRow, SubjectRo
 pytest.importorskip("playwright")
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from tests.sandbox.conftest import SANDBOX_GROUP
+
+pytestmark = SANDBOX_GROUP
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

@@ -27,7 +27,9 @@ from sandbox.personas import PERSONAS
 from sandbox.tour import TOUR
 from sandbox.web import page_keys
 from storage.models import ChangeRow
-from tests.sandbox.conftest import free_port
+from tests.sandbox.conftest import SANDBOX_GROUP, free_port
+
+pytestmark = SANDBOX_GROUP
 
 SUBJECT = 7001  # Đặng Hữu Phong, Toán in 6B, 7C and 9A
 
