@@ -140,6 +140,7 @@ def shared_sqlite_database(tmp_path_factory, name: str, build: Callable[[str], N
         built = path.with_name(f"{path.name}.built")
         build(f"sqlite+aiosqlite:///{built}")
         copy_sqlite_file(built, path)  # one file, its write-ahead log folded in
+        built.unlink()
 
     return shared_file(tmp_path_factory, name, make)
 
