@@ -31,7 +31,11 @@ DEFAULT_URL = "sqlite+aiosqlite:///./sodiem.db"
 SQLITE_BUSY_SECONDS_SETTING = "SODIEM_SQLITE_BUSY_SECONDS"  # how long a writer waits for another one
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 ENQUEUED = "sodiem_outbox_enqueued"  # in a session's info: its transaction added rows to the outbox
-SQLITE_CONNECTIONS = 32  # kept open, and as many more at need: bot.processor runs 64 turns at once
+# Kept open, and as many more at need. Each is a thread of aiosqlite's with SQLite's own caches: with
+# 64 (one for each turn bot.processor runs at once) `sodiem run` grew past 170 MB under 200 people and
+# answered fewer presses, its threads contending for the interpreter; with 16, 156 MB and no press later
+# (bench/memory.py, bench/entry.py). Turns beyond that wait for a connection, not for each other's work.
+SQLITE_CONNECTIONS = 8
 
 
 def sqlite_busy_timeout_ms() -> int:
@@ -67,8 +71,6 @@ def create_engine(url: str) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True)
     busy_ms = sqlite_busy_timeout_ms()
-    # room for every turn the bot runs at once (64): a deferred turn keeps its connection while it waits
-    # for the writer, and the turns that only read must not wait for a connection behind it
     engine = create_async_engine(
         url,
         connect_args={"timeout": busy_ms / 1000},
