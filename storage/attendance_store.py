@@ -15,7 +15,6 @@ from storage.models import (
     AbsenceRow,
     AttendanceMonthRow,
     AttendanceTakenRow,
-    SchoolRow,
     StudentRow,
 )
 from storage.school_store import SqlSchoolStore
@@ -34,7 +33,7 @@ class SqlAttendanceStore:
 
     async def sessions_per_day(self) -> int:
         """1 (the whole day, session 0) unless the school's settings say it teaches two sessions."""
-        settings = await self.session.scalar(select(SchoolRow.settings)) or {}
+        settings = await self.school.settings()
         return 2 if settings.get("sessions_per_day") == 2 else 1
 
     async def marks(self, student_ids: list[int], day: date, session: int) -> dict[int, str]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.corrections import Status, Target, same_value
 from domain.permissions import LEADERSHIP
+from storage.audit import seal
 from storage.changes import Author, absence_key, record_change, score_key
 from storage.db import as_utc
 from storage.gradebook_store import SqlGradebookStore
@@ -209,6 +210,7 @@ class SqlCorrectionStore:
         self.session.add(absence)
 
     async def history(self, entity: str, key: str) -> list[HistoryEntry]:
+        await seal(self.session)  # what this transaction recorded, written first
         rows = await self.session.execute(
             select(ChangeRow, StaffRow.full_name)
             .outerjoin(StaffRow, StaffRow.id == ChangeRow.staff_id)
@@ -225,6 +227,7 @@ class SqlCorrectionStore:
     ) -> list[tuple[date, int, HistoryEntry]]:
         """Every change of a student's attendance marks in a month: (day, session, change), in order."""
         prefix = f"{student_id}:{year:04d}-{month:02d}-"
+        await seal(self.session)
         rows = await self.session.execute(
             select(ChangeRow, StaffRow.full_name)
             .outerjoin(StaffRow, StaffRow.id == ChangeRow.staff_id)

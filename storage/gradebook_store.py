@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.class_record import YEAR_END_SEMESTER, StoredValue
@@ -150,7 +150,7 @@ class SqlGradebookStore:
             )
         }
         saved = unchanged = 0
-        kept = []
+        kept, new_rows = [], []
         for student_id, value in values.items():
             row = existing.get(student_id)
             key = score_key(student_id, subject_id, year_id, semester, column.kind.value, column.position)
@@ -162,18 +162,25 @@ class SqlGradebookStore:
                 continue
             record_change(self.session, author, "score", key, row.value if row else None, value)
             if row is None:
-                row = ScoreRow(
-                    student_id=student_id,
-                    class_id=class_id,
-                    subject_id=subject_id,
-                    year_id=year_id,
-                    semester=semester,
-                    kind=column.kind.value,
-                    position=column.position,
+                new_rows.append(
+                    {
+                        "student_id": student_id,
+                        "class_id": class_id,
+                        "subject_id": subject_id,
+                        "year_id": year_id,
+                        "semester": semester,
+                        "kind": column.kind.value,
+                        "position": column.position,
+                        "value": value,
+                        "entered_by": author.staff_id,
+                        "entered_at": author.at,
+                    }
                 )
-                self.session.add(row)
-            row.value, row.entered_by, row.entered_at = value, author.staff_id, author.at
+            else:
+                row.value, row.entered_by, row.entered_at = value, author.staff_id, author.at
             saved += 1
+        if new_rows:  # in one INSERT (the ORM writes them one by one on SQLite, to read their ids back)
+            await self.session.execute(insert(ScoreRow), new_rows)
         await self.session.flush()
         return SavedColumn(saved, unchanged, kept)
 

@@ -276,17 +276,22 @@ class SqlIdentityStore:
         return count, expired.rowcount
 
     async def actor(self, channel: str, account: str) -> Actor | None:
-        """Who writes from this account: a staff member in two queries, a guardian in three."""
+        """Who writes from this account: a staff member in two queries, a guardian in three. The
+        account's open flow comes with the first (``dialog`` then needs no query)."""
         query = (
-            select(AccountRow, StaffRow)
+            select(AccountRow, StaffRow, DialogRow)
             .outerjoin(StaffRow, StaffRow.id == AccountRow.staff_id)
+            .outerjoin(
+                DialogRow, (DialogRow.channel == AccountRow.channel) & (DialogRow.external_id == account)
+            )
             .where(AccountRow.channel == channel, AccountRow.external_id == account)
             .options(joinedload(StaffRow.roles))
         )
         found = (await self.session.execute(query)).unique().first()
         if found is None:
             return None
-        row, staff = found
+        row, staff, dialog = found
+        self._dialogs.setdefault((channel, account), dialog)
         if row.student_id is not None:
             return await self._student_actor(row)
         staff_actor = await self._staff_actor(row, staff) if row.staff_id is not None else None

@@ -46,13 +46,20 @@ class SqlSchoolStore:
         self._years: dict[str | None, SchoolYearRow] = {}  # by name, None: the newest; read once a turn
         self._classes: dict[int, dict[str, ClassRow]] = {}  # by year id, likewise
         self._subjects: list[SubjectRow] | None = None  # by id, likewise
+        self._school: SchoolRow | None = None  # likewise (changes go to this row object)
+
+    async def school_row(self) -> SchoolRow | None:
+        """The school's row, read once per unit of work."""
+        if self._school is None:
+            self._school = await self.session.scalar(select(SchoolRow))
+        return self._school
 
     async def school(self) -> School | None:
-        row = await self.session.scalar(select(SchoolRow))
+        row = await self.school_row()
         return School(row.name, Level(row.level), row.district, row.province) if row else None
 
     async def save_school(self, school: School) -> None:
-        row = await self.session.scalar(select(SchoolRow)) or SchoolRow()
+        row = await self.school_row() or SchoolRow()
         row.name, row.level, row.district, row.province = (
             school.name,
             school.level.value,
@@ -61,14 +68,15 @@ class SqlSchoolStore:
         )
         row.settings = row.settings or {}
         self.session.add(row)
+        self._school = row
 
     async def settings(self) -> dict:
-        row = await self.session.scalar(select(SchoolRow))
+        row = await self.school_row()
         return dict(row.settings or {}) if row else {}
 
     async def change_settings(self, **changes: object) -> dict:
         """Sets the given school settings; returns them all."""
-        row = await self.session.scalar(select(SchoolRow))
+        row = await self.school_row()
         if row is None:
             raise DomainError("school.error.not_initialised")
         old = dict(row.settings or {})
@@ -102,7 +110,11 @@ class SqlSchoolStore:
     async def require_open(self, year_id: int | None = None, class_id: int | None = None) -> None:
         """Refuses any entry into a closed year (after ``sodiem year new``), named by id or by a class."""
         if year_id is None:
-            year_id = await self.session.scalar(select(ClassRow.year_id).where(ClassRow.id == class_id))
+            current = {row.id: row for row in (await self.class_rows()).values()}
+            if class_id in current:
+                year_id = current[class_id].year_id
+            else:
+                year_id = await self.session.scalar(select(ClassRow.year_id).where(ClassRow.id == class_id))
         row = await self.session.get(SchoolYearRow, year_id) if year_id is not None else None
         if row is not None and row.closed:
             raise DomainError("schoolyear.error.closed", year=row.name)
