@@ -48,6 +48,8 @@ class SqlGradebookStore:
     def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
         self.session = session
         self.school = school
+        # (subject, year): the students asked for and their values, read once per unit of work
+        self._earlier: dict[tuple[int, int], tuple[frozenset[int], list[ScoreRow]]] = {}
 
     async def subject(self, subject_id: int) -> Subject | None:
         row = next((row for row in await self.school.subject_list() if row.id == subject_id), None)
@@ -109,18 +111,43 @@ class SqlGradebookStore:
     async def earlier_scores(
         self, subject_id: int, year_id: int, student_ids: list[int]
     ) -> dict[int, list[Decimal]]:
-        rows = await self.session.execute(
-            select(ScoreRow.student_id, ScoreRow.value).where(
+        rows = await self.session.scalars(
+            select(ScoreRow).where(
                 ScoreRow.subject_id == subject_id,
                 ScoreRow.year_id == year_id,
                 ScoreRow.student_id.in_(student_ids),
             )
         )
+        self._earlier[subject_id, year_id] = (frozenset(student_ids), list(rows))
         earlier: dict[int, list[Decimal]] = defaultdict(list)
-        for student_id, value in rows:
-            if value[0].isdigit():
-                earlier[student_id].append(Decimal(value))
+        for row in self._earlier[subject_id, year_id][1]:
+            if row.value[0].isdigit():
+                earlier[row.student_id].append(Decimal(row.value))
         return earlier
+
+    async def _column_rows(
+        self, subject_id: int, year_id: int, semester: int, column: Column, student_ids: list[int]
+    ) -> dict[int, ScoreRow]:
+        """The column's values of these students: from ``earlier_scores``'s rows when it read them."""
+        asked, rows = self._earlier.pop((subject_id, year_id), (frozenset(), []))
+        if not asked.issuperset(student_ids):
+            rows = await self.session.scalars(
+                select(ScoreRow).where(
+                    ScoreRow.subject_id == subject_id,
+                    ScoreRow.year_id == year_id,
+                    ScoreRow.semester == semester,
+                    ScoreRow.kind == column.kind.value,
+                    ScoreRow.position == column.position,
+                    ScoreRow.student_id.in_(student_ids),
+                )
+            )
+        wanted = set(student_ids)
+        return {
+            row.student_id: row
+            for row in rows
+            if row.student_id in wanted
+            and (row.semester, row.kind, row.position) == (semester, column.kind.value, column.position)
+        }
 
     async def save_column(
         self,
@@ -136,19 +163,7 @@ class SqlGradebookStore:
         """Writes the values; an existing different value is kept (and reported) unless it is a pending
         make-up ('v') or ``may_overwrite`` (the school's option for regular columns while open)."""
         await self.school.require_open(year_id)
-        existing = {
-            row.student_id: row
-            for row in await self.session.scalars(
-                select(ScoreRow).where(
-                    ScoreRow.subject_id == subject_id,
-                    ScoreRow.year_id == year_id,
-                    ScoreRow.semester == semester,
-                    ScoreRow.kind == column.kind.value,
-                    ScoreRow.position == column.position,
-                    ScoreRow.student_id.in_(list(values)),
-                )
-            )
-        }
+        existing = await self._column_rows(subject_id, year_id, semester, column, list(values))
         saved = unchanged = 0
         kept, new_rows = [], []
         for student_id, value in values.items():

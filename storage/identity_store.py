@@ -276,11 +276,12 @@ class SqlIdentityStore:
         return count, expired.rowcount
 
     async def actor(self, channel: str, account: str) -> Actor | None:
-        """Who writes from this account: a staff member in two queries, a guardian in three. The
-        account's open flow comes with the first (``dialog`` then needs no query)."""
+        """Who writes from this account: a staff member or a guardian in two queries. The account's
+        open flow comes with the first (``dialog`` then needs no query)."""
         query = (
-            select(AccountRow, StaffRow, DialogRow)
+            select(AccountRow, StaffRow, GuardianRow, DialogRow)
             .outerjoin(StaffRow, StaffRow.id == AccountRow.staff_id)
+            .outerjoin(GuardianRow, GuardianRow.id == AccountRow.guardian_id)
             .outerjoin(
                 DialogRow, (DialogRow.channel == AccountRow.channel) & (DialogRow.external_id == account)
             )
@@ -290,14 +291,14 @@ class SqlIdentityStore:
         found = (await self.session.execute(query)).unique().first()
         if found is None:
             return None
-        row, staff, dialog = found
+        row, staff, guardian, dialog = found
         self._dialogs.setdefault((channel, account), dialog)
         if row.student_id is not None:
             return await self._student_actor(row)
         staff_actor = await self._staff_actor(row, staff) if row.staff_id is not None else None
         if staff_actor is not None or row.guardian_id is None:
             return staff_actor
-        return await self._guardian_actor(row)
+        return await self._guardian_actor(row, guardian)
 
     async def _staff_actor(self, account: AccountRow, staff: StaffRow | None) -> Actor | None:
         if staff is None or not staff.active:
@@ -351,8 +352,7 @@ class SqlIdentityStore:
         query = select(GuardianLinkRow.student_id).where(GuardianLinkRow.guardian_id == guardian_id)
         return frozenset(await self.session.scalars(query))
 
-    async def _guardian_actor(self, account: AccountRow) -> Actor:
-        guardian = await self.session.get(GuardianRow, account.guardian_id)
+    async def _guardian_actor(self, account: AccountRow, guardian: GuardianRow | None) -> Actor:
         return Actor(
             PersonRef(PersonKind.GUARDIAN, account.guardian_id),
             guardian.full_name if guardian else "",

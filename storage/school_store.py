@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -49,7 +50,10 @@ class SqlSchoolStore:
         self._school: SchoolRow | None = None  # likewise (changes go to this row object)
 
     async def school_row(self) -> SchoolRow | None:
-        """The school's row, read once per unit of work."""
+        """The school's row, read once per unit of work: with the newest year, which most turns read."""
+        if self._school is None and None not in self._years:
+            with suppress(NotFound):  # no year yet: the school alone, below
+                await self.year_row()
         if self._school is None:
             self._school = await self.session.scalar(select(SchoolRow))
         return self._school
@@ -93,18 +97,21 @@ class SqlSchoolStore:
         return dict(row.settings)
 
     async def year_row(self, name: str | None = None) -> SchoolYearRow:
-        """The named year, or the newest one (each read once per unit of work)."""
+        """The named year, or the newest one (each read once per unit of work), with its semesters and,
+        in the same query, the school's row (one row: joined to every year)."""
         if name in self._years:
             return self._years[name]
-        query = select(SchoolYearRow)
+        query = select(SchoolYearRow, SchoolRow).outerjoin(SchoolRow, true())
         query = (
             query.where(SchoolYearRow.name == name) if name else query.order_by(SchoolYearRow.start.desc())
         )
         query = query.options(joinedload(SchoolYearRow.semesters)).limit(1)
-        row = (await self.session.execute(query)).unique().scalar_one_or_none()
-        if row is None:
+        found = (await self.session.execute(query)).unique().first()
+        if found is None:
             raise NotFound("school.error.no_year", value=name) if name else NotFound("school.error.no_years")
+        row, school = found
         self._years[name] = self._years[row.name] = row
+        self._school = self._school or school
         return row
 
     async def require_open(self, year_id: int | None = None, class_id: int | None = None) -> None:
