@@ -3,7 +3,7 @@ and claimed, settled and reported by the dispatcher."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -47,6 +47,9 @@ class Claimed:
     attachment: bytes | None
     attempts: int
     notice_id: int | None = None  # a notice's or report card's message carries the "read" button
+
+
+CLAIMED = [field.name for field in fields(Claimed)]
 
 
 @dataclass(frozen=True)
@@ -125,25 +128,17 @@ class SqlOutboxStore:
         return as_utc(moment)
 
     async def claim(self, row_id: int) -> Claimed | None:
-        """Marks the row as being sent, if it is still pending: two dispatchers never send one row."""
-        result = await self.session.execute(
+        """Marks the row as being sent, if it is still pending: two dispatchers never send one row. One
+        statement: the row comes back with the UPDATE that claims it."""
+        claimed = await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == row_id, OutboxRow.status == PENDING)
             .values(status=SENDING, attempts=OutboxRow.attempts + 1)
+            .returning(*(OutboxRow.__table__.c[name] for name in CLAIMED))
+            .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
-            return None
-        row = await self.session.get(OutboxRow, row_id, populate_existing=True)
-        return Claimed(
-            row.id,
-            row.channel,
-            row.recipient,
-            row.text,
-            row.attachment_name,
-            row.attachment,
-            row.attempts,
-            row.notice_id,
-        )
+        row = claimed.first()
+        return Claimed(*row) if row is not None else None
 
     async def settle(
         self, row_id: int, status: str, now: datetime, due_at: datetime | None = None, error: str = ""
