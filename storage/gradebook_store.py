@@ -33,6 +33,7 @@ class SavedColumn:
     saved: int  # values written now
     unchanged: int  # values that were already there, the same
     kept: list[int]  # students whose earlier, different value stays (changes go through corrections)
+    stored: dict[int, str] = field(default_factory=dict)  # the column's values of these students now
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class SqlGradebookStore:
         self.school = school
         # (subject, year): the students asked for and their values, read once per unit of work
         self._earlier: dict[tuple[int, int], tuple[frozenset[int], list[ScoreRow]]] = {}
+        self._saved: dict[tuple, ScoreRow] = {}  # saved_value's rows found, by place
 
     async def subject(self, subject_id: int) -> Subject | None:
         row = next((row for row in await self.school.subject_list() if row.id == subject_id), None)
@@ -89,16 +91,24 @@ class SqlGradebookStore:
     async def saved_value(
         self, student_id: int, subject_id: int, year_id: int, semester: int, kind: str, position: int
     ) -> ScoreRow | None:
-        return await self.session.scalar(
-            select(ScoreRow).where(
-                ScoreRow.student_id == student_id,
-                ScoreRow.subject_id == subject_id,
-                ScoreRow.year_id == year_id,
-                ScoreRow.semester == semester,
-                ScoreRow.kind == kind,
-                ScoreRow.position == position,
+        """The stored value's row; one found is kept for the unit of work (a correction's request
+        reads it, then checks it has not moved), and changes made to it here show in it."""
+        place = (student_id, subject_id, year_id, semester, kind, position)
+        if place not in self._saved:
+            row = await self.session.scalar(
+                select(ScoreRow).where(
+                    ScoreRow.student_id == student_id,
+                    ScoreRow.subject_id == subject_id,
+                    ScoreRow.year_id == year_id,
+                    ScoreRow.semester == semester,
+                    ScoreRow.kind == kind,
+                    ScoreRow.position == position,
+                )
             )
-        )
+            if row is None:
+                return None
+            self._saved[place] = row
+        return self._saved[place]
 
     async def subjects_with_values(self, class_id: int, year_id: int) -> set[int]:
         rows = await self.session.scalars(
@@ -166,6 +176,7 @@ class SqlGradebookStore:
         existing = await self._column_rows(subject_id, year_id, semester, column, list(values))
         saved = unchanged = 0
         kept, new_rows = [], []
+        stored = {student_id: row.value for student_id, row in existing.items()}
         for student_id, value in values.items():
             row = existing.get(student_id)
             key = score_key(student_id, subject_id, year_id, semester, column.kind.value, column.position)
@@ -193,11 +204,12 @@ class SqlGradebookStore:
                 )
             else:
                 row.value, row.entered_by, row.entered_at = value, author.staff_id, author.at
+            stored[student_id] = value
             saved += 1
         if new_rows:  # in one INSERT (the ORM writes them one by one on SQLite, to read their ids back)
             await self.session.execute(insert(ScoreRow), new_rows)
         await self.session.flush()
-        return SavedColumn(saved, unchanged, kept)
+        return SavedColumn(saved, unchanged, kept, stored)
 
     async def conduct_levels(
         self, year_id: int, semester: int, student_ids: list[int], aspect: str = "conduct"

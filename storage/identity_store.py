@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from sqlalchemy import Integer, cast, delete, func, literal_column, null, select, union_all, update
+from sqlalchemy import Integer, cast, delete, func, literal_column, null, select, true, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -24,12 +24,14 @@ from storage.models import (
     InviteRow,
     LinkAttemptRow,
     RefusalRow,
+    SchoolRow,
+    SchoolYearRow,
     StaffRow,
     StudentRow,
     TeachingRow,
 )
 from storage.school_key import derived_key
-from storage.school_store import SqlSchoolStore
+from storage.school_store import SqlSchoolStore, newest_year
 
 INVITE_KEY_PURPOSE = "invite-codes"
 
@@ -276,23 +278,27 @@ class SqlIdentityStore:
         return count, expired.rowcount
 
     async def actor(self, channel: str, account: str) -> Actor | None:
-        """Who writes from this account: a staff member or a guardian in two queries. The account's
-        open flow comes with the first (``dialog`` then needs no query)."""
+        """Who writes from this account: a staff member or a guardian in two queries. The first also
+        brings what nearly every turn reads next: the account's open flow, the newest school year with
+        its semesters and the school's row (the stores then read them no more)."""
         query = (
-            select(AccountRow, StaffRow, GuardianRow, DialogRow)
+            select(AccountRow, StaffRow, GuardianRow, DialogRow, SchoolYearRow, SchoolRow)
             .outerjoin(StaffRow, StaffRow.id == AccountRow.staff_id)
             .outerjoin(GuardianRow, GuardianRow.id == AccountRow.guardian_id)
             .outerjoin(
                 DialogRow, (DialogRow.channel == AccountRow.channel) & (DialogRow.external_id == account)
             )
+            .outerjoin(SchoolYearRow, SchoolYearRow.id == newest_year())
+            .outerjoin(SchoolRow, true())
             .where(AccountRow.channel == channel, AccountRow.external_id == account)
-            .options(joinedload(StaffRow.roles))
+            .options(joinedload(StaffRow.roles), joinedload(SchoolYearRow.semesters))
         )
         found = (await self.session.execute(query)).unique().first()
         if found is None:
             return None
-        row, staff, guardian, dialog = found
+        row, staff, guardian, dialog, year, school = found
         self._dialogs.setdefault((channel, account), dialog)
+        self.school.remember(year, school)
         if row.student_id is not None:
             return await self._student_actor(row)
         staff_actor = await self._staff_actor(row, staff) if row.staff_id is not None else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.changes import Author, record_change
@@ -52,6 +53,24 @@ class Claimed:
 CLAIMED = [field.name for field in fields(Claimed)]
 
 
+def _row_of(message: Outgoing, now: datetime) -> dict:
+    return {
+        "key": message.key,
+        "notice_id": message.notice_id,
+        "channel": message.channel,
+        "recipient": message.recipient,
+        "person": message.person[:120],
+        "text": message.text,
+        "attachment_name": message.attachment_name,
+        "attachment": message.attachment,
+        "status": PENDING,
+        "attempts": 0,
+        "due_at": now,
+        "created_at": now,
+        "error": "",
+    }
+
+
 @dataclass(frozen=True)
 class Delivery:
     """A row as the delivery report shows it."""
@@ -69,34 +88,19 @@ class SqlOutboxStore:
         self.session = session
 
     async def enqueue(self, messages: list[Outgoing], now: datetime) -> int:
-        """Adds the messages whose key is new; returns how many were added."""
-        if not messages:
+        """Adds the messages whose key is new, all in one statement (a key met already is left as it
+        is, also one another transaction is adding now); returns how many were added."""
+        fresh: dict[str, dict] = {}
+        for message in messages:  # the first of a key given twice is the one kept
+            fresh.setdefault(message.key, _row_of(message, now))
+        if not fresh:
             return 0
-        keys = [m.key for m in messages]
-        known = set(await self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
-        fresh = {m.key: m for m in messages if m.key not in known}
-        if fresh:
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        adding = dialect.insert(OutboxRow).on_conflict_do_nothing(index_elements=[OutboxRow.key])
+        added = (await self.session.scalars(adding.returning(OutboxRow.key), list(fresh.values()))).all()
+        if added:
             self.session.info[ENQUEUED] = True  # the unit of work tells the dispatchers once committed
-        for message in fresh.values():
-            self.session.add(
-                OutboxRow(
-                    key=message.key,
-                    notice_id=message.notice_id,
-                    channel=message.channel,
-                    recipient=message.recipient,
-                    person=message.person[:120],
-                    text=message.text,
-                    attachment_name=message.attachment_name,
-                    attachment=message.attachment,
-                    status=PENDING,
-                    attempts=0,
-                    due_at=now,
-                    created_at=now,
-                    error="",
-                )
-            )
-        await self.session.flush()
-        return len(fresh)
+        return len(added)
 
     async def due(self, now: datetime, channels: list[str], limit: int = 500) -> list[tuple[int, str, str]]:
         """(id, channel, recipient) of pending rows of these channels due now, oldest first; a person's

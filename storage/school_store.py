@@ -49,6 +49,13 @@ class SqlSchoolStore:
         self._subjects: list[SubjectRow] | None = None  # by id, likewise
         self._school: SchoolRow | None = None  # likewise (changes go to this row object)
 
+    def remember(self, newest_year: SchoolYearRow | None, school: SchoolRow | None) -> None:
+        """The newest year (with its semesters) and the school's row, read with something else: the
+        person's identity (storage/identity_store.py), which every turn reads first."""
+        if newest_year is not None and None not in self._years:
+            self._years[None] = self._years[newest_year.name] = newest_year
+        self._school = self._school or school
+
     async def school_row(self) -> SchoolRow | None:
         """The school's row, read once per unit of work: with the newest year, which most turns read."""
         if self._school is None and None not in self._years:
@@ -102,10 +109,8 @@ class SqlSchoolStore:
         if name in self._years:
             return self._years[name]
         query = select(SchoolYearRow, SchoolRow).outerjoin(SchoolRow, true())
-        query = (
-            query.where(SchoolYearRow.name == name) if name else query.order_by(SchoolYearRow.start.desc())
-        )
-        query = query.options(joinedload(SchoolYearRow.semesters)).limit(1)
+        query = query.where(SchoolYearRow.name == name if name else SchoolYearRow.id == newest_year())
+        query = query.options(joinedload(SchoolYearRow.semesters))
         found = (await self.session.execute(query)).unique().first()
         if found is None:
             raise NotFound("school.error.no_year", value=name) if name else NotFound("school.error.no_years")
@@ -216,6 +221,11 @@ class SqlSchoolStore:
         if school is None:
             raise DomainError("school.error.not_initialised")
         return school
+
+
+def newest_year():
+    """The newest year's id, as a subquery."""
+    return select(SchoolYearRow.id).order_by(SchoolYearRow.start.desc()).limit(1).scalar_subquery()
 
 
 class SqlClassViews:

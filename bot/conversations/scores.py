@@ -364,9 +364,7 @@ async def _confirm(update, turn, dialog, args) -> None:
     )
     await end_dialog(turn)
     offered = (await _offered(turn, place))[dialog.data["option"]]
-    saved = await turn.uow.gradebook.column_values(
-        place.class_id, place.subject_id, year.id, place.semester, column_
-    )
+    saved = result.stored
     lines = [
         turn.t(
             "entry.saved",
