@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.class_record import YEAR_END_SEMESTER, StoredValue
@@ -26,6 +26,16 @@ from storage.models import (
     SubjectCommentRow,
 )
 from storage.school_store import SqlSchoolStore, subject_of
+
+# a stored value as save_column needs it: plain tuples, lighter to read than the ORM's rows
+STORED = (
+    ScoreRow.id,
+    ScoreRow.student_id,
+    ScoreRow.semester,
+    ScoreRow.kind,
+    ScoreRow.position,
+    ScoreRow.value,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class SqlGradebookStore:
         self.session = session
         self.school = school
         # (subject, year): the students asked for and their values, read once per unit of work
-        self._earlier: dict[tuple[int, int], tuple[frozenset[int], list[ScoreRow]]] = {}
+        self._earlier: dict[tuple[int, int], tuple[frozenset[int], list[Row]]] = {}
         self._saved: dict[tuple, ScoreRow] = {}  # saved_value's rows found, by place
 
     async def subject(self, subject_id: int) -> Subject | None:
@@ -121,14 +131,14 @@ class SqlGradebookStore:
     async def earlier_scores(
         self, subject_id: int, year_id: int, student_ids: list[int]
     ) -> dict[int, list[Decimal]]:
-        rows = await self.session.scalars(
-            select(ScoreRow).where(
+        rows = await self.session.execute(
+            select(*STORED).where(
                 ScoreRow.subject_id == subject_id,
                 ScoreRow.year_id == year_id,
                 ScoreRow.student_id.in_(student_ids),
             )
         )
-        self._earlier[subject_id, year_id] = (frozenset(student_ids), list(rows))
+        self._earlier[subject_id, year_id] = (frozenset(student_ids), rows.all())
         earlier: dict[int, list[Decimal]] = defaultdict(list)
         for row in self._earlier[subject_id, year_id][1]:
             if row.value[0].isdigit():
@@ -137,12 +147,13 @@ class SqlGradebookStore:
 
     async def _column_rows(
         self, subject_id: int, year_id: int, semester: int, column: Column, student_ids: list[int]
-    ) -> dict[int, ScoreRow]:
-        """The column's values of these students: from ``earlier_scores``'s rows when it read them."""
+    ) -> dict[int, Row]:
+        """The column's values of these students (``STORED``): from ``earlier_scores``'s rows when it
+        read them."""
         asked, rows = self._earlier.pop((subject_id, year_id), (frozenset(), []))
         if not asked.issuperset(student_ids):
-            rows = await self.session.scalars(
-                select(ScoreRow).where(
+            rows = await self.session.execute(
+                select(*STORED).where(
                     ScoreRow.subject_id == subject_id,
                     ScoreRow.year_id == year_id,
                     ScoreRow.semester == semester,
@@ -151,12 +162,11 @@ class SqlGradebookStore:
                     ScoreRow.student_id.in_(student_ids),
                 )
             )
-        wanted = set(student_ids)
+        wanted, place = set(student_ids), (semester, column.kind.value, column.position)
         return {
             row.student_id: row
             for row in rows
-            if row.student_id in wanted
-            and (row.semester, row.kind, row.position) == (semester, column.kind.value, column.position)
+            if row.student_id in wanted and (row.semester, row.kind, row.position) == place
         }
 
     async def save_column(
@@ -171,12 +181,14 @@ class SqlGradebookStore:
         may_overwrite: bool = False,
     ) -> SavedColumn:
         """Writes the values; an existing different value is kept (and reported) unless it is a pending
-        make-up ('v') or ``may_overwrite`` (the school's option for regular columns while open)."""
+        make-up ('v') or ``may_overwrite`` (the school's option for regular columns while open). The new
+        values in one INSERT, the changed ones in one UPDATE."""
         await self.school.require_open(year_id)
         existing = await self._column_rows(subject_id, year_id, semester, column, list(values))
         saved = unchanged = 0
-        kept, new_rows = [], []
+        kept, new_rows, changed_rows = [], [], []
         stored = {student_id: row.value for student_id, row in existing.items()}
+        entered = {"value": None, "entered_by": author.staff_id, "entered_at": author.at}
         for student_id, value in values.items():
             row = existing.get(student_id)
             key = score_key(student_id, subject_id, year_id, semester, column.kind.value, column.position)
@@ -188,27 +200,17 @@ class SqlGradebookStore:
                 continue
             record_change(self.session, author, "score", key, row.value if row else None, value)
             if row is None:
-                new_rows.append(
-                    {
-                        "student_id": student_id,
-                        "class_id": class_id,
-                        "subject_id": subject_id,
-                        "year_id": year_id,
-                        "semester": semester,
-                        "kind": column.kind.value,
-                        "position": column.position,
-                        "value": value,
-                        "entered_by": author.staff_id,
-                        "entered_at": author.at,
-                    }
-                )
+                place = {"class_id": class_id, "subject_id": subject_id, "year_id": year_id}
+                place |= {"semester": semester, "kind": column.kind.value, "position": column.position}
+                new_rows.append({**entered, **place, "student_id": student_id, "value": value})
             else:
-                row.value, row.entered_by, row.entered_at = value, author.staff_id, author.at
+                changed_rows.append({**entered, "id": row.id, "value": value})
             stored[student_id] = value
             saved += 1
-        if new_rows:  # in one INSERT (the ORM writes them one by one on SQLite, to read their ids back)
+        if new_rows:  # the ORM would write them one by one on SQLite, to read their ids back
             await self.session.execute(insert(ScoreRow), new_rows)
-        await self.session.flush()
+        if changed_rows:  # by primary key
+            await self.session.execute(update(ScoreRow), changed_rows)
         return SavedColumn(saved, unchanged, kept, stored)
 
     async def conduct_levels(
