@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attendance import Absence, next_month
 from storage.changes import Author, absence_key, record_change
-from storage.db import as_utc
+from storage.db import as_utc, insert_or_skip
 from storage.models import (
     AbsenceRow,
     AttendanceMonthRow,
@@ -107,20 +107,20 @@ class SqlAttendanceStore:
     async def _mark_taken(
         self, class_id: int, day: date, session: int, author: Author, changed: bool
     ) -> bool:
-        row = await self.session.scalar(
-            select(AttendanceTakenRow).where(
-                AttendanceTakenRow.class_id == class_id,
-                AttendanceTakenRow.day == day,
-                AttendanceTakenRow.session == session,
+        """Records that the day was taken: True the first time (one INSERT); taken again with changes,
+        by whom and when is updated."""
+        place = {"class_id": class_id, "day": day, "session": session}
+        taken = {"taken_by": author.staff_id, "taken_at": author.at}
+        adding = insert_or_skip(self.session, AttendanceTakenRow, *place).values(**place, **taken)
+        if (await self.session.execute(adding.returning(AttendanceTakenRow.id))).first() is not None:
+            return True
+        if changed:
+            await self.session.execute(
+                update(AttendanceTakenRow)
+                .where(*(getattr(AttendanceTakenRow, name) == value for name, value in place.items()))
+                .values(**taken)
             )
-        )
-        if row is not None and not changed:
-            return False
-        first = row is None
-        row = row or AttendanceTakenRow(class_id=class_id, day=day, session=session)
-        row.taken_by, row.taken_at = author.staff_id, author.at
-        self.session.add(row)
-        return first
+        return False
 
     async def submitted_months(self, class_id: int) -> set[tuple[int, int]]:
         rows = await self.session.execute(

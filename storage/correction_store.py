@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -67,6 +67,11 @@ class SqlCorrectionStore:
             .order_by(CorrectionEvidenceRow.id)
         )
         return list(rows)
+
+    async def evidence_count(self, correction_id: int) -> int:
+        """How many photos the request has, without reading them."""
+        count = select(func.count()).where(CorrectionEvidenceRow.correction_id == correction_id)
+        return await self.session.scalar(count) or 0
 
     async def submit(self, request: CorrectionRow, evidence_ids: list[int], author: Author) -> int:
         """Stores the request with its evidence (only photos the same teacher sent) and records it."""

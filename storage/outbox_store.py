@@ -7,11 +7,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.changes import Author, record_change
-from storage.db import ENQUEUED, as_utc
+from storage.db import ENQUEUED, as_utc, insert_or_skip
 from storage.models import OutboxRow
 
 PENDING, SENDING, SENT, FAILED, BLOCKED, UNCERTAIN = (
@@ -95,9 +94,8 @@ class SqlOutboxStore:
             fresh.setdefault(message.key, _row_of(message, now))
         if not fresh:
             return 0
-        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        adding = dialect.insert(OutboxRow).on_conflict_do_nothing(index_elements=[OutboxRow.key])
-        added = (await self.session.scalars(adding.returning(OutboxRow.key), list(fresh.values()))).all()
+        adding = insert_or_skip(self.session, OutboxRow, "key").returning(OutboxRow.key)
+        added = (await self.session.scalars(adding, list(fresh.values()))).all()
         if added:
             self.session.info[ENQUEUED] = True  # the unit of work tells the dispatchers once committed
         return len(added)

@@ -115,7 +115,7 @@ async def send_to_leaders(turn: Turn, request: CorrectionRow) -> str:
         await _send_card(turn, int(leader.account), translator(leader.language), request)
 
     async def text(t: Translator) -> str:
-        slip = await slip_text(t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id)))
+        slip = await slip_text(t, turn.uow, request, await turn.uow.corrections.evidence_count(request.id))
         if request.status != Status.PENDING:
             return slip
         return f"{slip}\n\n{t('correction.open_elsewhere', command=f'/{COMMAND.vi}')}"
@@ -268,7 +268,7 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
     if status is Status.APPROVED:  # ``request`` carries the decision: ``decide`` wrote it there
         await _sign_slip(turn, request, author)
     outcome = await _outcome(turn.t, turn.uow, request)
-    slips = SlipTexts(turn.uow, request, len(await turn.uow.corrections.evidence(request.id)))
+    slips = SlipTexts(turn.uow, request, await turn.uow.corrections.evidence_count(request.id))
     if update.callback_query:
         text = await slips.text(turn.t)
         answer_and_show(turn, update.callback_query, f"{text}\n\n{outcome}", _print_button(turn.t, request))

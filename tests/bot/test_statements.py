@@ -7,7 +7,7 @@ flow, the newest year with its semesters and the school's row; then the assignme
 what the screen shows (the classes, the subjects, a class list): four or five in all, within issue
 20's six. A step that only reads or moves the flow on stays within ten. A step that saves pays for the
 seal (the head read and locked, the entries in one INSERT, the head updated: three) and its writes, and
-still costs more than ten: a score column saved (13), attendance confirmed (14), a leave request sent
+still costs more than ten: a score column saved (13), attendance confirmed (13), a leave request sent
 (12) or accepted (14), a correction sent (16) or approved (17): docs/testing.md lists what they read.
 The outbox dispatcher delivers a message in two statements: the row claimed and read in one UPDATE …
 RETURNING, then settled."""
@@ -35,7 +35,7 @@ from tests.bot.test_zalo import ZALO_TOKEN, both_channels_running
 
 MENU_PRESS = {"classes taught": 4, "class list": 5, "/menu": 4}
 SCORE_ENTRY = {"/nhapdiem": 5, "class": 5, "semester": 6, "column": 8, "values": 9, "save": 13}
-ATTENDANCE = {"/diemdanh": 10, "tap": 7, "save": 5, "confirm": 14}
+ATTENDANCE = {"/diemdanh": 10, "tap": 7, "save": 5, "confirm": 13}
 LEAVE = {"/xinnghi": 4, "days": 4, "reason": 12, "accept": 14}
 CORRECTION = {
     "/suadiem": 4,
