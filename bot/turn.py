@@ -33,6 +33,7 @@ class Turn:
     failed: bool = False
     query: CallbackQuery | None = None  # the button press this update is, if it is one
     answered: bool = False
+    class_lists: dict[int, list] = field(default_factory=dict)  # by class id: bot/conversations/shared.py
 
     def send(
         self, text: str, keyboard: InlineKeyboardMarkup | None = None, chat_id: int | None = None

@@ -140,7 +140,6 @@ async def decide(
     status = Status.ACCEPTED if accept else Status.DECLINED
     if not await uow.leave.decide(request_id, status, author):
         return Decided(await uow.leave.get(request_id), settled_now=False)
-    row = await uow.leave.get(request_id)
     marked, corrections = (await _excuse(uow, row, author)) if accept else (0, [])
     await _tell_parent(uow, row, author.at)
     return Decided(row, True, marked, corrections)

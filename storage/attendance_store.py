@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attendance import Absence, next_month
 from storage.changes import Author, absence_key, record_change
-from storage.db import as_utc
+from storage.db import as_utc, insert_or_skip
 from storage.models import (
     AbsenceRow,
     AttendanceMonthRow,
     AttendanceTakenRow,
-    SchoolRow,
     StudentRow,
 )
 from storage.school_store import SqlSchoolStore
@@ -34,7 +33,7 @@ class SqlAttendanceStore:
 
     async def sessions_per_day(self) -> int:
         """1 (the whole day, session 0) unless the school's settings say it teaches two sessions."""
-        settings = await self.session.scalar(select(SchoolRow.settings)) or {}
+        settings = await self.school.settings()
         return 2 if settings.get("sessions_per_day") == 2 else 1
 
     async def marks(self, student_ids: list[int], day: date, session: int) -> dict[int, str]:
@@ -108,20 +107,20 @@ class SqlAttendanceStore:
     async def _mark_taken(
         self, class_id: int, day: date, session: int, author: Author, changed: bool
     ) -> bool:
-        row = await self.session.scalar(
-            select(AttendanceTakenRow).where(
-                AttendanceTakenRow.class_id == class_id,
-                AttendanceTakenRow.day == day,
-                AttendanceTakenRow.session == session,
+        """Records that the day was taken: True the first time (one INSERT); taken again with changes,
+        by whom and when is updated."""
+        place = {"class_id": class_id, "day": day, "session": session}
+        taken = {"taken_by": author.staff_id, "taken_at": author.at}
+        adding = insert_or_skip(self.session, AttendanceTakenRow, *place).values(**place, **taken)
+        if (await self.session.execute(adding.returning(AttendanceTakenRow.id))).first() is not None:
+            return True
+        if changed:
+            await self.session.execute(
+                update(AttendanceTakenRow)
+                .where(*(getattr(AttendanceTakenRow, name) == value for name, value in place.items()))
+                .values(**taken)
             )
-        )
-        if row is not None and not changed:
-            return False
-        first = row is None
-        row = row or AttendanceTakenRow(class_id=class_id, day=day, session=session)
-        row.taken_by, row.taken_at = author.staff_id, author.at
-        self.session.add(row)
-        return first
+        return False
 
     async def submitted_months(self, class_id: int) -> set[tuple[int, int]]:
         rows = await self.session.execute(

@@ -2,16 +2,16 @@
 (HMAC-SHA-256 with the school's key, storage/school_key.py) of its content and of the entry before it,
 in one chain for the whole school. Without the key file nobody can re-seal an edited chain.
 
-Entries are written during a transaction without their place in the chain; ``seal`` gives them
-their sequence numbers and hashes just before the transaction commits, holding the chain's head row
-locked, so two transactions never chain onto the same entry. The head row also keeps a check value
-of the key: a chain sealed with another key is told apart from an edited one ("khóa không khớp").
-A chain sealed before the key existed (plain SHA-256, migration 0004) is re-sealed with the key once,
-by migration 0009 when the key file is there, else by the first ``seal`` with the key; the old head
-is kept in ``audit_head.resealed_from``. The old chain is checked with its old hash first: one edited
-before the upgrade is not re-sealed (that would make the edit look sealed) unless the administrator
-accepts it as it is (``sodiem audit init-key --accept-broken``). ``verify`` recomputes the chain and
-names the first entry that does not fit: an edited value, a deleted or inserted entry, a cut end
+Entries are recorded during a transaction without their place in the chain; ``seal`` gives them their
+sequence numbers and hashes and writes them just before the transaction commits, holding the chain's
+head row locked, so two transactions never chain onto the same entry. The head row also keeps a check
+value of the key: a chain sealed with another key is told apart from an edited one ("khóa không khớp").
+A chain sealed before the key existed (plain SHA-256, migration 0004) is re-sealed with the key once, by
+migration 0009 when the key file is there, else by the first ``seal`` with the key; the old head is kept
+in ``audit_head.resealed_from``. The old chain is checked with its old hash first: one edited before the
+upgrade is not re-sealed (that would make the edit look sealed) unless the administrator accepts it as
+it is (``sodiem audit init-key --accept-broken``). ``verify`` recomputes the chain and names the first
+entry that does not fit: an edited value, a deleted or inserted entry, a cut end
 (storage/audit_values.py then compares the school's current values with the log)."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -95,6 +95,7 @@ LOG = ChangeRow.__table__
 SEALED = [
     LOG.c[name] for name in ("id", "seq", "at", "staff_id", "channel", "account", "entity", "entity_key")
 ] + [LOG.c[name] for name in ("old_value", "new_value", "reason", "prev_hash", "hash")]
+WRITTEN = [column.name for column in SEALED if column.name != "id"]
 RESEAL = (
     update(LOG)
     .where(LOG.c.id == bindparam("entry_id"))
@@ -103,11 +104,10 @@ RESEAL = (
 
 
 async def seal(session: AsyncSession) -> None:
-    """Chains this transaction's new entries onto the end of the trail (no query when it recorded none).
-    The entries are sealed before they are written, so that each is one INSERT; one written already
-    (an earlier flush) gets its seal in an UPDATE. An entry dropped with a rolled-back savepoint is
-    no longer in the session and takes no place in the chain."""
-    recorded = [row for row in session.info.pop(UNSEALED, []) if row in session and row.seq is None]
+    """Chains this transaction's new entries onto the end of the trail and writes them, all in one
+    INSERT (no query when it recorded none): the head read, the entries, the head updated at commit.
+    Called before the commit, or before reading the log back in the same transaction."""
+    recorded = session.info.pop(UNSEALED, [])
     if not recorded:
         return
     with session.no_autoflush:
@@ -121,7 +121,8 @@ async def seal(session: AsyncSession) -> None:
         head.seq += 1
         row.seq, row.prev_hash = head.seq, head.hash
         row.hash = head.hash = sealed_hash(row, head.seq, head.hash, key)
-    await session.flush()
+    written = [{name: getattr(row, name) for name in WRITTEN} for row in recorded]
+    await session.execute(insert(LOG), written)
 
 
 async def _reseal(

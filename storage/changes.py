@@ -1,5 +1,5 @@
 """Writing the change log: every write of school data says who, when, from which account, old and new.
-The entries are chained into the tamper-evident audit trail at commit (storage/audit.py)."""
+The entries are chained into the tamper-evident audit trail and written at commit (storage/audit.py)."""
 
 from __future__ import annotations
 
@@ -48,8 +48,8 @@ def record_change(
         new_value=new,
         reason=reason,
     )
-    session.add(entry)
-    session.info.setdefault(UNSEALED, []).append(entry)  # the seal at commit chains them, in this order
+    # not added to the session: the seal at commit chains and writes them, in this order, in one INSERT
+    session.info.setdefault(UNSEALED, []).append(entry)
 
 
 def score_key(student_id: int, subject_id: int, year_id: int, semester: int, kind: str, position: int) -> str:

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.corrections import Status, Target, same_value
 from domain.permissions import LEADERSHIP
+from storage.audit import seal
 from storage.changes import Author, absence_key, record_change, score_key
 from storage.db import as_utc
 from storage.gradebook_store import SqlGradebookStore
@@ -48,6 +50,7 @@ class SqlCorrectionStore:
     def __init__(self, session: AsyncSession, gradebook: SqlGradebookStore) -> None:
         self.session = session
         self.gradebook = gradebook
+        self._staff_names: dict[int, str] = {}
 
     async def add_evidence(self, staff_id: int, content: bytes, mime: str, file_id: str, at: datetime) -> int:
         row = CorrectionEvidenceRow(
@@ -64,6 +67,11 @@ class SqlCorrectionStore:
             .order_by(CorrectionEvidenceRow.id)
         )
         return list(rows)
+
+    async def evidence_count(self, correction_id: int) -> int:
+        """How many photos the request has, without reading them."""
+        count = select(func.count()).where(CorrectionEvidenceRow.correction_id == correction_id)
+        return await self.session.scalar(count) or 0
 
     async def submit(self, request: CorrectionRow, evidence_ids: list[int], author: Author) -> int:
         """Stores the request with its evidence (only photos the same teacher sent) and records it."""
@@ -126,24 +134,33 @@ class SqlCorrectionStore:
         """Settles a pending request. Exactly one decision counts: of two leaders deciding at the same
         moment, the one whose update finds the request still pending wins; the other gets ALREADY.
         An approval whose value has changed since the request was made is not applied (MOVED)."""
-        if status is Status.APPROVED:
-            row = await self.get(correction_id)
-            if row is not None:
-                await self.gradebook.school.require_open(row.year_id)
-            if row is not None and not same_value(await self.current_value(row), row.old_value):
+        row = await self.session.get(CorrectionRow, correction_id)  # the caller read it: no query
+        score = None
+        if status is Status.APPROVED and row is not None:
+            await self.gradebook.school.require_open(row.year_id)
+            if row.target == Target.ABSENCE:
+                now = await self.current_value(row)
+            else:
+                score = await self._saved_score(row)
+                now = score.value if score else None
+            if not same_value(now, row.old_value):
                 return Decision.MOVED
+        decision = {"status": status, "decided_by": author.staff_id, "decided_at": author.at}
         result = await self.session.execute(
             update(CorrectionRow)
             .where(CorrectionRow.id == correction_id, CorrectionRow.status == Status.PENDING)
-            .values(status=status, decided_by=author.staff_id, decided_at=author.at, decision_note=note)
+            .values(**decision, decision_note=note)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             return Decision.ALREADY
-        row = await self.session.get(CorrectionRow, correction_id, populate_existing=True)
+        if row is None:
+            return Decision.DONE
+        for name, value in {**decision, "decision_note": note}.items():  # as written, not read back
+            set_committed_value(row, name, value)
         record_change(self.session, author, "correction", str(correction_id), Status.PENDING, status, note)
         if status is Status.APPROVED:
-            await self._apply(row, author)
+            await self._apply(row, author, score)
         return Decision.DONE
 
     async def current_value(self, row: CorrectionRow) -> str | None:
@@ -157,21 +174,22 @@ class SqlCorrectionStore:
                 )
             )
             return absence
-        score = await self.gradebook.saved_value(
-            row.student_id, row.subject_id, row.year_id, row.semester, row.kind, row.position
-        )
+        score = await self._saved_score(row)
         return score.value if score else None
 
-    async def _apply(self, row: CorrectionRow, author: Author) -> None:
-        """Writes the approved value, whatever the book's lock says: a correction never needs it opened."""
+    async def _saved_score(self, row: CorrectionRow) -> ScoreRow | None:
+        return await self.gradebook.saved_value(
+            row.student_id, row.subject_id, row.year_id, row.semester, row.kind, row.position
+        )
+
+    async def _apply(self, row: CorrectionRow, author: Author, score: ScoreRow | None) -> None:
+        """Writes the approved value, whatever the book's lock says: a correction never needs it opened.
+        ``score``: the value stored now, as ``decide`` read it."""
         reason = f"#{row.id}: {row.reason}"
         if row.target == Target.ABSENCE:
             await self._apply_absence(row, author, reason)
             return
         key = score_key(row.student_id, row.subject_id, row.year_id, row.semester, row.kind, row.position)
-        score = await self.gradebook.saved_value(
-            row.student_id, row.subject_id, row.year_id, row.semester, row.kind, row.position
-        )
         record_change(
             self.session, author, "score", key, score.value if score else None, row.new_value, reason
         )
@@ -209,6 +227,7 @@ class SqlCorrectionStore:
         self.session.add(absence)
 
     async def history(self, entity: str, key: str) -> list[HistoryEntry]:
+        await seal(self.session)  # what this transaction recorded, written first
         rows = await self.session.execute(
             select(ChangeRow, StaffRow.full_name)
             .outerjoin(StaffRow, StaffRow.id == ChangeRow.staff_id)
@@ -225,6 +244,7 @@ class SqlCorrectionStore:
     ) -> list[tuple[date, int, HistoryEntry]]:
         """Every change of a student's attendance marks in a month: (day, session, change), in order."""
         prefix = f"{student_id}:{year:04d}-{month:02d}-"
+        await seal(self.session)
         rows = await self.session.execute(
             select(ChangeRow, StaffRow.full_name)
             .outerjoin(StaffRow, StaffRow.id == ChangeRow.staff_id)
@@ -267,5 +287,8 @@ class SqlCorrectionStore:
         return [Recipient(a.channel, a.external_id, name, a.language) for a, name in rows]
 
     async def staff_name(self, staff_id: int | None) -> str:
-        row = await self.session.get(StaffRow, staff_id) if staff_id else None
-        return row.full_name if row else "-"
+        """Read once per unit of work (a slip and its outcome name the same people)."""
+        if staff_id and staff_id not in self._staff_names:
+            name = await self.session.scalar(select(StaffRow.full_name).where(StaffRow.id == staff_id))
+            self._staff_names[staff_id] = name or "-"
+        return self._staff_names.get(staff_id, "-") if staff_id else "-"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only
@@ -204,6 +205,13 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def insert_or_skip(session: AsyncSession, model: type, *key: str):
+    """``INSERT … ON CONFLICT (key) DO NOTHING`` for the session's database: a row whose key is there
+    already (also one another transaction is adding) is left out; RETURNING tells which went in."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing(index_elements=list(key))
 
 
 def is_stale(session: AsyncSession) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.class_record import YEAR_END_SEMESTER, StoredValue
@@ -27,12 +27,23 @@ from storage.models import (
 )
 from storage.school_store import SqlSchoolStore, subject_of
 
+# a stored value as save_column needs it: plain tuples, lighter to read than the ORM's rows
+STORED = (
+    ScoreRow.id,
+    ScoreRow.student_id,
+    ScoreRow.semester,
+    ScoreRow.kind,
+    ScoreRow.position,
+    ScoreRow.value,
+)
+
 
 @dataclass(frozen=True)
 class SavedColumn:
     saved: int  # values written now
     unchanged: int  # values that were already there, the same
     kept: list[int]  # students whose earlier, different value stays (changes go through corrections)
+    stored: dict[int, str] = field(default_factory=dict)  # the column's values of these students now
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,9 @@ class SqlGradebookStore:
     def __init__(self, session: AsyncSession, school: SqlSchoolStore) -> None:
         self.session = session
         self.school = school
+        # (subject, year): the students asked for and their values, read once per unit of work
+        self._earlier: dict[tuple[int, int], tuple[frozenset[int], list[Row]]] = {}
+        self._saved: dict[tuple, ScoreRow] = {}  # saved_value's rows found, by place
 
     async def subject(self, subject_id: int) -> Subject | None:
         row = next((row for row in await self.school.subject_list() if row.id == subject_id), None)
@@ -87,16 +101,24 @@ class SqlGradebookStore:
     async def saved_value(
         self, student_id: int, subject_id: int, year_id: int, semester: int, kind: str, position: int
     ) -> ScoreRow | None:
-        return await self.session.scalar(
-            select(ScoreRow).where(
-                ScoreRow.student_id == student_id,
-                ScoreRow.subject_id == subject_id,
-                ScoreRow.year_id == year_id,
-                ScoreRow.semester == semester,
-                ScoreRow.kind == kind,
-                ScoreRow.position == position,
+        """The stored value's row; one found is kept for the unit of work (a correction's request
+        reads it, then checks it has not moved), and changes made to it here show in it."""
+        place = (student_id, subject_id, year_id, semester, kind, position)
+        if place not in self._saved:
+            row = await self.session.scalar(
+                select(ScoreRow).where(
+                    ScoreRow.student_id == student_id,
+                    ScoreRow.subject_id == subject_id,
+                    ScoreRow.year_id == year_id,
+                    ScoreRow.semester == semester,
+                    ScoreRow.kind == kind,
+                    ScoreRow.position == position,
+                )
             )
-        )
+            if row is None:
+                return None
+            self._saved[place] = row
+        return self._saved[place]
 
     async def subjects_with_values(self, class_id: int, year_id: int) -> set[int]:
         rows = await self.session.scalars(
@@ -110,17 +132,42 @@ class SqlGradebookStore:
         self, subject_id: int, year_id: int, student_ids: list[int]
     ) -> dict[int, list[Decimal]]:
         rows = await self.session.execute(
-            select(ScoreRow.student_id, ScoreRow.value).where(
+            select(*STORED).where(
                 ScoreRow.subject_id == subject_id,
                 ScoreRow.year_id == year_id,
                 ScoreRow.student_id.in_(student_ids),
             )
         )
+        self._earlier[subject_id, year_id] = (frozenset(student_ids), rows.all())
         earlier: dict[int, list[Decimal]] = defaultdict(list)
-        for student_id, value in rows:
-            if value[0].isdigit():
-                earlier[student_id].append(Decimal(value))
+        for row in self._earlier[subject_id, year_id][1]:
+            if row.value[0].isdigit():
+                earlier[row.student_id].append(Decimal(row.value))
         return earlier
+
+    async def _column_rows(
+        self, subject_id: int, year_id: int, semester: int, column: Column, student_ids: list[int]
+    ) -> dict[int, Row]:
+        """The column's values of these students (``STORED``): from ``earlier_scores``'s rows when it
+        read them."""
+        asked, rows = self._earlier.pop((subject_id, year_id), (frozenset(), []))
+        if not asked.issuperset(student_ids):
+            rows = await self.session.execute(
+                select(*STORED).where(
+                    ScoreRow.subject_id == subject_id,
+                    ScoreRow.year_id == year_id,
+                    ScoreRow.semester == semester,
+                    ScoreRow.kind == column.kind.value,
+                    ScoreRow.position == column.position,
+                    ScoreRow.student_id.in_(student_ids),
+                )
+            )
+        wanted, place = set(student_ids), (semester, column.kind.value, column.position)
+        return {
+            row.student_id: row
+            for row in rows
+            if row.student_id in wanted and (row.semester, row.kind, row.position) == place
+        }
 
     async def save_column(
         self,
@@ -134,23 +181,14 @@ class SqlGradebookStore:
         may_overwrite: bool = False,
     ) -> SavedColumn:
         """Writes the values; an existing different value is kept (and reported) unless it is a pending
-        make-up ('v') or ``may_overwrite`` (the school's option for regular columns while open)."""
+        make-up ('v') or ``may_overwrite`` (the school's option for regular columns while open). The new
+        values in one INSERT, the changed ones in one UPDATE."""
         await self.school.require_open(year_id)
-        existing = {
-            row.student_id: row
-            for row in await self.session.scalars(
-                select(ScoreRow).where(
-                    ScoreRow.subject_id == subject_id,
-                    ScoreRow.year_id == year_id,
-                    ScoreRow.semester == semester,
-                    ScoreRow.kind == column.kind.value,
-                    ScoreRow.position == column.position,
-                    ScoreRow.student_id.in_(list(values)),
-                )
-            )
-        }
+        existing = await self._column_rows(subject_id, year_id, semester, column, list(values))
         saved = unchanged = 0
-        kept = []
+        kept, new_rows, changed_rows = [], [], []
+        stored = {student_id: row.value for student_id, row in existing.items()}
+        entered = {"value": None, "entered_by": author.staff_id, "entered_at": author.at}
         for student_id, value in values.items():
             row = existing.get(student_id)
             key = score_key(student_id, subject_id, year_id, semester, column.kind.value, column.position)
@@ -162,20 +200,18 @@ class SqlGradebookStore:
                 continue
             record_change(self.session, author, "score", key, row.value if row else None, value)
             if row is None:
-                row = ScoreRow(
-                    student_id=student_id,
-                    class_id=class_id,
-                    subject_id=subject_id,
-                    year_id=year_id,
-                    semester=semester,
-                    kind=column.kind.value,
-                    position=column.position,
-                )
-                self.session.add(row)
-            row.value, row.entered_by, row.entered_at = value, author.staff_id, author.at
+                place = {"class_id": class_id, "subject_id": subject_id, "year_id": year_id}
+                place |= {"semester": semester, "kind": column.kind.value, "position": column.position}
+                new_rows.append({**entered, **place, "student_id": student_id, "value": value})
+            else:
+                changed_rows.append({**entered, "id": row.id, "value": value})
+            stored[student_id] = value
             saved += 1
-        await self.session.flush()
-        return SavedColumn(saved, unchanged, kept)
+        if new_rows:  # the ORM would write them one by one on SQLite, to read their ids back
+            await self.session.execute(insert(ScoreRow), new_rows)
+        if changed_rows:  # by primary key
+            await self.session.execute(update(ScoreRow), changed_rows)
+        return SavedColumn(saved, unchanged, kept, stored)
 
     async def conduct_levels(
         self, year_id: int, semester: int, student_ids: list[int], aspect: str = "conduct"

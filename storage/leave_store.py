@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.attendance import EXCUSED, WHOLE_DAY
 from domain.leave import Days, Status
@@ -31,6 +32,7 @@ def days_of(row: LeaveRequestRow) -> Days:
 class SqlLeaveStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._names: dict[int, str] = {}  # students' names, each read once per unit of work
 
     async def add(self, row: LeaveRequestRow, author: Author) -> int:
         self.session.add(row)
@@ -62,14 +64,19 @@ class SqlLeaveStore:
 
     async def decide(self, request_id: int, status: Status, author: Author) -> bool:
         """Settles a pending request; of two presses at the same moment exactly one returns True."""
+        decision = {"status": status, "decided_by": author.staff_id, "decided_at": author.at}
         result = await self.session.execute(
             update(LeaveRequestRow)
             .where(LeaveRequestRow.id == request_id, LeaveRequestRow.status == Status.PENDING)
-            .values(status=status, decided_by=author.staff_id, decided_at=author.at)
+            .values(**decision)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             return False
+        row = await self.session.get(LeaveRequestRow, request_id)  # read before: no query
+        if row is not None:  # what was written, without reading it back
+            for name, value in decision.items():
+                set_committed_value(row, name, value)
         record_change(self.session, author, "leave_request", str(request_id), Status.PENDING, status)
         return True
 
@@ -124,10 +131,13 @@ class SqlLeaveStore:
         )
 
     async def student_names(self, student_ids: Collection[int]) -> dict[int, str]:
-        rows = await self.session.execute(
-            select(StudentRow.id, StudentRow.full_name).where(StudentRow.id.in_(student_ids))
-        )
-        return dict(rows.all())
+        missing = [student_id for student_id in student_ids if student_id not in self._names]
+        if missing:
+            rows = await self.session.execute(
+                select(StudentRow.id, StudentRow.full_name).where(StudentRow.id.in_(missing))
+            )
+            self._names.update(rows.all())
+        return {key: self._names[key] for key in student_ids if key in self._names}
 
     async def homeroom_accounts(self, class_id: int) -> list[Account]:
         """Where the class's homeroom teacher is linked."""

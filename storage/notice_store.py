@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, true, update
+from sqlalchemy import Select, case, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.identity import receiving_channels
@@ -318,19 +318,26 @@ class SqlNoticeStore:
     async def approvers_by_kind(self, author_id: int | None) -> tuple[str, list[Recipient]]:
         """The approvers (as ``approvers``) and which kind they are: vice_principal, principal, named or
         none; the submit button names them."""
-        staff = select(StaffRow.full_name, AccountRow).join(AccountRow, AccountRow.staff_id == StaffRow.id)
-        staff = staff.where(StaffRow.active.is_(True), StaffRow.id != author_id if author_id else true())
         named = await self.named_approver()
-        for kind, who in (
+        kinds = (
             ("vice_principal", StaffRow.id.in_(_with_role(Role.VICE_PRINCIPAL))),
             ("principal", StaffRow.id.in_(_with_role(Role.PRINCIPAL))),
             ("named", StaffRow.id == (named or 0)),
-        ):
-            rows = await self.session.execute(staff.where(who).order_by(AccountRow.id))
-            found = [Recipient(a.channel, a.external_id, name, a.language) for name, a in rows]
-            if found:
-                return kind, found
-        return "none", []
+        )
+        rank = case(*((who, number) for number, (_, who) in enumerate(kinds)))
+        rows = await self.session.execute(  # every kind in one query; the first kind found counts
+            select(rank, StaffRow.full_name, AccountRow)
+            .join(AccountRow, AccountRow.staff_id == StaffRow.id)
+            .where(StaffRow.active.is_(True), StaffRow.id != author_id if author_id else true())
+            .where(or_(*(who for _, who in kinds)))
+            .order_by(rank, AccountRow.id)
+        )
+        found = rows.all()
+        if not found:
+            return "none", []
+        first = found[0][0]
+        chosen = [Recipient(a.channel, a.external_id, name, a.language) for n, name, a in found if n == first]
+        return kinds[first][0], chosen
 
     async def leaders(self) -> list[Recipient]:
         """The principal's and the vice-principals' accounts."""

@@ -3,14 +3,14 @@ and claimed, settled and reported by the dispatcher."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.changes import Author, record_change
-from storage.db import ENQUEUED, as_utc
+from storage.db import ENQUEUED, as_utc, insert_or_skip
 from storage.models import OutboxRow
 
 PENDING, SENDING, SENT, FAILED, BLOCKED, UNCERTAIN = (
@@ -49,6 +49,27 @@ class Claimed:
     notice_id: int | None = None  # a notice's or report card's message carries the "read" button
 
 
+CLAIMED = [field.name for field in fields(Claimed)]
+
+
+def _row_of(message: Outgoing, now: datetime) -> dict:
+    return {
+        "key": message.key,
+        "notice_id": message.notice_id,
+        "channel": message.channel,
+        "recipient": message.recipient,
+        "person": message.person[:120],
+        "text": message.text,
+        "attachment_name": message.attachment_name,
+        "attachment": message.attachment,
+        "status": PENDING,
+        "attempts": 0,
+        "due_at": now,
+        "created_at": now,
+        "error": "",
+    }
+
+
 @dataclass(frozen=True)
 class Delivery:
     """A row as the delivery report shows it."""
@@ -66,34 +87,18 @@ class SqlOutboxStore:
         self.session = session
 
     async def enqueue(self, messages: list[Outgoing], now: datetime) -> int:
-        """Adds the messages whose key is new; returns how many were added."""
-        if not messages:
+        """Adds the messages whose key is new, all in one statement (a key met already is left as it
+        is, also one another transaction is adding now); returns how many were added."""
+        fresh: dict[str, dict] = {}
+        for message in messages:  # the first of a key given twice is the one kept
+            fresh.setdefault(message.key, _row_of(message, now))
+        if not fresh:
             return 0
-        keys = [m.key for m in messages]
-        known = set(await self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys))))
-        fresh = {m.key: m for m in messages if m.key not in known}
-        if fresh:
+        adding = insert_or_skip(self.session, OutboxRow, "key").returning(OutboxRow.key)
+        added = (await self.session.scalars(adding, list(fresh.values()))).all()
+        if added:
             self.session.info[ENQUEUED] = True  # the unit of work tells the dispatchers once committed
-        for message in fresh.values():
-            self.session.add(
-                OutboxRow(
-                    key=message.key,
-                    notice_id=message.notice_id,
-                    channel=message.channel,
-                    recipient=message.recipient,
-                    person=message.person[:120],
-                    text=message.text,
-                    attachment_name=message.attachment_name,
-                    attachment=message.attachment,
-                    status=PENDING,
-                    attempts=0,
-                    due_at=now,
-                    created_at=now,
-                    error="",
-                )
-            )
-        await self.session.flush()
-        return len(fresh)
+        return len(added)
 
     async def due(self, now: datetime, channels: list[str], limit: int = 500) -> list[tuple[int, str, str]]:
         """(id, channel, recipient) of pending rows of these channels due now, oldest first; a person's
@@ -125,25 +130,17 @@ class SqlOutboxStore:
         return as_utc(moment)
 
     async def claim(self, row_id: int) -> Claimed | None:
-        """Marks the row as being sent, if it is still pending: two dispatchers never send one row."""
-        result = await self.session.execute(
+        """Marks the row as being sent, if it is still pending: two dispatchers never send one row. One
+        statement: the row comes back with the UPDATE that claims it."""
+        claimed = await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == row_id, OutboxRow.status == PENDING)
             .values(status=SENDING, attempts=OutboxRow.attempts + 1)
+            .returning(*(OutboxRow.__table__.c[name] for name in CLAIMED))
+            .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
-            return None
-        row = await self.session.get(OutboxRow, row_id, populate_existing=True)
-        return Claimed(
-            row.id,
-            row.channel,
-            row.recipient,
-            row.text,
-            row.attachment_name,
-            row.attachment,
-            row.attempts,
-            row.notice_id,
-        )
+        row = claimed.first()
+        return Claimed(*row) if row is not None else None
 
     async def settle(
         self, row_id: int, status: str, now: datetime, due_at: datetime | None = None, error: str = ""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -46,13 +47,30 @@ class SqlSchoolStore:
         self._years: dict[str | None, SchoolYearRow] = {}  # by name, None: the newest; read once a turn
         self._classes: dict[int, dict[str, ClassRow]] = {}  # by year id, likewise
         self._subjects: list[SubjectRow] | None = None  # by id, likewise
+        self._school: SchoolRow | None = None  # likewise (changes go to this row object)
+
+    def remember(self, newest_year: SchoolYearRow | None, school: SchoolRow | None) -> None:
+        """The newest year (with its semesters) and the school's row, read with something else: the
+        person's identity (storage/identity_store.py), which every turn reads first."""
+        if newest_year is not None and None not in self._years:
+            self._years[None] = self._years[newest_year.name] = newest_year
+        self._school = self._school or school
+
+    async def school_row(self) -> SchoolRow | None:
+        """The school's row, read once per unit of work: with the newest year, which most turns read."""
+        if self._school is None and None not in self._years:
+            with suppress(NotFound):  # no year yet: the school alone, below
+                await self.year_row()
+        if self._school is None:
+            self._school = await self.session.scalar(select(SchoolRow))
+        return self._school
 
     async def school(self) -> School | None:
-        row = await self.session.scalar(select(SchoolRow))
+        row = await self.school_row()
         return School(row.name, Level(row.level), row.district, row.province) if row else None
 
     async def save_school(self, school: School) -> None:
-        row = await self.session.scalar(select(SchoolRow)) or SchoolRow()
+        row = await self.school_row() or SchoolRow()
         row.name, row.level, row.district, row.province = (
             school.name,
             school.level.value,
@@ -61,14 +79,15 @@ class SqlSchoolStore:
         )
         row.settings = row.settings or {}
         self.session.add(row)
+        self._school = row
 
     async def settings(self) -> dict:
-        row = await self.session.scalar(select(SchoolRow))
+        row = await self.school_row()
         return dict(row.settings or {}) if row else {}
 
     async def change_settings(self, **changes: object) -> dict:
         """Sets the given school settings; returns them all."""
-        row = await self.session.scalar(select(SchoolRow))
+        row = await self.school_row()
         if row is None:
             raise DomainError("school.error.not_initialised")
         old = dict(row.settings or {})
@@ -85,24 +104,29 @@ class SqlSchoolStore:
         return dict(row.settings)
 
     async def year_row(self, name: str | None = None) -> SchoolYearRow:
-        """The named year, or the newest one (each read once per unit of work)."""
+        """The named year, or the newest one (each read once per unit of work), with its semesters and,
+        in the same query, the school's row (one row: joined to every year)."""
         if name in self._years:
             return self._years[name]
-        query = select(SchoolYearRow)
-        query = (
-            query.where(SchoolYearRow.name == name) if name else query.order_by(SchoolYearRow.start.desc())
-        )
-        query = query.options(joinedload(SchoolYearRow.semesters)).limit(1)
-        row = (await self.session.execute(query)).unique().scalar_one_or_none()
-        if row is None:
+        query = select(SchoolYearRow, SchoolRow).outerjoin(SchoolRow, true())
+        query = query.where(SchoolYearRow.name == name if name else SchoolYearRow.id == newest_year())
+        query = query.options(joinedload(SchoolYearRow.semesters))
+        found = (await self.session.execute(query)).unique().first()
+        if found is None:
             raise NotFound("school.error.no_year", value=name) if name else NotFound("school.error.no_years")
+        row, school = found
         self._years[name] = self._years[row.name] = row
+        self._school = self._school or school
         return row
 
     async def require_open(self, year_id: int | None = None, class_id: int | None = None) -> None:
         """Refuses any entry into a closed year (after ``sodiem year new``), named by id or by a class."""
         if year_id is None:
-            year_id = await self.session.scalar(select(ClassRow.year_id).where(ClassRow.id == class_id))
+            current = {row.id: row for row in (await self.class_rows()).values()}
+            if class_id in current:
+                year_id = current[class_id].year_id
+            else:
+                year_id = await self.session.scalar(select(ClassRow.year_id).where(ClassRow.id == class_id))
         row = await self.session.get(SchoolYearRow, year_id) if year_id is not None else None
         if row is not None and row.closed:
             raise DomainError("schoolyear.error.closed", year=row.name)
@@ -197,6 +221,11 @@ class SqlSchoolStore:
         if school is None:
             raise DomainError("school.error.not_initialised")
         return school
+
+
+def newest_year():
+    """The newest year's id, as a subquery."""
+    return select(SchoolYearRow.id).order_by(SchoolYearRow.start.desc()).limit(1).scalar_subquery()
 
 
 class SqlClassViews:

@@ -7,6 +7,7 @@ rejecting asks the leader why and tells the teacher."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
@@ -114,7 +115,7 @@ async def send_to_leaders(turn: Turn, request: CorrectionRow) -> str:
         await _send_card(turn, int(leader.account), translator(leader.language), request)
 
     async def text(t: Translator) -> str:
-        slip = await slip_text(t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id)))
+        slip = await slip_text(t, turn.uow, request, await turn.uow.corrections.evidence_count(request.id))
         if request.status != Status.PENDING:
             return slip
         return f"{slip}\n\n{t('correction.open_elsewhere', command=f'/{COMMAND.vi}')}"
@@ -264,26 +265,38 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
         now = await turn.uow.corrections.current_value(request)
         turn.say("correction.moved_since", id=correction_id, now=_value(turn.t, request, now))
         return
-    request = await turn.uow.corrections.get(correction_id)
-    if status is Status.APPROVED:
+    if status is Status.APPROVED:  # ``request`` carries the decision: ``decide`` wrote it there
         await _sign_slip(turn, request, author)
     outcome = await _outcome(turn.t, turn.uow, request)
+    slips = SlipTexts(turn.uow, request, await turn.uow.corrections.evidence_count(request.id))
     if update.callback_query:
-        text = await slip_text(
-            turn.t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id))
-        )
+        text = await slips.text(turn.t)
         answer_and_show(turn, update.callback_query, f"{text}\n\n{outcome}", _print_button(turn.t, request))
     else:
         turn.send(outcome, _print_button(turn.t, request))
-    await _tell_author(turn, request)
+    await _tell_author(turn, request, slips)
 
 
-async def _tell_author(turn: Turn, request: CorrectionRow) -> None:
+@dataclass
+class SlipTexts:
+    """The decided request's slip, written once per language."""
+
+    uow: UnitOfWork
+    request: CorrectionRow
+    photos: int
+    written: dict[Translator, str] = field(default_factory=dict)
+
+    async def text(self, t: Translator) -> str:
+        if t not in self.written:
+            self.written[t] = await slip_text(t, self.uow, self.request, self.photos)
+        return self.written[t]
+
+
+async def _tell_author(turn: Turn, request: CorrectionRow, slips: SlipTexts) -> None:
     """The decision to the teacher who asked, on every channel they are linked on."""
 
     async def text(t: Translator) -> str:
-        slip = await slip_text(t, turn.uow, request, len(await turn.uow.corrections.evidence(request.id)))
-        return f"{await _outcome(t, turn.uow, request)}\n\n{slip}"
+        return f"{await _outcome(t, turn.uow, request)}\n\n{await slips.text(t)}"
 
     here, others = elsewhere.split(turn.channel, await turn.uow.corrections.accounts_of(request.requested_by))
     for account in here:

@@ -242,13 +242,12 @@ async def _semester_chosen(update, turn, dialog, args) -> None:
     await save_dialog(turn, dialog)
     pick = _pick(dialog)
     year = await turn.uow.school.year_row()
-    buttons = []
-    for index, option in enumerate(await _offered(turn, pick)):
-        values = await turn.uow.gradebook.column_values(
-            pick.class_id, pick.subject_id, year.id, pick.semester, option.column
-        )
-        if values:
-            buttons.append(button(turn.t(option.label_key, **option.label_params), PREFIX, "k", index))
+    filled = await turn.uow.gradebook.filled_columns(pick.class_id, pick.subject_id, year.id, {pick.semester})
+    buttons = [
+        button(turn.t(option.label_key, **option.label_params), PREFIX, "k", index)
+        for index, option in enumerate(await _offered(turn, pick))
+        if (pick.semester, option.column.kind.value, option.column.position) in filled
+    ]
     text = turn.t(
         "correction.choose_column" if buttons else "correction.no_values", title=await _title(turn, pick)
     )

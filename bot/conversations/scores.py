@@ -258,7 +258,6 @@ async def _review_marks(update, turn, dialog, args) -> None:
         return
     students = await _students(turn, dialog, dialog.data["class_id"])
     dialog.step = "review"
-    await save_dialog(turn, dialog)
     turn.answer_press()
     await _show_review(turn, dialog, _draft(dialog, students, _column(dialog), {}))
 
@@ -297,7 +296,6 @@ async def on_text(update: Update, dialog: Dialog) -> None:
         turn.say(error.key, **error.params)
         return
     dialog.step, dialog.data["raws"], dialog.data["given"] = "review", draft.raws, draft.given
-    await save_dialog(turn, dialog)
     await _show_review(turn, dialog, draft)
 
 
@@ -314,7 +312,6 @@ async def _next_one(turn, dialog, students, column_, earlier, text) -> None:
         turn.say("entry.ask_one", number=index + 2, name=students[index + 1].name, count=len(students))
         return
     dialog.step = "review"
-    await save_dialog(turn, dialog)
     await _show_review(turn, dialog, _draft(dialog, students, column_, earlier))
 
 
@@ -323,6 +320,7 @@ async def on_other(update: Update, dialog: Dialog) -> None:
 
 
 async def _show_review(turn: Turn, dialog: Dialog, draft: Draft) -> None:
+    """Shows the review and saves the dialog (once: a save before it would cost a second UPDATE)."""
     place = _place(dialog)
     offered = (await _offered(turn, place))[dialog.data["option"]]
     revision = stamp_review(dialog, draft)
@@ -366,9 +364,7 @@ async def _confirm(update, turn, dialog, args) -> None:
     )
     await end_dialog(turn)
     offered = (await _offered(turn, place))[dialog.data["option"]]
-    saved = await turn.uow.gradebook.column_values(
-        place.class_id, place.subject_id, year.id, place.semester, column_
-    )
+    saved = result.stored
     lines = [
         turn.t(
             "entry.saved",

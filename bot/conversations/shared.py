@@ -44,12 +44,14 @@ def column_name(t: Translator, offered: list[Offered], kind: str, position: int)
 
 
 async def class_students(turn: Turn, class_id: int) -> list[Student]:
-    """The class's students today, in class-list order."""
-    year = await turn.uow.school.year_row()
-    name = await turn.uow.views.class_name(class_id)
-    entries = await turn.uow.roster.class_list(name, year.name)
-    shown = told_apart([(s.full_name, s.date_of_birth, s.code) for s in entries])
-    return [Student(s.id, label) for s, label in zip(entries, shown, strict=True)]
+    """The class's students today, in class-list order (read once a turn: a step checks and saves)."""
+    if class_id not in turn.class_lists:
+        year = await turn.uow.school.year_row()
+        name = await turn.uow.views.class_name(class_id)
+        entries = await turn.uow.roster.class_list(name, year.name)
+        shown = told_apart([(s.full_name, s.date_of_birth, s.code) for s in entries])
+        turn.class_lists[class_id] = [Student(s.id, label) for s, label in zip(entries, shown, strict=True)]
+    return list(turn.class_lists[class_id])
 
 
 async def book_open(

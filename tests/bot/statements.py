@@ -1,9 +1,11 @@
 """Counting the SQL statements of one update's turn, with SQLAlchemy's event hooks.
 
-Each update is processed in a task of its own (PTB names it ``...:process_concurrent_update``); the
-statements run in that task are its turn's, the commit included. The outbox dispatcher and the jobs
+Each Telegram update is processed in a task of its own (PTB names it ``...:process_concurrent_update``);
+the statements run in that task are its turn's, the commit included. The outbox dispatcher and the jobs
 run in other tasks and are not counted. A turn rolled back and handled again (on SQLite, when another
-writer changed what it had read before it wrote, bot/processor.py) is counted by its second run."""
+writer changed what it had read before it wrote, bot/processor.py) is counted by its second run.
+``counting(database, task)`` counts the tasks whose name ends with ``task`` instead: "sodiem-zalo" (the
+Zalo front end, which answers one message at a time), "" (every task)."""
 
 from __future__ import annotations
 
@@ -21,11 +23,12 @@ TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 
 
 class Statements:
-    def __init__(self) -> None:
+    def __init__(self, task_name: str = UPDATE_TASK) -> None:
         self._by_task: dict[asyncio.Task, list[str]] = defaultdict(list)  # holds the task: ids are reused
+        self._task_name = task_name
 
     def record(self, statement: str) -> None:
-        task = update_task()
+        task = counted_task(self._task_name)
         if task is None:
             return
         if statement.split(None, 1)[0].upper() in TRANSACTION_CONTROL:
@@ -34,7 +37,7 @@ class Statements:
 
     def forget(self) -> None:
         """The update's turn was rolled back: what it ran is not its cost."""
-        task = update_task()
+        task = counted_task(self._task_name)
         if task is not None:
             self._by_task.pop(task, None)
 
@@ -45,17 +48,17 @@ class Statements:
         return turns
 
 
-def update_task() -> asyncio.Task | None:
+def counted_task(task_name: str) -> asyncio.Task | None:
     try:
         task = asyncio.current_task()
     except RuntimeError:
         return None
-    return task if task is not None and task.get_name().endswith(UPDATE_TASK) else None
+    return task if task is not None and task.get_name().endswith(task_name) else None
 
 
 @contextmanager
-def counting(database: Database) -> Iterator[Statements]:
-    statements = Statements()
+def counting(database: Database, task_name: str = UPDATE_TASK) -> Iterator[Statements]:
+    statements = Statements(task_name)
 
     def before(_conn, _cursor, statement, _params, _context, _executemany) -> None:
         statements.record(statement)
