@@ -111,6 +111,7 @@ def test_the_primary_report_cards_keep_every_letter_in_its_cell(period):
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (make install installs it as root)")
-def test_the_primary_district_summary_prints_inside_its_cells(tmp_path):
-    data, _ = summary_xlsx([long_class()], Period.YEAR, T)
+@pytest.mark.parametrize("period", [Period.SEMESTER_1, Period.YEAR])
+def test_the_primary_district_summary_prints_inside_its_cells(period, tmp_path):
+    data, _ = summary_xlsx([long_class()], period, T)
     assert layout_faults(printed_xlsx(data, tmp_path)) == []
