@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import xmlschema
 
-from domain.evaluation.model import PROMOTED, TT22_LEVELS
+from domain.evaluation.model import PROMOTED, RETEST_NEEDED, TT22_LEVELS
 from domain.report_card import Period, evaluate_class, report_cards
 from exports.gradebook import gradebook_pdf
 from exports.report_cards import card_pdf
@@ -165,3 +165,27 @@ async def test_the_class_list_page_and_the_transcript_carry_place_of_birth_and_r
         f'registerNumber="{first.register_number}"', f'registerNumber="{"9" * 31}"'
     )
     assert too_long != data.decode() and not schema.is_valid(too_long)
+
+
+async def test_a_retest_names_its_subjects_on_the_year_card_and_in_the_transcript_one_element_each(
+    filled, tmp_path
+):
+    """A weak student (every score 3,0, every comment subject CĐ) is re-tested; the card names the
+    subjects, and the transcript gives each its own element: «Hoạt động trải nghiệm, hướng nghiệp» holds
+    a comma."""
+    book = await _book(filled)
+    weak = book.students[0]
+    values = tuple(
+        replace(v, value="CĐ" if v.value in ("Đ", "CĐ") else "3.0") if v.student_id == weak.id else v
+        for v in book.values
+    )
+    book = replace(book, values=values)
+    [result, *_] = evaluate_class(book)
+    assert result.promotion == RETEST_NEEDED and len(result.retest_subjects) > 1
+    assert "Hoạt động trải nghiệm, hướng nghiệp" in result.retest_subjects
+    [card, *_] = report_cards(book, Period.YEAR)
+    page = " ".join(pdf_text(card_pdf([card], T), tmp_path)[0].split())
+    assert f"Môn kiểm tra lại: {', '.join(result.retest_subjects)}" in page
+    root = ET.fromstring(transcripts(book)[0][1])
+    named = [s.text for s in root.find(f"{{{NAMESPACE}}}retestSubjects")]
+    assert named == list(result.retest_subjects)
