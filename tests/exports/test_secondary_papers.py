@@ -13,6 +13,7 @@ from domain.evaluation.model import PROMOTED, RETEST_NEEDED, TT22_LEVELS
 from domain.report_card import Period, evaluate_class, report_cards
 from exports.gradebook import gradebook_pdf
 from exports.report_cards import card_pdf
+from exports.summary import summary_rows
 from exports.transcript import NAMESPACE, SCHEMA, transcripts
 from locales import translator
 from storage.uow import UnitOfWork
@@ -189,3 +190,19 @@ async def test_a_retest_names_its_subjects_on_the_year_card_and_in_the_transcrip
     root = ET.fromstring(transcripts(book)[0][1])
     named = [s.text for s in root.find(f"{{{NAMESPACE}}}retestSubjects")]
     assert named == list(result.retest_subjects)
+
+
+async def test_the_district_summary_counts_grade_9s_promotions_as_completing_thcs(filled):
+    six = await _book(filled)
+    nine = replace(six, class_name="9A", grade=9)
+    promoted = [r.promotion for r in evaluate_class(six)].count(PROMOTED)
+    assert promoted
+    rows = summary_rows([six, nine], Period.YEAR, T)
+    column = rows[1].index("Hoàn thành chương trình THCS")
+    assert rows[1][column - 1] == "lên lớp"
+    by_class = {row[0]: row for row in rows[2:]}
+    assert by_class["6A"][column - 1 : column + 1] == [promoted, 0]
+    assert by_class["9A"][column - 1 : column + 1] == [0, promoted]
+    assert by_class["Toàn trường"][column - 1 : column + 1] == [promoted, promoted]
+    only_six = summary_rows([six], Period.YEAR, T)
+    assert "Hoàn thành chương trình THCS" not in only_six[1]  # no grade 9, no column for it
