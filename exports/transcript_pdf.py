@@ -119,11 +119,20 @@ def _outcome_lines(root: ET.Element, t: Translator) -> list[str]:
     if _primary(root) and (result := _text(_find(root, "learning"), "year")):
         lines.append(t("exports.primary.card.result", level=result))
     for name in ("promotion", "completion", "completed", "award"):
+        if name == "promotion" and _completes_level(root):
+            continue  # the programme's completion says it: not "lên lớp"
         if (value := _text(root, name)) and name == "completion":
             lines.append(_completion(root, value, t))
         elif value:
             lines.append(t(f"exports.hocba.{name}", value=value))
     return lines
+
+
+def _completes_level(root: ET.Element) -> bool:
+    """Grade 9 completing lower-secondary school, or grade 5 completing (or not) primary school."""
+    completion = root.find(_tag("completion"))
+    primary = completion is not None and completion.get("programme") == "primary"
+    return primary or root.find(_tag("completed")) is not None
 
 
 def _completion(root: ET.Element, status: str, t: Translator) -> str:

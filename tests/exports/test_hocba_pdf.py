@@ -20,6 +20,7 @@ from exports.transcript import NAMESPACE, SCHEMA, transcripts
 from exports.transcript_pdf import transcript_pdf
 from locales import translator
 from storage.models import ScoreRow, StudentRow
+from storage.uow import UnitOfWork
 from tests.exports.conftest import CLASS
 from tests.exports.test_cli_and_verify import final_toan_score
 from tests.exports.test_primary import primary_book
@@ -141,6 +142,24 @@ def test_a_grade_5_hocba_gives_the_education_result_the_primary_programme_and_th
     text = " ".join(pdf_text(path).split())
     completed = "Hoàn thành" if result.promotion == PROMOTED else "Chưa hoàn thành"
     assert f"Kết quả giáo dục cả năm: {result.learning['year']}" in text
-    assert f"Hoàn thành chương trình tiểu học: {completed}" in text
+    assert f"Hoàn thành chương trình tiểu học: {completed}" in text and "Lên lớp" not in text
     assert "Yêu nước" in text and "Giải quyết vấn đề và sáng tạo" in text  # as the cards write them
     assert f"Nhận xét của giáo viên chủ nhiệm: {COMMENT}" in text
+
+
+async def test_a_grade_9_hocba_says_hoan_thanh_chuong_trinh_thcs_not_len_lop(filled, tmp_path):
+    async with UnitOfWork(filled, read_only=True) as uow:
+        book = dataclasses.replace(await uow.exports.class_book(CLASS), grade=9)
+    weak = book.students[0].id  # every score 3,0, every mark CĐ: re-tested, not through yet
+    low = lambda v: "CĐ" if v.value in ("Đ", "CĐ") else "3.0"  # noqa: E731
+    values = tuple(dataclasses.replace(v, value=low(v)) if v.student_id == weak else v for v in book.values)
+    book = dataclasses.replace(book, values=values)
+    results = evaluate_class(book)
+    documents = transcripts(book)
+    for promoted in (True, False):
+        n = next(n for n, r in enumerate(results) if (r.promotion == PROMOTED) is promoted)
+        path = tmp_path / f"{n}.pdf"
+        path.write_bytes(transcript_pdf(book.school, documents[n][1], translator("vi")))
+        text = " ".join(pdf_text(path).split())
+        assert ("Hoàn thành chương trình THCS" in text) is promoted
+        assert ("Lên lớp / ở lại lớp: " in text) is not promoted
