@@ -1,6 +1,7 @@
 """The primary demo school at the end of the year, on both databases: class 5A's year table, report
 cards, semester II and year DBF and transcripts say what the evaluation engine says, and ``export verify``
-(the function, and ``sodiem export verify`` for the year DBF) finds the papers equal to the data — until
+(the function, and ``sodiem export verify`` for the year DBF) finds the papers and a transcript equal to
+the data — until
 one pupil's rating of one quality is corrected."""
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ async def test_the_grade_5_papers_agree_with_the_engine_and_verify_until_a_ratin
     for kind, exported in files.items():
         paths[kind] = tmp_path / exported.file_name
         paths[kind].write_bytes(exported.data)
-        assert (await verify(database, paths[kind])).differences == [], kind
+    name, document, _ = transcripts(book)[0]  # the first pupil's, whose rating is changed below
+    paths["transcript"] = tmp_path / name
+    paths["transcript"].write_bytes(document)
+    for kind, path in paths.items():
+        assert (await verify(database, path)).differences == [], kind
 
     year_dbf = tmp_path / "5A-year.dbf"
     done = sodiem(
