@@ -4,6 +4,7 @@ semester's attendance holding only that semester's days. Read back with poppler'
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -135,9 +136,12 @@ async def test_the_transcripts_name_the_guardians_and_completion_and_the_schema_
         else:
             assert completed is None
     text = documents[0][1].decode()
+    score = re.search(r"<score>[^<]*</score>", text).group(0)
     for wrong in (
         text.replace("<mark>Đ</mark>", "<mark>X</mark>", 1),
         text.replace(">Đạt<", ">Xuất sắc<", 1),
+        text.replace(score, "<score>10.5</score>", 1),  # above 10
+        text.replace(score, "<score>8.25</score>", 1),  # two decimals
     ):
         assert wrong != text and not schema.is_valid(wrong)
 
