@@ -125,3 +125,19 @@ async def test_the_grade_5_papers_agree_with_the_engine_and_verify_until_a_ratin
     assert sum(
         "PC_TRUNGTH" in line and first.full_name in line for line in changed.stdout.splitlines()
     ) == len(book.subjects)
+
+
+def test_the_primary_demo_from_the_command_line_gives_every_grade_papers_that_verify(tmp_path):
+    """``sodiem demo --level primary --fill``: the whole school filled for the year; a grade 1 class's
+    year book and a grade 5 class's report cards are made and found equal to the data."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'primary.db'}"
+    assert sodiem(url, "db", "upgrade").returncode == 0
+    made = sodiem(url, "demo", "--level", "primary", "--fill")
+    assert made.returncode == 0, made.stderr
+    assert "10 lớp" in made.stdout and "Năm học mẫu (tiểu học)" in made.stdout
+    for kind, class_name, period in (("gradebook", "1A", "year"), ("reportcards", "5B", "year")):
+        path = tmp_path / f"{class_name}.pdf"
+        args = ("export", kind, "--class", class_name, "--semester", period, "--out", str(path))
+        assert sodiem(url, *args).returncode == 0
+        checked = sodiem(url, "export", "verify", str(path))
+        assert checked.returncode == 0, checked.stdout
