@@ -12,7 +12,7 @@ import xmlschema
 
 from domain.evaluation.model import PROMOTED, RETEST_NEEDED, TT22_LEVELS
 from domain.report_card import Period, evaluate_class, report_cards
-from exports.gradebook import gradebook_pdf
+from exports.gradebook import gradebook_pdf, sections
 from exports.report_cards import card_pdf
 from exports.summary import summary_rows
 from exports.transcript import NAMESPACE, SCHEMA, transcripts
@@ -110,8 +110,9 @@ async def test_a_semester_book_shows_only_its_days_with_sundays_marked(filled, t
     january = _lines(next(p for p in pages if "THEO DÕI CHUYÊN CẦN — THÁNG 01/2026" in p))
     header = next(line for line in january if line.startswith("STT"))
     days = header.split()[4:-2]  # after "STT Họ và tên", before CP KP
-    assert days == ["1", "2", "3", "5", "6", "7", "8", "9", "10", "12", "13", "14", "15", "16", "17"]
-    assert "CN" in january[january.index(header) + 1].split()  # 4 and 11 January are Sundays
+    # 1 January (a holiday), 4 and 11 (Sundays) print on two lines: «CN» or «Lễ» under the day
+    assert days == ["2", "3", "5", "6", "7", "8", "9", "10", "12", "13", "14", "15", "16", "17"]
+    assert {"CN", "Lễ"} <= set(january[january.index(header) + 1].split())
     for absence in later:
         student = next(s for s in book.students if s.id == absence.student_id)
         line = next(line for line in january if student.full_name in line)
@@ -210,3 +211,17 @@ async def test_the_district_summary_counts_grade_9s_promotions_as_completing_thc
     assert by_class["Toàn trường"][column - 1 : column + 1] == [promoted, promoted]
     only_six = summary_rows([six], Period.YEAR, T)
     assert "Hoàn thành chương trình THCS" not in only_six[1]  # no grade 9, no column for it
+
+
+async def test_the_attendance_pages_mark_and_shade_the_public_holidays(filled):
+    book = await _book(filled)
+    parts = {p.key: p for p in sections(book, Period.YEAR, T)}
+    for month, holidays in (("2026-01", (1,)), ("2026-04", (30,)), ("2026-05", (1,))):
+        page = parts[f"attendance-{month}"]
+        header = page.rows[0]
+        for day in holidays:
+            column = header.index(f"{day}\nLễ")
+            assert column in page.shaded
+        assert all(cell.endswith(("CN", "Lễ")) for n, cell in enumerate(header) if n in page.shaded)
+    march = parts["attendance-2026-03"]  # no holiday: only the Sundays (1, 8, 15, 22, 29)
+    assert [march.rows[0][n] for n in march.shaded] == [f"{d}\nCN" for d in (1, 8, 15, 22, 29)]
