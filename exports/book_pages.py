@@ -111,20 +111,21 @@ def subject_page(book, period, t, table, results, subject_id: int, subject: Subj
         for s in semesters
     }
     periodic = 2 if book.rules is RuleSet.TT58 else 1
-    result = "result" if kind is Kind.COMMENT else "average"  # a comment subject's result is Đ/CĐ
+    comment = kind is Kind.COMMENT  # its result is Đ/CĐ: no average is taken
+    semester_key = "exports.col.semester_result" if comment else "exports.col.semester_average"
     top = [t("exports.col.number"), t("exports.col.name")]
     second = ["", ""]
     spans = [((0, 0), (0, 1)), ((1, 0), (1, 1))]
     for s in semesters:
         names = [f"{regular_label}{n}" for n in range(1, entered[s] + 1)]
         names += [periodic_label + (str(n) if periodic > 1 else "") for n in range(1, periodic + 1)]
-        names += [final_label, t(f"exports.col.semester_{result}")]
+        names += [final_label, t(semester_key)]
         spans.append(((len(top), 0), (len(top) + len(names) - 1, 0)))
         top += [t(f"exports.period.{s}")] + [""] * (len(names) - 1)
         second += names
     if period is Period.YEAR:
         spans.append(((len(top), 0), (len(top), 1)))
-        top.append(t(f"exports.col.year_{result}"))
+        top.append(t("exports.col.year_result" if comment else "exports.col.year_average"))
         second.append("")
     rows = []
     for n, (student, result) in enumerate(zip(book.students, results, strict=True), start=1):
