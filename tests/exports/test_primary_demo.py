@@ -74,7 +74,8 @@ async def test_the_grade_5_papers_agree_with_the_engine_and_verify_until_a_ratin
         database.url, "export", "dbf", "--class", CLASS, "--semester", "year", "--out", str(year_dbf)
     )
     assert done.returncode == 0, done.stderr
-    assert sodiem(database.url, "export", "verify", str(year_dbf)).returncode == 0
+    checked = sodiem(database.url, "export", "verify", str(year_dbf))
+    assert checked.returncode == 0 and "năm học 2025-2026, Cả năm" in checked.stdout, checked.stdout
     for path in (paths["dbf"], year_dbf):
         records = list(dbfread.DBF(str(path), encoding="utf-8"))
         assert len(records) == len(book.students) * len(book.subjects)
