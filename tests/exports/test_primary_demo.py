@@ -75,7 +75,7 @@ async def test_the_grade_5_papers_agree_with_the_engine_and_verify_until_a_ratin
     )
     assert done.returncode == 0, done.stderr
     checked = sodiem(database.url, "export", "verify", str(year_dbf))
-    assert checked.returncode == 0 and "năm học 2025-2026, Cả năm" in checked.stdout, checked.stdout
+    assert checked.returncode == 0 and "(tệp DBF, lớp 5A, năm học 2025-2026, Cả năm)" in checked.stdout
     for path in (paths["dbf"], year_dbf):
         records = list(dbfread.DBF(str(path), encoding="utf-8"))
         assert len(records) == len(book.students) * len(book.subjects)
@@ -136,9 +136,9 @@ def test_the_primary_demo_from_the_command_line_gives_every_grade_papers_that_ve
     made = sodiem(url, "demo", "--level", "primary", "--fill")
     assert made.returncode == 0, made.stderr
     assert "10 lớp" in made.stdout and "Năm học mẫu (tiểu học)" in made.stdout
-    for kind, class_name, period in (("gradebook", "1A", "year"), ("reportcards", "5B", "year")):
+    for kind, class_name, named in (("gradebook", "1A", "sổ điểm"), ("reportcards", "5B", "phiếu liên lạc")):
         path = tmp_path / f"{class_name}.pdf"
-        args = ("export", kind, "--class", class_name, "--semester", period, "--out", str(path))
+        args = ("export", kind, "--class", class_name, "--semester", "year", "--out", str(path))
         assert sodiem(url, *args).returncode == 0
         checked = sodiem(url, "export", "verify", str(path))
-        assert checked.returncode == 0, checked.stdout
+        assert checked.returncode == 0 and f"khớp với dữ liệu ({named}, lớp {class_name}," in checked.stdout
