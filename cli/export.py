@@ -184,7 +184,7 @@ def run_verify(args) -> int:
         t = args.console.t
         facts = {
             "file": str(args.file),
-            "kind": verdict.kind,
+            "kind": t(f"exports.kind.{verdict.kind}"),
             "class_name": verdict.class_name,
             "year": verdict.year,
             "period": t(f"exports.period.{verdict.period}"),

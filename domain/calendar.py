@@ -10,6 +10,15 @@ from zoneinfo import ZoneInfo
 from domain.school import SchoolYear, Semester, parse_year_name
 
 SCHOOL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+# The public holidays of a fixed solar date (Bộ luật Lao động 2019, Điều 112): Tết Dương lịch, the
+# Liberation (30/4), Labour Day, National Day. Tết Nguyên đán and the Hùng Kings' day follow the lunar
+# calendar and the government's yearly decision, and a school's own days off its province's plan: none
+# of those is recorded.
+PUBLIC_HOLIDAYS = ((1, 1), (4, 30), (5, 1), (9, 2))
+
+
+def is_public_holiday(day: date) -> bool:
+    return (day.month, day.day) in PUBLIC_HOLIDAYS
 
 
 def school_date(moment: datetime) -> date:

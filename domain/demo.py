@@ -315,14 +315,13 @@ def absence_mark(rng: random.Random) -> str | None:
 
 
 def school_days(first: date, last: date) -> list[date]:
-    """Monday to Friday between two dates (the demo ignores holidays)."""
+    """Monday to Friday between two dates, but the public holidays (the lunar ones are not known)."""
     from datetime import timedelta
 
-    return [
-        first + timedelta(days=n)
-        for n in range((last - first).days + 1)
-        if (first + timedelta(days=n)).weekday() < 5
-    ]
+    from domain.calendar import is_public_holiday
+
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if day.weekday() < 5 and not is_public_holiday(day)]
 
 
 def comment_key(rng: random.Random, ability: float) -> str:

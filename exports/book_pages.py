@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from domain.calendar import is_public_holiday
 from domain.evaluation import Kind, RuleSet, SubjectRecord, required_columns
 from domain.report_card import ClassBook, Period, semester_columns
 from domain.school import Subject, SubjectKind
@@ -63,7 +64,7 @@ def months(start: date, end: date) -> list[tuple[int, int]]:
 
 def attendance_page(book: ClassBook, t: Translator, year: int, month: int, period: Period) -> Section:
     """The month's days within the period (a semester's book stops at its last day); Sundays are
-    marked "CN" and their column left empty."""
+    marked "CN", the public holidays "Lễ", and their columns shaded."""
     start, end = book.span(period)
     days = [
         day
@@ -74,9 +75,8 @@ def attendance_page(book: ClassBook, t: Translator, year: int, month: int, perio
     for absence in book.absences:
         if absence.day in days:
             marks.setdefault((absence.student_id, absence.day), []).append(absence.mark)
-    sunday = t("exports.col.sunday")
     header = [t("exports.col.number"), t("exports.col.name")]
-    header += [f"{day.day}\n{sunday}" if day.weekday() == SUNDAY else str(day.day) for day in days]
+    header += [f"{day.day}\n{mark}" if (mark := _day_off(day, t)) else str(day.day) for day in days]
     header += [t("exports.col.excused_short"), t("exports.col.unexcused_short")]
     rows = []
     for n, student in enumerate(book.students, start=1):
@@ -84,8 +84,15 @@ def attendance_page(book: ClassBook, t: Translator, year: int, month: int, perio
         joined = "".join(cells)
         rows.append([str(n), student.full_name, *cells, str(joined.count("P")), str(joined.count("K"))])
     title = t("exports.book.attendance", month=f"{month:02d}/{year}")
-    sundays = tuple(2 + n for n, day in enumerate(days) if day.weekday() == SUNDAY)
-    return Section(f"attendance-{year}-{month:02d}", title, [header, *rows], wide=True, shaded=sundays)
+    off = tuple(2 + n for n, day in enumerate(days) if _day_off(day, t))
+    return Section(f"attendance-{year}-{month:02d}", title, [header, *rows], wide=True, shaded=off)
+
+
+def _day_off(day: date, t: Translator) -> str:
+    """«CN» for a Sunday, «Lễ» for a public holiday, nothing for a school day."""
+    if day.weekday() == SUNDAY:
+        return t("exports.col.sunday")
+    return t("exports.col.holiday") if is_public_holiday(day) else ""
 
 
 def subject_page(book, period, t, table, results, subject_id: int, subject: Subject) -> Section:
@@ -104,19 +111,21 @@ def subject_page(book, period, t, table, results, subject_id: int, subject: Subj
         for s in semesters
     }
     periodic = 2 if book.rules is RuleSet.TT58 else 1
+    comment = kind is Kind.COMMENT  # its result is Đ/CĐ: no average is taken
+    semester_key = "exports.col.semester_result" if comment else "exports.col.semester_average"
     top = [t("exports.col.number"), t("exports.col.name")]
     second = ["", ""]
     spans = [((0, 0), (0, 1)), ((1, 0), (1, 1))]
     for s in semesters:
         names = [f"{regular_label}{n}" for n in range(1, entered[s] + 1)]
         names += [periodic_label + (str(n) if periodic > 1 else "") for n in range(1, periodic + 1)]
-        names += [final_label, t("exports.col.semester_average")]
+        names += [final_label, t(semester_key)]
         spans.append(((len(top), 0), (len(top) + len(names) - 1, 0)))
         top += [t(f"exports.period.{s}")] + [""] * (len(names) - 1)
         second += names
     if period is Period.YEAR:
         spans.append(((len(top), 0), (len(top), 1)))
-        top.append(t("exports.col.year_average"))
+        top.append(t("exports.col.year_result" if comment else "exports.col.year_average"))
         second.append("")
     rows = []
     for n, (student, result) in enumerate(zip(book.students, results, strict=True), start=1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from domain.columns import PRIMARY_TESTED_MIDTERM_GRADES
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import Period, ReportCard
 from exports.pdf import BOLD, CELL, grid, text
@@ -23,17 +24,25 @@ HEAD = ParagraphStyle("primary-card-head", parent=CELL, fontName=BOLD, alignment
 
 def card_rows(card: ReportCard, t: Translator) -> list[list[str]]:
     """The subject table: per subject the period's level (the year's: the end-of-year level), the test
-    as a whole number, the teacher's comment."""
+    as a whole number (no test column at mid-term in grades 1-3, which sit no mid-term test), the
+    teacher's comment."""
     level_key = "exports.col.level_mid" if card.period.midterm else "exports.col.level"
-    header = [t("exports.col.subject"), t(level_key), t("exports.col.test"), t("exports.col.comment")]
-    rows = [header]
+    tested = _tested(card)
+    header = [t("exports.col.subject"), t(level_key)]
+    header += [t("exports.col.test")] if tested else []
+    rows = [header + [t("exports.col.comment")]]
     for line in card.subjects:
         if card.period is Period.YEAR:
             level = line.results.get("year")
         else:
             level = line.midterm if card.period.midterm else line.final
-        rows.append([line.name, shown(level, t), whole(line.test, t), line.comment or ""])
+        test = [whole(line.test, t)] if tested else []
+        rows.append([line.name, shown(level, t), *test, line.comment or ""])
     return rows
+
+
+def _tested(card: ReportCard) -> bool:
+    return not card.period.midterm or card.grade in PRIMARY_TESTED_MIDTERM_GRADES
 
 
 def rating_rows(card: ReportCard, t: Translator) -> list[list[str]]:
@@ -67,8 +76,9 @@ def subject_table(card: ReportCard, t: Translator):
     """The subjects, every heading, name and comment wrapped inside its cell."""
     rows = card_rows(card, t)
     header = [text(cell, HEAD) for cell in rows[0]]
-    body = [[text(row[0], CELL), row[1], row[2], text(row[3], CELL)] for row in rows[1:]]
-    widths = [*SUBJECT_WIDTHS, CARD_WIDTH - sum(SUBJECT_WIDTHS)]
+    body = [[text(row[0], CELL), *row[1:-1], text(row[-1], CELL)] for row in rows[1:]]
+    widths = list(SUBJECT_WIDTHS[: len(rows[0]) - 1])
+    widths.append(CARD_WIDTH - sum(widths))
     return grid([header, *body], widths, 1, 7.5)
 
 

@@ -96,9 +96,9 @@ def summary_lines(card: ReportCard, t: Translator) -> list[str]:
     scheme = "tt22" if card.rules is RuleSet.TT22 else "tt27" if card.rules is RuleSet.TT27 else "tt58"
     pending = t("exports.card.pending")
     lines = []
-    if not card.period.midterm and card.rules is not RuleSet.TT27:
-        lines.append(t(f"exports.card.learning.{scheme}", level=card.learning or pending))
+    if not card.period.midterm and card.rules is not RuleSet.TT27:  # as the book: conduct, then learning
         lines.append(t(f"exports.card.conduct.{scheme}", level=card.conduct or pending))
+        lines.append(t(f"exports.card.learning.{scheme}", level=card.learning or pending))
     if card.rules is RuleSet.TT27:
         from exports import primary_cards
 

@@ -27,6 +27,7 @@ from domain.evaluation.model import (
     RuleSet,
 )
 from domain.report_card import ClassBook, Period, evaluate_class
+from domain.year_end import FINAL_GRADES, promotion_text
 from exports.primary_summary import primary_summary_rows
 from exports.values import fingerprint, percent
 from locales import Translator
@@ -38,6 +39,7 @@ HEADING_HEIGHT = 92  # points: eight lines of a wrapped heading (a long award)
 COLUMN_WIDTH = 12  # characters
 NAME_WIDTH = 22  # characters: "Tỉ lệ toàn trường"
 SIGNATURE_WIDTH = 5  # columns under the principal's signature, at the table's right
+LAST_GRADE = 9  # of lower-secondary school: its promotion completes the programme
 
 
 def _scales(books: list[ClassBook]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -65,9 +67,12 @@ def summary_rows(books: list[ClassBook], period: Period, t: Translator) -> list[
     ):
         groups += [group] + [""] * (len(names) - 1)
         levels += names
+    completes = period is Period.YEAR and any(book.grade in FINAL_GRADES for book in books)
     if period is Period.YEAR:
-        groups += [t("exports.summary.promotion")] + [""] * len(PROMOTIONS)
-        levels += [*PROMOTIONS, pending]
+        decisions = [PROMOTED, *([promotion_text(t, PROMOTED, LAST_GRADE)] if completes else [])]
+        decisions += [*PROMOTIONS[1:], pending]
+        groups += [t("exports.summary.promotion")] + [""] * (len(decisions) - 1)
+        levels += decisions
     groups += [t("exports.summary.awards")] + [""] * (len(AWARDS) - 1)
     levels += list(AWARDS)
     rows = [groups, levels]
@@ -75,7 +80,7 @@ def summary_rows(books: list[ClassBook], period: Period, t: Translator) -> list[
     for grade, grade_books in groupby(books, key=lambda book: book.grade):
         subtotal = [t("exports.summary.grade", grade=grade)] + [0] * (len(levels) - 1)
         for book in grade_books:
-            row = _class_row(book, period, learning_levels, conduct_levels)
+            row = _class_row(book, period, learning_levels, conduct_levels, completes)
             rows.append(row)
             subtotal = _added(subtotal, row)
         rows.append(subtotal)
@@ -88,7 +93,9 @@ def _added(sums: list, row: list) -> list:
     return [sums[0]] + [a + b for a, b in zip(sums[1:], row[1:], strict=True)]
 
 
-def _class_row(book: ClassBook, period: Period, learning_levels, conduct_levels) -> list:
+def _class_row(book: ClassBook, period: Period, learning_levels, conduct_levels, completes: bool) -> list:
+    """The class's counts; with ``completes`` (a grade 9 in the school) the year's promotions of grade 9
+    counted as «Hoàn thành chương trình THCS», beside the other grades' «lên lớp»."""
     key = period.result_key or "year"
     results = evaluate_class(book)
     learning = Counter(r.learning.get(key) for r in results)
@@ -101,7 +108,10 @@ def _class_row(book: ClassBook, period: Period, learning_levels, conduct_levels)
     row += [learning[lv] for lv in learning_levels] + [learning[None]]
     if period is Period.YEAR:
         promotion = Counter(r.promotion for r in results)
-        row += [promotion[p] for p in PROMOTIONS] + [promotion[None]]
+        promoted = [promotion[PROMOTED]]
+        if completes:
+            promoted = [0, promoted[0]] if book.grade in FINAL_GRADES else [promoted[0], 0]
+        row += promoted + [promotion[p] for p in PROMOTIONS[1:]] + [promotion[None]]
         awards = Counter(r.award for r in results)
     else:
         awards = Counter(r.semester_awards.get(key) for r in results)

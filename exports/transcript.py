@@ -135,6 +135,7 @@ def _document(book: ClassBook, table, student, result) -> tuple[bytes, str]:
         ("completed", promotion_text(VIETNAMESE, PROMOTED, book.grade) if completed else None),
         ("award", result.award if result else None),
         ("homeroomTeacher", book.homeroom_teacher),
+        ("homeroomComment", _homeroom_comment(book, student.id)),
         ("principal", book.principal),
     ):
         if value and name == "completion":
@@ -145,6 +146,11 @@ def _document(book: ClassBook, table, student, result) -> tuple[bytes, str]:
     root.set("fingerprint", mark)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), mark
+
+
+def _homeroom_comment(book: ClassBook, student_id: int) -> str | None:
+    """The homeroom teacher's comment on the year: semester II's, as on the year's report card."""
+    return book.homeroom_comments.get((student_id, 2))
 
 
 def primary_ratings(root: ET.Element, rated: dict[str, str], element) -> None:

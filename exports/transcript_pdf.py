@@ -73,6 +73,7 @@ def _story(school: School, root: ET.Element, student: ET.Element, t: Translator)
         *_ratings(root, t),
         Spacer(1, 3 * mm),
         *(text(line) for line in _outcome_lines(root, t)),
+        *_homeroom_comment(root, t),
         Spacer(1, 6 * mm),
         signatures(t, signers, school),
     ]
@@ -103,7 +104,7 @@ def _ratings(root: ET.Element, t: Translator) -> list:
     if ratings is None or not len(ratings):
         return []
     rows = [[t("exports.hocba.rated"), t("exports.hocba.level")]]
-    rows += [[text(item.get("name", ""), CELL), item.get("level", "")] for item in ratings]
+    rows += [[text(_capitalised(item.get("name", "")), CELL), item.get("level", "")] for item in ratings]
     return [Spacer(1, 3 * mm), grid(rows, widths=[120 * mm, 66 * mm])]
 
 
@@ -115,10 +116,42 @@ def _outcome_lines(root: ET.Element, t: Translator) -> list[str]:
     retest = root.find(_tag("retestSubjects"))
     if retest is not None:
         lines.append(t("exports.hocba.retest_subjects", subjects=", ".join(s.text or "" for s in retest)))
+    if _primary(root) and (result := _text(_find(root, "learning"), "year")):
+        lines.append(t("exports.primary.card.result", level=result))
     for name in ("promotion", "completion", "completed", "award"):
-        if value := _text(root, name):
+        if name == "promotion" and _completes_level(root):
+            continue  # the programme's completion says it: not "lên lớp"
+        if (value := _text(root, name)) and name == "completion":
+            lines.append(_completion(root, value, t))
+        elif value:
             lines.append(t(f"exports.hocba.{name}", value=value))
     return lines
+
+
+def _completes_level(root: ET.Element) -> bool:
+    """Grade 9 completing lower-secondary school, or grade 5 completing (or not) primary school."""
+    completion = root.find(_tag("completion"))
+    primary = completion is not None and completion.get("programme") == "primary"
+    return primary or root.find(_tag("completed")) is not None
+
+
+def _completion(root: ET.Element, status: str, t: Translator) -> str:
+    """TT27: the grade's programme completed, or in grade 5 primary school's."""
+    primary = root.find(_tag("completion")).get("programme") == "primary"
+    return t(
+        "exports.primary.card.completed_primary" if primary else "exports.primary.card.completed",
+        status=status,
+    )
+
+
+def _capitalised(name: str) -> str:
+    """A quality or competency as the cards write it: «Yêu nước»."""
+    return name[:1].upper() + name[1:]
+
+
+def _homeroom_comment(root: ET.Element, t: Translator) -> list:
+    comment = _text(root, "homeroomComment")
+    return [Spacer(1, 2 * mm), text(t("exports.card.homeroom_comment")), text(comment)] if comment else []
 
 
 def _primary(root: ET.Element) -> bool:

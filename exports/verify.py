@@ -101,7 +101,7 @@ async def _verify_dbf(database, path: Path, data: bytes, t: Translator) -> Verdi
             Difference("", "", "", t("exports.verify.dbf.cut", declared=declared, complete=complete))
         )
     differences += compare_dbf(records, dbf_records(book, semester), t)
-    return Verdict("dbf", class_name, year, str(semester), differences)
+    return Verdict("dbf", class_name, year, file_period(semester).value, differences)
 
 
 def pdf_identity(reader: PdfReader) -> dict[str, str]:

@@ -90,7 +90,7 @@ async def test_the_principal_signs_the_class_book_with_one_tap(school, certifica
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Chữ ký số: NGUYÊN VẸN — ký bởi Nguyễn Thị Hạnh" in checked.stdout
-    assert "khớp với dữ liệu (gradebook, lớp 6A" in checked.stdout
+    assert "khớp với dữ liệu (sổ điểm, lớp 6A" in checked.stdout
 
     async with school.database.session() as session:
         rows = list(await session.scalars(select(SignedPaperRow).order_by(SignedPaperRow.id)))

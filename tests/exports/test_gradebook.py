@@ -7,6 +7,7 @@ import re
 import subprocess
 
 from domain.report_card import Period, evaluate_class, semester_columns
+from domain.school import SubjectKind
 from exports.gradebook import gradebook_pdf, sections
 from exports.values import shown
 from locales import translator
@@ -44,9 +45,9 @@ async def test_each_subject_page_shows_every_score_and_average_of_every_student(
     for subject_id, subject in book.subjects:
         # every page opens with the running header: school, class, year and semester name a loose page
         [page] = [p for p in pages if _lines(p)[1] == f"MÔN {subject.name}"]
-        assert _lines(page)[0] == (
-            f"{book.school.name} · Lớp {CLASS} · Năm học 2025-2026 · Học kỳ I"
-        )
+        comment = subject.kind is SubjectKind.COMMENT  # its result is Đ/CĐ, not an average
+        assert ("ĐTBmhk" in page, "Kết quả" in page) == (not comment, comment)
+        assert _lines(page)[0] == (f"{book.school.name} · Lớp {CLASS} · Năm học 2025-2026 · Học kỳ I")
         for student, result in zip(book.students, results, strict=True):
             regular, midterm, final = semester_columns(table, student.id, subject_id, 1)
             average = result.subjects[subject.name].results["1"]

@@ -10,16 +10,21 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import xmlschema
 from sqlalchemy import update
 
 from domain.class_record import StoredValue
-from exports.transcript import NAMESPACE, transcripts
+from domain.evaluation.model import PROMOTED
+from domain.report_card import evaluate_class
+from exports.transcript import NAMESPACE, SCHEMA, transcripts
 from exports.transcript_pdf import transcript_pdf
 from locales import translator
 from storage.models import ScoreRow, StudentRow
+from storage.uow import UnitOfWork
 from tests.exports.conftest import CLASS
 from tests.exports.test_cli_and_verify import final_toan_score
 from tests.exports.test_primary import primary_book
+from tests.exports.test_primary_layout import COMMENT, long_class
 from tests.exports.test_signing import assert_box_under_the_principal, ca, fetch_signed, signing, sodiem  # noqa: F401
 
 N = f"{{{NAMESPACE}}}"
@@ -76,7 +81,7 @@ async def test_verify_finds_the_hocba_pdf_equal_then_names_a_score_changed_since
         student = await session.get(StudentRow, score.student_id)
     path = next(tmp_path.glob(f"{student.code}-*.pdf"))
     checked = sodiem(filled_url, "export", "verify", str(path))
-    assert checked.returncode == 0 and "transcript" in checked.stdout, checked.stdout + checked.stderr
+    assert checked.returncode == 0 and "(học bạ, lớp 6A" in checked.stdout, checked.stdout + checked.stderr
     before = score.value
     async with filled.session() as session:
         other = "2.0" if before != "2.0" else "3.0"
@@ -121,5 +126,40 @@ def test_a_primary_hocba_pdf_gives_each_subjects_level_test_and_the_ratings(tmp_
     path.write_bytes(transcript_pdf(book.school, document, translator("vi")))
     lines = [" ".join(line.split()) for line in pdf_text(path).splitlines()]
     assert "Tiếng Việt T 9 Đọc lưu loát, viết đúng chính tả." in lines
-    assert "chăm chỉ T" in lines and "tự chủ và tự học Đ" in lines
+    assert "Chăm chỉ T" in lines and "Tự chủ và tự học Đ" in lines
     assert not [line for line in lines if "Kết quả rèn luyện" in line]  # TT27 has no conduct rating
+
+
+def test_a_grade_5_hocba_gives_the_education_result_the_primary_programme_and_the_homeroom_comment(tmp_path):
+    book = long_class()
+    [result, *_] = evaluate_class(book)
+    _, document, _ = transcripts(book)[0]
+    root = ET.fromstring(document)
+    assert root.find(f"{N}homeroomComment").text == COMMENT
+    xmlschema.XMLSchema(str(SCHEMA)).validate(document.decode())
+    path = tmp_path / "hocba.pdf"
+    path.write_bytes(transcript_pdf(book.school, document, translator("vi")))
+    text = " ".join(pdf_text(path).split())
+    completed = "Hoàn thành" if result.promotion == PROMOTED else "Chưa hoàn thành"
+    assert f"Kết quả giáo dục cả năm: {result.learning['year']}" in text
+    assert f"Hoàn thành chương trình tiểu học: {completed}" in text and "Lên lớp" not in text
+    assert "Yêu nước" in text and "Giải quyết vấn đề và sáng tạo" in text  # as the cards write them
+    assert f"Nhận xét của giáo viên chủ nhiệm: {COMMENT}" in text
+
+
+async def test_a_grade_9_hocba_says_hoan_thanh_chuong_trinh_thcs_not_len_lop(filled, tmp_path):
+    async with UnitOfWork(filled, read_only=True) as uow:
+        book = dataclasses.replace(await uow.exports.class_book(CLASS), grade=9)
+    weak = book.students[0].id  # every score 3,0, every mark CĐ: re-tested, not through yet
+    low = lambda v: "CĐ" if v.value in ("Đ", "CĐ") else "3.0"  # noqa: E731
+    values = tuple(dataclasses.replace(v, value=low(v)) if v.student_id == weak else v for v in book.values)
+    book = dataclasses.replace(book, values=values)
+    results = evaluate_class(book)
+    documents = transcripts(book)
+    for promoted in (True, False):
+        n = next(n for n, r in enumerate(results) if (r.promotion == PROMOTED) is promoted)
+        path = tmp_path / f"{n}.pdf"
+        path.write_bytes(transcript_pdf(book.school, documents[n][1], translator("vi")))
+        text = " ".join(pdf_text(path).split())
+        assert ("Hoàn thành chương trình THCS" in text) is promoted
+        assert ("Lên lớp / ở lại lớp: " in text) is not promoted

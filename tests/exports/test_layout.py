@@ -58,7 +58,9 @@ async def test_the_gradebook_of_45_long_names_is_laid_out_as_the_form_asks(fille
     assert "TỈ LỆ CÁC MỨC" in last and "HIỆU TRƯỞNG" in last
 
 
-@pytest.mark.parametrize("period", [Period.MIDTERM_1, Period.SEMESTER_1, Period.SEMESTER_2, Period.YEAR])
+@pytest.mark.parametrize(
+    "period", [Period.MIDTERM_1, Period.SEMESTER_1, Period.MIDTERM_2, Period.SEMESTER_2, Period.YEAR]
+)
 async def test_the_report_cards_are_laid_out_as_the_form_asks(filled, period):
     book = await _big_class(filled)
     cards = report_cards(book, period)

@@ -1,6 +1,7 @@
 """The primary demo school at the end of the year, on both databases: class 5A's year table, report
 cards, semester II and year DBF and transcripts say what the evaluation engine says, and ``export verify``
-(the function, and ``sodiem export verify`` for the year DBF) finds the papers equal to the data — until
+(the function, and ``sodiem export verify`` for the year DBF) finds the papers and a transcript equal to
+the data — until
 one pupil's rating of one quality is corrected."""
 
 from __future__ import annotations
@@ -62,14 +63,19 @@ async def test_the_grade_5_papers_agree_with_the_engine_and_verify_until_a_ratin
     for kind, exported in files.items():
         paths[kind] = tmp_path / exported.file_name
         paths[kind].write_bytes(exported.data)
-        assert (await verify(database, paths[kind])).differences == [], kind
+    name, document, _ = transcripts(book)[0]  # the first pupil's, whose rating is changed below
+    paths["transcript"] = tmp_path / name
+    paths["transcript"].write_bytes(document)
+    for kind, path in paths.items():
+        assert (await verify(database, path)).differences == [], kind
 
     year_dbf = tmp_path / "5A-year.dbf"
     done = sodiem(
         database.url, "export", "dbf", "--class", CLASS, "--semester", "year", "--out", str(year_dbf)
     )
     assert done.returncode == 0, done.stderr
-    assert sodiem(database.url, "export", "verify", str(year_dbf)).returncode == 0
+    checked = sodiem(database.url, "export", "verify", str(year_dbf))
+    assert checked.returncode == 0 and "(tệp DBF, lớp 5A, năm học 2025-2026, Cả năm)" in checked.stdout
     for path in (paths["dbf"], year_dbf):
         records = list(dbfread.DBF(str(path), encoding="utf-8"))
         assert len(records) == len(book.students) * len(book.subjects)
@@ -120,3 +126,19 @@ async def test_the_grade_5_papers_agree_with_the_engine_and_verify_until_a_ratin
     assert sum(
         "PC_TRUNGTH" in line and first.full_name in line for line in changed.stdout.splitlines()
     ) == len(book.subjects)
+
+
+def test_the_primary_demo_from_the_command_line_gives_every_grade_papers_that_verify(tmp_path):
+    """``sodiem demo --level primary --fill``: the whole school filled for the year; a grade 1 class's
+    year book and a grade 5 class's report cards are made and found equal to the data."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'primary.db'}"
+    assert sodiem(url, "db", "upgrade").returncode == 0
+    made = sodiem(url, "demo", "--level", "primary", "--fill")
+    assert made.returncode == 0, made.stderr
+    assert "10 lớp" in made.stdout and "Năm học mẫu (tiểu học)" in made.stdout
+    for kind, class_name, named in (("gradebook", "1A", "sổ điểm"), ("reportcards", "5B", "phiếu liên lạc")):
+        path = tmp_path / f"{class_name}.pdf"
+        args = ("export", kind, "--class", class_name, "--semester", "year", "--out", str(path))
+        assert sodiem(url, *args).returncode == 0
+        checked = sodiem(url, "export", "verify", str(path))
+        assert checked.returncode == 0 and f"khớp với dữ liệu ({named}, lớp {class_name}," in checked.stdout

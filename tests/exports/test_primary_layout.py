@@ -5,6 +5,7 @@ scores are whole numbers."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
 
@@ -19,7 +20,7 @@ from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import ClassBook, Period, StudentInfo, report_cards
 from domain.school import Level, School
 from domain.subjects import PRIMARY_SUBJECTS
-from exports.gradebook import gradebook_pdf
+from exports.gradebook import gradebook_pdf, sections
 from exports.report_cards import card_pdf
 from exports.summary import summary_xlsx
 from locales import translator
@@ -111,6 +112,19 @@ def test_the_primary_report_cards_keep_every_letter_in_its_cell(period):
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (make install installs it as root)")
-def test_the_primary_district_summary_prints_inside_its_cells(tmp_path):
-    data, _ = summary_xlsx([long_class()], Period.YEAR, T)
+@pytest.mark.parametrize("period", [Period.SEMESTER_1, Period.YEAR])
+def test_the_primary_district_summary_prints_inside_its_cells(period, tmp_path):
+    data, _ = summary_xlsx([long_class()], period, T)
     assert layout_faults(printed_xlsx(data, tmp_path)) == []
+
+
+def test_the_book_gives_tieng_viet_and_toan_a_mid_term_test_column_in_grades_4_and_5_only():
+    book = long_class()
+    first = book.students[0]
+    for grade in (5, 3):
+        parts = {p.key: p for p in sections(dataclasses.replace(book, grade=grade), Period.SEMESTER_1, T)}
+        for code, tested in (("TV", grade == 5), ("TOAN", grade == 5), ("KH", False)):
+            page = parts[f"primary-subject-{code}"]
+            assert ("Điểm KT giữa kỳ" in page.rows[1]) is tested
+            if tested:  # the mid-term test, a whole number, beside the mid-term level
+                assert page.rows[2][2:4] == ["H", str(10 - first.id % 6)]

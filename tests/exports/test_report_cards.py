@@ -57,6 +57,7 @@ async def test_a_semester_card_shows_the_recorded_scores_the_average_and_the_lev
     assert first.conduct in ("Tốt", "Khá", "Đạt") and first.learning is not None
     text = card_text(first, translator("vi"))
     assert first.student.full_name in text and "Kết quả rèn luyện: " + first.conduct in text
+    assert text.index("Kết quả rèn luyện: ") < text.index("Kết quả học tập: ")  # TT22 Điều 8, then 9
     assert f"ĐĐGck: {recorded.replace('.', ',')}" in text
 
 

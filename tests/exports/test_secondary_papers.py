@@ -4,15 +4,17 @@ semester's attendance holding only that semester's days. Read back with poppler'
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import xmlschema
 
-from domain.evaluation.model import PROMOTED, TT22_LEVELS
+from domain.evaluation.model import PROMOTED, RETEST_NEEDED, TT22_LEVELS
 from domain.report_card import Period, evaluate_class, report_cards
-from exports.gradebook import gradebook_pdf
+from exports.gradebook import gradebook_pdf, sections
 from exports.report_cards import card_pdf
+from exports.summary import summary_rows
 from exports.transcript import NAMESPACE, SCHEMA, transcripts
 from locales import translator
 from storage.uow import UnitOfWork
@@ -108,8 +110,9 @@ async def test_a_semester_book_shows_only_its_days_with_sundays_marked(filled, t
     january = _lines(next(p for p in pages if "THEO DÕI CHUYÊN CẦN — THÁNG 01/2026" in p))
     header = next(line for line in january if line.startswith("STT"))
     days = header.split()[4:-2]  # after "STT Họ và tên", before CP KP
-    assert days == ["1", "2", "3", "5", "6", "7", "8", "9", "10", "12", "13", "14", "15", "16", "17"]
-    assert "CN" in january[january.index(header) + 1].split()  # 4 and 11 January are Sundays
+    # 1 January (a holiday), 4 and 11 (Sundays) print on two lines: «CN» or «Lễ» under the day
+    assert days == ["2", "3", "5", "6", "7", "8", "9", "10", "12", "13", "14", "15", "16", "17"]
+    assert {"CN", "Lễ"} <= set(january[january.index(header) + 1].split())
     for absence in later:
         student = next(s for s in book.students if s.id == absence.student_id)
         line = next(line for line in january if student.full_name in line)
@@ -134,9 +137,12 @@ async def test_the_transcripts_name_the_guardians_and_completion_and_the_schema_
         else:
             assert completed is None
     text = documents[0][1].decode()
+    score = re.search(r"<score>[^<]*</score>", text).group(0)
     for wrong in (
         text.replace("<mark>Đ</mark>", "<mark>X</mark>", 1),
         text.replace(">Đạt<", ">Xuất sắc<", 1),
+        text.replace(score, "<score>10.5</score>", 1),  # above 10
+        text.replace(score, "<score>8.25</score>", 1),  # two decimals
     ):
         assert wrong != text and not schema.is_valid(wrong)
 
@@ -165,3 +171,57 @@ async def test_the_class_list_page_and_the_transcript_carry_place_of_birth_and_r
         f'registerNumber="{first.register_number}"', f'registerNumber="{"9" * 31}"'
     )
     assert too_long != data.decode() and not schema.is_valid(too_long)
+
+
+async def test_a_retest_names_its_subjects_on_the_year_card_and_in_the_transcript_one_element_each(
+    filled, tmp_path
+):
+    """A weak student (every score 3,0, every comment subject CĐ) is re-tested; the card names the
+    subjects, and the transcript gives each its own element: «Hoạt động trải nghiệm, hướng nghiệp» holds
+    a comma."""
+    book = await _book(filled)
+    weak = book.students[0]
+    values = tuple(
+        replace(v, value="CĐ" if v.value in ("Đ", "CĐ") else "3.0") if v.student_id == weak.id else v
+        for v in book.values
+    )
+    book = replace(book, values=values)
+    [result, *_] = evaluate_class(book)
+    assert result.promotion == RETEST_NEEDED and len(result.retest_subjects) > 1
+    assert "Hoạt động trải nghiệm, hướng nghiệp" in result.retest_subjects
+    [card, *_] = report_cards(book, Period.YEAR)
+    page = " ".join(pdf_text(card_pdf([card], T), tmp_path)[0].split())
+    assert f"Môn kiểm tra lại: {', '.join(result.retest_subjects)}" in page
+    root = ET.fromstring(transcripts(book)[0][1])
+    named = [s.text for s in root.find(f"{{{NAMESPACE}}}retestSubjects")]
+    assert named == list(result.retest_subjects)
+
+
+async def test_the_district_summary_counts_grade_9s_promotions_as_completing_thcs(filled):
+    six = await _book(filled)
+    nine = replace(six, class_name="9A", grade=9)
+    promoted = [r.promotion for r in evaluate_class(six)].count(PROMOTED)
+    assert promoted
+    rows = summary_rows([six, nine], Period.YEAR, T)
+    column = rows[1].index("Hoàn thành chương trình THCS")
+    assert rows[1][column - 1] == "lên lớp"
+    by_class = {row[0]: row for row in rows[2:]}
+    assert by_class["6A"][column - 1 : column + 1] == [promoted, 0]
+    assert by_class["9A"][column - 1 : column + 1] == [0, promoted]
+    assert by_class["Toàn trường"][column - 1 : column + 1] == [promoted, promoted]
+    only_six = summary_rows([six], Period.YEAR, T)
+    assert "Hoàn thành chương trình THCS" not in only_six[1]  # no grade 9, no column for it
+
+
+async def test_the_attendance_pages_mark_and_shade_the_public_holidays(filled):
+    book = await _book(filled)
+    parts = {p.key: p for p in sections(book, Period.YEAR, T)}
+    for month, holidays in (("2026-01", (1,)), ("2026-04", (30,)), ("2026-05", (1,))):
+        page = parts[f"attendance-{month}"]
+        header = page.rows[0]
+        for day in holidays:
+            column = header.index(f"{day}\nLễ")
+            assert column in page.shaded
+        assert all(cell.endswith(("CN", "Lễ")) for n, cell in enumerate(header) if n in page.shaded)
+    march = parts["attendance-2026-03"]  # no holiday: only the Sundays (1, 8, 15, 22, 29)
+    assert [march.rows[0][n] for n in march.shaded] == [f"{d}\nCN" for d in (1, 8, 15, 22, 29)]

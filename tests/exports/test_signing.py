@@ -133,7 +133,7 @@ def test_a_signed_gradebook_is_intact_names_its_signer_and_chains_to_the_school_
         "Chữ ký số: NGUYÊN VẸN — ký bởi Nguyễn Văn Hiệu, chứng thư do CA Thử nghiệm sodiem cấp"
         in checked.stdout
     )
-    assert "khớp với dữ liệu (gradebook, lớp 6A, năm học 2025-2026, Cả năm)" in checked.stdout
+    assert "khớp với dữ liệu (sổ điểm, lớp 6A, năm học 2025-2026, Cả năm)" in checked.stdout
 
     untrusted = sodiem(filled_url, "export", "verify", str(out))
     assert untrusted.returncode == 0
