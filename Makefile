@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python -m bench.spreadsheet_bomb
 	$(BIN)/python -m bench.evaluate
 	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.progress
 	$(BIN)/python -m bench.export_files
 	$(BIN)/python -m bench.primary_exports
