@@ -99,3 +99,28 @@ def local_database(value: str) -> str:
     if url.get_backend_name() != "postgresql" or url.host not in LOCAL_HOSTS:
         raise argparse.ArgumentTypeError("sqlite, postgresql, or a PostgreSQL URL on 127.0.0.1")
     return value
+
+
+def pressing_parser(description: str, people: int) -> argparse.ArgumentParser:
+    """The options of a benchmark where people press buttons: --people, --presses and --database."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--people", type=int, default=people, help=f"simulated people pressing at once ({people})"
+    )
+    parser.add_argument("--presses", type=int, default=10, help="presses of each, one after another (10)")
+    parser.add_argument(
+        "--database",
+        type=local_database,
+        default="sqlite",
+        help=f"sqlite (default), postgresql ({POSTGRES}), or a PostgreSQL server URL on 127.0.0.1",
+    )
+    return parser
+
+
+def pressing_arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    args = parser.parse_args()
+    if args.people < 1 or args.presses < 1 or args.people * args.presses < 2:
+        parser.error("at least one person, one press each, and two presses in all")
+    return args

@@ -22,7 +22,6 @@ Run: .venv/bin/python bench/memory.py [--people 200] [--presses 10] [--database 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import signal
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # see bench/throughput.py
 
-from bench.harness import POSTGRES, local_database, throwaway_database
+from bench.harness import pressing_arguments, pressing_parser, throwaway_database
 from bench.throughput import TOKEN, YEAR, first_screens, invite, measure, sodiem_next_press
 from cli.demo import create_demo_school
 from localapi import LocalBotApi
@@ -124,21 +123,9 @@ async def settled(pid: int, seconds: float = 60) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--people", type=int, default=200, help="simulated people pressing at once (200)")
-    parser.add_argument("--presses", type=int, default=10, help="presses of each, one after another (10)")
-    parser.add_argument(
-        "--database",
-        type=local_database,
-        default="sqlite",
-        help=f"sqlite (default), postgresql ({POSTGRES}), or a PostgreSQL server URL on 127.0.0.1",
-    )
+    parser = pressing_parser(__doc__, people=200)
     parser.add_argument("--sodiem", default=VENV_SODIEM, help=f"the sodiem command to run ({VENV_SODIEM})")
-    args = parser.parse_args()
-    if args.people < 1 or args.presses < 1 or args.people * args.presses < 2:
-        parser.error("at least one person, one press each, and two presses in all")
+    args = pressing_arguments(parser)
     with throwaway_database(args.database) as (url, description):
         print(f"memory: `sodiem run` in its own process, {args.people} people × {args.presses} presses")
         print(f"database: {description}; the demo school ({YEAR}); command: {args.sodiem}")

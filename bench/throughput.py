@@ -24,7 +24,6 @@ A PostgreSQL URL names the server (127.0.0.1 only): a throwaway database is made
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import logging
@@ -45,7 +44,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bench.harness import POSTGRES, local_database, polling, throwaway_database
+from bench.harness import polling, pressing_arguments, pressing_parser, throwaway_database
 from bot.app import build_application
 from bot.config import load_settings
 from bot.ratelimit import PerChatRateLimiter
@@ -286,25 +285,13 @@ def report(results: list[Result]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--people", type=int, default=100, help="simulated people pressing at once (100)")
-    parser.add_argument("--presses", type=int, default=10, help="presses of each, one after another (10)")
-    parser.add_argument(
-        "--database",
-        type=local_database,
-        default="sqlite",
-        help=f"sqlite (default), postgresql ({POSTGRES}), or a PostgreSQL server URL on 127.0.0.1",
-    )
+    parser = pressing_parser(__doc__, people=100)
     parser.add_argument(
         "--paced-echo",
         action="store_true",
         help="also run the echo bot with sodiem's rate limiter (people × presses / 30 seconds more)",
     )
-    args = parser.parse_args()
-    if args.people < 1 or args.presses < 1 or args.people * args.presses < 2:
-        parser.error("at least one person, one press each, and two presses in all")
+    args = pressing_arguments(parser)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with throwaway_database(args.database) as (url, description):
         print(f"throughput: {args.people} people × {args.presses} presses, each waiting for its reply")
