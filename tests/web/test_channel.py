@@ -133,6 +133,7 @@ async def test_a_parent_on_the_web_receives_the_released_card_and_sees_only_thei
         )
         assert f"Họ và tên: {name}" in card["text"]
         account = await web_account(demo_front)
+        await demo_front.school.outbox_settled()  # the push follows the card into the chat
         assert {sent[0] for sent in demo_front.notifier.sent} == {account.id}
         await parent.say("/ketqua")
         choice = await parent.wait_for(lambda m: m.get("text", "").startswith("Kết quả đã công bố"))
