@@ -32,8 +32,11 @@ def run_add(args) -> int:
             await uow.school.save_days_off(
                 year.name, with_day_off(await uow.school.days_off(year.name), new, year)
             )
+            absent = await uow.attendance.absences_between(new.first, new.last)
             await uow.commit()
         args.console.say("schoolyear.days_off.added", **_shown(new, args.console.t), year=year.name)
+        if absent:  # kept and counted: the page shows them in the shaded column for someone to look at
+            args.console.say("schoolyear.days_off.absences_there", count=absent)
         return EXIT_OK
 
     return run_on_database(args, work)

@@ -9,7 +9,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pdfplumber
@@ -21,6 +21,7 @@ from domain.report_card import Period
 from exports.gradebook import gradebook_pdf, sections
 from exports.verify import verify
 from locales import translator
+from storage.changes import Author
 from storage.models import ChangeRow
 from storage.uow import UnitOfWork
 from tests.conftest import DEMO_YEAR, copy_database
@@ -79,6 +80,16 @@ async def test_the_administrator_records_tet_and_the_february_page_heads_it_on_g
     assert await _state(database) == before  # nothing changed, nothing logged
     assert before[1] >= 3  # the demo's record, the removal and the addition
 
+    async with UnitOfWork(database) as uow:  # an absence on a day that then becomes a day off
+        class_row = await uow.school.class_row("6A")
+        pupil = (await uow.roster.class_list("6A", DEMO_YEAR))[0]
+        first = pupil.id
+        author = Author(None, "test", "", datetime(2026, 3, 10, 8, tzinfo=UTC))
+        await uow.attendance.save_day(class_row.id, date(2026, 3, 10), 0, [first], {first: "P"}, author)
+        await uow.commit()
+    noted = sodiem(database.url, "add", "10/03/2026", "Nghỉ đột xuất")
+    assert noted.returncode == 0 and "đã có 1 lượt vắng ghi vào những ngày này" in noted.stdout
+
     async with UnitOfWork(database, read_only=True) as uow:
         book = await uow.exports.class_book("6A")
     february = next(p for p in sections(book, Period.SEMESTER_2, T) if p.key == "attendance-2026-02")
@@ -87,6 +98,10 @@ async def test_the_administrator_records_tet_and_the_february_page_heads_it_on_g
         assert header.index(f"{day}\nNghỉ") in february.shaded
     assert header.index("22\nCN") in february.shaded and "23" in header
     assert sum(cell.endswith("Nghỉ") for cell in header) == 6
+    march = next(p for p in sections(book, Period.SEMESTER_2, T) if p.key == "attendance-2026-03")
+    column = march.rows[0].index("10\nNghỉ")
+    row = next(row for row in march.rows if row[1] == pupil.full_name)
+    assert column in march.shaded and row[column] == "P" and row[-2] == "1"  # kept and counted
 
     data = gradebook_pdf(book, Period.SEMESTER_2, T)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
