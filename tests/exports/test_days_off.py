@@ -16,7 +16,7 @@ import pdfplumber
 from sqlalchemy import func, select
 
 from domain import demo
-from domain.calendar import DayOff
+from domain.calendar import DayOff, default_school_year
 from domain.report_card import Period
 from exports.gradebook import gradebook_pdf, sections
 from exports.verify import verify
@@ -121,12 +121,7 @@ async def test_the_administrator_records_tet_and_the_february_page_heads_it_on_g
 
 
 def test_the_demo_records_no_absence_on_its_days_off():
-    days = demo.school_days(date(2026, 1, 19), date(2026, 5, 31), demo.demo_days_off(_year()))
+    days_off = demo.demo_days_off(default_school_year(DEMO_YEAR))
+    days = demo.school_days(date(2026, 1, 19), date(2026, 5, 31), days_off)
     assert not [d for d in days if date(2026, 2, 16) <= d <= date(2026, 2, 22) or d == date(2026, 4, 27)]
     assert date(2026, 2, 13) in days and date(2026, 2, 23) in days and date(2026, 4, 28) in days
-
-
-def _year():
-    from domain.calendar import default_school_year
-
-    return default_school_year(DEMO_YEAR)
