@@ -108,7 +108,9 @@ class SqlSchoolStore:
         return days_off_of(await self.settings(), year_name)
 
     async def save_days_off(self, year_name: str, days_off: tuple[DayOff, ...]) -> None:
-        """The year's days off replaced, as a school setting (so in the audit trail)."""
+        """The year's days off replaced, as a school setting (so in the audit trail); a closed year's
+        stay as its papers printed them."""
+        await self.require_open((await self.year_row(year_name)).id)
         setting = days_off_setting(await self.settings(), year_name, days_off)
         await self.change_settings(**{DAYS_OFF_SETTING: setting})
 

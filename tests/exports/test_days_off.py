@@ -119,6 +119,12 @@ async def test_the_administrator_records_tet_and_the_february_page_heads_it_on_g
     assert sodiem(database.url, "remove", "20/02/2026").returncode == 0
     assert (await verify(database, path)).differences != []  # the paper shows days off no longer recorded
 
+    async with UnitOfWork(database) as uow:  # the year closed (sodiem year new): its papers stay as printed
+        (await uow.school.year_row(DEMO_YEAR)).closed = True
+        await uow.commit()
+    closed = sodiem(database.url, "remove", "26/04/2026")
+    assert closed.returncode == 1 and "Năm học 2025-2026 đã khóa sổ" in closed.stderr
+
 
 def test_the_demo_records_no_absence_on_its_days_off():
     days_off = demo.demo_days_off(default_school_year(DEMO_YEAR))
