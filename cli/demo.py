@@ -49,6 +49,7 @@ async def create_demo_school(database, year: str, letters: str = "".join(demo.CL
         table = demo.roster_table(year, letters=letters)
         roster = await import_roster(uow.roster, year, table, today, create_classes=True)
         staff = await import_staff(uow.staff, year, demo.staff_table(), today)
+        await demo.record_days_off(uow.school, await uow.school.year(year))
         await uow.commit()
     return setup, roster, staff
 
@@ -109,6 +110,7 @@ async def fill_semester(database, number: int) -> dict[str, int]:
         year = await uow.school.year()
         year_row = await uow.school.year_row()
         semester = year.semesters[number - 1]
+        days_off = await uow.school.days_off(year.name)
         author = Author(None, "demo", "", datetime.combine(semester.end, time(17), UTC))
         rows = sorted((await uow.school.subject_rows()).values(), key=lambda row: row.code)
         subjects = [(row.id, await uow.gradebook.subject(row.id)) for row in rows]
@@ -143,7 +145,7 @@ async def fill_semester(database, number: int) -> dict[str, int]:
             saved = await uow.gradebook.save_conduct(year_row.id, number, conduct, author)
             counts["conduct"] += saved.saved
             ids = [s.id for s in students]
-            for day in demo.school_days(semester.start, semester.end):
+            for day in demo.school_days(semester.start, semester.end, days_off):
                 marks = {sid: mark for sid in ids if (mark := demo.absence_mark(rng))}
                 counts["absences"] += (
                     await uow.attendance.save_day(class_row.id, day, 0, ids, marks, author)

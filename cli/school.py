@@ -1,10 +1,11 @@
-"""``sodiem school init``, ``sodiem classes add|list`` and ``sodiem subjects [set]``."""
+"""``sodiem school init|set`` (``school days-off``: cli/days_off.py), ``sodiem classes add|list`` and
+``sodiem subjects [set]``."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from cli import weekly
+from cli import days_off, weekly
 from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database, school_today
 from cli.people import find_staff
 from cli.signed import named_signer
@@ -56,6 +57,7 @@ def add_parser(commands) -> None:
     )
     weekly.add_arguments(settings)
     settings.set_defaults(func=run_settings)
+    days_off.add_parser(actions)
 
     classes = commands.add_parser("classes", help="classes of a school year")
     class_actions = classes.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -1,24 +1,107 @@
 """Default dates of a school year, as the Ministry's yearly framework usually sets them
 (start early September, semester I ends mid-January, the year ends late May). A school changes
-them with ``sodiem school init`` options or later set-up commands."""
+them with ``sodiem school init`` options or later set-up commands. The days a school does not open: Sundays,
+the fixed-date public holidays and the school's own days off of each year (``sodiem school days-off``)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from domain.errors import DomainError
 from domain.school import SchoolYear, Semester, parse_year_name
 
 SCHOOL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # The public holidays of a fixed solar date (Bộ luật Lao động 2019, Điều 112): Tết Dương lịch, the
 # Liberation (30/4), Labour Day, National Day. Tết Nguyên đán and the Hùng Kings' day follow the lunar
-# calendar and the government's yearly decision, and a school's own days off its province's plan: none
-# of those is recorded.
+# calendar and the government's yearly decision, and a school's own breaks its province's plan: the
+# school records those as its days off.
 PUBLIC_HOLIDAYS = ((1, 1), (4, 30), (5, 1), (9, 2))
+DAYS_OFF_SETTING = "days_off"  # school setting: {year name: [[first, last, name], ...]}, ISO dates
+DAY_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+NAME_LENGTH = 60
 
 
 def is_public_holiday(day: date) -> bool:
     return (day.month, day.day) in PUBLIC_HOLIDAYS
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """Days the school is closed, first to last (one day: both the same), with a short name."""
+
+    first: date
+    last: date
+    name: str
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def read_days(text: str) -> tuple[date, date]:
+    """'16/02/2026' or '16/02/2026-22/02/2026' (also with '–' or spaces around the dash)."""
+    parts = [part.strip() for part in re.split(r"[-–]", text.strip(), maxsplit=1)]
+    days = []
+    for part in parts:
+        match = DAY_TEXT.fullmatch(part)
+        try:
+            days.append(date(int(match[3]), int(match[2]), int(match[1])) if match else None)
+        except ValueError:
+            days.append(None)
+    if None in days:
+        raise DomainError("schoolyear.days_off.bad_date", text=text[:40])
+    return days[0], days[-1]
+
+
+def day_off(text: str, name: str) -> DayOff:
+    first, last = read_days(text)
+    name = " ".join(name.split())
+    if not name or len(name) > NAME_LENGTH:
+        raise DomainError("schoolyear.days_off.bad_name", length=NAME_LENGTH)
+    if last < first:
+        raise DomainError("schoolyear.days_off.end_before_start", first=first, last=last)
+    return DayOff(first, last, name)
+
+
+def with_day_off(days_off: tuple[DayOff, ...], new: DayOff, year: SchoolYear) -> tuple[DayOff, ...]:
+    """The year's days off with ``new`` added, in date order; refused outside the year or over another."""
+    if new.first < year.start or new.last > year.end:
+        raise DomainError("schoolyear.days_off.outside_year", year=year.name, start=year.start, end=year.end)
+    for other in days_off:
+        if other.first <= new.last and new.first <= other.last:
+            raise DomainError(
+                "schoolyear.days_off.overlap", name=other.name, first=other.first, last=other.last
+            )
+    return tuple(sorted((*days_off, new), key=lambda each: each.first))
+
+
+def without_day_off(days_off: tuple[DayOff, ...], text: str) -> tuple[DayOff, tuple[DayOff, ...]]:
+    """The days off that cover the day ``text`` names, and the year's days off without them."""
+    day, _ = read_days(text)
+    found = next((each for each in days_off if each.covers(day)), None)
+    if found is None:
+        raise DomainError("schoolyear.days_off.none_on", day=day)
+    return found, tuple(each for each in days_off if each != found)
+
+
+def days_off_of(settings: dict, year_name: str) -> tuple[DayOff, ...]:
+    stored = settings.get(DAYS_OFF_SETTING, {}).get(year_name, [])
+    return tuple(DayOff(date.fromisoformat(a), date.fromisoformat(b), name) for a, b, name in stored)
+
+
+def days_off_setting(settings: dict, year_name: str, days_off: tuple[DayOff, ...]) -> dict:
+    """The days-off setting with the year's list replaced (a year with none left is dropped)."""
+    years = {
+        **settings.get(DAYS_OFF_SETTING, {}),
+        year_name: [[d.first.isoformat(), d.last.isoformat(), d.name] for d in days_off],
+    }
+    return {name: listed for name, listed in years.items() if listed}
+
+
+def day_off_on(day: date, days_off: tuple[DayOff, ...]) -> DayOff | None:
+    return next((each for each in days_off if each.covers(day)), None)
 
 
 def school_date(moment: datetime) -> date:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from domain.calendar import DayOff, day_off, day_off_on, is_public_holiday, with_day_off
 from domain.errors import DomainError
 from domain.importing import Table
-from domain.school import School, parse_year_name
+from domain.school import School, SchoolYear, parse_year_name
 
 SCHOOL_NAME = "Trường THCS Nguyễn Du"
 DISTRICT, PROVINCE = "Thành phố Buôn Ma Thuột", "Đắk Lắk"
@@ -283,6 +284,14 @@ def _teachers() -> list[tuple[str, list[tuple[str, str]], bool]]:
 
 # --- a plausible first semester (sodiem demo --fill) --------------------------------------------
 
+# The days off the demo school records, by the calendar year of semester II: the Tết break around the
+# lunar new year (Ất Tỵ 29/01/2025, Bính Ngọ 17/02/2026, Đinh Mùi 06/02/2027) and Giỗ Tổ Hùng Vương
+# (10/3 lunar; on a Sunday in 2026, so with the Monday in lieu). Other years: none (not computed).
+LUNAR_DAYS_OFF = {
+    2025: (("27/01/2025-02/02/2025", "Tết Nguyên đán"), ("07/04/2025", "Giỗ Tổ Hùng Vương")),
+    2026: (("16/02/2026-22/02/2026", "Tết Nguyên đán"), ("26/04/2026-27/04/2026", "Giỗ Tổ Hùng Vương")),
+    2027: (("04/02/2027-10/02/2027", "Tết Nguyên đán"), ("16/04/2027", "Giỗ Tổ Hùng Vương")),
+}
 CONDUCT_SHARE = [("Tốt", 70), ("Khá", 22), ("Đạt", 7), ("Chưa đạt", 1)]
 ABSENCE_RATE = 0.012  # about one absence a student a month
 
@@ -314,14 +323,31 @@ def absence_mark(rng: random.Random) -> str | None:
     return "P" if rng.random() < 0.75 else "K"
 
 
-def school_days(first: date, last: date) -> list[date]:
-    """Monday to Friday between two dates, but the public holidays (the lunar ones are not known)."""
+def school_days(first: date, last: date, days_off: tuple[DayOff, ...] = ()) -> list[date]:
+    """Monday to Friday between two dates, but the public holidays and the school's ``days_off``."""
     from datetime import timedelta
 
-    from domain.calendar import is_public_holiday
-
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return [day for day in days if day.weekday() < 5 and not is_public_holiday(day)]
+    return [
+        day
+        for day in days
+        if day.weekday() < 5 and not is_public_holiday(day) and not day_off_on(day, days_off)
+    ]
+
+
+def demo_days_off(year: SchoolYear) -> tuple[DayOff, ...]:
+    """The days off the demo school records for the year (LUNAR_DAYS_OFF), checked as an administrator's."""
+    recorded: tuple[DayOff, ...] = ()
+    for days, name in LUNAR_DAYS_OFF.get(year.end.year, ()):
+        recorded = with_day_off(recorded, day_off(days, name), year)
+    return recorded
+
+
+async def record_days_off(store, year: SchoolYear) -> None:
+    """The demo's days off of the year (a SqlSchoolStore), unless the school has recorded its own."""
+    recorded = demo_days_off(year)
+    if recorded and not await store.days_off(year.name):
+        await store.save_days_off(year.name, recorded)
 
 
 def comment_key(rng: random.Random, ability: float) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from domain.calendar import DayOff
 from domain.class_record import StoredValue, entry, year_result
 from domain.evaluation import RuleSet, StudentResult
 from domain.evaluation.model import RETEST
@@ -102,6 +103,7 @@ class ClassBook:
     guardians: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # (name, relation)
     # (student, semester): the semester's end only; a mid-term card prints none (/nhanxet takes none there)
     homeroom_comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    days_off: tuple[DayOff, ...] = ()  # the school's own days off of the year (domain/calendar.py)
 
     @property
     def primary(self) -> bool:

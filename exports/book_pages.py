@@ -1,12 +1,13 @@
 """The register pages of the printed gradebook: the cover, the class list, the attendance of each month
-(Sundays shaded, only the period's days) and one page per subject with the columns of its rule set."""
+(Sundays, holidays and the school's days off shaded, only the period's days) and one page per subject
+with the columns of its rule set."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import date
 
-from domain.calendar import is_public_holiday
+from domain.calendar import day_off_on, is_public_holiday
 from domain.evaluation import Kind, RuleSet, SubjectRecord, required_columns
 from domain.report_card import ClassBook, Period, semester_columns
 from domain.school import Subject, SubjectKind
@@ -64,7 +65,7 @@ def months(start: date, end: date) -> list[tuple[int, int]]:
 
 def attendance_page(book: ClassBook, t: Translator, year: int, month: int, period: Period) -> Section:
     """The month's days within the period (a semester's book stops at its last day); Sundays are
-    marked "CN", the public holidays "Lễ", and their columns shaded."""
+    marked "CN", the public holidays "Lễ", the school's days off "Nghỉ", and their columns shaded."""
     start, end = book.span(period)
     days = [
         day
@@ -76,7 +77,8 @@ def attendance_page(book: ClassBook, t: Translator, year: int, month: int, perio
         if absence.day in days:
             marks.setdefault((absence.student_id, absence.day), []).append(absence.mark)
     header = [t("exports.col.number"), t("exports.col.name")]
-    header += [f"{day.day}\n{mark}" if (mark := _day_off(day, t)) else str(day.day) for day in days]
+    closed = {day: mark for day in days if (mark := _closed(day, book, t))}
+    header += [f"{day.day}\n{closed[day]}" if day in closed else str(day.day) for day in days]
     header += [t("exports.col.excused_short"), t("exports.col.unexcused_short")]
     rows = []
     for n, student in enumerate(book.students, start=1):
@@ -84,15 +86,18 @@ def attendance_page(book: ClassBook, t: Translator, year: int, month: int, perio
         joined = "".join(cells)
         rows.append([str(n), student.full_name, *cells, str(joined.count("P")), str(joined.count("K"))])
     title = t("exports.book.attendance", month=f"{month:02d}/{year}")
-    off = tuple(2 + n for n, day in enumerate(days) if _day_off(day, t))
+    off = tuple(2 + n for n, day in enumerate(days) if day in closed)
     return Section(f"attendance-{year}-{month:02d}", title, [header, *rows], wide=True, shaded=off)
 
 
-def _day_off(day: date, t: Translator) -> str:
-    """«CN» for a Sunday, «Lễ» for a public holiday, nothing for a school day."""
+def _closed(day: date, book: ClassBook, t: Translator) -> str:
+    """«CN» for a Sunday, «Lễ» for a public holiday, «Nghỉ» for a day off of the school's, nothing for
+    a school day."""
     if day.weekday() == SUNDAY:
         return t("exports.col.sunday")
-    return t("exports.col.holiday") if is_public_holiday(day) else ""
+    if is_public_holiday(day):
+        return t("exports.col.holiday")
+    return t("exports.col.day_off") if day_off_on(day, book.days_off) else ""
 
 
 def subject_page(book, period, t, table, results, subject_id: int, subject: Subject) -> Section:

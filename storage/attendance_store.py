@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attendance import Absence, next_month
@@ -43,6 +43,11 @@ class SqlAttendanceStore:
             )
         )
         return dict(rows.all())
+
+    async def absences_between(self, first: date, last: date) -> int:
+        """How many absences of the whole school are recorded from ``first`` to ``last``."""
+        query = select(func.count()).select_from(AbsenceRow).where(AbsenceRow.day.between(first, last))
+        return await self.session.scalar(query) or 0
 
     async def student_absences(self, student_id: int, first: date, last: date) -> list[tuple[date, str]]:
         """(day, mark) of one student's absences from ``first`` to ``last``, in order."""

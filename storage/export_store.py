@@ -147,6 +147,7 @@ class SqlExportStore:
             first_ratings=ratings.get(1, {}),
             guardians=await self._guardians(ids),
             homeroom_comments=homeroom_comments,
+            days_off=await self.school.days_off(year.name),
         )
         return book.during(period) if period else book
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from domain.calendar import DAYS_OFF_SETTING, DayOff, days_off_of, days_off_setting
 from domain.classes import school_grades
 from domain.errors import DomainError, NotFound
 from domain.school import (
@@ -102,6 +103,16 @@ class SqlSchoolStore:
                 _json(row.settings),
             )
         return dict(row.settings)
+
+    async def days_off(self, year_name: str) -> tuple[DayOff, ...]:
+        return days_off_of(await self.settings(), year_name)
+
+    async def save_days_off(self, year_name: str, days_off: tuple[DayOff, ...]) -> None:
+        """The year's days off replaced, as a school setting (so in the audit trail); a closed year's
+        stay as its papers printed them."""
+        await self.require_open((await self.year_row(year_name)).id)
+        setting = days_off_setting(await self.settings(), year_name, days_off)
+        await self.change_settings(**{DAYS_OFF_SETTING: setting})
 
     async def year_row(self, name: str | None = None) -> SchoolYearRow:
         """The named year, or the newest one (each read once per unit of work), with its semesters and,
