@@ -71,7 +71,7 @@ def class_file(kind: str, book: ClassBook, period: Period, t: Translator, encodi
             mark = write_dbf(book, period.semester or YEAR_FILE, path, encoding)
             return Exported(kind, book.class_name, period.value, f"{stem}.dbf", path.read_bytes(), mark)
     # The drawing modules are loaded by the first paper, not with the bot: reportlab and the fonts
-    # exports.pdf registers weigh about 18 MB in `sodiem run`.
+    # exports.pdf registers weigh about 17 MB in `sodiem run`.
     if kind == "gradebook":
         from exports.gradebook import book_fingerprint, render_sections, sections
 

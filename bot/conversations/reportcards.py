@@ -286,7 +286,7 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
 
 
 def _card_pdf(cards: list[ReportCard], t: Translator) -> bytes:
-    # Loaded by the first paper, not with the bot: reportlab and exports.pdf's fonts weigh about 18 MB.
+    # Loaded by the first paper, not with the bot: reportlab and exports.pdf's fonts weigh about 17 MB.
     from exports.report_cards import card_pdf
 
     return card_pdf(cards, t)
