@@ -10,8 +10,8 @@ from datetime import date, datetime, time
 
 from domain.reminders import every_day, today_only
 from domain.report_card import Period
+from exports.card_text import period_name
 from exports.released import out_of_date
-from exports.report_cards import period_name
 from locales import translator
 from notifications.schedule import Task
 from storage.outbox_store import Outgoing

@@ -16,7 +16,7 @@ from domain.attendance import EXCUSED, UNEXCUSED
 from domain.errors import PermissionDenied
 from domain.identity import channel_choices, looks_like_code
 from domain.permissions import Actor
-from exports.report_cards import period_name
+from exports.card_text import period_name
 from locales import LANGUAGES, SCHOOL_TZ, Translator, translator
 from notifications.zalo import NAME as CHANNEL
 from services import read_receipts

@@ -13,8 +13,9 @@ from cli.signed import add_sign_options, add_signed_parser, say_signature, sign_
 from domain.errors import DomainError
 from domain.report_card import Period, report_card
 from domain.school import file_stem
+from exports.card_text import card_fingerprint
 from exports.legacy_text import ENCODINGS
-from exports.report_cards import card_fingerprint, card_pdf
+from exports.report_cards import card_pdf
 from exports.service import (
     Exported,
     export_class,

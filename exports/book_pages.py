@@ -13,7 +13,7 @@ from domain.report_card import ClassBook, Period, semester_columns
 from domain.school import Subject, SubjectKind
 from domain.windows import ColumnKind
 from exports.book_section import Section, book_title, signers_of
-from exports.report_cards import labels, period_name
+from exports.card_text import labels, period_name
 from exports.values import movement, shown
 from locales import Translator
 

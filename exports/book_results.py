@@ -10,7 +10,7 @@ from domain.evaluation.model import TT22_LEVELS, TT58_CONDUCT, TT58_LEARNING
 from domain.report_card import ClassBook, Period
 from domain.year_end import FINAL_GRADES, Outcome, Stage, StudentLine, counts, promotion_text, status_text
 from exports.book_section import Section, signers_of
-from exports.report_cards import period_name
+from exports.card_text import period_name
 from exports.values import percent
 from locales import Translator
 

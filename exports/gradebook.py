@@ -21,8 +21,9 @@ from exports import primary_book
 from exports.book_pages import attendance_page, class_list, cover_page, months, subject_page
 from exports.book_results import counts_page, lists_page, summary_page
 from exports.book_section import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, TAIL_ROWS, Section, book_title
+from exports.card_text import period_name
 from exports.pdf import BOLD, HEADING, TITLE, Mark, Meta, grid, landscape, portrait, render, text
-from exports.report_cards import heading_block, period_name, signatures
+from exports.report_cards import heading_block, signatures
 from exports.values import fingerprint
 from locales import Translator
 

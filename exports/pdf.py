@@ -8,7 +8,6 @@ Build a list of flowables; start each part whose data has a fingerprint with ``M
 from __future__ import annotations
 
 import io
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from exports.values import nfc
+from exports.values import AUDIT_HEAD, nfc
 from locales import Translator
 
 FONTS = Path(__file__).parent / "fonts"
@@ -61,12 +60,6 @@ CENTRE_BOLD = ParagraphStyle("centre_bold", parent=CENTRE, fontName=BOLD)
 DATE_LINE = ParagraphStyle("date_line", parent=BODY, fontName=ITALIC, alignment=2, rightIndent=6 * mm)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=7.5, leading=9)
 CELL_CENTRE = ParagraphStyle("cell_centre", parent=CELL, alignment=1)
-
-
-AUDIT_HEAD: ContextVar[str] = ContextVar("audit_head", default="")
-"""The audit chain's head when the data was read (``SEQ:HASH``), printed in every page's footer: set by
-exports/service.py for the papers it makes, so that a page can be checked later with
-``sodiem audit verify --head``."""
 
 
 @dataclass(frozen=True)

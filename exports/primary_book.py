@@ -20,9 +20,10 @@ from domain.report_card import ClassBook, Period, semester_columns
 from domain.school import School, Subject
 from domain.windows import ColumnKind
 from exports.book_section import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, Section
+from exports.card_text import period_name
 from exports.pdf import BOLD, HEADING, REGULAR, Mark, grid, text
 from exports.primary_values import completion_text, whole, year_outcome
-from exports.report_cards import period_name, signatures
+from exports.report_cards import signatures
 from exports.values import shown
 from locales import Translator
 

@@ -6,7 +6,7 @@ names the students whose card in the book no longer equals the released one."""
 from __future__ import annotations
 
 from domain.report_card import Period, ReportCard, report_cards
-from exports.report_cards import card_fingerprint, card_text
+from exports.card_text import card_fingerprint, card_text
 from locales import DEFAULT_LANGUAGE, LANGUAGES, Translator, translator
 from storage.released_store import FrozenCard, ReleasedPeriod
 from storage.uow import UnitOfWork

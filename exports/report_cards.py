@@ -1,9 +1,9 @@
-"""Report cards (phiếu liên lạc): one PDF page per student, or a plain text for a chat message.
+"""Report cards (phiếu liên lạc) drawn: one PDF page per student, or a picture.
 
 ``card_pdf(cards, t)`` renders one or many ``domain.report_card.ReportCard`` (a class: a page per
-student, in class-list order); ``card_text(card, t)`` is the same content as a chat message and
-``card_png(card, t)`` as a picture (for Zalo, which carries no documents). Both use
-``card_rows``: the subject table exactly as printed, which also gives each page's fingerprint."""
+student, in class-list order); ``card_png(card, t)`` draws one card as a picture (for Zalo, which carries
+no documents). Both draw the rows of ``exports.card_text`` (the card as a chat message), which also give
+each page's fingerprint."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ import io
 import textwrap
 import unicodedata
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer, Table
 
 from domain.evaluation import RuleSet
-from domain.evaluation.model import RETEST
-from domain.evaluation.subjects import TT22_LABELS, TT58_LABELS
 from domain.report_card import Period, ReportCard
 from domain.school import School
-from domain.year_end import DECISION, Flag, StudentLine, promotion_text, status_text
+from exports.card_text import card_fingerprint, card_rows, heading_lines, period_name, summary_lines
 from exports.pdf import (
     BODY,
+    BOLD,
     CELL,
     CELL_CENTRE,
     CENTRE,
@@ -35,157 +35,15 @@ from exports.pdf import (
     render,
     text,
 )
-from exports.values import fingerprint, shown
+from exports.primary_cards import rating_rows
 from locales import Translator
 
 DOTS = "." * 150
 PNG_WIDTH, PNG_DPI, PNG_FONT = 8.0, 125, "DejaVu Sans"  # 1,000 pixels wide: readable on a phone
-
-
-def period_name(period: Period, t: Translator) -> str:
-    return t(f"exports.period.{period.value}")
-
-
-def labels(rules: RuleSet) -> tuple[str, str, str]:
-    """The gradebook's names of the regular, mid-term and end-of-term columns under the rule set."""
-    return TT58_LABELS if rules is RuleSet.TT58 else TT22_LABELS
-
-
-def card_rows(card: ReportCard, t: Translator) -> list[list[str]]:
-    """The subject table: a header row, then one row per subject, every cell as printed."""
-    if card.rules is RuleSet.TT27:
-        from exports import primary_cards
-
-        return primary_cards.card_rows(card, t)
-    if card.period is Period.YEAR:
-        header = [
-            t("exports.col.subject"),
-            t("exports.period.1"),
-            t("exports.period.2"),
-            t("exports.col.year"),
-        ]
-        header.append(t("exports.col.comment"))
-        rows = [
-            [line.name]
-            + [shown(line.results.get(key), t) for key in ("1", "2")]
-            + [year_cell(line.results, t)]
-            + [line.comment or ""]
-            for line in card.subjects
-        ]
-    else:
-        regular, midterm, final = labels(card.rules)
-        header = [t("exports.col.subject"), regular, midterm]
-        if not card.period.midterm:
-            header += [final, t("exports.col.semester_average")]
-        header.append(t("exports.col.comment"))
-        rows = []
-        for line in card.subjects:
-            row = [
-                line.name,
-                " ".join(shown(v, t) for v in line.regular if v is not None),
-                shown(line.midterm, t),
-            ]
-            if not card.period.midterm:
-                row += [shown(line.final, t), shown(line.results.get(card.period.value), t)]
-            rows.append(row + [line.comment or ""])
-    return [header] + rows
-
-
-def summary_lines(card: ReportCard, t: Translator) -> list[str]:
-    """Levels, absences, award and promotion, as printed under the table."""
-    scheme = "tt22" if card.rules is RuleSet.TT22 else "tt27" if card.rules is RuleSet.TT27 else "tt58"
-    pending = t("exports.card.pending")
-    lines = []
-    if not card.period.midterm and card.rules is not RuleSet.TT27:  # as the book: conduct, then learning
-        lines.append(t(f"exports.card.conduct.{scheme}", level=card.conduct or pending))
-        lines.append(t(f"exports.card.learning.{scheme}", level=card.learning or pending))
-    if card.rules is RuleSet.TT27:
-        from exports import primary_cards
-
-        lines += primary_cards.summary_lines(card, t)
-    excused, unexcused = card.absences
-    lines.append(t("exports.card.absences", excused=excused, unexcused=unexcused))
-    if card.award:
-        lines.append(t("exports.card.award", award=card.award))
-    if card.year_line is not None:
-        lines += year_end_lines(card.year_line, card.summer_line, t, card.grade)
-    elif card.promotion and card.rules is not RuleSet.TT27:  # primary: the completion, above
-        promotion = promotion_text(t, card.promotion, card.grade)
-        lines.append(t("exports.card.promotion", promotion=promotion))
-        if card.retest_subjects:
-            lines.append(t("exports.card.retest_subjects", subjects=", ".join(card.retest_subjects)))
-    return lines
-
-
-def year_cell(results: dict, t: Translator) -> str:
-    """The year's result of a subject, and beside it the re-test's where there is one."""
-    year = shown(results.get("year"), t)
-    if results.get(RETEST) is None:
-        return year
-    return t("year_end.card.retested", year=year, retest=shown(results[RETEST], t))
-
-
-def year_end_lines(line: StudentLine, summer: StudentLine | None, t: Translator, grade: int = 0) -> list[str]:
-    """The approved status, the flags with their reasons, and the re-assessment after the summer.
-    A note is for the leadership, not for the parents: it stays off the card."""
-    lines = [t("year_end.card.status", status=status_text(t, line, grade))]
-    lines += [
-        t("year_end.card.flag", flag=t(f"year_end.flag.{flag}"), reason=reason)
-        for flag, reason in line.flags.items()
-        if flag not in (DECISION, Flag.NOTE)
-    ]
-    if summer is not None:
-        lines.append(
-            t(
-                "year_end.card.summer",
-                learning=summer.learning or "—",
-                conduct=summer.conduct or "—",
-                status=status_text(t, summer, grade),
-            )
-        )
-    return lines
-
-
-def heading_lines(card: ReportCard, t: Translator) -> list[str]:
-    return [
-        t("exports.card.student", name=card.student.full_name, code=card.student.code),
-        t("exports.card.born_class", born=card.student.date_of_birth, name=card.class_name),
-    ]
-
-
-def card_fingerprint(card: ReportCard, t: Translator) -> str:
-    from exports.primary_cards import rating_rows
-
-    return fingerprint(
-        [
-            *([line] for line in heading_lines(card, t)),
-            *card_rows(card, t),
-            *rating_rows(card, t),
-            summary_lines(card, t),
-        ]
-    )
-
-
-def card_text(card: ReportCard, t: Translator) -> str:
-    """The card as a chat message: the title, the student, one line per subject, the summary."""
-    rows = card_rows(card, t)
-    header = rows[0]
-    lines = [
-        f"{t('exports.card.title')} · {period_name(card.period, t)} · {t('exports.year', year=card.year)}",
-        *heading_lines(card, t),
-        "",
-    ]
-    for row in rows[1:]:
-        cells = [f"{name}: {value}" for name, value in zip(header[1:-1], row[1:-1], strict=True) if value]
-        lines.append(f"• {row[0]} — " + ("; ".join(cells) or t("exports.card.nothing_yet")))
-        if row[-1]:
-            lines.append(f"  {header[-1]}: {row[-1]}")
-    from exports.primary_cards import rating_rows
-
-    lines += [f"• {kind} — {name}: {level}" for kind, name, level in rating_rows(card, t) if level]
-    lines += ["", *summary_lines(card, t)]
-    lines.append(t("exports.card.fingerprint", value=card_fingerprint(card, t)))
-    return "\n".join(lines)
+CARD_WIDTH = 186 * mm
+PRIMARY_WIDTHS = (44 * mm, 24 * mm, 18 * mm)  # subject, level, test; the comment takes the rest
+RATING_PAIRS = 3  # (name, level) pairs side by side in a primary card's ratings table
+PRIMARY_HEAD = ParagraphStyle("primary-card-head", parent=CELL, fontName=BOLD, alignment=1)
 
 
 def card_pdf(cards: list[ReportCard], t: Translator) -> bytes:
@@ -234,7 +92,7 @@ def _card_story(card: ReportCard, t: Translator) -> list:
         30 * mm if i == _wide_column(card, len(rows[0]) - 2) else 16 * mm for i in range(len(rows[0]) - 2)
     ]
     widths = [44 * mm, *middle]
-    widths.append(186 * mm - sum(widths))
+    widths.append(CARD_WIDTH - sum(widths))
     body = [
         [text(row[0], CELL), *(text(cell, CELL_CENTRE) for cell in row[1:-1]), text(row[-1], CELL)]
         for row in rows[1:]
@@ -242,9 +100,7 @@ def _card_story(card: ReportCard, t: Translator) -> list:
     table = grid([rows[0], *body], widths=widths)
     ratings = None
     if card.rules is RuleSet.TT27:
-        from exports import primary_cards
-
-        table, ratings = primary_cards.subject_table(card, t), primary_cards.ratings_table(card, t)
+        table, ratings = _primary_subject_table(card, t), _primary_ratings_table(card, t)
     signers = [("exports.sign.parent", None), ("exports.sign.homeroom", card.homeroom_teacher)]
     if not card.period.midterm:
         signers.append(("exports.sign.principal", card.principal))
@@ -276,6 +132,37 @@ def _wide_column(card: ReportCard, columns: int) -> int | None:
     if card.rules is RuleSet.TT27:
         return None
     return columns - 1 if card.period is Period.YEAR else 0
+
+
+def _primary_subject_table(card: ReportCard, t: Translator) -> Table:
+    """The subjects, every heading, name and comment wrapped inside its cell."""
+    rows = card_rows(card, t)
+    header = [text(cell, PRIMARY_HEAD) for cell in rows[0]]
+    body = [[text(row[0], CELL), *row[1:-1], text(row[-1], CELL)] for row in rows[1:]]
+    widths = list(PRIMARY_WIDTHS[: len(rows[0]) - 1])
+    widths.append(CARD_WIDTH - sum(widths))
+    return grid([header, *body], widths, 1, 7.5)
+
+
+def _primary_ratings_table(card: ReportCard, t: Translator) -> Table | None:
+    """The qualities, then the competencies, three (name, level) pairs to a row under their heading."""
+    rows = rating_rows(card, t)
+    if not rows:
+        return None
+    pair = CARD_WIDTH / RATING_PAIRS
+    widths = [pair - 10 * mm, 10 * mm] * RATING_PAIRS
+    lines, style = [], [("ALIGN", (0, 0), (-1, -1), "CENTER")]
+    for kind in dict.fromkeys(kind for kind, _, _ in rows):
+        cells = [[text(name, CELL), level] for group, name, level in rows if group == kind]
+        style += [
+            ("SPAN", (0, len(lines)), (-1, len(lines))),
+            ("ALIGN", (0, len(lines)), (-1, len(lines)), "LEFT"),
+        ]
+        lines.append([text(kind, PRIMARY_HEAD)] + [""] * (2 * RATING_PAIRS - 1))
+        for i in range(0, len(cells), RATING_PAIRS):
+            chunk = sum(cells[i : i + RATING_PAIRS], [])
+            lines.append(chunk + [""] * (2 * RATING_PAIRS - len(chunk)))
+    return grid(lines, widths, 1, 7.5, style)
 
 
 def heading_block(school: School, t: Translator) -> Table:

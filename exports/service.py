@@ -14,12 +14,9 @@ from pathlib import Path
 from domain.errors import DomainError
 from domain.report_card import ClassBook, Period, report_cards
 from domain.school import file_stem
-from exports.gradebook import book_fingerprint, render_sections, sections
-from exports.pdf import AUDIT_HEAD
-from exports.report_cards import card_fingerprint, card_pdf
+from exports.card_text import card_fingerprint
 from exports.transcript import transcripts
-from exports.transcript_pdf import transcript_pdf
-from exports.values import fingerprint
+from exports.values import AUDIT_HEAD, fingerprint
 from locales import Translator
 from storage.audit import current_head
 from storage.changes import Author
@@ -73,10 +70,16 @@ def class_file(kind: str, book: ClassBook, period: Period, t: Translator, encodi
             path = Path(folder) / "export.dbf"
             mark = write_dbf(book, period.semester or YEAR_FILE, path, encoding)
             return Exported(kind, book.class_name, period.value, f"{stem}.dbf", path.read_bytes(), mark)
+    # The drawing modules are loaded by the first paper, not with the bot: reportlab and the fonts
+    # exports.pdf registers weigh about 17 MB in `sodiem run`.
     if kind == "gradebook":
+        from exports.gradebook import book_fingerprint, render_sections, sections
+
         parts = sections(book, period, t)
         data = render_sections(book, period, t, parts)
         return Exported(kind, book.class_name, period.value, f"{stem}.pdf", data, book_fingerprint(parts))
+    from exports.report_cards import card_pdf
+
     cards = report_cards(book, period)
     mark = fingerprint([[card_fingerprint(card, t)] for card in cards])
     return Exported(kind, book.class_name, period.value, f"{stem}.pdf", card_pdf(cards, t), mark)
@@ -100,6 +103,8 @@ async def export_transcript_pdfs(uow: UnitOfWork, class_name: str, t: Translator
 
 
 def transcript_files(book: ClassBook, t: Translator) -> list[Exported]:
+    from exports.transcript_pdf import transcript_pdf  # see class_file
+
     return [
         Exported(
             "transcript_pdf",

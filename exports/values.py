@@ -1,4 +1,5 @@
-"""How values appear in every export, and the fingerprint of what a page or file shows.
+"""How values appear in every export, the fingerprint of what a page or file shows and the audit head
+it was read at.
 
 A score is written exactly as recorded, with its tenth and the language's decimal sign (8,0 and 7,5 in
 Vietnamese); marks (Đ, CĐ, T, H, C) and levels as recorded; nothing entered is an empty cell. Text is
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +19,11 @@ from babel.numbers import get_decimal_symbol
 from locales import Translator
 
 FINGERPRINT_LENGTH = 8
+
+AUDIT_HEAD: ContextVar[str] = ContextVar("audit_head", default="")
+"""The audit chain's head when the data was read (``SEQ:HASH``), printed in every page's footer: set by
+exports/service.py for the papers it makes, so that a page can be checked later with
+``sodiem audit verify --head``."""
 
 
 def nfc(text: str | None) -> str:

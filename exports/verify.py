@@ -32,11 +32,10 @@ from exports.dbf_file import (
     records_fingerprint,
 )
 from exports.gradebook import gradebook_pdf
-from exports.pdf import AUDIT_HEAD
 from exports.report_cards import card_pdf
 from exports.transcript import transcripts
 from exports.transcript_pdf import transcript_pdf
-from exports.values import Difference, nfc
+from exports.values import AUDIT_HEAD, Difference, nfc
 from exports.verify_sheets import summary_differences, transcript_differences
 from locales import LANGUAGES, Translator, translator
 from storage.uow import UnitOfWork

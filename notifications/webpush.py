@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from py_vapid import Vapid
-from pywebpush import WebPusher, WebPushException
 
 from domain.errors import DomainError
 from storage.db import Database
@@ -158,6 +157,9 @@ class WebPushNotifier:
             "exp": int(time.time()) + 12 * 3600,
         }
         headers = {**self.vapid.sign(claims), "Urgency": self.settings.urgency}
+        # Loaded by the first push, not with the bot: pywebpush brings requests (about 4 MB).
+        from pywebpush import WebPusher, WebPushException
+
         async with self._slots:
             try:
                 pusher = WebPusher(info, aiohttp_session=self._session())

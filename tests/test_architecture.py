@@ -78,9 +78,10 @@ def test_every_message_the_code_uses_is_translated(language):
 
 
 def test_the_running_bot_loads_no_paper_library_until_a_paper_is_asked_for():
-    """`sodiem run` stays small (issue 20: under 150 MB): pyHanko, signxml, openpyxl and dbf are loaded
-    by the first signing, summary or DBF, not with the bot, the web chat and the command line."""
-    heavy = ("pyhanko", "signxml", "openpyxl", "dbf")
+    """`sodiem run` stays small (issue 20: under 150 MB): reportlab, pyHanko, signxml, openpyxl and dbf
+    are loaded by the first PDF, signing, summary or DBF, pywebpush (with requests) by the first push,
+    not with the bot, the web chat and the command line."""
+    heavy = ("reportlab", "matplotlib", "pyhanko", "signxml", "openpyxl", "dbf", "pywebpush", "requests")
     probe = (
         "import sys, cli.run, bot.app, web; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
     )

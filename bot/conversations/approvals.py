@@ -23,7 +23,6 @@ from domain.corrections import MAX_REASON, Status, Target, is_periodic_test
 from domain.errors import DomainError
 from domain.permissions import Action, allowed, may_approve
 from domain.windows import ColumnKind
-from exports.correction_slip import slip_pdf
 from exports.service import Exported
 from exports.signed_papers import sign_and_keep, slip_stamp
 from exports.signing_setting import setting_from
@@ -347,6 +346,8 @@ async def _slip(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> Expor
     if request.examiner:
         signers.append(t("correction.sign.examiner"))
     signers.append(t("correction.sign.leader"))
+    from exports.correction_slip import slip_pdf  # loaded by the first slip, not with the bot (reportlab)
+
     content, mark = await asyncio.to_thread(slip_pdf, t, lines[0], lines[1:], photos, signers)
     key = await _slip_key(uow, request)
     return Exported(key.kind, key.class_name, key.period, _slip_name(request), content, mark)

@@ -27,8 +27,8 @@ from domain.notices import Audience, Kind, Notice, Reach, Scope, Status, may_dec
 from domain.permissions import Action, Target, allowed, may_approve
 from domain.report_card import Period, ReportCard
 from domain.school import file_stem
+from exports.card_text import card_text, period_name
 from exports.released import cards_now, freeze, out_of_date
-from exports.report_cards import card_pdf, card_png, card_text, period_name
 from locales import Translator, translator
 from notifications import zalo
 from services import elsewhere
@@ -161,7 +161,7 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
         parents=sum(len(p) for p in parents.values()),
         without=sum(1 for card in cards if not parents.get(card.student.id)),
     )
-    pdf = await asyncio.to_thread(card_pdf, cards, turn.t)
+    pdf = await asyncio.to_thread(_card_pdf, cards, turn.t)
     _send_pdf(turn, pdf, _file_name(turn.t, name, period), turn.chat_id)
     answer_and_show(turn, update.callback_query, summary, keyboard)
 
@@ -226,7 +226,7 @@ async def _ask_approval(turn: Turn, request: CardRequest, chat_id: int, t: Trans
             button(t("notices.reject"), PREFIX, "no", request.notice_id),
         ]
     )
-    pdf = await asyncio.to_thread(card_pdf, request.cards, t)
+    pdf = await asyncio.to_thread(_card_pdf, request.cards, t)
     _send_pdf(turn, pdf, _file_name(t, request.class_name, request.period), chat_id)
     turn.send(_approval_text(t, request), keyboard, chat_id=chat_id)
 
@@ -285,10 +285,23 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
     await tell_author(turn, notice, "notices.author.approved")
 
 
+def _card_pdf(cards: list[ReportCard], t: Translator) -> bytes:
+    # Loaded by the first paper, not with the bot: reportlab and exports.pdf's fonts weigh about 17 MB.
+    from exports.report_cards import card_pdf
+
+    return card_pdf(cards, t)
+
+
+def _card_png(card: ReportCard, t: Translator) -> bytes:
+    from exports.report_cards import card_png  # see _card_pdf
+
+    return card_png(card, t)
+
+
 class _Forms:
     """A card's text, PDF and picture, each drawn when first needed, once per language."""
 
-    DRAW = {"text": card_text, "pdf": lambda card, t: card_pdf([card], t), "png": card_png}
+    DRAW = {"text": card_text, "pdf": lambda card, t: _card_pdf([card], t), "png": _card_png}
 
     def __init__(self, card: ReportCard) -> None:
         self.card = card

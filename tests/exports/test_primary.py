@@ -11,8 +11,9 @@ from domain.class_record import StoredValue
 from domain.evaluation import RuleSet, rules_for
 from domain.report_card import AbsenceDay, ClassBook, Period, StudentInfo, report_cards
 from domain.school import Level, School, Subject, SubjectKind
+from exports.card_text import card_rows, card_text
 from exports.dbf_file import dbf_records
-from exports.report_cards import card_pdf, card_rows, card_text
+from exports.report_cards import card_pdf
 from locales import translator
 
 YEAR = default_school_year("2025-2026")

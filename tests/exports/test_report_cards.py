@@ -10,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from domain.report_card import Period, report_cards
-from exports.report_cards import card_pdf, card_png, card_text
+from exports.card_text import card_text
+from exports.report_cards import card_pdf, card_png
 from locales import translator
 from storage.models import ScoreRow, StudentRow, SubjectRow
 from storage.uow import UnitOfWork
