@@ -8,7 +8,6 @@ from dataclasses import replace
 from cli import days_off, weekly
 from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database, school_today
 from cli.people import find_staff
-from cli.signed import named_signer
 from domain.classes import SETTING as GRADES_SETTING
 from domain.classes import checked_grades, plan_classes, shown_grades
 from domain.errors import DomainError
@@ -228,6 +227,8 @@ def run_settings(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
             if args.signer is not None:
+                from cli.signed import named_signer  # the signing modules, only for a signer
+
                 changes["signer"] = await named_signer(args, uow)
             if args.approver:
                 approver = None if args.approver == "-" else (await find_staff(uow, args.approver)).id

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from cli.output import utc_now
 from domain.weekly import parse_parts
-from services import weekly_news
 from storage.uow import UnitOfWork
 
 
@@ -36,6 +35,8 @@ def asked(args) -> bool:
 
 async def apply(args, uow: UnitOfWork) -> None:
     """Keeps what was asked and says it; the template's new version is told to the approvers."""
+    from services import weekly_news  # loaded when asked: every `sodiem school` command builds this parser
+
     console = args.console
     if args.weekly_news is not None:
         await weekly_news.set_schedule(uow, args.weekly_news)
