@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from domain.calendar import DayOff, day_off_on, is_public_holiday
 from domain.names import name_and_mark, split_name
 
 EXCUSED = "P"  # vắng có phép
@@ -127,15 +128,21 @@ def recent_days(
     year_end: date,
     submitted: Collection[tuple[int, int]],
     count: int = 6,
+    days_off: tuple[DayOff, ...] = (),
 ) -> list[date]:
-    """The latest days before today that may still be entered, Sundays left out, newest first."""
+    """The latest days before today that may still be entered, newest first: no Sunday, public holiday
+    or school day off among them (such a day may still be typed, as a class may meet on one)."""
     days: list[date] = []
     day = today - timedelta(days=1)
     while len(days) < count and day >= year_start:
-        if day.weekday() != 6 and day_problem(day, today, year_start, year_end, submitted) is None:
+        if _a_school_day(day, days_off) and day_problem(day, today, year_start, year_end, submitted) is None:
             days.append(day)
         day -= timedelta(days=1)
     return days
+
+
+def _a_school_day(day: date, days_off: tuple[DayOff, ...]) -> bool:
+    return day.weekday() != 6 and not is_public_holiday(day) and day_off_on(day, days_off) is None
 
 
 def month_problem(year: int, month: int, today: date, submitted: Collection[tuple[int, int]]) -> str | None:

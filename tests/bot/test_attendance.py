@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from domain.attendance import short_names
+from domain.calendar import DayOff
 from storage.models import (
     AbsenceRow,
     AttendanceMonthRow,
@@ -16,7 +17,8 @@ from storage.models import (
     SchoolRow,
     StudentRow,
 )
-from tests.storage.helpers import class_list_names
+from storage.uow import UnitOfWork
+from tests.storage.helpers import YEAR, class_list_names
 
 SAVE, CONFIRM = "💾 Lưu", "✅ Xác nhận lưu"
 
@@ -214,6 +216,22 @@ async def test_a_photo_or_text_in_the_flow_gets_a_hint_and_changes_nothing(schoo
         assert back.button_texts[0] == "1. Anh (P)"
     assert await absences(school.database) == {}
     assert await count(school.database, AttendanceTakenRow) == 0
+
+
+async def test_the_days_offered_leave_out_the_schools_days_off(school):
+    async with UnitOfWork(school.database) as uow:
+        await uow.school.save_days_off(YEAR, (DayOff(date(2025, 10, 13), date(2025, 10, 13), "Nghỉ bù"),))
+        await uow.commit()
+    teacher = school.api.person(18, "Toàn")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        teacher.send_command("/diemdanh")
+        sheet = await open_list(teacher, "📋 Điểm danh 6A")
+        teacher.press("📅 Ngày khác", sheet)
+        days = await teacher.wait_for(lambda m: m.text.startswith("Điểm danh lớp 6A — chọn ngày"))
+        assert days.button_texts[:3] == ["Hôm nay 14/10/2025", "T7 11/10/2025", "T6 10/10/2025"]
+        typed = await teacher.ask("13/10")  # a day off may still be typed: a class may meet on one
+        assert typed.text.startswith("📋 Điểm danh 6A, 13/10/2025")
 
 
 async def test_the_month_with_totals_is_submitted_and_then_closed_to_editing(school):

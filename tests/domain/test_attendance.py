@@ -17,6 +17,7 @@ from domain.attendance import (
     recent_days,
     short_names,
 )
+from domain.calendar import DayOff
 
 YEAR_START, YEAR_END = date(2025, 9, 5), date(2026, 5, 31)
 TODAY = date(2025, 10, 14)
@@ -60,6 +61,19 @@ def test_recent_days_skip_sundays_submitted_months_and_days_before_the_year():
     ]
     assert recent_days(date(2025, 10, 2), YEAR_START, YEAR_END, {(2025, 9)}) == [date(2025, 10, 1)]
     assert recent_days(date(2025, 9, 6), YEAR_START, YEAR_END, set()) == [date(2025, 9, 5)]
+
+
+def test_recent_days_skip_public_holidays_and_the_schools_days_off():
+    tet = DayOff(date(2026, 2, 16), date(2026, 2, 22), "Tết Nguyên đán")
+    assert recent_days(date(2026, 2, 24), YEAR_START, date(2026, 5, 31), set(), count=3, days_off=(tet,)) == [
+        date(2026, 2, 23),
+        date(2026, 2, 14),  # 16–21/02 are Tết, 15/02 and 22/02 Sundays
+        date(2026, 2, 13),
+    ]
+    assert recent_days(date(2026, 5, 4), YEAR_START, YEAR_END, set(), count=2) == [
+        date(2026, 5, 2),  # 3/5 a Sunday
+        date(2026, 4, 29),  # 1/5 and 30/4 public holidays
+    ]
 
 
 def test_the_month_is_due_on_the_third_of_the_next_month():
