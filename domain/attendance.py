@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.calendar import DayOff, day_off_on, is_public_holiday
+from domain.calendar import DayOff, is_closed
 from domain.names import name_and_mark, split_name
 
 EXCUSED = "P"  # vắng có phép
@@ -135,14 +135,10 @@ def recent_days(
     days: list[date] = []
     day = today - timedelta(days=1)
     while len(days) < count and day >= year_start:
-        if _a_school_day(day, days_off) and day_problem(day, today, year_start, year_end, submitted) is None:
+        if not is_closed(day, days_off) and day_problem(day, today, year_start, year_end, submitted) is None:
             days.append(day)
         day -= timedelta(days=1)
     return days
-
-
-def _a_school_day(day: date, days_off: tuple[DayOff, ...]) -> bool:
-    return day.weekday() != 6 and not is_public_holiday(day) and day_off_on(day, days_off) is None
 
 
 def month_problem(year: int, month: int, today: date, submitted: Collection[tuple[int, int]]) -> str | None:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
+from domain.importing import parse_date
 from domain.school import SchoolYear, Semester, parse_year_name
 
 SCHOOL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -20,7 +21,6 @@ SCHOOL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # school records those as its days off.
 PUBLIC_HOLIDAYS = ((1, 1), (4, 30), (5, 1), (9, 2))
 DAYS_OFF_SETTING = "days_off"  # school setting: {year name: [[first, last, name], ...]}, ISO dates
-DAY_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 NAME_LENGTH = 60
 
 
@@ -42,14 +42,7 @@ class DayOff:
 
 def read_days(text: str) -> tuple[date, date]:
     """'16/02/2026' or '16/02/2026-22/02/2026' (also with '–' or spaces around the dash)."""
-    parts = [part.strip() for part in re.split(r"[-–]", text.strip(), maxsplit=1)]
-    days = []
-    for part in parts:
-        match = DAY_TEXT.fullmatch(part)
-        try:
-            days.append(date(int(match[3]), int(match[2]), int(match[1])) if match else None)
-        except ValueError:
-            days.append(None)
+    days = [parse_date(part) for part in re.split(r"[-–]", text.strip(), maxsplit=1)]
     if None in days:
         raise DomainError("schoolyear.days_off.bad_date", text=text[:40])
     return days[0], days[-1]
@@ -80,7 +73,7 @@ def with_day_off(days_off: tuple[DayOff, ...], new: DayOff, year: SchoolYear) ->
 def without_day_off(days_off: tuple[DayOff, ...], text: str) -> tuple[DayOff, tuple[DayOff, ...]]:
     """The days off that cover the day ``text`` names, and the year's days off without them."""
     day, _ = read_days(text)
-    found = next((each for each in days_off if each.covers(day)), None)
+    found = day_off_on(day, days_off)
     if found is None:
         raise DomainError("schoolyear.days_off.none_on", day=day)
     return found, tuple(each for each in days_off if each != found)
@@ -102,6 +95,11 @@ def days_off_setting(settings: dict, year_name: str, days_off: tuple[DayOff, ...
 
 def day_off_on(day: date, days_off: tuple[DayOff, ...]) -> DayOff | None:
     return next((each for each in days_off if each.covers(day)), None)
+
+
+def is_closed(day: date, days_off: tuple[DayOff, ...] = ()) -> bool:
+    """The school does not open: a Sunday, a public holiday or one of its days off."""
+    return day.weekday() == 6 or is_public_holiday(day) or day_off_on(day, days_off) is not None
 
 
 def school_date(moment: datetime) -> date:

@@ -6,9 +6,9 @@ importing it twice changes nothing."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
-from domain.calendar import DayOff, day_off, day_off_on, is_public_holiday, with_day_off
+from domain.calendar import DayOff, day_off, is_closed, with_day_off
 from domain.errors import DomainError
 from domain.importing import Table
 from domain.school import School, SchoolYear, parse_year_name
@@ -325,14 +325,8 @@ def absence_mark(rng: random.Random) -> str | None:
 
 def school_days(first: date, last: date, days_off: tuple[DayOff, ...] = ()) -> list[date]:
     """Monday to Friday between two dates, but the public holidays and the school's ``days_off``."""
-    from datetime import timedelta
-
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return [
-        day
-        for day in days
-        if day.weekday() < 5 and not is_public_holiday(day) and not day_off_on(day, days_off)
-    ]
+    return [day for day in days if day.weekday() < 5 and not is_closed(day, days_off)]
 
 
 def demo_days_off(year: SchoolYear) -> tuple[DayOff, ...]:
