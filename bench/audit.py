@@ -96,5 +96,6 @@ def main() -> None:
     )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
+
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@ tests and benchmarks build the real thing."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -82,6 +83,15 @@ async def on_start(application: Application) -> None:
     delivery.start(application)
     zalo.start(application)
     scheduler.start(application)
+    keep_out_of_collections()
+
+
+def keep_out_of_collections() -> None:
+    """What start-up made (modules, mappers, catalogs: most of the heap) lives as long as the process:
+    frozen, Python's full collections no longer walk it on every press (about 1 ms a press under load,
+    bench/throughput.py)."""
+    gc.collect()
+    gc.freeze()
 
 
 def add_handlers(application: Application) -> None:

@@ -1,6 +1,7 @@
 """The database: one engine per process, a unit of work per use case.
 
-SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy timeout; every
+SQLite (the embedded default) runs in WAL mode with foreign keys on, its statements on the event
+loop's thread, waiting for another process's writer up to a busy timeout (storage/sqlite_driver.py); every
 writing transaction starts with ``BEGIN IMMEDIATE`` and, inside one process, writers take turns,
 so that concurrent read-modify-write never loses an update. PostgreSQL needs none of that.
 
@@ -28,6 +29,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only
 
+from storage.sqlite_driver import inline_connector
+
 DEFAULT_URL = "sqlite+aiosqlite:///./sodiem.db"
 SQLITE_BUSY_SECONDS_SETTING = "SODIEM_SQLITE_BUSY_SECONDS"  # how long a writer waits for another one
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -39,8 +42,8 @@ ENQUEUED = "sodiem_outbox_enqueued"  # in a session's info: its transaction adde
 SQLITE_CONNECTIONS = 8
 
 
-def sqlite_busy_timeout_ms() -> int:
-    return int(float(os.environ.get(SQLITE_BUSY_SECONDS_SETTING) or 30) * 1000)
+def sqlite_busy_seconds() -> float:
+    return float(os.environ.get(SQLITE_BUSY_SECONDS_SETTING) or 30)
 
 
 def is_busy(error: BaseException) -> bool:
@@ -71,10 +74,9 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True)
-    busy_ms = sqlite_busy_timeout_ms()
     engine = create_async_engine(
         url,
-        connect_args={"timeout": busy_ms / 1000},
+        async_creator=inline_connector(url, sqlite_busy_seconds()),
         pool_size=SQLITE_CONNECTIONS,
         max_overflow=SQLITE_CONNECTIONS,
     )
@@ -86,7 +88,6 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

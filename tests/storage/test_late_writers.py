@@ -2,10 +2,12 @@
 after another writer changed what it had read, it is done again with the lock, and no update is lost."""
 
 import asyncio
+import sqlite3
 
 import pytest
 from sqlalchemy import select, text
 
+from storage.backup import sqlite_path
 from storage.db import Database
 from storage.models import SchoolRow
 from storage.uow import UnitOfWork, retried
@@ -74,3 +76,24 @@ async def test_concurrent_turns_that_write_never_lose_an_update(database):
     await asyncio.gather(*(turns(db, 25) for db in (database, second, database, second)))
     assert await counter(database) == 100
     await second.dispose()
+
+
+async def test_while_another_program_writes_the_bot_goes_on_answering(database):
+    """A command-line import holds SQLite's write lock: the bot's turn that writes waits for it without
+    holding up the others (its statements run on the event loop's thread: storage/sqlite_driver.py), a
+    turn that reads is answered meanwhile, and the writer goes on once the lock is free."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL has no writer lock")
+    await add_counter(database)
+    other_program = sqlite3.connect(sqlite_path(database.url), isolation_level=None)
+    other_program.execute("BEGIN IMMEDIATE")
+    try:
+        writing = asyncio.create_task(retried(database, increment))
+        await asyncio.sleep(0.3)
+        assert not writing.done()
+        assert await asyncio.wait_for(counter(database), timeout=1) == 0
+    finally:
+        other_program.execute("ROLLBACK")
+        other_program.close()
+    await asyncio.wait_for(writing, timeout=5)
+    assert await counter(database) == 1
