@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from domain.text import visible_text
 
@@ -95,6 +96,7 @@ def _words_key(words: str) -> tuple[tuple[tuple[int, ...], int], ...]:
     return tuple(_syllable_key(word) for word in words.split())
 
 
+@lru_cache(maxsize=8192)  # a school's names, sorted again at every class list shown
 def vietnamese_sort_key(full_name: str) -> tuple:
     """Sort key for a class list: given name, then middle names, then family name."""
     family, middle, given = split_name(full_name)

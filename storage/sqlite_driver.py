@@ -10,8 +10,8 @@ connections run statements in place, and keep off the loop only what may wait:
   sleep on the loop's thread, so it is off (busy timeout 0) and the statement is tried again after an
   ``asyncio.sleep``, for as long as the busy timeout allows. A stale snapshot (SQLITE_BUSY_SNAPSHOT) is
   not waited for: storage/db.py runs the turn again;
-- a commit, which may copy the write-ahead log into the database and wait for the disk: it goes to
-  aiosqlite's thread, as every call did before.
+- the commit of a transaction that wrote, which may copy the write-ahead log into the database and
+  wait for the disk: it goes to aiosqlite's thread, as every call did before.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class InlineConnection(aiosqlite.Connection):
     def __init__(self, connector: Callable[[], sqlite3.Connection], busy_seconds: float) -> None:
         super().__init__(connector, iter_chunk_size=64)
         self._busy_seconds = busy_seconds
+        self._changes_done = 0  # rows changed by the statements of transactions already ended
         self._thread.daemon = True  # as SQLAlchemy makes it: a connection left open never holds up the exit
 
     async def _execute(self, fn, *args, **kwargs):
@@ -41,7 +42,15 @@ class InlineConnection(aiosqlite.Connection):
         return await self._while_busy(partial(fn, *args, **kwargs))
 
     async def commit(self) -> None:
-        await self._while_busy(partial(aiosqlite.Connection._execute, self, self._conn.commit))
+        if self._conn.total_changes == self._changes_done:  # it only read: nothing to write to disk
+            await self._execute(self._conn.commit)
+        else:
+            await self._while_busy(partial(aiosqlite.Connection._execute, self, self._conn.commit))
+        self._changes_done = self._conn.total_changes
+
+    async def rollback(self) -> None:
+        await super().rollback()
+        self._changes_done = self._conn.total_changes
 
     async def _while_busy(self, attempt: Callable[[], Any]) -> Any:
         loop = asyncio.get_running_loop()
