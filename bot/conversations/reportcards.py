@@ -1,6 +1,7 @@
 """/phieulienlac: the homeroom teacher prepares the class's report cards for a period (the class's PDF to
 review), submits them; a vice-principal approves, which releases the period's results to the parents:
-each parent receives their child's card as a message and as a PDF, and /ketqua shows it afterwards.
+each parent receives their child's card as a message and as a PDF (reportcards_delivery.py), and /ketqua
+shows it afterwards.
 
 Every button carries only ids and is re-authorised: the class must be the teacher's, the decision a
 leader's, the child the parent's own and the period released."""
@@ -9,31 +10,28 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.notices import submit_label, tell_author
+from bot.conversations.reportcards_delivery import card_messages, cards_pdf
 from bot.conversations.shared import show
 from bot.delivery import zalo_pictures
 from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
 from bot.keyboards import button, column, is_number
-from bot.public import picture_name
 from bot.turn import Turn, current_turn
 from domain.errors import PermissionDenied
 from domain.notices import Audience, Kind, Notice, Reach, Scope, Status, may_decide
 from domain.permissions import Action, Target, allowed, may_approve
 from domain.report_card import Period, ReportCard
 from domain.school import file_stem
-from exports.card_text import card_text, period_name
+from exports.card_text import period_name
 from exports.released import cards_now, freeze, out_of_date
 from locales import Translator, translator
-from notifications import zalo
 from services import elsewhere
 from services.results import REFUSED, released_card, released_periods
-from storage.outbox_store import Outgoing
 from storage.released_store import ReleasedPeriod
 
 FLOW = "reportcards"
@@ -161,7 +159,7 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
         parents=sum(len(p) for p in parents.values()),
         without=sum(1 for card in cards if not parents.get(card.student.id)),
     )
-    pdf = await asyncio.to_thread(_card_pdf, cards, turn.t)
+    pdf = await asyncio.to_thread(cards_pdf, cards, turn.t)
     _send_pdf(turn, pdf, _file_name(turn.t, name, period), turn.chat_id)
     answer_and_show(turn, update.callback_query, summary, keyboard)
 
@@ -226,7 +224,7 @@ async def _ask_approval(turn: Turn, request: CardRequest, chat_id: int, t: Trans
             button(t("notices.reject"), PREFIX, "no", request.notice_id),
         ]
     )
-    pdf = await asyncio.to_thread(_card_pdf, request.cards, t)
+    pdf = await asyncio.to_thread(cards_pdf, request.cards, t)
     _send_pdf(turn, pdf, _file_name(t, request.class_name, request.period), chat_id)
     turn.send(_approval_text(t, request), keyboard, chat_id=chat_id)
 
@@ -276,107 +274,13 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
     await turn.answer_press_now()  # the cards are drawn and kept next
     cards = await cards_now(turn.uow, notice.reach.class_id, period)
     turn.uow.released.keep(notice.id, await asyncio.to_thread(freeze, cards))  # what parents see from now
-    messages = await _card_messages(turn, notice, cards, zalo_pictures(context))
+    messages = await card_messages(turn, notice, cards, zalo_pictures(context))
     await turn.uow.outbox.enqueue(messages, turn.now)
     report = column([button(turn.t("notices.report_button"), "nt", "rp", notice.id)])
     parents = len({(m.channel, m.recipient) for m in messages})
     text = turn.t("notices.card.released", text=notice.text, parents=parents, students=len(cards))
     answer_and_show(turn, update.callback_query, text, report)
     await tell_author(turn, notice, "notices.author.approved")
-
-
-def _card_pdf(cards: list[ReportCard], t: Translator) -> bytes:
-    # Loaded by the first paper, not with the bot: reportlab and exports.pdf's fonts weigh about 17 MB.
-    from exports.report_cards import card_pdf
-
-    return card_pdf(cards, t)
-
-
-def _card_png(card: ReportCard, t: Translator) -> bytes:
-    from exports.report_cards import card_png  # see _card_pdf
-
-    return card_png(card, t)
-
-
-class _Forms:
-    """A card's text, PDF and picture, each drawn when first needed, once per language."""
-
-    DRAW = {"text": card_text, "pdf": lambda card, t: _card_pdf([card], t), "png": _card_png}
-
-    def __init__(self, card: ReportCard) -> None:
-        self.card = card
-        self._drawn: dict[tuple[str, str], Any] = {}
-
-    def __call__(self, kind: str, t: Translator) -> Any:
-        if (kind, t.language) not in self._drawn:
-            self._drawn[kind, t.language] = self.DRAW[kind](self.card, t)
-        return self._drawn[kind, t.language]
-
-
-async def _card_messages(
-    turn: Turn, notice: Notice, cards: list[ReportCard], pictures: bool = False
-) -> list[Outgoing]:
-    """For each guardian's account: the card as a message, then as a PDF (on Zalo: as a picture, when
-    sodiem's web server can be reached by the platform), in the guardian's language."""
-    parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
-    messages = []
-    for card in cards:
-        form = _Forms(card)
-        for person in parents.get(card.student.id, []):
-            t = translator(person.language)
-            text = form("text", t)
-            key = f"card:{notice.id}:{card.student.id}:{person.channel}:{person.account}"
-            caption = t(
-                "notices.card.caption", name=card.student.full_name, period=period_name(card.period, t)
-            )
-            file_name = (
-                t("notices.card.student_file", code=card.student.code, period=card.period.value) + ".pdf"
-            )
-            if person.channel == zalo.NAME:  # text in pieces within Zalo's limit, then the picture
-                messages += [
-                    Outgoing(
-                        f"{key}:text:{n}", person.channel, person.account, person.person, piece, notice.id
-                    )
-                    for n, piece in enumerate(
-                        zalo.with_receipt(zalo.pieces(text), t("weekly.read.zalo_hint", number=notice.id)),
-                        start=1,
-                    )
-                ]
-                if pictures:
-                    messages.append(
-                        Outgoing(
-                            f"{key}:png",
-                            person.channel,
-                            person.account,
-                            person.person,
-                            caption,
-                            notice.id,
-                            picture_name(),
-                            await asyncio.to_thread(form, "png", t),  # matplotlib: off the event loop
-                        )
-                    )
-                continue
-            messages += [
-                Outgoing(
-                    f"{key}:text",
-                    person.channel,
-                    person.account,
-                    person.person,
-                    split_for_telegram(text)[0],
-                    notice.id,
-                ),
-                Outgoing(
-                    f"{key}:pdf",
-                    person.channel,
-                    person.account,
-                    person.person,
-                    caption,
-                    notice.id,
-                    file_name,
-                    await asyncio.to_thread(form, "pdf", t),
-                ),
-            ]
-    return messages
 
 
 # --- parents and students: released results only (services/results.py) -----------------------------

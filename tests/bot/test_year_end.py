@@ -18,7 +18,6 @@ from pathlib import Path
 from dbfread import DBF
 from sqlalchemy import func, select
 
-from bot.conversations.yearreview import proposed_lines
 from domain.columns import offered_columns
 from domain.entry import Column
 from domain.evaluation import rules_for
@@ -28,6 +27,7 @@ from domain.year_end import Flag, Outcome, ReviewState, Stage, add_flag, decide
 from exports.service import export_class
 from exports.verify import verify
 from locales import translator
+from services.year_end import proposed_lines
 from storage.changes import Author
 from storage.models import AbsenceRow, ChangeRow, ClassReviewRow, RefusalRow, StaffRow, StudentOutcomeRow
 from storage.uow import UnitOfWork

@@ -96,7 +96,7 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
             TOKEN,
         ]
         process = await asyncio.create_subprocess_exec(*command, "1")
-        deliver = zalo._add_message
+        deliver = zalo.add_message
 
         def kill_at_the_twelfth(*args, **kwargs):
             message = deliver(*args, **kwargs)
@@ -104,9 +104,9 @@ async def test_killed_in_the_middle_of_a_delivery_it_resumes_and_sends_nothing_t
                 os.kill(process.pid, signal.SIGKILL)
             return message
 
-        zalo._add_message = kill_at_the_twelfth
+        zalo.add_message = kill_at_the_twelfth
         assert await asyncio.wait_for(process.wait(), 60) == -signal.SIGKILL
-        zalo._add_message = deliver
+        zalo.add_message = deliver
         assert sum(copies(zalo, p, "Thông báo") for p in parents) == 12
 
         restarted = await asyncio.create_subprocess_exec(*command, "1")
