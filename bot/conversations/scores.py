@@ -16,7 +16,6 @@ from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
 from bot.conversations.review import review_lines, shown, stamp_review, still_current, value_text
 from bot.conversations.shared import book_open, class_students, offered_for, show
-from bot.conversations.yearreview import summer_retests_of
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import Turn, current_turn
@@ -29,6 +28,7 @@ from domain.permissions import Action, Target, allowed
 from domain.school import SubjectKind
 from domain.windows import ColumnKind
 from locales import SCHOOL_TZ
+from services.year_end import summer_retests_of
 from storage.changes import Author
 
 FLOW = "scores"

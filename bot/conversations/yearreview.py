@@ -55,7 +55,6 @@ from domain.year_end import (
     with_people,
 )
 from services.year_end import current_stage, missing_values, proposed_lines, stored_lines
-from services.year_end import summer_retests_of as summer_retests_of  # scores.py imports it from here
 from storage.changes import Author
 from storage.year_end_store import Submitted
 
