@@ -1,0 +1,214 @@
+"""/suadiem once the value is picked: the new value, the reason, the evidence (the test paper's photo and
+the examiner's name where required), the slip shown and sent to the leadership."""
+
+from __future__ import annotations
+
+from bot.conversations import approvals
+from bot.conversations.base import Dialog, end_dialog, save_dialog
+from bot.conversations.corrections_absence import absence_request
+from bot.conversations.corrections_pick import (
+    FIX,
+    PREFIX,
+    cancel_button,
+    column_values,
+    may_pick,
+    offered_columns,
+    pick_of,
+)
+from bot.handlers.common import refuse
+from bot.keyboards import button, column
+from bot.turn import Turn
+from domain.attendance import MARKS
+from domain.corrections import (
+    MAX_EXAMINER,
+    MAX_REASON,
+    Status,
+    Target,
+    deadline,
+    is_late,
+    is_periodic_test,
+    same_value,
+)
+from domain.entry import Student, one_value
+from domain.errors import DomainError
+from domain.permissions import Action, allowed
+from domain.permissions import Target as Scope
+from locales import SCHOOL_TZ
+from storage.changes import Author
+from storage.db import as_utc
+from storage.models import CorrectionRow
+
+
+async def value_typed(turn: Turn, dialog: Dialog, text: str) -> None:
+    pick = pick_of(dialog)
+    option = (await offered_columns(turn, pick))[pick.option]
+    old = (await column_values(turn, pick)).get(pick.student_id)
+    try:
+        cell = one_value(text, 1, Student(pick.student_id, ""), option.column, [])
+    except DomainError as error:
+        turn.say(error.key, **error.params)
+        return
+    if cell.problem:
+        turn.say(cell.problem[0], **{k: v for k, v in cell.problem[1].items() if v is not None})
+        return
+    if cell.value == "v":
+        turn.say("correction.no_makeup")
+        return
+    if same_value(cell.value, old):
+        turn.say("correction.same_value")
+        return
+    dialog.step, dialog.data["new"] = "reason", cell.value
+    await save_dialog(turn, dialog)
+    turn.say("correction.ask_reason", keyboard=column([cancel_button(turn)]), limit=MAX_REASON)
+
+
+async def reason_typed(turn: Turn, dialog: Dialog, text: str) -> None:
+    if not 3 <= len(text) <= MAX_REASON:
+        turn.say("correction.bad_reason", limit=MAX_REASON)
+        return
+    dialog.step, dialog.data["reason"] = "evidence", text
+    await save_dialog(turn, dialog)
+    await _ask_evidence(turn, dialog)
+
+
+async def _ask_evidence(turn: Turn, dialog: Dialog) -> None:
+    if await _needs_paper(turn, dialog):
+        turn.say("correction.ask_photo_required", keyboard=column([cancel_button(turn)]))
+        return
+    turn.say(
+        "correction.ask_photo",
+        keyboard=column([button(turn.t("correction.skip_photo"), PREFIX, "np"), cancel_button(turn)]),
+    )
+
+
+async def examiner_typed(turn: Turn, dialog: Dialog, text: str) -> None:
+    if not 2 <= len(text) <= MAX_EXAMINER:
+        turn.say("correction.bad_examiner", limit=MAX_EXAMINER)
+        return
+    dialog.data["examiner"] = text
+    await _show_slip(turn, dialog)
+
+
+async def no_photo_pressed(update, turn, dialog, args) -> None:
+    if dialog.step != "evidence" or await _needs_paper(turn, dialog):
+        await refuse(turn, "request-correction", update.callback_query.data)
+        return
+    turn.answer_press()
+    await after_photo(turn, dialog)
+
+
+async def after_photo(turn: Turn, dialog: Dialog) -> None:
+    if await _needs_paper(turn, dialog):
+        dialog.step = "examiner"
+        await save_dialog(turn, dialog)
+        turn.say("correction.ask_examiner", limit=MAX_EXAMINER)
+        return
+    await _show_slip(turn, dialog)
+
+
+async def _show_slip(turn: Turn, dialog: Dialog) -> None:
+    request = await _request(turn, dialog)
+    dialog.step = "confirm"
+    await save_dialog(turn, dialog)
+    text = await approvals.slip_text(turn.t, turn.uow, request, len(dialog.data.get("evidence", [])))
+    keyboard = column([button(turn.t("correction.send"), PREFIX, "ok"), cancel_button(turn)])
+    turn.send(text, keyboard)
+
+
+async def _request(turn: Turn, dialog: Dialog) -> CorrectionRow:
+    """The request as the dialog describes it, with today's deadline check."""
+    if dialog.data.get("target") == Target.ABSENCE:
+        return await absence_request(turn, dialog)
+    pick = pick_of(dialog)
+    year = await turn.uow.school.year()
+    year_row = await turn.uow.school.year_row()
+    column_ = (await offered_columns(turn, pick))[pick.option].column
+    saved = await turn.uow.gradebook.saved_value(
+        pick.student_id, pick.subject_id, year_row.id, pick.semester, column_.kind, column_.position
+    )
+    semester = next(s for s in year.semesters if s.number == pick.semester)
+    entered_on = as_utc(saved.entered_at).astimezone(SCHOOL_TZ).date()
+    limit = deadline(semester, column_.kind, column_.position, entered_on)
+    today = turn.now.astimezone(SCHOOL_TZ).date()
+    return CorrectionRow(
+        year_id=year_row.id,
+        semester=pick.semester,
+        class_id=pick.class_id,
+        student_id=pick.student_id,
+        target=Target.SCORE,
+        subject_id=pick.subject_id,
+        kind=column_.kind.value,
+        position=column_.position,
+        old_value=dialog.data["old"],
+        new_value=dialog.data["new"],
+        reason=dialog.data["reason"],
+        examiner=dialog.data.get("examiner", ""),
+        deadline=limit.last_day if limit else None,
+        late=is_late(limit, today),
+        requested_by=turn.actor.person.id,
+        requested_at=turn.now,
+        status=Status.PENDING,
+        decision_note="",
+    )
+
+
+async def send_pressed(update, turn, dialog, args) -> None:
+    if dialog.step != "confirm" or not await _may_request(turn, dialog):
+        await refuse(turn, "request-correction", update.callback_query.data)
+        return
+    request = await _request(turn, dialog)
+    if await turn.uow.year_end.year_fixed(request.class_id):
+        turn.answer_press()
+        turn.say("year_end.correction.lists_fixed", name=await turn.uow.views.class_name(request.class_id))
+        return
+    if not same_value(await turn.uow.corrections.current_value(request), request.old_value):
+        turn.answer_press()
+        turn.say("correction.value_moved")
+        return
+    waiting = await turn.uow.corrections.pending_for(request)
+    if waiting is not None:
+        turn.answer_press()
+        turn.say("correction.already_pending", id=waiting)
+        return
+    if not _complete(request, dialog, await _needs_paper(turn, dialog)):
+        await refuse(turn, "request-correction", update.callback_query.data)
+        return
+    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
+    await turn.uow.corrections.submit(request, dialog.data.get("evidence", []), author)
+    await end_dialog(turn)
+    turn.answer_press()
+    turn.later(lambda _bot: update.callback_query.edit_message_reply_markup(None))
+    sent_to = await approvals.send_to_leaders(turn, request)
+    if sent_to:
+        turn.say("correction.sent", id=request.id, leaders=sent_to)
+    else:
+        turn.say("correction.sent_nobody", id=request.id)
+
+
+async def _may_request(turn: Turn, dialog: Dialog) -> bool:
+    class_id = dialog.data.get("class_id")
+    if dialog.data.get("target") == Target.ABSENCE:
+        return allowed(turn.actor, Action.TAKE_ATTENDANCE, Scope(class_id))
+    return may_pick(turn.actor, FIX, class_id, dialog.data.get("subject_id"))
+
+
+def _complete(request: CorrectionRow, dialog: Dialog, needs_paper: bool) -> bool:
+    """The request as a whole, checked once more before it is stored: a reason, and for a test column
+    the paper's photo and the examiner; an attendance mark only P, K or present."""
+    if not request.reason or (needs_paper and not (dialog.data.get("evidence") and request.examiner)):
+        return False
+    if request.target == Target.ABSENCE:
+        return request.new_value in (*MARKS, None) and request.day is not None
+    return request.subject_id is not None and request.new_value is not None
+
+
+async def _needs_paper(turn: Turn, dialog: Dialog) -> bool:
+    """Mid-term and end-of-term scores need the test paper's photo and the examiner's name."""
+    if dialog.data.get("target") == Target.ABSENCE:
+        return False
+    pick = pick_of(dialog)
+    return is_periodic_test((await offered_columns(turn, pick))[pick.option].column.kind)
+
+
+async def text_instead_of_photo(turn: Turn, dialog: Dialog, text: str) -> None:
+    turn.say("correction.photo_expected")
