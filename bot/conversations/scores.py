@@ -3,33 +3,39 @@
 class and subject → semester → column → the whole class in one message (or student by student) →
 the column as a table with everything wrong or odd → fixes → confirm → the saved column.
 Buttons carry short ids; each press and the final save are re-authorised and checked against the
-book's open/lock windows."""
+book's open/lock windows. scores_place.py reads what the entry holds from the dialog; scores_save.py saves
+the reviewed column."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
-from bot.conversations.review import review_lines, shown, stamp_review, still_current, value_text
-from bot.conversations.shared import book_open, class_students, offered_for, show
+from bot.conversations.review import review_lines, shown, stamp_review
+from bot.conversations.scores_place import (
+    Place,
+    column_of,
+    draft_of,
+    offered_columns,
+    place_of,
+    students_of,
+    title_of,
+)
+from bot.conversations.scores_save import confirm_pressed
+from bot.conversations.shared import book_open, show
 from bot.handlers.common import answer_and_show, refuse, split_for_telegram
 from bot.keyboards import button, column, grid, is_number, paged
 from bot.turn import Turn, current_turn
 from domain.class_record import SUMMER_TERM
-from domain.columns import Offered, current_semester
-from domain.entry import COMMENT_MARKS, Column, Draft, Student, from_raws, one_value, read_message
+from domain.columns import current_semester
+from domain.entry import Draft, Student, one_value, read_message
 from domain.errors import DomainError
 from domain.names import given_name
 from domain.permissions import Action, Target, allowed
-from domain.school import SubjectKind
 from domain.windows import ColumnKind
 from locales import SCHOOL_TZ
-from services.year_end import summer_retests_of
-from storage.changes import Author
 
 FLOW = "scores"
 COMMAND = commands.SCORES
@@ -38,17 +44,6 @@ PREFIX = "sc"
 
 def handlers() -> list:
     return [CommandHandler(COMMAND.names, start), CallbackQueryHandler(press, pattern=rf"^{PREFIX}:")]
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where the teacher is entering: read from the dialog, checked against the database."""
-
-    class_id: int
-    subject_id: int
-    semester: int | None = None
-    kind: str | None = None
-    position: int | None = None
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -125,22 +120,22 @@ async def _choose_semester(update: Update, turn: Turn, place: Place) -> None:
         for s in year.semesters
     ]
     keyboard = column([*labels, button(turn.t("bot.back"), PREFIX, "cp", 0)])
-    title = await _title(turn, place)
+    title = await title_of(turn, place)
     show(update, turn, turn.t("entry.choose_semester", title=title), keyboard)
 
 
 async def _semester_chosen(update, turn, dialog, args) -> None:
-    place = _place(dialog)
+    place = place_of(dialog)
     if place is None or len(args) != 1 or args[0] not in (1, 2):
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
     dialog.step, dialog.data["semester"] = "column", args[0]
     await save_dialog(turn, dialog)
-    await _show_columns(update, turn, _place(dialog))
+    await _show_columns(update, turn, place_of(dialog))
 
 
 async def _show_columns(update: Update, turn: Turn, place: Place) -> None:
-    offered = await _offered(turn, place)
+    offered = await offered_columns(turn, place)
     year = await turn.uow.school.year_row()
     terms = [SUMMER_TERM if option.column.kind is ColumnKind.RETEST else place.semester for option in offered]
     filled = await turn.uow.gradebook.filled_columns(place.class_id, place.subject_id, year.id, set(terms))
@@ -150,12 +145,12 @@ async def _show_columns(update: Update, turn: Turn, place: Place) -> None:
         mark = " ✓" if (term, column.kind.value, column.position) in filled else ""
         buttons.append(button(turn.t(option.label_key, **option.label_params) + mark, PREFIX, "k", index))
     keyboard = grid(buttons, [button(turn.t("bot.back"), PREFIX, "c", place.class_id, place.subject_id)])
-    show(update, turn, turn.t("entry.choose_column", title=await _title(turn, place)), keyboard)
+    show(update, turn, turn.t("entry.choose_column", title=await title_of(turn, place)), keyboard)
 
 
 async def _column_chosen(update, turn, dialog, args) -> None:
-    place = _place(dialog)
-    offered = await _offered(turn, place) if place and place.semester else []
+    place = place_of(dialog)
+    offered = await offered_columns(turn, place) if place and place.semester else []
     if not args or not 0 <= args[0] < len(offered):
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
@@ -166,7 +161,7 @@ async def _column_chosen(update, turn, dialog, args) -> None:
     if chosen.kind is ColumnKind.RETEST:
         dialog.data["semester"] = SUMMER_TERM  # the summer's values are kept apart from semester 2
     dialog.data["kind"] = chosen.kind.value
-    students = await _students(turn, dialog, place.class_id)
+    students = await students_of(turn, dialog, place.class_id)
     dialog.step = "marks" if chosen.marks else "values"
     dialog.data.update(
         position=chosen.position,
@@ -179,7 +174,7 @@ async def _column_chosen(update, turn, dialog, args) -> None:
     if chosen.marks:  # Đ/CĐ or T/H/C: every student starts at the first mark; a tap moves to the next
         dialog.data.update(raws=[chosen.marks[0]] * len(students), given=len(students))
     await save_dialog(turn, dialog)
-    title = await _title(turn, _place(dialog), offered[args[0]])
+    title = await title_of(turn, place_of(dialog), offered[args[0]])
     if chosen.marks:
         show(
             update,
@@ -228,8 +223,10 @@ async def _toggle_mark(update, turn, dialog, args) -> None:
         cycle[(cycle.index(current) + 1) % len(cycle)] if current in cycle else marks[0]
     )
     await save_dialog(turn, dialog)
-    students = await _students(turn, dialog, dialog.data["class_id"])
-    title = await _title(turn, _place(dialog), (await _offered(turn, _place(dialog)))[dialog.data["option"]])
+    students = await students_of(turn, dialog, dialog.data["class_id"])
+    title = await title_of(
+        turn, place_of(dialog), (await offered_columns(turn, place_of(dialog)))[dialog.data["option"]]
+    )
     show(
         update,
         turn,
@@ -242,8 +239,10 @@ async def _marks_page(update, turn, dialog, args) -> None:
     if dialog.step != "marks" or len(args) != 1:
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
-    students = await _students(turn, dialog, dialog.data["class_id"])
-    title = await _title(turn, _place(dialog), (await _offered(turn, _place(dialog)))[dialog.data["option"]])
+    students = await students_of(turn, dialog, dialog.data["class_id"])
+    title = await title_of(
+        turn, place_of(dialog), (await offered_columns(turn, place_of(dialog)))[dialog.data["option"]]
+    )
     show(
         update,
         turn,
@@ -256,34 +255,34 @@ async def _review_marks(update, turn, dialog, args) -> None:
     if dialog.step != "marks":
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
-    students = await _students(turn, dialog, dialog.data["class_id"])
+    students = await students_of(turn, dialog, dialog.data["class_id"])
     dialog.step = "review"
     turn.answer_press()
-    await _show_review(turn, dialog, _draft(dialog, students, _column(dialog), {}))
+    await _show_review(turn, dialog, draft_of(dialog, students, column_of(dialog), {}))
 
 
 async def _one_by_one(update, turn, dialog, args) -> None:
-    place = _place(dialog)
+    place = place_of(dialog)
     if place is None or dialog.step != "values":
         await refuse(turn, "enter-scores", update.callback_query.data)
         return
     dialog.step, dialog.data["raws"], dialog.data["index"] = "one", [], 0
     await save_dialog(turn, dialog)
-    students = await _students(turn, dialog, place.class_id)
+    students = await students_of(turn, dialog, place.class_id)
     turn.answer_press()
     turn.say("entry.ask_one", number=1, name=students[0].name, count=len(students))
 
 
 async def on_text(update: Update, dialog: Dialog) -> None:
     turn = current_turn()
-    place = _place(dialog)
+    place = place_of(dialog)
     if place is None or dialog.step not in ("values", "marks", "review", "one") or place.kind is None:
         turn.say("entry.use_buttons")
         return
-    column_ = _column(dialog)
+    column_ = column_of(dialog)
     if not await book_open(turn, place.class_id, place.subject_id, place.semester, column_.kind):
         return
-    students = await _students(turn, dialog, place.class_id)
+    students = await students_of(turn, dialog, place.class_id)
     year = await turn.uow.school.year_row()
     earlier = await turn.uow.gradebook.earlier_scores(place.subject_id, year.id, [s.id for s in students])
     text = update.effective_message.text or ""
@@ -291,7 +290,7 @@ async def on_text(update: Update, dialog: Dialog) -> None:
         await _next_one(turn, dialog, students, column_, earlier, text)
         return
     try:
-        draft = read_message(text, students, column_, earlier, _draft(dialog, students, column_, earlier))
+        draft = read_message(text, students, column_, earlier, draft_of(dialog, students, column_, earlier))
     except DomainError as error:
         turn.say(error.key, **error.params)
         return
@@ -312,7 +311,7 @@ async def _next_one(turn, dialog, students, column_, earlier, text) -> None:
         turn.say("entry.ask_one", number=index + 2, name=students[index + 1].name, count=len(students))
         return
     dialog.step = "review"
-    await _show_review(turn, dialog, _draft(dialog, students, column_, earlier))
+    await _show_review(turn, dialog, draft_of(dialog, students, column_, earlier))
 
 
 async def on_other(update: Update, dialog: Dialog) -> None:
@@ -321,66 +320,16 @@ async def on_other(update: Update, dialog: Dialog) -> None:
 
 async def _show_review(turn: Turn, dialog: Dialog, draft: Draft) -> None:
     """Shows the review and saves the dialog (once: a save before it would cost a second UPDATE)."""
-    place = _place(dialog)
-    offered = (await _offered(turn, place))[dialog.data["option"]]
+    place = place_of(dialog)
+    offered = (await offered_columns(turn, place))[dialog.data["option"]]
     revision = stamp_review(dialog, draft)
     await save_dialog(turn, dialog)
-    lines = review_lines(turn, await _title(turn, place, offered), draft)
+    lines = review_lines(turn, await title_of(turn, place, offered), draft)
     buttons = [button(turn.t("entry.save"), PREFIX, "ok", revision)] if draft.ready else []
     buttons.append(button(turn.t("entry.cancel"), PREFIX, "x"))
     pieces = split_for_telegram("\n".join(lines))
     for number, piece in enumerate(pieces, start=1):
         turn.send(piece, column(buttons) if number == len(pieces) else None)
-
-
-async def _confirm(update, turn, dialog, args) -> None:
-    place = _place(dialog)
-    if place is None or dialog.step != "review" or place.kind is None:
-        turn.answer_press()
-        turn.say("entry.nothing_in_progress")
-        return
-    if not await still_current(turn, dialog, args, await _students(turn, dialog, place.class_id)):
-        return
-    column_ = _column(dialog)
-    if not allowed(turn.actor, Action.ENTER_SCORES, Target(place.class_id, place.subject_id)):
-        await refuse(turn, "enter-scores", update.callback_query.data)
-        return
-    if not await book_open(turn, place.class_id, place.subject_id, place.semester, column_.kind):
-        turn.answer_press()
-        return
-    students = await _students(turn, dialog, place.class_id)
-    year = await turn.uow.school.year_row()
-    earlier = await turn.uow.gradebook.earlier_scores(place.subject_id, year.id, [s.id for s in students])
-    draft = _draft(dialog, students, column_, earlier)
-    if draft is None or not draft.ready:
-        turn.say("entry.not_ready")
-        return
-    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
-    settings = await turn.uow.school.settings()
-    may_overwrite = column_.kind is ColumnKind.REGULAR and bool(settings.get("regular_reentry"))
-    values = {c.student.id: c.value for c in draft.cells}
-    result = await turn.uow.gradebook.save_column(
-        place.class_id, place.subject_id, year.id, place.semester, column_, values, author, may_overwrite
-    )
-    await end_dialog(turn)
-    offered = (await _offered(turn, place))[dialog.data["option"]]
-    saved = result.stored
-    lines = [
-        turn.t(
-            "entry.saved",
-            title=await _title(turn, place, offered),
-            saved=result.saved,
-            unchanged=result.unchanged,
-        )
-    ]
-    lines += [
-        f"{n}. {s.name} — {value_text(turn.t, saved[s.id]) if s.id in saved else '—'}"
-        for n, s in enumerate(students, start=1)
-    ]
-    if result.kept:
-        names = ", ".join(s.name for s in students if s.id in result.kept)
-        lines += ["", turn.t("entry.kept", names=names)]
-    answer_and_show(turn, update.callback_query, "\n".join(lines)[:4096], None)
 
 
 async def _cancel(update, turn, dialog, args) -> None:
@@ -397,73 +346,6 @@ PRESSES = {
     "s": _semester_chosen,
     "k": _column_chosen,
     "one": _one_by_one,
-    "ok": _confirm,
+    "ok": confirm_pressed,
     "x": _cancel,
 }
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def _place(dialog: Dialog) -> Place | None:
-    data = dialog.data
-    if "class_id" not in data:
-        return None
-    return Place(
-        data["class_id"], data["subject_id"], data.get("semester"), data.get("kind"), data.get("position")
-    )
-
-
-def _column(dialog: Dialog) -> Column:
-    data = dialog.data
-    return Column(
-        ColumnKind(data["kind"]), data["position"], tuple(data.get("marks", ())), data.get("integer", False)
-    )
-
-
-async def _offered(turn: Turn, place: Place) -> list[Offered]:
-    """The book's columns; in semester 2 and the summer, also the re-test column once the class's
-    year lists are approved with re-tests in this subject."""
-    offered = await offered_for(turn.uow, place.class_id, place.subject_id)
-    if place.semester in (2, SUMMER_TERM) and await _retest_students(turn, place.class_id, place.subject_id):
-        subject = await turn.uow.gradebook.subject(place.subject_id)
-        marks = COMMENT_MARKS if subject.kind is SubjectKind.COMMENT else ()
-        offered.append(Offered(Column(ColumnKind.RETEST, 1, marks), "year_end.retest_column", {}))
-    return offered
-
-
-async def _retest_students(turn: Turn, class_id: int, subject_id: int) -> set[int]:
-    """Who re-tests in the subject, by the class's approved year lists (a student in summer conduct
-    training once the summer conduct passed)."""
-    subject = (await turn.uow.views.subject_names()).get(subject_id)
-    retests = await summer_retests_of(turn.uow, class_id)
-    return {student_id for student_id, subjects in retests.items() if subject in subjects}
-
-
-async def _students(turn: Turn, dialog: Dialog, class_id: int) -> list[Student]:
-    """The class list; for the re-test column only the students who re-test in the subject."""
-    students = await class_students(turn, class_id)
-    if dialog.data.get("kind") != ColumnKind.RETEST.value:
-        return students
-    retesting = await _retest_students(turn, class_id, dialog.data["subject_id"])
-    return [student for student in students if student.id in retesting]
-
-
-def _draft(dialog: Dialog, students: list[Student], column_: Column, earlier) -> Draft | None:
-    """The draft as the teacher left it, rebuilt from the dialog (the database), not from memory."""
-    raws = dialog.data.get("raws")
-    if raws is None:
-        return None
-    return from_raws(raws, students, column_, earlier, dialog.data.get("given"))
-
-
-async def _title(turn: Turn, place: Place, offered: Offered | None = None) -> str:
-    subjects = await turn.uow.views.subject_names()
-    parts = [await turn.uow.views.class_name(place.class_id), subjects.get(place.subject_id, "?")]
-    if place.semester == SUMMER_TERM:
-        parts.append(turn.t("year_end.summer"))
-    elif place.semester:
-        parts.append(turn.t("entry.semester", number=place.semester))
-    if offered:
-        parts.append(turn.t(offered.label_key, **offered.label_params))
-    return " · ".join(parts)
