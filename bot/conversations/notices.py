@@ -13,8 +13,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
+from bot.conversations.notices_report import PREFIX, delivery_report, resend_uncertain
 from bot.conversations.shared import show
-from bot.handlers.common import answer_and_show, refuse, refuse_decision, split_for_telegram
+from bot.handlers.common import answer_and_show, refuse, refuse_decision
 from bot.keyboards import button, column, is_number
 from bot.turn import Turn, current_turn
 from domain.errors import DomainError
@@ -35,12 +36,9 @@ from domain.school import Role
 from locales import Translator, translator
 from notifications.notices import notice_messages
 from services import elsewhere
-from storage.changes import Author
-from storage.outbox_store import BLOCKED, FAILED, PENDING, SENDING, SENT, UNCERTAIN
 
 FLOW = "notice"
 COMMAND = commands.NOTICE
-PREFIX = "nt"
 AUDIENCES = {"p": Audience.PARENTS, "s": Audience.STAFF, "b": Audience.BOTH, "st": Audience.STUDENTS}
 
 
@@ -294,7 +292,7 @@ async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: 
     elif verb in ("rp", "ru"):
         if may_see_report(turn.actor, notice):
             turn.answer_press()
-            await (_report(turn, notice) if verb == "rp" else _resend(context, turn, notice))
+            await (delivery_report(turn, notice) if verb == "rp" else resend_uncertain(context, turn, notice))
         else:
             await refuse(turn, "notice-report", update.callback_query.data)
     elif not may_approve(turn.actor, notice.author_id, await turn.uow.notices.named_approver()):
@@ -374,41 +372,3 @@ async def tell_author(turn: Turn, notice: Notice, key: str) -> None:
         report = column([button(t("notices.report_button"), PREFIX, "rp", notice.id)]) if approved else None
         turn.send(await text(t), report, chat_id=int(account.account))
     await elsewhere.tell(turn.uow, others, f"notice:{notice.id}:{key}", text, turn.now)
-
-
-async def _resend(context, turn: Turn, notice: Notice) -> None:
-    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
-    count = await turn.uow.outbox.resend_uncertain(notice.id, author)
-    turn.say("notices.resent_uncertain", count=count)
-
-
-async def _report(turn: Turn, notice: Notice) -> None:
-    t = turn.t
-    rows = await turn.uow.outbox.report(notice.id)
-    groups = {
-        "sent": [SENT],
-        "waiting": [PENDING, SENDING],
-        "failed": [FAILED, BLOCKED, UNCERTAIN],
-    }
-    counts = {name: sum(1 for r in rows if r.status in statuses) for name, statuses in groups.items()}
-    lines = [t("notices.report_title", number=notice.id, total=len(rows), **counts)]
-    lines += [
-        t(
-            "zalo.report_line",
-            person=r.person,
-            channel=t(f"zalo.channel.{r.channel}"),
-            status=t(f"notices.status.{r.status}"),
-        )
-        for r in rows
-    ]
-    uncertain = sum(1 for r in rows if r.status == UNCERTAIN)
-    buttons = [
-        button(t("notices.refresh"), PREFIX, "rp", notice.id),
-        button(t("weekly.read.who"), "wk", "s", notice.id),
-    ]
-    if uncertain:  # sent again only when a person decides: it may have arrived
-        buttons.insert(0, button(t("notices.resend_uncertain", count=uncertain), PREFIX, "ru", notice.id))
-    refresh = column(buttons)
-    pieces = split_for_telegram("\n".join(lines))
-    for number, piece in enumerate(pieces, start=1):
-        turn.send(piece, refresh if number == len(pieces) else None)
