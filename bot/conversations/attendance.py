@@ -31,6 +31,7 @@ from bot.conversations.attendance_common import (
     school_today,
     sheet_of,
 )
+from bot.conversations.attendance_days import day_from_digits, day_problem, problem_params, show_days
 from bot.conversations.attendance_month import month_button, month_command
 from bot.conversations.attendance_sheet import PAGE_SIZE, pages_of, show_sheet, summary_text
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
@@ -40,20 +41,10 @@ from bot.keyboards import button, is_number
 from bot.turn import Turn, current_turn
 from domain import attendance as rules
 from domain.permissions import Action, Target, allowed
-from domain.year_end import Stage
 from storage.changes import Author
 
 COMMAND = commands.ATTENDANCE
 MONTH_COMMAND = commands.ATTENDANCE_MONTH
-WEEKDAY_KEYS = (
-    "attendance.weekday.mon",
-    "attendance.weekday.tue",
-    "attendance.weekday.wed",
-    "attendance.weekday.thu",
-    "attendance.weekday.fri",
-    "attendance.weekday.sat",
-    "attendance.weekday.sun",
-)
 
 
 def handlers() -> list:
@@ -87,10 +78,10 @@ async def _begin(update: Update, turn: Turn) -> None:
 
 async def _open_class(update: Update, turn: Turn, class_id: int) -> None:
     """Today's list straight away, unless today cannot be entered: then the choice of a day."""
-    problem = await _day_problem(turn, class_id, school_today(turn))
+    problem = await day_problem(turn, class_id, school_today(turn))
     if problem:
         await save_dialog(turn, Dialog(FLOW, "day", {"class_id": class_id}))
-        await _show_days(update, turn, class_id, turn.t(problem, **_problem_params(turn, school_today(turn))))
+        await show_days(update, turn, class_id, turn.t(problem, **problem_params(turn, school_today(turn))))
         return
     await _open_day(update, turn, class_id, school_today(turn))
 
@@ -250,10 +241,10 @@ async def _confirm(update: Update, turn: Turn, dialog: Dialog, args: list[int]) 
         turn.answer_press()
         turn.say("entry.stale")
         return
-    problem = await _day_problem(turn, sheet.class_id, sheet.day)
+    problem = await day_problem(turn, sheet.class_id, sheet.day)
     if problem:  # the month was submitted (or the day left the school year) since the list was opened
         turn.answer_press()
-        turn.say(problem, **_problem_params(turn, sheet.day))
+        turn.say(problem, **problem_params(turn, sheet.day))
         return
     pupils = await class_pupils(turn, sheet.class_id, sheet.day)
     author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
@@ -283,39 +274,12 @@ async def _choose_day(update: Update, turn: Turn, dialog: Dialog, args: list[int
         _nothing_in_progress(update, turn)
         return
     await save_dialog(turn, Dialog(FLOW, "day", dialog.data))  # the marks stay for ⬅ back
-    await _show_days(update, turn, class_id, "")
-
-
-async def _show_days(update: Update, turn: Turn, class_id: int, problem: str) -> None:
-    year = await turn.uow.school.year()
-    submitted = await turn.uow.attendance.submitted_months(class_id)
-    today = school_today(turn)
-    days_off = await turn.uow.school.days_off(year.name)
-    days = rules.recent_days(today, year.start, year.end, submitted, days_off=days_off)
-    if rules.day_problem(today, today, year.start, year.end, submitted) is None:
-        days.insert(0, today)
-    labels = [_day_label(turn, day, today) for day in days]
-    day_buttons = [
-        button(label, PREFIX, "d", day.strftime("%Y%m%d")) for label, day in zip(labels, days, strict=True)
-    ]
-    rows = [day_buttons[i : i + 2] for i in range(0, len(day_buttons), 2)]
-    if not problem:  # came from the list: its marks are kept in the dialog for going back
-        rows.append([button(turn.t("bot.back"), PREFIX, "back")])
-    rows.append([button(turn.t("attendance.cancel"), PREFIX, "x")])
-    name = await turn.uow.views.class_name(class_id)
-    text = turn.t("attendance.choose_day", class_name=name)
-    show(update, turn, f"{problem}\n\n{text}" if problem else text, InlineKeyboardMarkup(rows))
-
-
-def _day_label(turn: Turn, day: date, today: date) -> str:
-    if day == today:
-        return turn.t("attendance.today", date=day)
-    return turn.t("attendance.day_button", weekday=turn.t(WEEKDAY_KEYS[day.weekday()]), date=day)
+    await show_days(update, turn, class_id, "")
 
 
 async def _day_chosen(update: Update, turn: Turn, dialog: Dialog, args: list[int]) -> None:
     class_id = dialog.data.get("class_id")
-    day = _day_from_digits(args[0])
+    day = day_from_digits(args[0])
     if class_id is None or day is None:
         await refuse_press(turn, update)
         return
@@ -323,11 +287,11 @@ async def _day_chosen(update: Update, turn: Turn, dialog: Dialog, args: list[int
 
 
 async def _enter_day(update: Update, turn: Turn, class_id: int, day: date) -> None:
-    problem = await _day_problem(turn, class_id, day)
+    problem = await day_problem(turn, class_id, day)
     if problem:
         if update.callback_query:
             turn.answer_press()
-        turn.say(problem, **_problem_params(turn, day))
+        turn.say(problem, **problem_params(turn, day))
         return
     await _open_day(update, turn, class_id, day)
 
@@ -338,10 +302,10 @@ async def _session_chosen(update: Update, turn: Turn, dialog: Dialog, args: list
         await refuse_press(turn, update)
         return
     day = date.fromisoformat(data["day"])
-    problem = await _day_problem(turn, data["class_id"], day)
+    problem = await day_problem(turn, data["class_id"], day)
     if problem:
         turn.answer_press()
-        turn.say(problem, **_problem_params(turn, day))
+        turn.say(problem, **problem_params(turn, day))
         return
     await _open_sheet(update, turn, data["class_id"], day, args[0])
 
@@ -393,21 +357,3 @@ PRESSES = {  # verb: (handler, number of ids, needs the dialog)
     "d": (_day_chosen, 1, True),
     "s": (_session_chosen, 1, True),
 }
-
-
-async def _day_problem(turn: Turn, class_id: int, day: date) -> str | None:
-    year = await turn.uow.school.year()
-    submitted = await turn.uow.attendance.submitted_months(class_id)
-    locked = (await turn.uow.year_end.states(class_id)).get(Stage.YEAR)
-    return rules.day_problem(day, school_today(turn), year.start, year.end, submitted, locked)
-
-
-def _problem_params(turn: Turn, day: date) -> dict:
-    return {"date": day, "month": day.month, "year": day.year}
-
-
-def _day_from_digits(digits: int) -> date | None:
-    try:
-        return date(digits // 10000, digits // 100 % 100, digits % 100)
-    except ValueError:
-        return None
