@@ -1,7 +1,8 @@
 """Running ``sodiem`` in a test. A new process costs half a second to a second of CPU to import sodiem
 again, so a test that is about what a command does, not about the process, runs the command's ``main``
 in the test's own process: the same arguments, working folder and environment, its output and exit
-status read back as from a process."""
+status read back as from a process. ``sodiem_process`` starts the console script itself, for what only a
+new process shows (the script starts and imports the commands' modules)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,20 @@ import io
 import logging
 import os
 import subprocess
+import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+
+SODIEM = str(Path(sys.executable).with_name("sodiem"))
+
+
+def sodiem_process(args: list[str], cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess:
+    """``sodiem *args`` in a process of its own, with ``env`` added to this process's environment."""
+    environment = {**os.environ, **env}
+    return subprocess.run(
+        [SODIEM, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300
+    )
 
 
 def sodiem_in_process(
