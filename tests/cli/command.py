@@ -84,8 +84,11 @@ def _environment(changes: Mapping[str, str | None]):
                 os.environ[name] = value
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(before)
+        for name in os.environ.keys() - before.keys():
+            del os.environ[name]
+        for name, value in before.items():
+            if os.environ.get(name) != value:
+                os.environ[name] = value
 
 
 @contextlib.contextmanager
@@ -106,7 +109,7 @@ def _root_handlers():
     try:
         yield
     finally:
-        for handler in root.handlers:
+        for handler in list(root.handlers):
             if handler not in handlers:
                 root.removeHandler(handler)
         root.setLevel(level)
