@@ -7,13 +7,10 @@ class list, report cards and DBF follow."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import unicodedata
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from dbfread import DBF
 from sqlalchemy import func, select
@@ -32,6 +29,7 @@ from storage.changes import Author
 from storage.models import AbsenceRow, ChangeRow, ClassReviewRow, RefusalRow, StaffRow, StudentOutcomeRow
 from storage.uow import UnitOfWork
 from tests.bot.test_score_entry import link
+from tests.cli.command import sodiem_in_process
 from tests.storage.helpers import class_list_names
 from tests.year_lists import approve_lists
 
@@ -355,9 +353,8 @@ async def the_next_school_year(school, names: list[str], database_url: str, tmp_
 
 
 def sodiem(url: str, *args: str, cwd) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SODIEM_LOCALE": "vi"}
-    command = [str(Path(sys.executable).with_name("sodiem")), "--database", url, *args]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    """The command in this process (tests/cli/command.py) on the database at ``url``."""
+    return sodiem_in_process(["--database", url, *args], cwd, {"SODIEM_LOCALE": "vi"})
 
 
 async def exported(

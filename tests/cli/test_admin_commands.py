@@ -1,16 +1,15 @@
 """The administrator's set-up, as typed at the command line before the school year starts."""
 
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from domain.names import sort_by_name
+from tests.cli.command import sodiem_in_process
 from tests.storage.helpers import ROWS, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -18,11 +17,8 @@ EXAMPLES = ROOT / "docs" / "examples"
 
 
 def sodiem(*args: str, cwd: Path, lang: str = "vi") -> subprocess.CompletedProcess:
-    env = {**os.environ, "SODIEM_LOCALE": lang}
-    env.pop("SODIEM_DATABASE_URL", None)  # the default: ./sodiem.db in the working folder
-    command = [str(Path(sys.executable).with_name("sodiem")), *args]
-    # a semester of the demo school (--fill) takes about a minute of CPU: minutes on a busy two-core machine
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    """The command in this process (tests/cli/command.py), on ./sodiem.db of ``cwd``: the default."""
+    return sodiem_in_process(list(args), cwd, {"SODIEM_LOCALE": lang, "SODIEM_DATABASE_URL": None})
 
 
 def example_rows() -> list[tuple]:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -21,10 +19,9 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.tabular import read_table
 from storage.uow import UnitOfWork
+from tests.cli.command import sodiem_in_process
 from tests.exports.conftest import fill_class
 from tests.storage.helpers import ROWS, YEAR, set_up_school, write_csv
-
-SODIEM = str(Path(sys.executable).with_name("sodiem"))
 
 
 @pytest.fixture
@@ -44,8 +41,9 @@ async def school_file(tmp_path) -> Path:
 
 
 def sodiem(path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "SODIEM_DATABASE_URL": f"sqlite:///{path}", "SODIEM_LOCALE": "en", **env}
-    return subprocess.run([SODIEM, *args], env=environment, capture_output=True, text=True)
+    """The command in this process (tests/cli/command.py) on the SQLite file at ``path``."""
+    environment = {"SODIEM_DATABASE_URL": f"sqlite:///{path}", "SODIEM_LOCALE": "en", **env}
+    return sodiem_in_process(list(args), Path.cwd(), environment)
 
 
 def digest(path: Path) -> str:

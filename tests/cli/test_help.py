@@ -6,11 +6,12 @@ from babel.messages.pofile import read_po
 from cli.help import help_texts
 from cli.main import build_parser
 from locales import LOCALE_DIR
+from tests.cli.command import sodiem_process
 from tests.cli.test_admin_commands import sodiem
 
 
 def test_the_help_is_in_vietnamese_by_default(tmp_path):
-    top = sodiem("--help", cwd=tmp_path)
+    top = sodiem_process(["--help"], tmp_path, {"SODIEM_LOCALE": "vi"})  # the script, every command imported
     assert top.returncode == 0
     assert top.stdout.startswith("cách dùng: sodiem")
     assert "nhập danh sách lớp hoặc danh sách cán bộ" in top.stdout and "tùy chọn:" in top.stdout

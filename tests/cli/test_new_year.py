@@ -3,7 +3,6 @@ preview of ``sodiem year new``, settles what it names, carries it out, and finds
 the closed year refuses entry but still exports and verifies."""
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from storage.changes import Author, system_author
 from storage.models import HomeroomRow, StaffRow, StudentRow, TeachingRow
 from storage.uow import UnitOfWork
 from tests.bot.conftest import STAFF_HEADERS
+from tests.cli.command import sodiem_in_process
 from tests.exports.conftest import fill_class
 from tests.year_lists import approve_lists, set_state
 
@@ -31,9 +31,8 @@ OLD, NEW = "2025-2026", "2026-2027"
 
 
 def sodiem(url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SODIEM_LOCALE": "vi"}
-    command = [str(Path(sys.executable).with_name("sodiem")), "--database", url, *args]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    """The command in this process (tests/cli/command.py) on the database at ``url``."""
+    return sodiem_in_process(["--database", url, *args], cwd, {"SODIEM_LOCALE": "vi"})
 
 
 async def class_codes(database, class_name: str, year: str) -> list[str]:

@@ -3,9 +3,7 @@ and one changed score is found and named."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,13 +15,13 @@ from sqlalchemy import select, update
 
 from exports.transcript import SCHEMA
 from storage.models import ExportRow, ScoreRow, StudentRow, SubjectRow
+from tests.cli.command import sodiem_in_process
 from tests.exports.conftest import CLASS
 
 
 def sodiem(url: str, *args: str, lang: str = "vi") -> subprocess.CompletedProcess:
-    env = {**os.environ, "SODIEM_LOCALE": lang}
-    command = [str(Path(sys.executable).with_name("sodiem")), "--database", url, *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    """The command in this process (tests/cli/command.py) on the database at ``url``."""
+    return sodiem_in_process(["--database", url, *args], Path.cwd(), {"SODIEM_LOCALE": lang})
 
 
 def test_a_dbf_equals_the_data_until_one_score_in_it_is_changed(filled_url, tmp_path):

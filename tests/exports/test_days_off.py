@@ -6,9 +6,7 @@ from the demo school (which records Tết 2026 and Giỗ Tổ Hùng Vương itse
 from __future__ import annotations
 
 import io
-import os
 import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from locales import translator
 from storage.changes import Author
 from storage.models import ChangeRow
 from storage.uow import UnitOfWork
+from tests.cli.command import sodiem_in_process
 from tests.conftest import DEMO_YEAR, copy_database
 from tests.exports.layout import layout_faults
 
@@ -33,9 +32,9 @@ HUNG_KINGS = DayOff(date(2026, 4, 26), date(2026, 4, 27), "Giỗ Tổ Hùng Vư�
 
 
 def sodiem(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SODIEM_LOCALE": "vi", "SODIEM_DATABASE_URL": url}
-    command = [str(Path(sys.executable).with_name("sodiem")), "school", "days-off", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    """``sodiem school days-off`` in this process (tests/cli/command.py) on the database at ``url``."""
+    environment = {"SODIEM_LOCALE": "vi", "SODIEM_DATABASE_URL": url}
+    return sodiem_in_process(["school", "days-off", *args], Path.cwd(), environment)
 
 
 async def _state(database) -> tuple[dict, int]:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ from sqlalchemy import func, select
 from exports.transcript import SCHEMA
 from storage.db import Database
 from storage.models import ChangeRow, SignedPaperRow
+from tests.cli.command import sodiem_in_process
 from tests.exports.conftest import CLASS
 from tests.signing.ca import PASSWORD, SchoolCA, write_pkcs12
 
@@ -41,9 +40,8 @@ def ca(tmp_path_factory):
 
 
 def sodiem(url, *args, env=None):
-    environment = {**os.environ, "SODIEM_LOCALE": "vi", **(env or {})}
-    command = [str(Path(sys.executable).with_name("sodiem")), "--database", url, *args]
-    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    """The command in this process (tests/cli/command.py) on the database at ``url``."""
+    return sodiem_in_process(["--database", url, *args], Path.cwd(), {"SODIEM_LOCALE": "vi", **(env or {})})
 
 
 def export_gradebook(url, semester, out, env, *extra):

@@ -3,10 +3,7 @@ behind sodiem's back is found by ``sodiem audit verify``, which names the first 
 
 import asyncio
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from types import SimpleNamespace
 
 from sqlalchemy import delete, select, update
@@ -15,6 +12,7 @@ from storage.audit import verify
 from storage.changes import Author, record_change
 from storage.models import ChangeRow
 from storage.uow import UnitOfWork
+from tests.cli.command import sodiem_in_process
 
 MORNING = datetime(2025, 10, 14, 1, 0, tzinfo=UTC)
 
@@ -82,9 +80,8 @@ async def test_transactions_at_the_same_moment_make_one_chain(database):
 
 def test_sodiem_audit_verify_names_the_altered_entry(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'audit.db'}"
-    env = {**os.environ, "SODIEM_DATABASE_URL": url, "SODIEM_LOCALE": "en"}
-    sodiem = [str(Path(sys.executable).with_name("sodiem"))]
-    assert subprocess.run([*sodiem, "db", "upgrade"], env=env, capture_output=True).returncode == 0
+    env = {"SODIEM_DATABASE_URL": url, "SODIEM_LOCALE": "en"}
+    assert sodiem_in_process(["db", "upgrade"], tmp_path, env).returncode == 0
 
     async def prepare(tamper: bool) -> None:
         from storage.db import Database
@@ -99,10 +96,10 @@ def test_sodiem_audit_verify_names_the_altered_entry(tmp_path):
         await database.dispose()
 
     asyncio.run(prepare(tamper=False))
-    intact = subprocess.run([*sodiem, "audit", "verify"], env=env, capture_output=True, text=True)
+    intact = sodiem_in_process(["audit", "verify"], tmp_path, env)
     assert intact.returncode == 0 and "3 entries" in intact.stdout
     asyncio.run(prepare(tamper=True))
-    broken = subprocess.run([*sodiem, "audit", "verify"], env=env, capture_output=True, text=True)
+    broken = sodiem_in_process(["audit", "verify"], tmp_path, env)
     assert broken.returncode == 1
     assert "Entry 2 (number 2 in the chain" in broken.stderr
     assert "changed after it was written" in broken.stderr

@@ -6,9 +6,7 @@ backup from before the change, or accept the trail as it stands (``init-key --ac
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,11 +19,11 @@ from storage.audit import entry_hash, head_in_chain, reseal_if_plain, verify
 from storage.db import Database
 from storage.migrate import downgrade, upgrade
 from storage.models import AuditHeadRow, ChangeRow
+from tests.cli.command import sodiem_in_process
 from tests.storage.test_audit import write_changes
 
 MORNING = datetime(2025, 10, 14, 1, 0, tzinfo=UTC)
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Chi"]
-SODIEM = str(Path(sys.executable).with_name("sodiem"))
 
 
 async def plain_trail(url: str) -> str:
@@ -142,13 +140,13 @@ async def test_a_changed_plain_trail_accepted_by_the_administrator_is_sealed_as_
 
 
 def sodiem(database: Path, *words: str, key_file: Path) -> subprocess.CompletedProcess:
+    """The command in this process (tests/cli/command.py) on the SQLite file at ``database``."""
     env = {
-        **os.environ,
         "SODIEM_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "SODIEM_AUDIT_KEY_FILE": str(key_file),
         "SODIEM_LOCALE": "vi",
     }
-    return subprocess.run([SODIEM, *words], env=env, capture_output=True, text=True, timeout=120)
+    return sodiem_in_process(list(words), Path.cwd(), env)
 
 
 def test_the_administrator_is_told_which_entry_and_what_to_do_then_may_accept(tmp_path):
