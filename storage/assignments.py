@@ -29,18 +29,22 @@ def assignment_columns() -> list:
     """Columns of the actor's query (correlated with the account, its staff member and the newest
     year): the homerooms and the teaching ("class:subject") in that year, the subjects the staff
     member's department teaches, the guardian's children."""
-    in_year = select(ClassRow.id).where(ClassRow.year_id == SchoolYearRow.id)
+    # each subquery names the outer rows itself: a subquery nested one level deeper is not correlated
     colleague = aliased(StaffRow)
-    colleagues = select(colleague.id).where(colleague.department_id == StaffRow.department_id)
     teaching_pair = cast(TeachingRow.class_id, String) + ":" + cast(TeachingRow.subject_id, String)
     return [
         select(_joined(HomeroomRow.class_id))
-        .where(HomeroomRow.staff_id == AccountRow.staff_id, HomeroomRow.class_id.in_(in_year))
+        .join(ClassRow, ClassRow.id == HomeroomRow.class_id)
+        .where(HomeroomRow.staff_id == AccountRow.staff_id, ClassRow.year_id == SchoolYearRow.id)
         .scalar_subquery(),
         select(func.aggregate_strings(teaching_pair, ","))
-        .where(TeachingRow.staff_id == AccountRow.staff_id, TeachingRow.class_id.in_(in_year))
+        .join(ClassRow, ClassRow.id == TeachingRow.class_id)
+        .where(TeachingRow.staff_id == AccountRow.staff_id, ClassRow.year_id == SchoolYearRow.id)
         .scalar_subquery(),
-        select(_joined(TeachingRow.subject_id)).where(TeachingRow.staff_id.in_(colleagues)).scalar_subquery(),
+        select(_joined(TeachingRow.subject_id))
+        .join(colleague, colleague.id == TeachingRow.staff_id)
+        .where(colleague.department_id == StaffRow.department_id)
+        .scalar_subquery(),
         select(_joined(GuardianLinkRow.student_id))
         .where(GuardianLinkRow.guardian_id == AccountRow.guardian_id)
         .scalar_subquery(),
