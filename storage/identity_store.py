@@ -304,7 +304,9 @@ class SqlIdentityStore:
         if row.student_id is not None:
             return await self._student_actor(row)
         staff_actor = (
-            await self._staff_actor(row, staff, Assigned.listed(*assigned)) if row.staff_id else None
+            await self._staff_actor(row, staff, Assigned.listed(*assigned))
+            if row.staff_id is not None
+            else None
         )
         if staff_actor is not None or row.guardian_id is None:
             return staff_actor

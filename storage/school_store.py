@@ -207,8 +207,8 @@ class SqlSchoolStore:
         return dict(self._classes[year.id])
 
     async def review_states(self, class_id: int) -> dict[str, str] | None:
-        """The state of each stage's year-end lists of one of the current year's classes (stage →
-        state), read with the classes; None for a class of another year."""
+        """The state of each stage's year-end lists of a class (stage → state), read with its year's
+        classes (the current year's are read if need be); None for a class of a year not read."""
         await self.class_rows()
         return self._reviews.get(class_id)
 
