@@ -4,7 +4,8 @@ in one chain for the whole school. Without the key file nobody can re-seal an ed
 
 Entries are recorded during a transaction without their place in the chain; ``seal`` gives them their
 sequence numbers and hashes and writes them just before the transaction commits, holding the chain's
-head row locked, so two transactions never chain onto the same entry. The head row also keeps a check
+head row locked, so two transactions never chain onto the same entry; the INSERT's trigger moves the
+head (migration 0025). The head row also keeps a check
 value of the key: a chain sealed with another key is told apart from an edited one ("khóa không khớp").
 A chain sealed before the key existed (plain SHA-256, migration 0004) is re-sealed with the key once, by
 migration 0009 when the key file is there, else by the first ``seal`` with the key; the old head is kept
@@ -27,6 +28,7 @@ from functools import partial
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.errors import DomainError
 from storage.changes import UNSEALED
@@ -105,8 +107,9 @@ RESEAL = (
 
 async def seal(session: AsyncSession) -> None:
     """Chains this transaction's new entries onto the end of the trail and writes them, all in one
-    INSERT (no query when it recorded none): the head read, the entries, the head updated at commit.
-    Called before the commit, or before reading the log back in the same transaction."""
+    INSERT (no query when it recorded none): the head read and locked, then the entries, whose INSERT
+    moves the head by the change log's trigger (migration 0025). Called before the commit, or before
+    reading the log back in the same transaction."""
     recorded = session.info.pop(UNSEALED, [])
     if not recorded:
         return
@@ -117,12 +120,16 @@ async def seal(session: AsyncSession) -> None:
         if head.key_check is not None:
             raise DomainError("audit.error.wrong_key")
         await _reseal(session, head, key)
+        await session.flush()
+    seq, previous = head.seq, head.hash
     for row in recorded:
-        head.seq += 1
-        row.seq, row.prev_hash = head.seq, head.hash
-        row.hash = head.hash = sealed_hash(row, head.seq, head.hash, key)
+        seq += 1
+        row.seq, row.prev_hash = seq, previous
+        row.hash = previous = sealed_hash(row, seq, previous, key)
     written = [{name: getattr(row, name) for name in WRITTEN} for row in recorded]
-    await session.execute(insert(LOG), written)
+    await session.execute(insert(LOG), written)  # its trigger moves the head (migration 0025)
+    set_committed_value(head, "seq", seq)  # as the trigger wrote it: no UPDATE of the head at commit
+    set_committed_value(head, "hash", previous)
 
 
 async def _reseal(

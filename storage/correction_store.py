@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from domain.corrections import Status, Target, same_value
 from domain.permissions import LEADERSHIP
@@ -25,6 +26,7 @@ from storage.models import (
     ScoreRow,
     StaffRoleRow,
     StaffRow,
+    StudentRow,
 )
 from storage.notice_store import Recipient
 
@@ -50,7 +52,10 @@ class SqlCorrectionStore:
     def __init__(self, session: AsyncSession, gradebook: SqlGradebookStore) -> None:
         self.session = session
         self.gradebook = gradebook
+        self._evidence: dict[int, list[CorrectionEvidenceRow]] = {}  # by request, when this unit attached it
+        self._evidence_counts: dict[int, int] = {}  # by request, read with the request
         self._staff_names: dict[int, str] = {}
+        self._student_names: dict[int, str] = {}  # read with a request, or with the check for one
 
     async def add_evidence(self, staff_id: int, content: bytes, mime: str, file_id: str, at: datetime) -> int:
         row = CorrectionEvidenceRow(
@@ -61,25 +66,32 @@ class SqlCorrectionStore:
         return row.id
 
     async def evidence(self, correction_id: int) -> list[CorrectionEvidenceRow]:
-        rows = await self.session.scalars(
-            select(CorrectionEvidenceRow)
-            .where(CorrectionEvidenceRow.correction_id == correction_id)
-            .order_by(CorrectionEvidenceRow.id)
-        )
-        return list(rows)
+        if correction_id not in self._evidence:
+            rows = await self.session.scalars(
+                select(CorrectionEvidenceRow)
+                .where(CorrectionEvidenceRow.correction_id == correction_id)
+                .order_by(CorrectionEvidenceRow.id)
+            )
+            self._evidence[correction_id] = list(rows)
+        return list(self._evidence[correction_id])
 
     async def evidence_count(self, correction_id: int) -> int:
-        """How many photos the request has, without reading them."""
-        count = select(func.count()).where(CorrectionEvidenceRow.correction_id == correction_id)
-        return await self.session.scalar(count) or 0
+        """How many photos the request has, without reading them (or with the request, ``get``)."""
+        if correction_id in self._evidence:
+            return len(self._evidence[correction_id])
+        if correction_id not in self._evidence_counts:
+            count = select(func.count()).where(CorrectionEvidenceRow.correction_id == correction_id)
+            self._evidence_counts[correction_id] = await self.session.scalar(count) or 0
+        return self._evidence_counts[correction_id]
 
     async def submit(self, request: CorrectionRow, evidence_ids: list[int], author: Author) -> int:
         """Stores the request with its evidence (only photos the same teacher sent) and records it."""
         await self.gradebook.school.require_open(request.year_id)
         self.session.add(request)
         await self.session.flush()
+        attached = []
         if evidence_ids:
-            await self.session.execute(
+            attached = await self.session.scalars(
                 update(CorrectionEvidenceRow)
                 .where(
                     CorrectionEvidenceRow.id.in_(evidence_ids),
@@ -87,7 +99,9 @@ class SqlCorrectionStore:
                     CorrectionEvidenceRow.correction_id.is_(None),
                 )
                 .values(correction_id=request.id)
+                .returning(CorrectionEvidenceRow)
             )
+        self._evidence[request.id] = sorted(attached, key=lambda row: row.id)
         record_change(
             self.session,
             author,
@@ -100,10 +114,28 @@ class SqlCorrectionStore:
         return request.id
 
     async def get(self, correction_id: int) -> CorrectionRow | None:
-        return await self.session.get(CorrectionRow, correction_id, populate_existing=True)
+        """The request as it stands now, read with what its slip shows: the names of the student and
+        of the teacher who asked, and how many photos."""
+        photos = select(func.count()).where(CorrectionEvidenceRow.correction_id == CorrectionRow.id)
+        found = await self.session.execute(
+            select(CorrectionRow, StudentRow.full_name, StaffRow.full_name, photos.scalar_subquery())
+            .outerjoin(StudentRow, StudentRow.id == CorrectionRow.student_id)
+            .outerjoin(StaffRow, StaffRow.id == CorrectionRow.requested_by)
+            .where(CorrectionRow.id == correction_id)
+            .execution_options(populate_existing=True)
+        )
+        row = found.first()
+        if row is None:
+            return None
+        request, student, teacher, self._evidence_counts[correction_id] = row
+        self._student_names[request.student_id] = student or "?"
+        if request.requested_by:
+            self._staff_names[request.requested_by] = teacher or "-"
+        return request
 
     async def pending_for(self, request: CorrectionRow) -> int | None:
-        """The id of a request for the same value that is still waiting, if there is one."""
+        """The id of a request for the same value that is still waiting, if there is one; read with
+        the student's name, which the slip of a new request shows."""
         same_place = (
             (CorrectionRow.day == request.day, CorrectionRow.session == request.session)
             if request.target == Target.ABSENCE
@@ -115,14 +147,26 @@ class SqlCorrectionStore:
                 CorrectionRow.position == request.position,
             )
         )
-        return await self.session.scalar(
-            select(CorrectionRow.id).where(
-                CorrectionRow.status == Status.PENDING,
-                CorrectionRow.target == request.target,
-                CorrectionRow.student_id == request.student_id,
-                *same_place,
+        waiting = select(CorrectionRow.id).where(
+            CorrectionRow.status == Status.PENDING,
+            CorrectionRow.target == request.target,
+            CorrectionRow.student_id == request.student_id,
+            *same_place,
+        )
+        found = await self.session.execute(
+            select(StudentRow.full_name, waiting.limit(1).scalar_subquery()).where(
+                StudentRow.id == request.student_id
             )
         )
+        name, waiting_id = found.first() or ("?", None)
+        self._student_names[request.student_id] = name
+        return waiting_id
+
+    async def student_name(self, student_id: int) -> str:
+        if student_id not in self._student_names:
+            name = await self.session.scalar(select(StudentRow.full_name).where(StudentRow.id == student_id))
+            self._student_names[student_id] = name or "?"
+        return self._student_names[student_id]
 
     async def pending(self) -> list[CorrectionRow]:
         rows = await self.session.scalars(
@@ -287,8 +331,16 @@ class SqlCorrectionStore:
         return [Recipient(a.channel, a.external_id, name, a.language) for a, name in rows]
 
     async def staff_name(self, staff_id: int | None) -> str:
-        """Read once per unit of work (a slip and its outcome name the same people)."""
-        if staff_id and staff_id not in self._staff_names:
-            name = await self.session.scalar(select(StaffRow.full_name).where(StaffRow.id == staff_id))
+        """Read once per unit of work, unless known already: a request's teacher is read with the
+        request, and the session holds the person's own row (read with their identity)."""
+        if not staff_id:
+            return "-"
+        if staff_id not in self._staff_names:
+            held = self.session.identity_map.get(identity_key(StaffRow, staff_id))
+            name = (
+                held.full_name
+                if held is not None
+                else await self.session.scalar(select(StaffRow.full_name).where(StaffRow.id == staff_id))
+            )
             self._staff_names[staff_id] = name or "-"
-        return self._staff_names.get(staff_id, "-") if staff_id else "-"
+        return self._staff_names[staff_id]

@@ -5,22 +5,21 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from sqlalchemy import Integer, cast, delete, func, literal_column, null, select, true, union_all, update
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from domain.identity import BOTH, InviteRecord, PersonKind, PersonRef, receiving_channels
 from domain.permissions import Actor
 from domain.school import Role
+from storage.assignments import Assigned, assignment_columns
 from storage.changes import Author, record_change, system_author
 from storage.db import as_utc
 from storage.models import (
     AccountRow,
-    ClassRow,
     DialogRow,
     GuardianLinkRow,
     GuardianRow,
-    HomeroomRow,
     InviteRow,
     LinkAttemptRow,
     RefusalRow,
@@ -28,7 +27,6 @@ from storage.models import (
     SchoolYearRow,
     StaffRow,
     StudentRow,
-    TeachingRow,
 )
 from storage.school_key import derived_key
 from storage.school_store import SqlSchoolStore, newest_year
@@ -74,6 +72,7 @@ class SqlIdentityStore:
         self.session = session
         self.school = school
         self._dialogs: dict[tuple[str, str], DialogRow | None] = {}  # read once per unit of work
+        self._held: list = []  # the person's rows: the session keeps a row only while it is referenced
 
     # --- invites (domain.identity.InviteStore) ---
 
@@ -278,11 +277,13 @@ class SqlIdentityStore:
         return count, expired.rowcount
 
     async def actor(self, channel: str, account: str) -> Actor | None:
-        """Who writes from this account: a staff member or a guardian in two queries. The first also
-        brings what nearly every turn reads next: the account's open flow, the newest school year with
-        its semesters and the school's row (the stores then read them no more)."""
+        """Who writes from this account: a staff member or a guardian, in one query. It also brings
+        what nearly every turn reads next: the account's open flow, the newest school year with its
+        semesters and the school's row (the stores then read them no more)."""
         query = (
-            select(AccountRow, StaffRow, GuardianRow, DialogRow, SchoolYearRow, SchoolRow)
+            select(
+                AccountRow, StaffRow, GuardianRow, DialogRow, SchoolYearRow, SchoolRow, *assignment_columns()
+            )
             .outerjoin(StaffRow, StaffRow.id == AccountRow.staff_id)
             .outerjoin(GuardianRow, GuardianRow.id == AccountRow.guardian_id)
             .outerjoin(
@@ -296,73 +297,35 @@ class SqlIdentityStore:
         found = (await self.session.execute(query)).unique().first()
         if found is None:
             return None
-        row, staff, guardian, dialog, year, school = found
+        row, staff, guardian, dialog, year, school, *assigned = found
         self._dialogs.setdefault((channel, account), dialog)
+        self._held += [row, staff, guardian]  # ``session.get`` of them reads nothing (a staff name)
         self.school.remember(year, school)
         if row.student_id is not None:
             return await self._student_actor(row)
-        staff_actor = await self._staff_actor(row, staff) if row.staff_id is not None else None
+        staff_actor = (
+            await self._staff_actor(row, staff, Assigned.listed(*assigned))
+            if row.staff_id is not None
+            else None
+        )
         if staff_actor is not None or row.guardian_id is None:
             return staff_actor
-        return await self._guardian_actor(row, guardian)
+        return _guardian_actor(row, guardian, Assigned.listed(*assigned))
 
-    async def _staff_actor(self, account: AccountRow, staff: StaffRow | None) -> Actor | None:
+    async def _staff_actor(
+        self, account: AccountRow, staff: StaffRow | None, assigned: Assigned
+    ) -> Actor | None:
         if staff is None or not staff.active:
             return None
-        homerooms, teaching, department = set(), set(), set()
-        for kind, class_id, subject_id in await self.session.execute(await self._assignments(staff)):
-            if kind == "h":
-                homerooms.add(class_id)
-            elif kind == "t":
-                teaching.add((class_id, subject_id))
-            else:
-                department.add(subject_id)
+        await self.school.year_row()  # there is a year (else school.error.no_years); read with the actor
         return Actor(
             PersonRef(PersonKind.STAFF, staff.id),
             staff.full_name,
             frozenset(Role(r.role) for r in staff.roles),
-            frozenset(homerooms),
-            frozenset(teaching),
-            frozenset(department),
-            await self._children(account.guardian_id),
-            language=account.language,
-            guardian=account.guardian_id,
-        )
-
-    async def _assignments(self, staff: StaffRow):
-        """One query for the staff member's homerooms ("h", class) and teaching ("t", class, subject) in
-        the current year, and the subjects their department teaches ("d", subject)."""
-        year = await self.school.year_row()
-        in_year = select(ClassRow.id).where(ClassRow.year_id == year.id)
-        no_id = cast(null(), Integer)
-        parts = [
-            select(literal_column("'h'"), HomeroomRow.class_id, no_id).where(
-                HomeroomRow.staff_id == staff.id, HomeroomRow.class_id.in_(in_year)
-            ),
-            select(literal_column("'t'"), TeachingRow.class_id, TeachingRow.subject_id).where(
-                TeachingRow.staff_id == staff.id, TeachingRow.class_id.in_(in_year)
-            ),
-        ]
-        if staff.department_id is not None:
-            colleagues = select(StaffRow.id).where(StaffRow.department_id == staff.department_id)
-            parts.append(
-                select(literal_column("'d'"), no_id, TeachingRow.subject_id)
-                .where(TeachingRow.staff_id.in_(colleagues))
-                .distinct()
-            )
-        return union_all(*parts)
-
-    async def _children(self, guardian_id: int | None) -> frozenset[int]:
-        if guardian_id is None:
-            return frozenset()
-        query = select(GuardianLinkRow.student_id).where(GuardianLinkRow.guardian_id == guardian_id)
-        return frozenset(await self.session.scalars(query))
-
-    async def _guardian_actor(self, account: AccountRow, guardian: GuardianRow | None) -> Actor:
-        return Actor(
-            PersonRef(PersonKind.GUARDIAN, account.guardian_id),
-            guardian.full_name if guardian else "",
-            children=await self._children(account.guardian_id),
+            assigned.homerooms,
+            assigned.teaching,
+            assigned.department,
+            assigned.children,
             language=account.language,
             guardian=account.guardian_id,
         )
@@ -408,3 +371,13 @@ class SqlIdentityStore:
         self.session.add(
             RefusalRow(channel=channel, external_id=account, action=action, detail=detail[:200], at=now)
         )
+
+
+def _guardian_actor(account: AccountRow, guardian: GuardianRow | None, assigned: Assigned) -> Actor:
+    return Actor(
+        PersonRef(PersonKind.GUARDIAN, account.guardian_id),
+        guardian.full_name if guardian else "",
+        children=assigned.children,
+        language=account.language,
+        guardian=account.guardian_id,
+    )

@@ -33,6 +33,7 @@ class SqlLeaveStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._names: dict[int, str] = {}  # students' names, each read once per unit of work
+        self._languages: dict[tuple[str, str], str] = {}  # accounts' languages, likewise
 
     async def add(self, row: LeaveRequestRow, author: Author) -> int:
         self.session.add(row)
@@ -42,7 +43,27 @@ class SqlLeaveStore:
         return row.id
 
     async def get(self, request_id: int) -> LeaveRequestRow | None:
-        return await self.session.get(LeaveRequestRow, request_id, populate_existing=True)
+        """The request as it stands now, read with the child's name and the language of the account
+        that sent it (the parent is told the decision)."""
+        found = await self.session.execute(
+            select(LeaveRequestRow, StudentRow.full_name, AccountRow.language)
+            .outerjoin(StudentRow, StudentRow.id == LeaveRequestRow.student_id)
+            .outerjoin(
+                AccountRow,
+                (AccountRow.channel == LeaveRequestRow.channel)
+                & (AccountRow.external_id == LeaveRequestRow.account),
+            )
+            .where(LeaveRequestRow.id == request_id)
+            .execution_options(populate_existing=True)
+        )
+        row = found.first()
+        if row is None:
+            return None
+        request, name, language = row
+        if name is not None:
+            self._names[request.student_id] = name
+        self._languages[request.channel, request.account] = language or "vi"
+        return request
 
     async def standing(self, student_id: int) -> list[tuple[int, Days]]:
         """The child's pending and accepted requests: what a new one may not overlap."""
@@ -150,9 +171,11 @@ class SqlLeaveStore:
         return [Account(*row) for row in rows]
 
     async def language_of(self, channel: str, account: str) -> str:
-        language = await self.session.scalar(
-            select(AccountRow.language).where(
-                AccountRow.channel == channel, AccountRow.external_id == account
+        if (channel, account) not in self._languages:
+            language = await self.session.scalar(
+                select(AccountRow.language).where(
+                    AccountRow.channel == channel, AccountRow.external_id == account
+                )
             )
-        )
-        return language or "vi"
+            self._languages[channel, account] = language or "vi"
+        return self._languages[channel, account]

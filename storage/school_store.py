@@ -26,6 +26,7 @@ from domain.school import (
 from storage.changes import record_change, system_author
 from storage.models import (
     AccountRow,
+    ClassReviewRow,
     ClassRow,
     EnrolmentRow,
     GuardianRow,
@@ -47,6 +48,7 @@ class SqlSchoolStore:
         self.session = session
         self._years: dict[str | None, SchoolYearRow] = {}  # by name, None: the newest; read once a turn
         self._classes: dict[int, dict[str, ClassRow]] = {}  # by year id, likewise
+        self._reviews: dict[int, dict[str, str]] = {}  # by class id: stage → state, read with the classes
         self._subjects: list[SubjectRow] | None = None  # by id, likewise
         self._school: SchoolRow | None = None  # likewise (changes go to this row object)
 
@@ -195,9 +197,24 @@ class SqlSchoolStore:
         """The year's classes by name, read once per unit of work."""
         year = await self.year_row(year_name)
         if year.id not in self._classes:
-            rows = await self.session.scalars(select(ClassRow).where(ClassRow.year_id == year.id))
-            self._classes[year.id] = {row.name: row for row in rows}
+            rows = await self.session.execute(select(ClassRow, _reviews()).where(ClassRow.year_id == year.id))
+            self._classes[year.id] = {}
+            for row, reviews in rows:
+                self._classes[year.id][row.name] = row
+                self._reviews[row.id] = (
+                    dict(pair.split("=") for pair in reviews.split(",")) if reviews else {}
+                )
         return dict(self._classes[year.id])
+
+    async def review_states(self, class_id: int) -> dict[str, str] | None:
+        """The state of each stage's year-end lists of a class (stage → state), read with its year's
+        classes (the current year's are read if need be); None for a class of a year not read."""
+        await self.class_rows()
+        return self._reviews.get(class_id)
+
+    def forget_reviews(self, class_id: int) -> None:
+        """A class's lists were submitted or decided: the states are read again."""
+        self._reviews.pop(class_id, None)
 
     async def add_classes(self, names: list[str], year_name: str | None = None) -> list[str]:
         """Adds the classes that do not exist yet; returns the names added."""
@@ -232,6 +249,16 @@ class SqlSchoolStore:
         if school is None:
             raise DomainError("school.error.not_initialised")
         return school
+
+
+def _reviews():
+    """Each class's year-end review states as "year=approved,summer=submitted", a column of the classes."""
+    pair = ClassReviewRow.stage + "=" + ClassReviewRow.state
+    return (
+        select(func.aggregate_strings(pair, ","))
+        .where(ClassReviewRow.class_id == ClassRow.id)
+        .scalar_subquery()
+    )
 
 
 def newest_year():

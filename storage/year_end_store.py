@@ -65,11 +65,15 @@ class SqlYearEndStore:
         )
 
     async def states(self, class_id: int) -> dict[Stage, ReviewState]:
-        """The state of each stage's lists of the class, for the entry lock."""
-        rows = await self.session.execute(
-            select(ClassReviewRow.stage, ClassReviewRow.state).where(ClassReviewRow.class_id == class_id)
-        )
-        return {Stage(stage): ReviewState(state) for stage, state in rows}
+        """The state of each stage's lists of the class, for the entry lock: read with the current
+        year's classes (once a turn), or by itself for a class of another year."""
+        rows = await self.school.review_states(class_id)
+        if rows is None:
+            query = select(ClassReviewRow.stage, ClassReviewRow.state).where(
+                ClassReviewRow.class_id == class_id
+            )
+            rows = dict((await self.session.execute(query)).all())
+        return {Stage(stage): ReviewState(state) for stage, state in rows.items()}
 
     async def year_fixed(self, class_id: int) -> bool:
         """The class's year lists are submitted or approved: its year's values may not change."""
@@ -139,6 +143,7 @@ class SqlYearEndStore:
             self.session, author, "class-review", f"{class_id}:{stage.value}", old, ReviewState.SUBMITTED
         )
         await self.session.flush()
+        self.school.forget_reviews(class_id)
         return Submitted.DONE
 
     async def _drop_lines(self, class_id: int, stage: Stage, kept: set[int], author: Author) -> None:
@@ -182,6 +187,7 @@ class SqlYearEndStore:
             comment,
         )
         await self.session.flush()
+        self.school.forget_reviews(class_id)
         return True
 
     async def submitted(self) -> list[ClassReviewRow]:

@@ -46,12 +46,11 @@ def handlers() -> list:
 
 async def slip_text(t: Translator, uow: UnitOfWork, request: CorrectionRow, photos: int) -> str:
     """The request as the paper slip reads, in ``t``'s language."""
-    student = await uow.roster.student(request.student_id)
     lines = [
         t("correction.slip.title", id=request.id) if request.id else t("correction.slip.draft"),
         t("correction.slip.teacher", name=await uow.corrections.staff_name(request.requested_by)),
         await _where(t, uow, request),
-        t("correction.slip.student", name=student.full_name if student else "?"),
+        t("correction.slip.student", name=await uow.corrections.student_name(request.student_id)),
         t(
             "correction.slip.change",
             old=_value(t, request, request.old_value),

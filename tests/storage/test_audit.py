@@ -6,7 +6,7 @@ import os
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from storage.audit import verify
 from storage.changes import Author, record_change
@@ -62,6 +62,29 @@ async def test_a_deleted_entry_and_a_cut_end_are_found(database):
         await session.execute(delete(ChangeRow).where(ChangeRow.seq == 2))
         await session.commit()
     assert (await report(database)).first_break.why == "audit.break.missing"
+
+
+async def test_a_cut_end_is_found_when_a_cut_entry_is_put_back(database):
+    """The head moves with the change log's inserts (migration 0025), but never back."""
+    await write_changes(database, 4)
+    async with database.session() as session:
+        third = (await session.execute(select(ChangeRow.__table__).where(ChangeRow.seq == 3))).one()
+        await session.execute(delete(ChangeRow).where(ChangeRow.seq >= 3))
+        await session.execute(insert(ChangeRow), [third._asdict()])
+        await session.commit()
+    cut = await report(database)
+    assert cut.entries == 3 and cut.first_break.why == "audit.break.end_cut"
+
+
+async def test_a_batch_sealed_in_one_transaction_moves_the_head_to_its_last_entry(database):
+    async with UnitOfWork(database) as uow:
+        for number in range(3):
+            author = Author(None, "cli", "", MORNING + timedelta(minutes=number))
+            record_change(uow.session, author, "staff", f"GV{number:03d}", None, "Nguyễn Văn An", "import")
+        await uow.commit()
+    await write_changes(database, 2, start=5)
+    result = await report(database)
+    assert result.entries == 5 and result.first_break is None and result.head.startswith("5:")
 
 
 async def test_an_entry_slipped_in_outside_sodiem_is_found(database):

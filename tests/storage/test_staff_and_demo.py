@@ -1,12 +1,14 @@
 """The staff list with roles and assignments, and the demo school built from the same imports."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from cli.demo import create_demo_school
 from domain import demo
+from domain.calendar import default_school_year
+from domain.identity import PersonKind, PersonRef
 from domain.importing import ImportRejected
 from domain.school import Role
 from domain.staff import STAFF_COLUMNS, import_staff
@@ -15,6 +17,7 @@ from storage.tabular import read_table
 from storage.uow import UnitOfWork
 from tests.storage.helpers import YEAR, class_list_names, count, set_up_school, write_xlsx
 
+MORNING = datetime(2025, 10, 14, 1, 0, tzinfo=UTC)
 HEADERS = [
     "STT",
     "Mã cán bộ",
@@ -66,6 +69,37 @@ async def test_staff_with_roles_homerooms_and_teaching(database, tmp_path):
     }
     again = await run_staff(database, tmp_path / "gv.xlsx")
     assert not again.changes_anything
+
+
+async def test_who_someone_is_names_this_years_classes_and_the_departments_subjects(database, tmp_path):
+    """The identity in one query (storage/assignments.py): each list is the person's own."""
+    await set_up_school(database)
+    await run_staff(database, write_xlsx(tmp_path / "gv.xlsx", STAFF, HEADERS))
+    async with UnitOfWork(database) as uow:
+        staff = {row.code: row.id for row in await uow.session.scalars(select(StaffRow))}
+        subjects = {row.code: row.id for row in await uow.school.subject_list()}
+        classes = {name: row.id for name, row in (await uow.school.class_rows(YEAR)).items()}
+        for code in ("GV01", "GV02"):
+            await uow.identity.link_account(
+                "telegram", code, PersonRef(PersonKind.STAFF, staff[code]), MORNING
+            )
+        await uow.commit()
+    async with UnitOfWork(database, read_only=True) as uow:
+        head, teacher = [await uow.identity.actor("telegram", code) for code in ("GV01", "GV02")]
+    assert head.homeroom_classes == {classes["6A"]}
+    assert head.teaching == {
+        (classes["6A"], subjects["TOAN"]),
+        (classes["6B"], subjects["TOAN"]),
+        (classes["6A"], subjects["TIN"]),
+    }
+    assert head.department_subjects == {subjects["TOAN"], subjects["TIN"]}
+    assert teacher.homeroom_classes == set() and teacher.department_subjects == {subjects["NV"]}
+    async with UnitOfWork(database) as uow:  # a newer year, where nobody is assigned yet
+        await uow.school.add_year(default_school_year("2026-2027"))
+        await uow.commit()
+    async with UnitOfWork(database, read_only=True) as uow:
+        head = await uow.identity.actor("telegram", "GV01")
+    assert head.homeroom_classes == set() and head.teaching == set()
 
 
 async def test_a_teacher_swap_is_reported_and_applied(database, tmp_path):
