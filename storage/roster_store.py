@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Date, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import sort_by_name
@@ -193,19 +194,33 @@ class SqlRosterStore:
         year_row = await self.school.year_row(year)
         if on is None and year_row.closed:
             on = year_row.end
-        query = (
-            select(StudentRow)
-            .join(EnrolmentRow, EnrolmentRow.student_id == StudentRow.id)
-            .where(EnrolmentRow.class_id == class_row.id)
-        )
-        if on is None:
-            query = query.where(EnrolmentRow.date_out.is_(None))
-        else:
-            query = query.where(
-                EnrolmentRow.date_in <= on, (EnrolmentRow.date_out.is_(None)) | (EnrolmentRow.date_out > on)
-            )
-        rows = (await self.session.scalars(query)).all()
+        query, on_day = (_enrolled_now(), {}) if on is None else (_enrolled_on(), {"on": on})
+        rows = (await self.session.scalars(query, {"class_id": class_row.id, **on_day})).all()
         return sort_by_name([_entry(r) for r in rows], name=lambda entry: entry.full_name)
+
+
+# A class list is shown at most presses: its statements are built once (storage/school_store.py says why).
+
+
+def _students_of_class() -> Select:
+    return (
+        select(StudentRow)
+        .join(EnrolmentRow, EnrolmentRow.student_id == StudentRow.id)
+        .where(EnrolmentRow.class_id == bindparam("class_id"))
+    )
+
+
+@cache
+def _enrolled_now() -> Select:
+    return _students_of_class().where(EnrolmentRow.date_out.is_(None))
+
+
+@cache
+def _enrolled_on() -> Select:
+    on = bindparam("on", type_=Date)
+    return _students_of_class().where(
+        EnrolmentRow.date_in <= on, (EnrolmentRow.date_out.is_(None)) | (EnrolmentRow.date_out > on)
+    )
 
 
 def _entry(row: StudentRow) -> ClassListEntry:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from contextlib import suppress
+from functools import cache
 
-from sqlalchemy import func, select, true
+from sqlalchemy import Select, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -163,7 +164,7 @@ class SqlSchoolStore:
     async def subject_list(self) -> list[SubjectRow]:
         """The subjects by id, read once per unit of work (``save_subject`` forgets them)."""
         if self._subjects is None:
-            self._subjects = list(await self.session.scalars(select(SubjectRow).order_by(SubjectRow.id)))
+            self._subjects = list(await self.session.scalars(_subjects_query()))
         return self._subjects
 
     async def subjects(self) -> list[Subject]:
@@ -197,7 +198,7 @@ class SqlSchoolStore:
         """The year's classes by name, read once per unit of work."""
         year = await self.year_row(year_name)
         if year.id not in self._classes:
-            rows = await self.session.execute(select(ClassRow, _reviews()).where(ClassRow.year_id == year.id))
+            rows = await self.session.execute(_classes_query(), {"year_id": year.id})
             self._classes[year.id] = {}
             for row, reviews in rows:
                 self._classes[year.id][row.name] = row
@@ -251,14 +252,25 @@ class SqlSchoolStore:
         return school
 
 
-def _reviews():
-    """Each class's year-end review states as "year=approved,summer=submitted", a column of the classes."""
+# Statements nearly every turn runs are built once: building one (and its cache key) costs SQLAlchemy
+# more than SQLite takes to run it (issue 20; storage/identity_store.py: actor_query).
+
+
+@cache
+def _classes_query() -> Select:
+    """A year's classes (``year_id``), each with its year-end review states as "year=approved,…"."""
     pair = ClassReviewRow.stage + "=" + ClassReviewRow.state
-    return (
+    reviews = (
         select(func.aggregate_strings(pair, ","))
         .where(ClassReviewRow.class_id == ClassRow.id)
         .scalar_subquery()
     )
+    return select(ClassRow, reviews).where(ClassRow.year_id == bindparam("year_id"))
+
+
+@cache
+def _subjects_query() -> Select:
+    return select(SubjectRow).order_by(SubjectRow.id)
 
 
 def newest_year():
