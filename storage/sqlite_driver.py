@@ -60,10 +60,18 @@ class InlineConnection(aiosqlite.Connection):
                 result = attempt()
                 return await result if asyncio.iscoroutine(result) else result
             except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or loop.time() >= deadline:
+                if not another_holds_a_lock(error) or loop.time() >= deadline:
                     raise
             await asyncio.sleep(pause)
             pause = min(pause * 2, LONGEST_PAUSE)
+
+
+def another_holds_a_lock(error: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY or one of its kinds (another connection is writing, recovering or checkpointing the
+    log), which SQLite's busy handler would have waited out; not a stale snapshot, which waiting never
+    mends."""
+    code = error.sqlite_errorcode
+    return code & 0xFF == sqlite3.SQLITE_BUSY and code != sqlite3.SQLITE_BUSY_SNAPSHOT
 
 
 def inline_connector(url: str, busy_seconds: float) -> Callable[[], Awaitable[InlineConnection]]:

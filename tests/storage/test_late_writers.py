@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from storage.backup import sqlite_path
 from storage.db import Database
 from storage.models import SchoolRow
+from storage.sqlite_driver import another_holds_a_lock
 from storage.uow import UnitOfWork, retried
 
 
@@ -97,3 +98,23 @@ async def test_while_another_program_writes_the_bot_goes_on_answering(database):
         other_program.close()
     await asyncio.wait_for(writing, timeout=5)
     assert await counter(database) == 1
+
+
+def test_a_writer_waits_for_another_ones_lock_but_not_on_a_stale_snapshot(tmp_path):
+    """What storage/sqlite_driver.py waits out (as SQLite's busy handler would) and what it passes on
+    at once (the turn is run again)."""
+    path = tmp_path / "two.db"
+    first, second = (sqlite3.connect(path, isolation_level=None, timeout=0) for _ in range(2))
+    first.execute("PRAGMA journal_mode=WAL")
+    first.execute("CREATE TABLE t (x)")
+    first.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError) as busy:
+        second.execute("BEGIN IMMEDIATE")
+    assert another_holds_a_lock(busy.value)
+    second.execute("BEGIN")
+    second.execute("SELECT * FROM t").fetchall()
+    first.execute("INSERT INTO t VALUES (1)")
+    first.execute("COMMIT")
+    with pytest.raises(sqlite3.OperationalError) as stale:
+        second.execute("INSERT INTO t VALUES (2)")
+    assert not another_holds_a_lock(stale.value)
