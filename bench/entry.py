@@ -250,7 +250,7 @@ async def plan(database: Database, teachers: int) -> tuple[list[Teacher], list[s
         ]
         year = await uow.school.year_row()
         decision = WindowDecision(WindowState.OPEN, datetime(2025, 10, 1, tzinfo=UTC))
-        await uow.gradebook.add_decision(year.id, 1, decision, Author(None, "cli", "", NOW))
+        await uow.windows.add_decision(year.id, 1, decision, Author(None, "cli", "", NOW))
         await uow.commit()
     return planned, codes
 

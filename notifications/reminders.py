@@ -98,7 +98,7 @@ async def columns_reminders(uow: UnitOfWork, day: date, now: datetime) -> list[O
     teaching = await uow.notices.teaching_accounts()
     messages = []
     for semester in year.semesters:
-        decisions = await uow.gradebook.decisions(year_row.id, semester.number)
+        decisions = await uow.windows.decisions(year_row.id, semester.number)
         filled = await uow.notices.filled_counts(year_row.id, semester.number)
         for taught in teaching:
             subject = await uow.gradebook.subject(taught.subject_id)

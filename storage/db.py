@@ -35,10 +35,10 @@ DEFAULT_URL = "sqlite+aiosqlite:///./sodiem.db"
 SQLITE_BUSY_SECONDS_SETTING = "SODIEM_SQLITE_BUSY_SECONDS"  # how long a writer waits for another one
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 ENQUEUED = "sodiem_outbox_enqueued"  # in a session's info: its transaction added rows to the outbox
-# Kept open, and as many more at need. Each is a thread of aiosqlite's with SQLite's own caches: with
-# 64 (one for each turn bot.processor runs at once) `sodiem run` grew past 170 MB under 200 people and
-# answered fewer presses, its threads contending for the interpreter; with 16, 156 MB and no press later
-# (bench/memory.py, bench/entry.py). Turns beyond that wait for a connection, not for each other's work.
+# Kept open, and as many more at need. Each has SQLite's own caches and an aiosqlite thread (for the
+# commits that wrote: storage/sqlite_driver.py): with 64 (one for each turn bot.processor runs at once)
+# `sodiem run` grew past 170 MB under 200 people and answered fewer presses; with 16, 156 MB and no
+# press later (bench/memory.py, bench/entry.py). Turns beyond that wait for a connection.
 SQLITE_CONNECTIONS = 8
 
 

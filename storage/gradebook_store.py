@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC
 from decimal import Decimal
 
 from sqlalchemy import Row, insert, select, update
@@ -13,12 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.class_record import YEAR_END_SEMESTER, StoredValue
 from domain.entry import Column
 from domain.school import Subject
-from domain.windows import ColumnKind, WindowDecision, WindowState
 from storage.changes import Author, record_change, score_key
-from storage.db import as_utc
 from storage.models import (
     AbsenceRow,
-    BookWindowRow,
     ClassRow,
     ConductRow,
     HomeroomCommentRow,
@@ -364,49 +360,6 @@ class SqlGradebookStore:
             {k: (v[0], v[1]) for k, v in absences.items()},
             dict(aspects),
         )
-
-    async def decisions(self, year_id: int, semester: int) -> list[WindowDecision]:
-        rows = await self.session.scalars(
-            select(BookWindowRow).where(BookWindowRow.year_id == year_id, BookWindowRow.semester == semester)
-        )
-        return [
-            WindowDecision(
-                WindowState(r.state),
-                as_utc(r.starts_at),
-                as_utc(r.ends_at) if r.ends_at else None,
-                r.grade,
-                r.class_id,
-                r.subject_id,
-                ColumnKind(r.kind) if r.kind else None,
-                as_utc(r.decided_at),
-            )
-            for r in rows
-        ]
-
-    async def add_decision(
-        self, year_id: int, semester: int, decision: WindowDecision, author: Author
-    ) -> None:
-        self.session.add(
-            BookWindowRow(
-                year_id=year_id,
-                semester=semester,
-                state=decision.state.value,
-                grade=decision.grade,
-                class_id=decision.class_id,
-                subject_id=decision.subject_id,
-                kind=decision.kind.value if decision.kind else None,
-                starts_at=decision.starts_at.astimezone(UTC),  # SQLite keeps no offset: store UTC
-                ends_at=decision.ends_at.astimezone(UTC) if decision.ends_at else None,
-                decided_by=author.staff_id,
-                decided_at=author.at,
-            )
-        )
-        scope = (
-            f"{year_id}:{semester}:{decision.grade}:{decision.class_id}:{decision.subject_id}:{decision.kind}"
-        )
-        until = decision.ends_at.astimezone(UTC).isoformat() if decision.ends_at else "-"
-        what = f"{decision.state.value} from {decision.starts_at.astimezone(UTC).isoformat()} until {until}"
-        record_change(self.session, author, "book-window", scope, None, what)
 
 
 @dataclass(frozen=True)

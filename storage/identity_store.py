@@ -285,20 +285,17 @@ class SqlIdentityStore:
         found = found.unique().first()
         if found is None:
             return None
-        row, staff, guardian, dialog, year, school, *assigned = found
+        row, staff, guardian, dialog, year, school, *lists = found
         self._dialogs.setdefault((channel, account), dialog)
         self._held += [row, staff, guardian]  # ``session.get`` of them reads nothing (a staff name)
         self.school.remember(year, school)
         if row.student_id is not None:
             return await self._student_actor(row)
-        staff_actor = (
-            await self._staff_actor(row, staff, Assigned.listed(*assigned))
-            if row.staff_id is not None
-            else None
-        )
+        assigned = Assigned.listed(*lists)
+        staff_actor = await self._staff_actor(row, staff, assigned) if row.staff_id is not None else None
         if staff_actor is not None or row.guardian_id is None:
             return staff_actor
-        return _guardian_actor(row, guardian, Assigned.listed(*assigned))
+        return _guardian_actor(row, guardian, assigned)
 
     async def _staff_actor(
         self, account: AccountRow, staff: StaffRow | None, assigned: Assigned

@@ -36,6 +36,7 @@ from storage.signed_store import SqlSignedStore
 from storage.staff_store import SqlStaffStore
 from storage.transfer_store import SqlTransferStore
 from storage.web_store import SqlWebSessions
+from storage.window_store import SqlWindowStore
 from storage.year_end_store import SqlYearEndStore
 
 
@@ -47,6 +48,7 @@ class UnitOfWork:
     identity: SqlIdentityStore
     views: SqlClassViews
     gradebook: SqlGradebookStore
+    windows: SqlWindowStore
     attendance: SqlAttendanceStore
     corrections: SqlCorrectionStore
     progress: SqlProgressStore
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.identity = SqlIdentityStore(self.session, self.school)
         self.views = SqlClassViews(self.session, self.school)
         self.gradebook = SqlGradebookStore(self.session, self.school)
+        self.windows = SqlWindowStore(self.session)
         self.attendance = SqlAttendanceStore(self.session, self.school)
         self.corrections = SqlCorrectionStore(self.session, self.gradebook)
         self.progress = SqlProgressStore(self.session)

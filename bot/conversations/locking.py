@@ -250,7 +250,7 @@ async def _confirmed(update, turn, dialog, args) -> None:
     year_row = await turn.uow.school.year_row()
     semester = current_semester(year, decision.starts_at.astimezone(SCHOOL_TZ).date())
     author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
-    await turn.uow.gradebook.add_decision(year_row.id, semester.number, decision, author)
+    await turn.uow.windows.add_decision(year_row.id, semester.number, decision, author)
     await end_dialog(turn)
     show(update, turn, turn.t("lock.saved", summary=await _summary(turn, decision)), None)
 
@@ -276,7 +276,7 @@ async def schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             turn.t("lock.schedule.default_line", kind=_kind_name(turn, kind), first=first, last=last)
         )
     decisions = sorted(
-        await turn.uow.gradebook.decisions(year_row.id, semester.number), key=lambda d: d.starts_at
+        await turn.uow.windows.decisions(year_row.id, semester.number), key=lambda d: d.starts_at
     )
     lines.append(turn.t("lock.schedule.decisions" if decisions else "lock.schedule.no_decisions"))
     for decision in decisions:

@@ -61,10 +61,10 @@ async def book_open(
     year = await turn.uow.school.year()
     year_row = await turn.uow.school.year_row()
     semester = next(s for s in year.semesters if s.number == min(semester_number, 2))
-    decisions = await turn.uow.gradebook.decisions(year_row.id, semester_number)
+    decisions = await turn.uow.windows.decisions(year_row.id, semester_number)
     if kind in SUMMER_KINDS:  # shown under HK 2 and kept in term 3: the decisions of both count
         other = SUMMER_TERM if semester_number == 2 else 2
-        decisions += await turn.uow.gradebook.decisions(year_row.id, other)
+        decisions += await turn.uow.windows.decisions(year_row.id, other)
     state = entry_state(
         turn.now,
         semester,

@@ -257,7 +257,7 @@ async def test_a_correction_is_approved_into_a_locked_book(school):
     async with UnitOfWork(school.database) as uow:
         year = await uow.school.year_row()
         lock = WindowDecision(WindowState.LOCKED, school.clock(), decided_at=school.clock())
-        await uow.gradebook.add_decision(year.id, 1, lock, Author(None, "cli", "admin", school.clock()))
+        await uow.windows.add_decision(year.id, 1, lock, Author(None, "cli", "admin", school.clock()))
         await uow.commit()
     teacher, deputy = school.api.person(1, "Thầy Toàn"), school.api.person(2, "Thầy Phó")
     async with school.bot_running():

@@ -162,7 +162,7 @@ async def test_a_lock_the_vice_principal_planned_earlier_brings_the_reminder_for
         lock = WindowDecision(
             WindowState.LOCKED, at(11, 17), class_id=classes["6B"], subject_id=math, kind=ColumnKind.MIDTERM
         )
-        await uow.gradebook.add_decision(year.id, 1, lock, Author(None, "test", "", at(9, 6)))
+        await uow.windows.add_decision(year.id, 1, lock, Author(None, "test", "", at(9, 6)))
         await uow.commit()
     school.clock.now = at(7, 9)
     async with school.bot_running():

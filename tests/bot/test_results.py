@@ -22,7 +22,7 @@ async def open_the_book(school) -> None:
     async with UnitOfWork(school.database) as uow:
         year = await uow.school.year_row()
         decision = WindowDecision(WindowState.OPEN, datetime(2025, 10, 1, tzinfo=UTC))
-        await uow.gradebook.add_decision(year.id, 1, decision, Author(None, "cli", "", school.clock()))
+        await uow.windows.add_decision(year.id, 1, decision, Author(None, "cli", "", school.clock()))
         await uow.commit()
 
 
