@@ -31,6 +31,7 @@ from bot.ratelimit import PerChatRateLimiter
 from bot.turn import CHANNEL
 from locales import LANGUAGES
 from notifications.pacing import TELEGRAM, Pacing
+from notifications.telegram_request import AiohttpRequest
 from storage.db import Database
 
 log = logging.getLogger("sodiem.bot")
@@ -52,7 +53,6 @@ def build_application(
     people's accounts on that channel, and no outbox, scheduler or Zalo of its own (the Telegram
     application runs those once)."""
     assert settings.token, "the caller checks that a token is configured"
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
     processor = PerPersonProcessor(database, clock, channel=channel)
     application = (
         ApplicationBuilder()
@@ -62,6 +62,8 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.timezone))
         .rate_limiter(PerChatRateLimiter(pacing=pacing))
         .concurrent_updates(processor)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connections=1))
         .post_init(on_start if channel == CHANNEL else register_commands)
         .build()
     )

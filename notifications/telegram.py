@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.request import HTTPXRequest
 
 from locales import translator
 from notifications.channel import Message, Refused, Throttled, Transient, Uncertain, Unreachable
 from notifications.pacing import TELEGRAM, Pacing
+from notifications.telegram_request import AiohttpRequest, MaybeSent, NeverSent
 
 NAME = "telegram"
 RECEIPT_PREFIX = "wk"  # bot/conversations/weekly.py answers the press
@@ -32,7 +31,7 @@ class TelegramChannel:
 
     @classmethod
     def connect(cls, token: str, base_url: str, base_file_url: str | None = None) -> TelegramChannel:
-        request = HTTPXRequest(connection_pool_size=16)
+        request = AiohttpRequest(connections=16)
         bot = Bot(token, base_url=base_url, base_file_url=base_file_url or base_url, request=request)
         return cls(bot, owns_bot=True)
 
@@ -71,12 +70,11 @@ class TelegramChannel:
 
 
 def _network_outcome(error: NetworkError) -> Exception:
-    """An answer from the server (502 …) delivered nothing, and neither did a refused connection; a
+    """A request that never left, or an answer from the server (502 …), delivered nothing; a
     connection lost or timed out after the request went out may have delivered it."""
-    cause = error.__cause__
-    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+    if isinstance(error, NeverSent):
         return Transient(error.message)
-    if isinstance(error, TimedOut) or isinstance(cause, httpx.HTTPError):
+    if isinstance(error, TimedOut | MaybeSent):
         return Uncertain(error.message)
     return Transient(error.message)
 

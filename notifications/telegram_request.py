@@ -1,0 +1,133 @@
+"""How sodiem's bots reach the Bot API: python-telegram-bot's request interface over aiohttp.
+
+Why not PTB's own client (httpx): under a school's morning load it was over a third of the bot's CPU.
+For every request httpcore walks its whole connection pool and asks each idle connection's socket,
+through anyio's attribute dicts, whether it is still readable; aiohttp hands out an idle connection
+without that walk (bench/throughput.py: 6.9 → 4.8 ms of CPU a press; docs/local-bot-api.md).
+
+What PTB's callers rely on is kept: the same timeouts and defaults (an upload may write for longer), a
+proxy from HTTPS_PROXY / ALL_PROXY as httpx reads it, UTF-8 file names sent as they are, and every
+failure raised as PTB's TimedOut or NetworkError. Those say whether the request left: ``NeverSent``
+(no connection could be had, so nothing reached Telegram) or ``MaybeSent`` (the connection broke after
+the request went out), which the outbox needs to know (notifications/telegram.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+CONNECTIONS = 256  # at most at once, as PTB's default
+READ_SECONDS = WRITE_SECONDS = CONNECT_SECONDS = 5.0  # PTB's defaults
+POOL_SECONDS = 1.0
+UPLOAD_WRITE_SECONDS = 20.0
+
+
+class NeverSent(NetworkError):
+    """No connection could be had, so the request never left: sending it again sends it once."""
+
+
+class NeverSentInTime(NeverSent, TimedOut):
+    """No connection within the pool and connect timeouts (a TimedOut, as PTB's own client says)."""
+
+
+class MaybeSent(NetworkError):
+    """The connection broke after the request went out: Telegram may have acted on it."""
+
+
+class AiohttpRequest(BaseRequest):
+    """One client session, opened by ``initialize`` and closed by ``shutdown``. ``read_timeout`` is the
+    default for every call; getUpdates passes its own, longer one."""
+
+    __slots__ = ("_connections", "_read_timeout", "_session")
+
+    def __init__(self, connections: int = CONNECTIONS, read_timeout: float | None = READ_SECONDS):
+        self._connections = connections
+        self._read_timeout = read_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections, limit_per_host=self._connections),
+                trust_env=True,
+                headers={"User-Agent": self.USER_AGENT},
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        uploads = request_data is not None and request_data.contains_files
+        timeout = _timeout(
+            pool=_given(pool_timeout, POOL_SECONDS),
+            connect=_given(connect_timeout, CONNECT_SECONDS),
+            write=_given(write_timeout, UPLOAD_WRITE_SECONDS if uploads else WRITE_SECONDS),
+            read=_given(read_timeout, self._read_timeout),
+        )
+        try:
+            body = _body(request_data)
+            async with self._session.request(method, url, data=body, timeout=timeout) as answer:
+                return answer.status, await answer.read()
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+            failure = NeverSentInTime if isinstance(error, TimeoutError) else NeverSent
+            raise failure(_described(error)) from error
+        except TimeoutError as error:
+            raise TimedOut(_described(error)) from error
+        except aiohttp.ClientError as error:
+            raise MaybeSent(_described(error)) from error
+
+
+def _timeout(pool: float | None, connect: float | None, write: float | None, read: float | None):
+    """aiohttp's ``connect`` covers both the wait for a free connection and opening one, and it has no
+    write timeout: a silent socket is allowed the longer of writing and reading, the whole call the sum."""
+    return aiohttp.ClientTimeout(
+        total=_sum(pool, connect, write, read),
+        connect=_sum(pool, connect),
+        sock_connect=connect,
+        sock_read=None if None in (write, read) else max(write, read),
+    )
+
+
+def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+    """Form fields as PTB's own client sends them, multipart when files go with them."""
+    if request_data is None:
+        return None
+    fields = request_data.json_parameters
+    if not request_data.contains_files:
+        return fields
+    form = aiohttp.FormData(fields, quote_fields=False)  # UTF-8 file names as they are, as httpx sends
+    for name, (filename, content, mimetype) in request_data.multipart_data.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form
+
+
+def _given(value: Any, default: float | None) -> float | None:
+    return default if value is BaseRequest.DEFAULT_NONE else value
+
+
+def _sum(*seconds: float | None) -> float | None:
+    return None if None in seconds else sum(seconds)
+
+
+def _described(error: Exception) -> str:
+    return f"aiohttp.{error.__class__.__name__}: {error}"
