@@ -26,7 +26,9 @@ loop: under load they include waiting for the loop. So three more teachers then 
 on the quiet bot, for comparison. Linking the accounts is set-up, not measured. "CPU" is this
 process's CPU time over the wall time (100 % is one core; the machine's PostgreSQL is not counted).
 
-Prints figures only; nothing is asserted.
+Prints figures only; nothing is asserted. The last line is the floor that Telegram's pace sets under
+p95 whatever the CPU: every teacher's first reply is a new message, and those leave at most 30 a
+second after a burst of 30 (bench/entry_report.py).
 
 Run: .venv/bin/python bench/entry.py [--teachers 200] [--database sqlite|postgresql|URL]
 By default it runs on SQLite, then on PostgreSQL at 127.0.0.1:5432; a PostgreSQL URL names a server on
@@ -40,7 +42,6 @@ import asyncio
 import functools
 import logging
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -55,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 
+from bench.entry_report import report
 from bench.entry_timing import Tally, timing_database
 from bench.harness import POSTGRES, local_database, polling, throwaway_database
 from bot.app import build_application
@@ -314,71 +316,6 @@ async def sample_memory(tally: Tally) -> None:
 async def link(person: Person, code: str) -> None:
     person.send_command(f"/start {code}")
     await person.wait_for(lambda m: bool(m.buttons), WAIT_SECONDS)
-
-
-# --- output ----------------------------------------------------------------------------------------
-
-
-def ms(values: list[float], percent: int | None = None) -> str:
-    if not values:
-        return "-"
-    if percent is None:
-        return f"{statistics.fmean(values) * 1000:.1f}"
-    if len(values) == 1:
-        return f"{values[0] * 1000:.1f}"
-    return f"{statistics.quantiles(values, n=100, method='inclusive')[percent - 1] * 1000:.1f}"
-
-
-def report(name: str, alone: Tally, crowd: Tally, api: LocalBotApi) -> None:
-    print(f"\n== {name}")
-    print(f"{'':24s} {'updates':>7s} {'wall s':>7s} {'upd/s':>6s} {'p50 ms':>8s} {'p95 ms':>8s}", end="")
-    print(f" {'max ms':>8s} {'replies/s':>9s} {'CPU':>5s}")
-    for label, tally in (
-        (f"{alone.teachers} alone, one by one", alone),
-        (f"{crowd.teachers} at once", crowd),
-    ):
-        updates = len(tally.latencies)
-        print(
-            f"{label:24s} {updates:7d} {tally.wall:7.1f} {updates / tally.wall:6.1f}"
-            f" {ms(tally.latencies, 50):>8s} {ms(tally.latencies, 95):>8s}"
-            f" {max(tally.latencies, default=0) * 1000:8.1f} {tally.replies / tally.wall:9.1f}"
-            f" {tally.cpu / tally.wall:5.0%}"
-        )
-    print(
-        f"at once: {len(crowd.columns)} different columns saved, {crowd.days} attendance days;"
-        f" {len(crowd.failures)} teachers failed; {crowd.calls / len(crowd.latencies):.2f} Bot API calls"
-        f" an update; refused {len(api.refusals)}, 429s {api.rejections_429}"
-    )
-    print(
-        f"{'database ms per save':30s} {'alone mean':>10s} {'at once:':>9s}"
-        f" {'mean':>7s} {'p95':>7s} {'max':>7s}"
-    )
-    for kind, label in (("column", "column"), ("day", "attendance day")):
-        for part, pick in (
-            ("store", lambda s, c: s),
-            ("commit", lambda s, c: c),
-            ("both", lambda s, c: s + c),
-        ):
-            quiet = [pick(*pair) for pair in alone.saves.get(kind, [])]
-            busy = [pick(*pair) for pair in crowd.saves.get(kind, [])]
-            print(
-                f"  {label + ': ' + part:28s} {ms(quiet):>10s} {len(busy):9d} {ms(busy):>7s}"
-                f" {ms(busy, 95):>7s} {max(busy, default=0) * 1000:7.1f}"
-            )
-    held = crowd.transactions
-    print(
-        f"units of work (one an update, from its start to its end): alone mean {ms(alone.transactions)} ms;"
-        f" at once mean {ms(held)} ms, p95 {ms(held, 95)} ms,"
-        f" together {sum(held) / crowd.wall:.2f} × the wall time"
-    )
-    print(
-        f"memory: this process's resident set at most {crowd.peak_rss / 2**20:.0f} MB under the load"
-        " (the bot, the stand-in and the teachers together: an upper bound for `sodiem run`)"
-    )
-    for failure in crowd.failures[:3] + alone.failures[:3]:
-        print(f"  failed: {failure}")
-    for refusal in api.refusals[:3]:
-        print(f"  refused: {refusal}")
 
 
 def main() -> None:

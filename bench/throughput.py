@@ -7,7 +7,10 @@ is the pressed message edited in place (answerCallbackQuery, then editMessageTex
 from the press to the edit, as the person sees it.
 
 The same people then do the same against a bare PTB bot on a fresh stand-in, which answers each press
-with the same two calls and nothing else: the framework's own ceiling on this machine. Both bots run
+with the same two calls and nothing else: the framework's own ceiling on this machine, with PTB's own
+HTTP client (httpx). sodiem talks to the Bot API over aiohttp (notifications/telegram_request.py), which
+costs less CPU a call, so a third run gives the echo bot that client too: the ratio against it is what
+sodiem's own work (database, screens, routing) costs beside the framework's. Both bots run
 with ``concurrent_updates`` 64 (sodiem's processor allows 64 at once) and with the stand-in's flood
 limits off (with them on, both would be held to Telegram's 30 messages a second). sodiem keeps its own
 rate limiter, which holds it to about 30 edits a second whatever the stand-in allows; ``--paced-echo``
@@ -19,6 +22,7 @@ Nothing is asserted. Linking the people is set-up and is not measured.
 
 Run: .venv/bin/python bench/throughput.py [--people 100] [--presses 10] [--database sqlite|URL]
                                           [--paced-echo]
+(python -m bench.throughput works the same.)
 A PostgreSQL URL names the server (127.0.0.1 only): a throwaway database is made there and dropped.
 """
 
@@ -51,6 +55,7 @@ from bot.ratelimit import PerChatRateLimiter
 from cli.demo import create_demo_school
 from domain.identity import PersonKind, PersonRef, create_invite
 from localapi import LocalBotApi, Person, StoredMessage
+from notifications.telegram_request import AiohttpRequest
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import StaffRow
@@ -176,7 +181,7 @@ async def echo_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await query.edit_message_text(f"Đã bấm {number}", reply_markup=echo_keyboard(number + 1))
 
 
-def echo_application(api: LocalBotApi, paced: bool) -> Application:
+def echo_application(api: LocalBotApi, paced: bool, aiohttp: bool) -> Application:
     builder = (
         ApplicationBuilder()
         .token(TOKEN)
@@ -184,6 +189,8 @@ def echo_application(api: LocalBotApi, paced: bool) -> Application:
         .base_file_url(api.base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
     )
+    if aiohttp:  # as sodiem's bot/app.py
+        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connections=1))
     application = (builder.rate_limiter(PerChatRateLimiter()) if paced else builder).build()
     application.add_handler(CommandHandler("start", echo_start))
     application.add_handler(CallbackQueryHandler(echo_press))
@@ -220,10 +227,11 @@ async def run_sodiem(database: Database, people: int, presses: int) -> Result:
             return await measure("sodiem", api, screens, presses, sodiem_next_press)
 
 
-async def run_echo(people: int, presses: int, paced: bool = False) -> Result:
-    async with LocalBotApi(TOKEN, rate_limits=False) as api, polling(echo_application(api, paced)):
+async def run_echo(people: int, presses: int, paced: bool = False, aiohttp: bool = False) -> Result:
+    name = "echo" + (" paced" if paced else "") + (" aiohttp" if aiohttp else "")
+    async with LocalBotApi(TOKEN, rate_limits=False) as api, polling(echo_application(api, paced, aiohttp)):
         screens = await first_screens(api, ["/start"] * people)
-        return await measure("echo paced" if paced else "echo", api, screens, presses, echo_next_press)
+        return await measure(name, api, screens, presses, echo_next_press)
 
 
 # --- the school and its database -------------------------------------------------------------------
@@ -253,6 +261,7 @@ async def benchmark(url: str, people: int, presses: int, paced_echo: bool) -> li
     finally:
         await database.dispose()
     results.append(await run_echo(people, presses))
+    results.append(await run_echo(people, presses, aiohttp=True))
     if paced_echo:
         results.append(await run_echo(people, presses, paced=True))
     return results
@@ -280,7 +289,8 @@ def report(results: list[Result]) -> None:
             f" {sodiem.percentile_ms(95) / echo.percentile_ms(95):8.2f}"
             f" {'':12s} {'':5s} {'':8s} {sodiem.cpu / echo.cpu:13.2f}"
         )
-    print("(calls/press: Bot API calls other than getUpdates; ratios: sodiem divided by the echo bot;")
+    print("(echo: PTB's own HTTP client, the target's yardstick; echo aiohttp: sodiem's HTTP client;")
+    print(" calls/press: Bot API calls other than getUpdates; ratios: sodiem divided by the echo bot;")
     print(" CPU: this process's, the stand-in and the simulated people included, the same for both)")
 
 

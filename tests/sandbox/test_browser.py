@@ -9,12 +9,13 @@ import os
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 from PIL import Image
 from sqlalchemy import select
+from telegram import Bot
 
 from locales import translator
+from notifications.telegram_request import AiohttpRequest
 from sandbox.service import TOKEN
 from storage.models import AbsenceRow, ClassRow, ScoreRow, StudentRow, SubjectRow
 
@@ -177,16 +178,14 @@ def test_documents_come_with_a_download_link_and_pictures_are_shown(sandbox, bro
     Image.new("RGB", (120, 80), (200, 40, 40)).save(png, format="PNG")
     table = "Họ và tên;Điểm\nVõ Thị Linh;8,5\n".encode()
 
-    async def bot_sends() -> None:  # as an export will: through the Bot API (httpx, as PTB uploads)
-        base = f"{sandbox.sandbox.local.base_url}{TOKEN}"
-        async with httpx.AsyncClient() as client:
-            for method, field, name, content in (
-                ("sendDocument", "document", "bảng điểm 6A.csv", table),
-                ("sendPhoto", "photo", "chart.png", png.getvalue()),
-            ):
-                files = {field: (name, content)}
-                response = await client.post(f"{base}/{method}", data={"chat_id": "7004"}, files=files)
-                assert response.status_code == 200, response.text
+    async def bot_sends() -> None:  # as an export will: a PTB bot over sodiem's HTTP client
+        bot = Bot(TOKEN, base_url=sandbox.sandbox.local.base_url, request=AiohttpRequest())
+        await bot.request.initialize()
+        try:
+            await bot.send_document(7004, table, filename="bảng điểm 6A.csv")
+            await bot.send_photo(7004, png.getvalue(), filename="chart.png")
+        finally:
+            await bot.request.shutdown()
 
     sandbox.call(bot_sends())
     page = open_page(browser, sandbox, DESKTOP)
