@@ -14,7 +14,9 @@ the request went out), which the outbox needs to know (notifications/telegram.py
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -39,15 +41,23 @@ class MaybeSent(NetworkError):
 
 
 class AiohttpRequest(BaseRequest):
-    """One client session, opened by ``initialize`` and closed by ``shutdown``. ``read_timeout`` is the
-    default for every call; getUpdates passes its own, longer one."""
+    """One client session, opened by ``initialize`` and closed by ``shutdown``. The timeouts are the
+    defaults for every call; getUpdates passes its own, longer read timeout, an upload a write timeout
+    of UPLOAD_WRITE_SECONDS."""
 
-    __slots__ = ("_connections", "_read_timeout", "_session")
+    __slots__ = ("_connections", "_proxies", "_read_timeout", "_session", "_write_timeout")
 
-    def __init__(self, connections: int = CONNECTIONS, read_timeout: float | None = READ_SECONDS):
+    def __init__(
+        self,
+        connections: int = CONNECTIONS,
+        read_timeout: float | None = READ_SECONDS,
+        write_timeout: float | None = WRITE_SECONDS,
+    ):
         self._connections = connections
         self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -57,9 +67,9 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections, limit_per_host=self._connections),
-                trust_env=True,
                 headers={"User-Agent": self.USER_AGENT},
             )
+            self._proxies = {}
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -81,12 +91,13 @@ class AiohttpRequest(BaseRequest):
         timeout = _timeout(
             pool=_given(pool_timeout, POOL_SECONDS),
             connect=_given(connect_timeout, CONNECT_SECONDS),
-            write=_given(write_timeout, UPLOAD_WRITE_SECONDS if uploads else WRITE_SECONDS),
+            write=_given(write_timeout, UPLOAD_WRITE_SECONDS if uploads else self._write_timeout),
             read=_given(read_timeout, self._read_timeout),
         )
         try:
             body = _body(request_data)
-            async with self._session.request(method, url, data=body, timeout=timeout) as answer:
+            proxy = self._proxy(url)
+            async with self._session.request(method, url, data=body, timeout=timeout, proxy=proxy) as answer:
                 return answer.status, await answer.read()
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
             failure = NeverSentInTime if isinstance(error, TimeoutError) else NeverSent
@@ -95,6 +106,18 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut(_described(error)) from error
         except aiohttp.ClientError as error:
             raise MaybeSent(_described(error)) from error
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for ``url``'s host (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
+        NO_PROXY), looked up once a host: aiohttp's own ``trust_env`` reads the environment and ~/.netrc
+        again on a thread for every request."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            named = urllib.request.getproxies_environment()
+            bypass = urllib.request.proxy_bypass_environment(key[1], named)
+            self._proxies[key] = None if bypass else named.get(parts.scheme) or named.get("all")
+        return self._proxies[key]
 
 
 def _timeout(pool: float | None, connect: float | None, write: float | None, read: float | None):

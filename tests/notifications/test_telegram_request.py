@@ -28,9 +28,10 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def bot(base_url: str) -> AsyncIterator[Bot]:
-    """A bot whose client is open, without the getMe of ``Bot.initialize``."""
-    sender = Bot(TOKEN, base_url=base_url, request=AiohttpRequest())
+async def bot(base_url: str, seconds: float = 5.0) -> AsyncIterator[Bot]:
+    """A bot whose client is open (``seconds`` to write and to read), without ``Bot.initialize``'s getMe."""
+    request = AiohttpRequest(read_timeout=seconds, write_timeout=seconds)
+    sender = Bot(TOKEN, base_url=base_url, request=request)
     await sender.request.initialize()
     try:
         yield sender
@@ -89,9 +90,9 @@ async def test_no_answer_within_the_read_timeout_is_a_timeout_that_may_have_deli
     async def say_nothing(reader, writer) -> None:
         await reader.read()  # until the bot gives up and closes
 
-    async with server(say_nothing) as (port, _), bot(f"http://127.0.0.1:{port}/bot") as sender:
+    async with server(say_nothing) as (port, _), bot(f"http://127.0.0.1:{port}/bot", 0.2) as sender:
         with pytest.raises(TimedOut) as raised:
-            await sender.send_message(PARENT, "Họp phụ huynh", read_timeout=0.2, write_timeout=0.2)
+            await sender.send_message(PARENT, "Họp phụ huynh")
         assert not isinstance(raised.value, NeverSent)
         with pytest.raises(Uncertain):
             await TelegramChannel(sender).send(str(PARENT), Message("Họp phụ huynh"))
@@ -115,3 +116,8 @@ async def test_a_proxy_named_in_the_environment_carries_the_calls(monkeypatch):
         async with bot(telegram_elsewhere) as sender:
             assert (await sender.get_me()).username == "sodiem_bot"
         assert heads[0].startswith(f"POST {telegram_elsewhere}{TOKEN}/getMe ".encode())
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # and a host it names is reached directly
+        async with bot(telegram_elsewhere) as sender:
+            with pytest.raises(NeverSent):
+                await sender.get_me()
+        assert len(heads) == 1
