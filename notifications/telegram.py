@@ -31,8 +31,13 @@ class TelegramChannel:
 
     @classmethod
     def connect(cls, token: str, base_url: str, base_file_url: str | None = None) -> TelegramChannel:
-        request = AiohttpRequest(connections=16)
-        bot = Bot(token, base_url=base_url, base_file_url=base_file_url or base_url, request=request)
+        bot = Bot(
+            token,
+            base_url=base_url,
+            base_file_url=base_file_url or base_url,
+            request=AiohttpRequest(connections=16),
+            get_updates_request=AiohttpRequest(connections=1),  # never used: no httpx client either
+        )
         return cls(bot, owns_bot=True)
 
     async def start(self) -> None:

@@ -14,6 +14,7 @@ the request went out), which the outbox needs to know (notifications/telegram.py
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +27,13 @@ CONNECTIONS = 256  # at most at once, as PTB's default
 READ_SECONDS = WRITE_SECONDS = CONNECT_SECONDS = 5.0  # PTB's defaults
 POOL_SECONDS = 1.0
 UPLOAD_WRITE_SECONDS = 20.0
+# Failures before a byte of the request left: no connection, a proxy that refused the tunnel, an address
+# that is not one. (A timeout while connecting is aiohttp.ConnectionTimeoutError, also raised only there.)
+NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError, aiohttp.InvalidURL)
+# A file name's quote and control characters, escaped as httpx (and browsers, by HTML5) send them;
+# aiohttp then escapes a backslash itself
+FILENAME_ESCAPES = {'"': "%22"} | {chr(c): f"%{c:02X}" for c in range(0x20) if c != 0x1B}
+CREDENTIALS = re.compile(r"//[^/@\s]*@")
 
 
 class NeverSent(NetworkError):
@@ -93,15 +101,19 @@ class AiohttpRequest(BaseRequest):
             connect=_given(connect_timeout, CONNECT_SECONDS),
             write=_given(write_timeout, UPLOAD_WRITE_SECONDS if uploads else self._write_timeout),
             read=_given(read_timeout, self._read_timeout),
+            uploads=uploads,
         )
         try:
             body = _body(request_data)
             proxy = self._proxy(url)
-            async with self._session.request(method, url, data=body, timeout=timeout, proxy=proxy) as answer:
+            async with self._session.request(
+                method, url, data=body, timeout=timeout, proxy=proxy, allow_redirects=False
+            ) as answer:
                 return answer.status, await answer.read()
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
-            failure = NeverSentInTime if isinstance(error, TimeoutError) else NeverSent
-            raise failure(_described(error)) from error
+        except aiohttp.ConnectionTimeoutError as error:
+            raise NeverSentInTime(_described(error)) from error
+        except NOT_SENT as error:
+            raise NeverSent(_described(error)) from error
         except TimeoutError as error:
             raise TimedOut(_described(error)) from error
         except aiohttp.ClientError as error:
@@ -116,18 +128,23 @@ class AiohttpRequest(BaseRequest):
         if key not in self._proxies:
             named = urllib.request.getproxies_environment()
             bypass = urllib.request.proxy_bypass_environment(key[1], named)
-            self._proxies[key] = None if bypass else named.get(parts.scheme) or named.get("all")
+            proxy = None if bypass else named.get(parts.scheme) or named.get("all")
+            self._proxies[key] = proxy if not proxy or "://" in proxy else f"http://{proxy}"  # as httpx
         return self._proxies[key]
 
 
-def _timeout(pool: float | None, connect: float | None, write: float | None, read: float | None):
-    """aiohttp's ``connect`` covers both the wait for a free connection and opening one, and it has no
-    write timeout: a silent socket is allowed the longer of writing and reading, the whole call the sum."""
+def _timeout(
+    pool: float | None, connect: float | None, write: float | None, read: float | None, uploads: bool
+) -> aiohttp.ClientTimeout:
+    """aiohttp's ``connect`` covers both the wait for a free connection and opening one. Its read timeout
+    starts once the request is written and, as httpx's, bounds each wait for data, so a long download
+    that keeps coming is not cut. It has no write timeout: an upload's whole call is bounded instead
+    (a small form goes out in one write)."""
     return aiohttp.ClientTimeout(
-        total=_sum(pool, connect, write, read),
+        total=_sum(pool, connect, write, read) if uploads else None,
         connect=_sum(pool, connect),
         sock_connect=connect,
-        sock_read=None if None in (write, read) else max(write, read),
+        sock_read=read,
     )
 
 
@@ -140,8 +157,12 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str]
         return fields
     form = aiohttp.FormData(fields, quote_fields=False)  # UTF-8 file names as they are, as httpx sends
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
-        form.add_field(name, content, filename=filename, content_type=mimetype)
+        form.add_field(name, content, filename=_escaped(filename), content_type=mimetype)
     return form
+
+
+def _escaped(filename: str | None) -> str | None:
+    return filename and "".join(FILENAME_ESCAPES.get(character, character) for character in filename)
 
 
 def _given(value: Any, default: float | None) -> float | None:
@@ -153,4 +174,5 @@ def _sum(*seconds: float | None) -> float | None:
 
 
 def _described(error: Exception) -> str:
-    return f"aiohttp.{error.__class__.__name__}: {error}"
+    """The error for a log line, a proxy's password left out."""
+    return CREDENTIALS.sub("//***@", f"aiohttp.{error.__class__.__name__}: {error}")

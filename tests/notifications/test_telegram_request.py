@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 from telegram import Bot
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 
 from localapi import LocalBotApi
 from notifications.channel import Message, Transient, Uncertain
@@ -65,6 +65,27 @@ async def test_a_document_with_a_vietnamese_name_arrives_under_that_name():
         assert document.text == "Lớp 6A"
 
 
+async def test_a_file_name_with_quotes_and_a_line_break_is_escaped_as_browsers_do():
+    async with LocalBotApi(TOKEN) as api, bot(api.base_url) as sender:
+        api.person(PARENT, "Phụ huynh").send_text("/start")
+        await sender.send_document(PARENT, b"x", filename='Lớp "6A"\nsổ.csv')
+        [document] = api.sent_messages(PARENT)
+        assert document.file.file_name == "Lớp %226A%22%0Asổ.csv"
+
+
+async def test_a_redirect_is_not_followed():
+    async def redirect(reader, writer) -> None:
+        writer.write(
+            b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        await writer.drain()
+
+    async with server(redirect) as (port, heads), bot(f"http://127.0.0.1:{port}/bot") as sender:
+        with pytest.raises(NetworkError):
+            await sender.send_message(PARENT, "Họp phụ huynh")
+        assert len(heads) == 1
+
+
 async def test_nobody_listening_is_never_sent_and_is_sent_again_later():
     async with bot(f"http://127.0.0.1:{free_port()}/bot") as sender:
         with pytest.raises(NeverSent):
@@ -109,7 +130,7 @@ async def test_a_proxy_named_in_the_environment_carries_the_calls(monkeypatch):
         await writer.drain()
 
     async with server(proxy) as (port, heads):
-        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv("HTTP_PROXY", f"127.0.0.1:{port}")  # no scheme: http://, as httpx reads it
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)
         telegram_elsewhere = f"http://127.0.0.1:{free_port()}/bot"  # nobody listens there
@@ -121,3 +142,19 @@ async def test_a_proxy_named_in_the_environment_carries_the_calls(monkeypatch):
             with pytest.raises(NeverSent):
                 await sender.get_me()
         assert len(heads) == 1
+
+
+async def test_a_proxy_that_refuses_the_tunnel_never_sent_the_message(monkeypatch):
+    async def refuse(reader, writer) -> None:
+        writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+
+    async with server(refuse) as (port, heads):
+        monkeypatch.setenv("HTTPS_PROXY", f"http://school:secret@127.0.0.1:{port}")
+        async with bot("https://api.telegram.invalid/bot") as sender:
+            with pytest.raises(NeverSent) as raised:
+                await sender.send_message(PARENT, "Họp phụ huynh")
+            assert "secret" not in raised.value.message
+            with pytest.raises(Transient):
+                await TelegramChannel(sender).send(str(PARENT), Message("Họp phụ huynh"))
+        assert heads[0].startswith(b"CONNECT api.telegram.invalid:443 ")
