@@ -113,6 +113,7 @@ async def step(
     act()
     reply = await person.wait_for(wanted, WAIT_SECONDS)
     tally.latencies.append(replied_at(reply) - started)
+    tally.new_messages.append(reply.created_at >= started)
     return reply
 
 

@@ -68,6 +68,8 @@ def report(name: str, alone: Tally, crowd: Tally, api: LocalBotApi) -> None:
         " (the bot, the stand-in and the teachers together: an upper bound for `sodiem run`)"
     )
     print(pacing_floor(crowd))
+    print(pacing_wall(crowd))
+    print(by_kind(crowd))
     for failure in crowd.failures[:3] + alone.failures[:3]:
         print(f"  failed: {failure}")
     for refusal in api.refusals[:3]:
@@ -90,4 +92,26 @@ def pacing_floor(crowd: Tally) -> str:
         f" {TELEGRAM.burst}): at least {late} of the {updates} replies ({late / updates:.1%}) wait over"
         f" {P95_TARGET:.0f} s whatever the CPU, so p95 under {P95_TARGET:.0f} s is {verdict} for"
         f" {crowd.teachers} teachers starting together (at most {most} would allow it)"
+    )
+
+
+def pacing_wall(crowd: Tally) -> str:
+    """New messages leave at most TELEGRAM.per_second a second after a burst: the run's new messages
+    alone need this long, however fast the bot. When the run takes about that, the teachers are waiting
+    for Telegram's pace, not for the bot."""
+    sent = sum(crowd.new_messages)
+    least = max(0.0, (sent - TELEGRAM.burst) / TELEGRAM.per_second)
+    return (
+        f"the {sent} replies that were new messages need at least {least:.1f} s at that pace;"
+        f" the run took {crowd.wall:.1f} s"
+    )
+
+
+def by_kind(crowd: Tally) -> str:
+    """The replies that edit the pressed message go at once; new messages wait for the pace."""
+    edits = [s for s, new in zip(crowd.latencies, crowd.new_messages, strict=True) if not new]
+    sent = [s for s, new in zip(crowd.latencies, crowd.new_messages, strict=True) if new]
+    return (
+        f"replies that edit the pressed message: {len(edits)}, p50 {ms(edits, 50)} ms,"
+        f" p95 {ms(edits, 95)} ms; new messages: {len(sent)}, p50 {ms(sent, 50)} ms, p95 {ms(sent, 95)} ms"
     )

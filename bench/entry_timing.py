@@ -19,6 +19,7 @@ SAVED = "bench_saved"  # session.info key: what the transaction saved, and how l
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)  # seconds, one an update
+    new_messages: list[bool] = field(default_factory=list)  # by update: answered by a new message (paced)
     columns: set[str] = field(default_factory=set)  # the saved columns, as the bot titled them
     days: int = 0
     failures: list[str] = field(default_factory=list)

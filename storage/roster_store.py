@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Date, Select, bindparam, select
+from sqlalchemy import Date, Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import sort_by_name
@@ -195,16 +195,26 @@ class SqlRosterStore:
         if on is None and year_row.closed:
             on = year_row.end
         query, on_day = (_enrolled_now(), {}) if on is None else (_enrolled_on(), {"on": on})
-        rows = (await self.session.scalars(query, {"class_id": class_row.id, **on_day})).all()
+        rows = await self.session.execute(query, {"class_id": class_row.id, **on_day})
         return sort_by_name([_entry(r) for r in rows], name=lambda entry: entry.full_name)
 
 
-# A class list is shown at most presses: its statements are built once (storage/school_store.py says why).
+# A class list is shown at most presses: its statements are built once (storage/school_store.py says why),
+# and read only the columns an entry shows (loading 40 whole students cost more than the query).
+
+
+_ENTRY_COLUMNS = (
+    StudentRow.id,
+    StudentRow.code,
+    StudentRow.full_name,
+    StudentRow.date_of_birth,
+    StudentRow.gender,
+)
 
 
 def _students_of_class() -> Select:
     return (
-        select(StudentRow)
+        select(*_ENTRY_COLUMNS)
         .join(EnrolmentRow, EnrolmentRow.student_id == StudentRow.id)
         .where(EnrolmentRow.class_id == bindparam("class_id"))
     )
@@ -223,7 +233,8 @@ def _enrolled_on() -> Select:
     )
 
 
-def _entry(row: StudentRow) -> ClassListEntry:
+def _entry(row: StudentRow | Row) -> ClassListEntry:
+    """From a student's row, or the row of _ENTRY_COLUMNS."""
     return ClassListEntry(
         row.id, row.code, row.full_name, row.date_of_birth, Gender(row.gender) if row.gender else None
     )

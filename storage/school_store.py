@@ -6,7 +6,7 @@ import json
 from contextlib import suppress
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, select, true
+from sqlalchemy import Row, Select, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -50,7 +50,7 @@ class SqlSchoolStore:
         self._years: dict[str | None, SchoolYearRow] = {}  # by name, None: the newest; read once a turn
         self._classes: dict[int, dict[str, ClassRow]] = {}  # by year id, likewise
         self._reviews: dict[int, dict[str, str]] = {}  # by class id: stage → state, read with the classes
-        self._subjects: list[SubjectRow] | None = None  # by id, likewise
+        self._subjects: list[Row] | None = None  # by id, likewise
         self._school: SchoolRow | None = None  # likewise (changes go to this row object)
 
     def remember(self, newest_year: SchoolYearRow | None, school: SchoolRow | None) -> None:
@@ -161,16 +161,17 @@ class SqlSchoolStore:
         self._years = {}  # the newest year may be this one now
         return True
 
-    async def subject_list(self) -> list[SubjectRow]:
-        """The subjects by id, read once per unit of work (``save_subject`` forgets them)."""
+    async def subject_list(self) -> list[Row]:
+        """The subjects by id (their columns, read-only), read once per unit of work (``save_subject``
+        forgets them)."""
         if self._subjects is None:
-            self._subjects = list(await self.session.scalars(_subjects_query()))
+            self._subjects = list(await self.session.execute(_subjects_query()))
         return self._subjects
 
     async def subjects(self) -> list[Subject]:
         return [subject_of(row) for row in await self.subject_list()]
 
-    async def subject_rows(self) -> dict[str, SubjectRow]:
+    async def subject_rows(self) -> dict[str, Row]:
         return {row.code: row for row in await self.subject_list()}
 
     async def save_subject(self, subject: Subject) -> bool:
@@ -270,7 +271,9 @@ def _classes_query() -> Select:
 
 @cache
 def _subjects_query() -> Select:
-    return select(SubjectRow).order_by(SubjectRow.id)
+    """Columns, not entities: every turn reads the school's 25-odd subjects, and loading them as
+    entities cost more than the query (bench/entry.py)."""
+    return select(*SubjectRow.__table__.columns).order_by(SubjectRow.id)
 
 
 def newest_year():
@@ -350,7 +353,7 @@ class SqlClassViews:
         }
 
 
-def subject_of(row: SubjectRow) -> Subject:
+def subject_of(row: SubjectRow | Row) -> Subject:
     return Subject(
         row.code,
         row.name,

@@ -130,20 +130,18 @@ async def test_a_parent_turns_notifications_on_and_receives_a_notice(
 
 async def deliver_to_service_worker(context, page, origin: str, message: dict) -> None:
     """What a push service's message does on arrival: Chromium's DevTools protocol hands it to the
-    page's service worker, which shows it."""
+    page's service worker, which shows it. It goes to an activated worker: one still activating (a
+    loaded machine) would drop it."""
     cdp = await context.new_cdp_session(page)
-    registrations: list[str] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.extend(
-            r["registrationId"] for r in event["registrations"] if not r.get("isDeleted")
-        ),
-    )
+    versions: list[dict] = []
+    cdp.on("ServiceWorker.workerVersionUpdated", lambda event: versions.extend(event["versions"]))
     await cdp.send("ServiceWorker.enable")
-    for _ in range(100):
-        if registrations:
-            break
-        await page.wait_for_timeout(50)
+
+    async def activated() -> list[str]:
+        return [v["registrationId"] for v in versions if v["status"] == "activated"]
+
+    registrations = await eventually(page, activated)
+    assert registrations, "the page's service worker never became active"
     await cdp.send(
         "ServiceWorker.deliverPushMessage",
         {"origin": origin + "/", "registrationId": registrations[0], "data": json.dumps(message)},
@@ -151,13 +149,23 @@ async def deliver_to_service_worker(context, page, origin: str, message: dict) -
 
 
 async def shown_notifications(page) -> list[dict]:
-    """The notifications the service worker shows, once there are any (at most 5 s)."""
-    for _ in range(100):
-        shown = await page.evaluate(
+    """The notifications the service worker shows, once there are any."""
+
+    async def shown() -> list[dict]:
+        return await page.evaluate(
             """async () => (await (await navigator.serviceWorker.ready).getNotifications())
                  .map((n) => ({title: n.title, body: n.body, url: n.data.url}))"""
         )
-        if shown:
-            return shown
+
+    return await eventually(page, shown)
+
+
+async def eventually(page, probe, seconds: float = 30.0):
+    """``probe``'s answer once it is not empty (checked every 50 ms), or its empty answer after
+    ``seconds``: on a loaded machine Chromium's worker may take a while to start."""
+    for _ in range(int(seconds / 0.05)):
+        answer = await probe()
+        if answer:
+            return answer
         await page.wait_for_timeout(50)
-    return []
+    return await probe()
