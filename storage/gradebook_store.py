@@ -15,7 +15,6 @@ from domain.school import Subject
 from storage.changes import Author, record_change, score_key
 from storage.models import (
     AbsenceRow,
-    ClassRow,
     ConductRow,
     HomeroomCommentRow,
     ScoreRow,
@@ -320,7 +319,7 @@ class SqlGradebookStore:
 
     async def class_record(self, roster, class_id: int) -> ClassRecord:
         """Everything the engine needs for the class's year, read in a few queries."""
-        class_row = await self.session.get(ClassRow, class_id)
+        class_row = await self.school.class_by_id(class_id)
         year = await self.school.year_row()
         students = [(s.id, s.full_name) for s in await roster.class_list(class_row.name, year.name)]
         ids = [student_id for student_id, _ in students]

@@ -48,7 +48,7 @@ class SqlSchoolStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._years: dict[str | None, SchoolYearRow] = {}  # by name, None: the newest; read once a turn
-        self._classes: dict[int, dict[str, ClassRow]] = {}  # by year id, likewise
+        self._classes: dict[int, dict[str, Row]] = {}  # by year id, likewise
         self._reviews: dict[int, dict[str, str]] = {}  # by class id: stage → state, read with the classes
         self._subjects: list[Row] | None = None  # by id, likewise
         self._school: SchoolRow | None = None  # likewise (changes go to this row object)
@@ -195,16 +195,16 @@ class SqlSchoolStore:
         self._subjects = None
         return True
 
-    async def class_rows(self, year_name: str | None = None) -> dict[str, ClassRow]:
-        """The year's classes by name, read once per unit of work."""
+    async def class_rows(self, year_name: str | None = None) -> dict[str, Row]:
+        """The year's classes by name (their columns, read-only), read once per unit of work."""
         year = await self.year_row(year_name)
         if year.id not in self._classes:
             rows = await self.session.execute(_classes_query(), {"year_id": year.id})
             self._classes[year.id] = {}
-            for row, reviews in rows:
+            for row in rows:
                 self._classes[year.id][row.name] = row
                 self._reviews[row.id] = (
-                    dict(pair.split("=") for pair in reviews.split(",")) if reviews else {}
+                    dict(pair.split("=") for pair in row.reviews.split(",")) if row.reviews else {}
                 )
         return dict(self._classes[year.id])
 
@@ -232,7 +232,12 @@ class SqlSchoolStore:
         self._classes.pop(year.id, None)
         return added
 
-    async def class_row(self, name: str, year_name: str | None = None) -> ClassRow:
+    async def class_by_id(self, class_id: int) -> Row | ClassRow | None:
+        """From the current year's classes (read once a turn), else from any year."""
+        current = {row.id: row for row in (await self.class_rows()).values()}
+        return current.get(class_id) or await self.session.get(ClassRow, class_id)
+
+    async def class_row(self, name: str, year_name: str | None = None) -> Row:
         row = (await self.class_rows(year_name)).get(normalise_class_name(name))
         if row is None:
             raise NotFound("school.error.no_class", value=name)
@@ -259,14 +264,16 @@ class SqlSchoolStore:
 
 @cache
 def _classes_query() -> Select:
-    """A year's classes (``year_id``), each with its year-end review states as "year=approved,…"."""
+    """A year's classes (``year_id``), each with its year-end review states as "year=approved,…";
+    columns, not entities, as the subjects'."""
     pair = ClassReviewRow.stage + "=" + ClassReviewRow.state
     reviews = (
         select(func.aggregate_strings(pair, ","))
         .where(ClassReviewRow.class_id == ClassRow.id)
         .scalar_subquery()
+        .label("reviews")
     )
-    return select(ClassRow, reviews).where(ClassRow.year_id == bindparam("year_id"))
+    return select(*ClassRow.__table__.columns, reviews).where(ClassRow.year_id == bindparam("year_id"))
 
 
 @cache
@@ -296,8 +303,7 @@ class SqlClassViews:
 
     async def class_name(self, class_id: int) -> str | None:
         """From the current year's classes (read once a turn), else from any year."""
-        current = {row.id: row for row in (await self.school.class_rows()).values()}
-        row = current.get(class_id) or await self.session.get(ClassRow, class_id)
+        row = await self.school.class_by_id(class_id)
         return row.name if row else None
 
     async def subject_names(self) -> dict[int, str]:
