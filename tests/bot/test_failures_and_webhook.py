@@ -137,5 +137,3 @@ async def test_no_log_line_carries_the_token(school, caplog):
         await toan.wait_for(lambda m: len(m.buttons) > 0)
     assert any(record.name.startswith("sodiem") for record in caplog.records)
     assert [r.getMessage() for r in caplog.records if TOKEN in r.getMessage()] == []
-
-
