@@ -131,7 +131,7 @@ class SqlRosterStore:
         query = select(GuardianLinkRow).where(GuardianLinkRow.student_id.in_(student_ids))
         return list(await self.session.scalars(query))
 
-    def _enrol(self, student: StudentRow, class_row: ClassRow, day: date, reason: EnrolmentReason) -> None:
+    def _enrol(self, student: StudentRow, class_row: Row, day: date, reason: EnrolmentReason) -> None:
         self.session.add(
             EnrolmentRow(student_id=student.id, class_id=class_row.id, date_in=day, reason_in=reason.value)
         )
@@ -140,7 +140,7 @@ class SqlRosterStore:
         self,
         student: StudentRow,
         year_id: int,
-        new_class: ClassRow,
+        new_class: Row,
         old_class: str | None,
         day: date,
         year_start: date,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.school import Role, Subject
 from domain.staff import KnownStaff, StaffEntry, StaffPlan, StaffSnapshot
 from storage.changes import Author, record_change, system_author
 from storage.models import (
-    ClassRow,
     DepartmentRow,
     HomeroomRow,
     StaffRoleRow,
@@ -98,7 +97,7 @@ class SqlStaffStore:
         row.roles = [r for r in row.roles if r.role in wanted] + [StaffRoleRow(role=r) for r in wanted - held]
 
     async def _apply_homerooms(
-        self, plan: StaffPlan, rows: dict[str, StaffRow], classes: dict[str, ClassRow], author: Author
+        self, plan: StaffPlan, rows: dict[str, StaffRow], classes: dict[str, Row], author: Author
     ) -> None:
         current = {h.class_id: h for h in await self.session.scalars(select(HomeroomRow))}
         for class_name, _, key in plan.homeroom_changes:
@@ -112,7 +111,7 @@ class SqlStaffStore:
             self.session.add(assignment)
 
     async def _apply_teaching(
-        self, plan: StaffPlan, rows: dict[str, StaffRow], classes: dict[str, ClassRow], author: Author
+        self, plan: StaffPlan, rows: dict[str, StaffRow], classes: dict[str, Row], author: Author
     ) -> None:
         subjects = await self.school.subject_rows()
         current = {(t.class_id, t.subject_id): t for t in await self.session.scalars(select(TeachingRow))}
