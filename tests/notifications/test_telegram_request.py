@@ -119,6 +119,30 @@ async def test_no_answer_within_the_read_timeout_is_a_timeout_that_may_have_deli
             await TelegramChannel(sender).send(str(PARENT), Message("Họp phụ huynh"))
 
 
+async def test_a_download_that_keeps_coming_is_not_cut_short():
+    """The read timeout bounds each wait for data, as httpx's does, not the whole download."""
+    chunks = 7
+
+    async def trickle(reader, writer) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (chunks * 1024))
+        for _ in range(chunks):
+            writer.write(b"x" * 1024)
+            await writer.drain()
+            await asyncio.sleep(0.25)
+
+    async with server(trickle) as (port, _), bot(f"http://127.0.0.1:{port}/bot") as sender:
+        started = asyncio.get_running_loop().time()
+        content = await sender.request.retrieve(
+            f"http://127.0.0.1:{port}/file/document.pdf",
+            read_timeout=0.6,
+            write_timeout=0.1,
+            connect_timeout=0.1,
+            pool_timeout=0.1,
+        )
+        assert len(content) == chunks * 1024
+        assert asyncio.get_running_loop().time() - started > 0.9  # longer than all four timeouts together
+
+
 async def test_a_proxy_named_in_the_environment_carries_the_calls(monkeypatch):
     """A school whose network reaches Telegram only through a proxy sets HTTPS_PROXY (HTTP_PROXY for
     http), as for PTB's own client."""
