@@ -6,10 +6,11 @@ through anyio's attribute dicts, whether it is still readable; aiohttp hands out
 without that walk (bench/throughput.py: 6.9 → 4.8 ms of CPU a press; docs/local-bot-api.md).
 
 What PTB's callers rely on is kept: the same timeouts and defaults (an upload may write for longer), a
-proxy from HTTPS_PROXY / ALL_PROXY as httpx reads it, UTF-8 file names sent as they are, and every
-failure raised as PTB's TimedOut or NetworkError. Those say whether the request left: ``NeverSent``
-(no connection could be had, so nothing reached Telegram) or ``MaybeSent`` (the connection broke after
-the request went out), which the outbox needs to know (notifications/telegram.py).
+proxy from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY as httpx reads them, UTF-8 file names escaped
+as httpx escapes them, no redirects followed, and every failure raised as PTB's TimedOut or
+NetworkError. Those say whether the request left: ``NeverSent`` (no connection could be had, so nothing
+reached Telegram) or ``MaybeSent`` (the connection broke after the request went out), which the outbox
+needs to know (notifications/telegram.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 refuses requests that do not carry the secret; settings that are wrong stop start-up by name."""
 
 import logging
-import socket
 
 import aiohttp
 import pytest
@@ -14,6 +13,7 @@ from bot.config import load_settings
 from domain.errors import DomainError
 from storage.models import AccountRow
 from tests.bot.conftest import TOKEN
+from tests.ports import free_port
 
 
 async def test_a_failing_screen_is_apologised_for_and_rolled_back(school, monkeypatch, caplog):
@@ -38,12 +38,6 @@ async def test_a_failing_screen_is_apologised_for_and_rolled_back(school, monkey
         languages = await session.scalars(select(AccountRow.language).where(AccountRow.external_id == "9101"))
         assert list(languages) == ["vi"], "the failed update's change of language must be rolled back"
     assert any("failed" in record.message and record.name == "sodiem.bot" for record in caplog.records)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_the_webhook_refuses_requests_without_the_secret(school):

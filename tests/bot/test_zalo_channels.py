@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import io
 import logging
-import socket
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -27,15 +26,10 @@ from tests.bot.test_notices_report_cards import child
 from tests.bot.test_score_entry import link
 from tests.bot.test_zalo import CARD, ZALO_TOKEN, both_channels_running, guardian_of, invite_now
 from tests.exports.conftest import fill_class
+from tests.ports import free_port
 from tests.storage.helpers import ROWS
 
 SECRET = "zalo-webhook-s3cret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def release_midterm_cards(teacher, vice) -> None:

@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 import time
 from datetime import UTC, datetime
@@ -20,17 +19,12 @@ from storage.migrate import upgrade
 from storage.models import OutboxRow
 from storage.outbox_store import SENT, Outgoing
 from storage.uow import UnitOfWork
+from tests.ports import free_port
 
 SODIEM = str(Path(sys.executable).with_name("sodiem"))
 TOKEN = "123456:graceful-stop"
 PARENTS = 150
 FIRST_ID = 70_000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def start(folder: Path, url: str, api: LocalBotApi) -> asyncio.subprocess.Process:

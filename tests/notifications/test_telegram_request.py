@@ -4,7 +4,6 @@ Bot API, and whether a failure may have delivered the message, which decides if 
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,15 +15,10 @@ from localapi import LocalBotApi
 from notifications.channel import Message, Transient, Uncertain
 from notifications.telegram import TelegramChannel
 from notifications.telegram_request import AiohttpRequest, MaybeSent, NeverSent
+from tests.ports import free_port
 
 TOKEN = "123456:REQUEST-test"
 PARENT = 5001
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @asynccontextmanager

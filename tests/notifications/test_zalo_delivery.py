@@ -8,7 +8,6 @@ import asyncio
 import io
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +20,7 @@ from notifications.zalo import ZaloChannel, pieces
 from storage.db import Database
 from storage.outbox_store import Outgoing
 from storage.uow import UnitOfWork
+from tests.ports import free_port
 
 TOKEN = "99887766:ZALO-outbox-test"
 
@@ -168,12 +168,6 @@ async def test_report_card_pictures_under_faults_arrive_once_each_after_their_te
         assert sent[1].photo_bytes == png
     assert await statuses(database) == {"sent": 23, "uncertain": 1}
     assert [r for r in zalo.refusals if not r.injected] == []
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def card_like_png() -> bytes:

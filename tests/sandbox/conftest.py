@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import urllib.request
 from collections.abc import Coroutine, Iterator
@@ -18,16 +17,11 @@ import pytest
 
 from cli.sandbox import fill_demo_school
 from sandbox.service import Sandbox, serve
+from tests.ports import free_port
 
 READY_SECONDS = 300  # the demo school's semester on a busy two-core machine
 SANDBOX_GROUP = pytest.mark.xdist_group("sandbox")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "sandbox"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Running:
