@@ -6,6 +6,7 @@ in and sees only their child. Through the real server and the real bot, on both 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import re
@@ -20,7 +21,7 @@ from storage.models import AbsenceRow, CorrectionRow, StudentRow
 from storage.uow import UnitOfWork
 
 pytest.importorskip("playwright")
-from playwright.async_api import Page, async_playwright, expect  # noqa: E402
+from playwright.async_api import BrowserContext, Page, Route, async_playwright, expect  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
@@ -42,8 +43,8 @@ async def chromium():
         await browser.close()
 
 
-async def sign_in(chromium, front, code: str) -> Page:
-    context = await chromium.new_context(viewport=PHONE, locale="vi-VN")
+async def sign_in(chromium, front, code: str, context: BrowserContext | None = None) -> Page:
+    context = context or await chromium.new_context(viewport=PHONE, locale="vi-VN")
     page = await context.new_page()
     page.set_default_timeout(20_000)
     dialogs: list[str] = []
@@ -118,6 +119,31 @@ async def test_staff_and_a_parent_use_the_web_chat_on_their_phones(front, chromi
     await expect(teacher.locator("#messages")).not_to_contain_text("/con"), "each their own chat"
     png = await parent.screenshot()
     assert Image.open(io.BytesIO(png)).size == (PHONE["width"], PHONE["height"])
+
+
+async def test_a_message_sent_before_the_page_is_ready_waits_for_it_instead_of_being_lost(
+    front, chromium, tmp_path
+):
+    """On a slow phone the chat's script arrives after the page: until it has, Send cannot be tapped
+    (a tap would have submitted the page itself and the message would be gone)."""
+    script_may_load = asyncio.Event()
+
+    async def hold_the_script(route: Route) -> None:
+        await script_may_load.wait()
+        await route.continue_()
+
+    context = await chromium.new_context(viewport=PHONE, locale="vi-VN")
+    await context.route("**/static/chat.js", hold_the_script)
+    teacher = await sign_in(chromium, front, await front.school.invite_staff("GV01"), context)
+    for control in ("#text", "#send", "#photo"):
+        await expect(teacher.locator(control)).to_be_disabled()
+    await teacher.screenshot(path=tmp_path / "phone-waiting-for-the-script.png")
+
+    script_may_load.set()
+    await expect(teacher.locator("#send")).to_be_enabled()
+    await send(teacher, "/menu")
+    await expect(last_bot_message(teacher)).to_contain_text(vi("attendance.menu_button"))
+    assert "?" not in teacher.url, "the page was never submitted"
 
 
 async def tap_first(page: Page, label: str) -> None:

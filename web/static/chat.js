@@ -186,4 +186,5 @@ function toast(text) {
   toastTimer = setTimeout(() => box.classList.remove("shown"), 3500);
 }
 
+for (const id of ["text", "send", "photo"]) $(id).disabled = false;
 poll();
