@@ -25,9 +25,10 @@ class WebSession:
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
+    language: str  # the account's: the one the bot answers in, chosen at sign-in or later in the menu
 
 
-def _session(row: WebSessionRow, external_id: str) -> WebSession:
+def _session(row: WebSessionRow, external_id: str, language: str) -> WebSession:
     return WebSession(
         row.id,
         row.account_id,
@@ -36,6 +37,7 @@ def _session(row: WebSessionRow, external_id: str) -> WebSession:
         as_utc(row.created_at),
         as_utc(row.last_seen_at),
         as_utc(row.expires_at),
+        language,
     )
 
 
@@ -68,7 +70,7 @@ class SqlWebSessions:
         account deleted or unlinked (a revoked staff member, a removed guardian) signs it out."""
         found = (
             await self.session.execute(
-                select(WebSessionRow, AccountRow.external_id)
+                select(WebSessionRow, AccountRow.external_id, AccountRow.language)
                 .join(AccountRow, AccountRow.id == WebSessionRow.account_id)
                 .where(
                     WebSessionRow.token_hash == token_hash,
@@ -88,12 +90,12 @@ class SqlWebSessions:
     async def of_person(self, staff_id: int | None, guardian_id: int | None) -> list[WebSession]:
         """The person's sessions on every web account of theirs, the latest seen first."""
         rows = await self.session.execute(
-            select(WebSessionRow, AccountRow.external_id)
+            select(WebSessionRow, AccountRow.external_id, AccountRow.language)
             .join(AccountRow, AccountRow.id == WebSessionRow.account_id)
             .where(AccountRow.channel == WEB, _of(staff_id, guardian_id))
             .order_by(WebSessionRow.last_seen_at.desc(), WebSessionRow.id.desc())
         )
-        return [_session(row, external_id) for row, external_id in rows]
+        return [_session(*row) for row in rows]
 
     async def end(self, session_ids: list[int]) -> int:
         if not session_ids:

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from domain.errors import DomainError
 from storage.db import Database
+from storage.web_store import WebSession
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's limit for a photo
 MAX_TEXT_BYTES = 16 * 1024  # a text, a press or a key: a message is at most 4096 characters
@@ -37,3 +38,8 @@ def session_lifetime(environ: Mapping[str, str]) -> timedelta:
 
 
 WEB_CONFIG = web.AppKey("web_config", WebConfig)
+
+# What the session middleware (web/security.py) knows of a signed-in browser, for every route
+SESSION = web.RequestKey("sodiem_session", WebSession)
+ACCOUNT_ID = web.RequestKey("sodiem_account_id", int)  # the web account's id
+LANGUAGE = web.RequestKey("sodiem_language", str)  # the person's: pages and push texts are in it

@@ -2,7 +2,7 @@
 texts in the person's language), ``POST /push/subscribe`` (a browser's ``PushSubscription.toJSON()``)
 and ``POST /push/unsubscribe`` (``{"endpoint": ...}``).
 
-The signed-in account is ``request["sodiem_account_id"]``, set by the web app's session middleware,
+The signed-in account is ``request[ACCOUNT_ID]``, set by the web app's session middleware,
 which also checks the CSRF token of every POST; without it the answer is 401. What the routes need is
 one value in the app: ``app[WEB_PUSH] = WebPush(database, public_key_text(vapid_key()))``."""
 
@@ -20,9 +20,8 @@ from locales import LANGUAGES, Translator, translator
 from services.web_push import subscribe, unsubscribe
 from storage.db import Database
 from storage.uow import UnitOfWork
+from web.config import ACCOUNT_ID, LANGUAGE
 
-ACCOUNT = "sodiem_account_id"
-LANGUAGE = "sodiem_language"  # the person's language, when the session middleware knows it
 MAX_BODY = 4096  # bytes: a subscription is about 400
 UI_TEXTS = ("enable", "disable", "enabled", "disabled", "denied", "unsupported", "failed")
 
@@ -65,7 +64,7 @@ def _refusal(request: web.Request, status: int, key: str, **params: object) -> w
 
 
 def _account(request: web.Request) -> int | None:
-    account = request.get(ACCOUNT)
+    account = request.get(ACCOUNT_ID)
     return account if isinstance(account, int) and not isinstance(account, bool) else None
 
 

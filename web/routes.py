@@ -18,7 +18,7 @@ from locales import translator
 from services import web_sessions
 from storage.uow import UnitOfWork
 from storage.web_store import WEB, WebSession
-from web.config import MAX_PHOTO_BYTES, MAX_TEXT_BYTES, WEB_CONFIG
+from web.config import MAX_PHOTO_BYTES, MAX_TEXT_BYTES, SESSION, WEB_CONFIG
 from web.gateway import WebGateway
 from web.pages import STATIC, language_of, render
 from web.security import DEVICE_COOKIE, SESSION_COOKIE, csrf_ok, csrf_token, see_other
@@ -49,16 +49,15 @@ def add_routes(app: web.Application) -> None:
 
 
 async def chat_page(request: web.Request) -> web.StreamResponse:
-    session = request.get("sodiem_session")
+    session = request.get(SESSION)
     if session is None:
         return see_other("/signin")
-    language = _person(request, session).user.get("language_code", "vi")
     token = request.cookies[SESSION_COOKIE]
-    return render("chat.html", language, csrf=csrf_token(token))
+    return render("chat.html", session.language, csrf=csrf_token(token))
 
 
 async def signin_page(request: web.Request) -> web.StreamResponse:
-    if request.get("sodiem_session") is not None:
+    if request.get(SESSION) is not None:
         return see_other("/")
     return _signin(request, language_of(request))
 
@@ -250,7 +249,7 @@ async def offline(request: web.Request) -> web.Response:
 
 
 def _session(request: web.Request) -> WebSession:
-    session = request.get("sodiem_session")
+    session = request.get(SESSION)
     if session is None:
         raise web.HTTPUnauthorized(text="sign in first")
     return session
@@ -259,7 +258,7 @@ def _session(request: web.Request) -> WebSession:
 def _person(request: web.Request, session: WebSession) -> Person:
     gateway = request.app[GATEWAY]
     known = gateway.local.people.get(int(session.account))
-    return known or gateway.person(session.account, language_of(request))
+    return known or gateway.person(session.account, session.language)
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """What every response of sodiem's web server carries, and who is asking: security headers, the session
-from its cookie (``request["sodiem_account_id"]``, the web account's id, for every route including
-web/push_routes.py), and the CSRF check on every state-changing request of a signed-in browser."""
+from its cookie (``request[SESSION]``, ``request[ACCOUNT_ID]`` and ``request[LANGUAGE]``, for every route
+including web/push_routes.py), and the CSRF check on every state-changing request of a signed-in browser."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from aiohttp import web
 
 from services import web_sessions
 from storage.uow import UnitOfWork
-from web.config import WEB_CONFIG
+from web.config import ACCOUNT_ID, LANGUAGE, SESSION, WEB_CONFIG
 
 log = logging.getLogger("sodiem.web")
 SESSION_COOKIE = "sodiem_session"
@@ -74,8 +74,9 @@ async def _signed_in(request: web.Request, handler: Handler) -> web.StreamRespon
             response = _to_sign_in(request)
             response.del_cookie(SESSION_COOKIE, path="/")
             return response
-        request["sodiem_session"] = session
-        request["sodiem_account_id"] = session.account_id
+        request[SESSION] = session
+        request[ACCOUNT_ID] = session.account_id
+        request[LANGUAGE] = session.language
         if request.method not in SAFE_METHODS and not csrf_ok(
             request, token, request.headers.get(CSRF_HEADER)
         ):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from locales import translator
 from notifications.vapid import KEY_FILE_SETTING, create_vapid_key, public_key_text, read_vapid_key
 from storage.models.webpush import PushSubscriptionRow
 from storage.uow import UnitOfWork
@@ -124,3 +125,27 @@ async def test_a_parent_turns_notifications_on_in_the_chat_page_and_hears_of_a_n
         (pushed,) = await push_service.wait_for(1, timeout=30)
         assert pushed.token == device.token and pushed.message["body"].startswith(HEADER_6A)
         await chromium.close()
+
+
+async def test_a_parent_who_chooses_english_in_the_chat_gets_the_page_and_its_notification_texts_in_english(
+    school, tmp_path
+):
+    en = translator("en")
+    create_vapid_key(tmp_path / "sodiem-vapid.pem")
+    async with running(school, {KEY_FILE_SETTING: str(tmp_path / "sodiem-vapid.pem")}) as front:
+        parent = front.browser("vi-VN,vi;q=0.9")  # the phone itself is in Vietnamese
+        try:
+            assert (await parent.sign_in(await school.invite_parent("HS001"))).status == 303
+            await parent.say("/ngonngu")
+            choices = await parent.wait_for(lambda m: "reply_markup" in m)
+            await parent.press(choices, en("language.name"))
+            await parent.wait_for(lambda m: m["text"].startswith(en("bot.language.set")))
+
+            async with parent.http.get("/") as page:
+                html = await page.text()
+            assert '<html lang="en">' in html and en("web.chat.placeholder") in html
+            async with parent.http.get("/push/key") as answer:
+                texts = (await answer.json())["texts"]
+            assert texts["enable"] == en("webpush.ui.enable")
+        finally:
+            await parent.close()

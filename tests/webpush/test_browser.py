@@ -21,7 +21,8 @@ from notifications.webpush import PushSettings, WebPushNotifier
 from storage.uow import UnitOfWork
 from tests.webpush.conftest import web_account
 from tests.webpush.push_service import FAKE_PUSH_MANAGER, unb64url
-from web.push_routes import ACCOUNT, WEB_PUSH, WebPush, push_routes
+from web.config import ACCOUNT_ID
+from web.push_routes import WEB_PUSH, WebPush, push_routes
 
 pytest.importorskip("playwright")
 from playwright.async_api import async_playwright, expect  # noqa: E402
@@ -42,7 +43,7 @@ async def session_and_csrf(request: web.Request, handler):
     """Stands in for the web app's session middleware: the cookie names the account, and a POST
     without the page's CSRF token is refused."""
     if "account" in request.cookies:
-        request[ACCOUNT] = int(request.cookies["account"])
+        request[ACCOUNT_ID] = int(request.cookies["account"])
         if request.method == "POST" and request.headers.get("X-CSRF-Token") != CSRF:
             raise web.HTTPForbidden(text="CSRF")
     response = await handler(request)

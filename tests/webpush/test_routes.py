@@ -13,7 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from notifications.webpush import PushSettings, WebPushNotifier
 from storage.uow import UnitOfWork
 from tests.webpush.conftest import web_account
-from web.push_routes import ACCOUNT, MAX_BODY, WEB_PUSH, WebPush, push_routes
+from web.config import ACCOUNT_ID
+from web.push_routes import MAX_BODY, WEB_PUSH, WebPush, push_routes
 
 # the contract with the web app's session middleware is a plain string key, as its security.py sets it
 pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web.NotAppKeyWarning")
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web.NotAppKeyWarning")
 async def signed_in_as(request: web.Request, handler):
     """Stands in for the web app's session middleware: the account named by a test header."""
     if "X-Test-Account" in request.headers:
-        request[ACCOUNT] = int(request.headers["X-Test-Account"])
+        request[ACCOUNT_ID] = int(request.headers["X-Test-Account"])
     return await handler(request)
 
 
