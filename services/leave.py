@@ -10,16 +10,14 @@ from datetime import date, datetime
 
 from domain import leave as rules
 from domain.attendance import EXCUSED, month_of
-from domain.columns import current_semester
 from domain.corrections import MAX_REASON as MAX_CORRECTION_REASON
-from domain.corrections import Status as CorrectionStatus
-from domain.corrections import Target as CorrectionTarget
 from domain.errors import DomainError, NotFound, PermissionDenied
 from domain.leave import Days, Status
 from domain.names import vietnamese_sort_key
 from domain.permissions import Action, Actor, Target, allowed
 from locales import SCHOOL_TZ, Translator, translator
 from services import elsewhere
+from services.corrections import MarkChange, mark_request
 from storage.changes import Author
 from storage.leave_store import Account
 from storage.models import CorrectionRow
@@ -166,26 +164,10 @@ async def _correction(
     old = (await uow.attendance.marks([row.student_id], day, session)).get(row.student_id)
     if old is not None:  # already absent: the teacher's own mark stands
         return None
-    year = await uow.school.year()
     t = translator(await uow.leave.language_of(author.channel, author.account))
-    request = CorrectionRow(
-        year_id=(await uow.school.year_row()).id,
-        semester=current_semester(year, day).number,
-        class_id=row.class_id,
-        student_id=row.student_id,
-        target=CorrectionTarget.ABSENCE,
-        day=day,
-        session=session,
-        old_value=None,
-        new_value=EXCUSED,
-        reason=t("leave.correction_reason", id=row.id, reason=row.reason)[:MAX_CORRECTION_REASON],
-        examiner="",
-        late=False,
-        requested_by=author.staff_id,
-        requested_at=author.at,
-        status=CorrectionStatus.PENDING,
-        decision_note="",
-    )
+    reason = t("leave.correction_reason", id=row.id, reason=row.reason)[:MAX_CORRECTION_REASON]
+    change = MarkChange(row.class_id, row.student_id, day, session, None, EXCUSED, reason)
+    request = await mark_request(uow, change, author.staff_id, author.at)
     if await uow.corrections.pending_for(request) is not None:
         return None
     await uow.corrections.submit(request, [], author)

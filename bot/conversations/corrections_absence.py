@@ -13,12 +13,13 @@ from bot.handlers.common import refuse
 from bot.keyboards import button, column, grid
 from bot.turn import Turn
 from domain.attendance import next_month
-from domain.columns import current_semester
-from domain.corrections import MAX_REASON, Status, Target, read_mark_change
+from domain.corrections import MAX_REASON, Target, read_mark_change
 from domain.errors import DomainError
 from domain.permissions import Action, Actor, allowed
 from domain.permissions import Target as Scope
 from locales import SCHOOL_TZ
+from services import corrections
+from services.corrections import MarkChange
 from storage.models import CorrectionRow
 
 
@@ -131,23 +132,13 @@ async def mark_typed(turn: Turn, dialog: Dialog, text: str) -> None:
 
 async def absence_request(turn: Turn, dialog: Dialog) -> CorrectionRow:
     data = dialog.data
-    day = date.fromisoformat(data["day"])
-    year = await turn.uow.school.year()
-    return CorrectionRow(
-        year_id=(await turn.uow.school.year_row()).id,
-        semester=current_semester(year, day).number,
-        class_id=data["class_id"],
-        student_id=data["student_id"],
-        target=Target.ABSENCE,
-        day=day,
-        session=data["session"],
-        old_value=data["old"],
-        new_value=data["new"],
-        reason=data["reason"],
-        examiner="",
-        late=False,
-        requested_by=turn.actor.person.id,
-        requested_at=turn.now,
-        status=Status.PENDING,
-        decision_note="",
+    change = MarkChange(
+        data["class_id"],
+        data["student_id"],
+        date.fromisoformat(data["day"]),
+        data["session"],
+        data["old"],
+        data["new"],
+        data["reason"],
     )
+    return await corrections.mark_request(turn.uow, change, turn.actor.person.id, turn.now)

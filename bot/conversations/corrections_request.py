@@ -18,14 +18,10 @@ from bot.conversations.corrections_pick import (
 from bot.handlers.common import refuse
 from bot.keyboards import button, column
 from bot.turn import Turn
-from domain.attendance import MARKS
 from domain.corrections import (
     MAX_EXAMINER,
     MAX_REASON,
-    Status,
     Target,
-    deadline,
-    is_late,
     is_periodic_test,
     same_value,
 )
@@ -33,9 +29,9 @@ from domain.entry import Student, one_value
 from domain.errors import DomainError
 from domain.permissions import Action, allowed
 from domain.permissions import Target as Scope
-from locales import SCHOOL_TZ
+from services import corrections
+from services.corrections import ScoreChange
 from storage.changes import Author
-from storage.db import as_utc
 from storage.models import CorrectionRow
 
 
@@ -120,36 +116,21 @@ async def _request(turn: Turn, dialog: Dialog) -> CorrectionRow:
     if dialog.data.get("target") == Target.ABSENCE:
         return await absence_request(turn, dialog)
     pick = pick_of(dialog)
-    year = await turn.uow.school.year()
-    year_row = await turn.uow.school.year_row()
     column_ = (await offered_columns(turn, pick))[pick.option].column
-    saved = await turn.uow.gradebook.saved_value(
-        pick.student_id, pick.subject_id, year_row.id, pick.semester, column_.kind, column_.position
+    data = dialog.data
+    change = ScoreChange(
+        pick.class_id,
+        pick.student_id,
+        pick.subject_id,
+        pick.semester,
+        column_.kind,
+        column_.position,
+        data["old"],
+        data["new"],
+        data["reason"],
+        data.get("examiner", ""),
     )
-    semester = next(s for s in year.semesters if s.number == pick.semester)
-    entered_on = as_utc(saved.entered_at).astimezone(SCHOOL_TZ).date()
-    limit = deadline(semester, column_.kind, column_.position, entered_on)
-    today = turn.now.astimezone(SCHOOL_TZ).date()
-    return CorrectionRow(
-        year_id=year_row.id,
-        semester=pick.semester,
-        class_id=pick.class_id,
-        student_id=pick.student_id,
-        target=Target.SCORE,
-        subject_id=pick.subject_id,
-        kind=column_.kind.value,
-        position=column_.position,
-        old_value=dialog.data["old"],
-        new_value=dialog.data["new"],
-        reason=dialog.data["reason"],
-        examiner=dialog.data.get("examiner", ""),
-        deadline=limit.last_day if limit else None,
-        late=is_late(limit, today),
-        requested_by=turn.actor.person.id,
-        requested_at=turn.now,
-        status=Status.PENDING,
-        decision_note="",
-    )
+    return await corrections.score_request(turn.uow, change, turn.actor.person.id, turn.now)
 
 
 async def send_pressed(update, turn, dialog, args) -> None:
@@ -157,24 +138,17 @@ async def send_pressed(update, turn, dialog, args) -> None:
         await refuse(turn, "request-correction", update.callback_query.data)
         return
     request = await _request(turn, dialog)
-    if await turn.uow.year_end.year_fixed(request.class_id):
-        turn.answer_press()
-        turn.say("year_end.correction.lists_fixed", name=await turn.uow.views.class_name(request.class_id))
-        return
-    if not same_value(await turn.uow.corrections.current_value(request), request.old_value):
-        turn.answer_press()
-        turn.say("correction.value_moved")
-        return
-    waiting = await turn.uow.corrections.pending_for(request)
-    if waiting is not None:
-        turn.answer_press()
-        turn.say("correction.already_pending", id=waiting)
-        return
-    if not _complete(request, dialog, await _needs_paper(turn, dialog)):
+    evidence = dialog.data.get("evidence", [])
+    if not corrections.complete(request, evidence, await _needs_paper(turn, dialog)):
         await refuse(turn, "request-correction", update.callback_query.data)
         return
     author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
-    await turn.uow.corrections.submit(request, dialog.data.get("evidence", []), author)
+    try:
+        await corrections.submit(turn.uow, request, evidence, author)
+    except DomainError as error:
+        turn.answer_press()
+        turn.say(error.key, **error.params)
+        return
     await end_dialog(turn)
     turn.answer_press()
     turn.later(lambda _bot: update.callback_query.edit_message_reply_markup(None))
@@ -190,16 +164,6 @@ async def _may_request(turn: Turn, dialog: Dialog) -> bool:
     if dialog.data.get("target") == Target.ABSENCE:
         return allowed(turn.actor, Action.TAKE_ATTENDANCE, Scope(class_id))
     return may_pick(turn.actor, FIX, class_id, dialog.data.get("subject_id"))
-
-
-def _complete(request: CorrectionRow, dialog: Dialog, needs_paper: bool) -> bool:
-    """The request as a whole, checked once more before it is stored: a reason, and for a test column
-    the paper's photo and the examiner; an attendance mark only P, K or present."""
-    if not request.reason or (needs_paper and not (dialog.data.get("evidence") and request.examiner)):
-        return False
-    if request.target == Target.ABSENCE:
-        return request.new_value in (*MARKS, None) and request.day is not None
-    return request.subject_id is not None and request.new_value is not None
 
 
 async def _needs_paper(turn: Turn, dialog: Dialog) -> bool:

@@ -368,6 +368,30 @@ async def test_a_value_changed_after_the_request_is_not_overwritten(school):
     assert await stored(school, REGULAR) == ["5", "8", "9"]
 
 
+async def test_a_request_is_not_sent_for_a_value_that_moved_meanwhile_or_one_already_waiting(school):
+    async with correction_scene(school) as (first, teacher, deputy):
+        await send_without_photo(teacher, deputy, first, "7")
+
+        slip = await ask_for_correction(teacher, "ĐĐGtx 1", first, "7,5", "Nhầm lần nữa")
+        teacher.press("Bỏ qua, không có ảnh", slip)
+        confirm = await teacher.wait_for(lambda m: "📨 Gửi đề nghị" in m.button_texts)
+        async with UnitOfWork(school.database) as uow:  # meanwhile the value changes another way
+            row = await uow.session.scalar(select(ScoreRow).where(ScoreRow.value == "6"))
+            row.value = "5"
+            await uow.commit()
+        teacher.press("📨 Gửi đề nghị", confirm)
+        moved = await teacher.wait_for(lambda m: "vừa thay đổi trong lúc soạn" in m.text)
+        assert "bắt đầu lại với /suadiem" in moved.text
+
+        slip = await ask_for_correction(teacher, "ĐĐGtx 1", first, "7,5", "Nhầm lần nữa")
+        teacher.press("Bỏ qua, không có ảnh", slip)
+        teacher.press("📨 Gửi đề nghị", await teacher.wait_for(lambda m: "📨 Gửi đề nghị" in m.button_texts))
+        waiting = await teacher.wait_for(lambda m: "đang chờ duyệt" in m.text)
+        assert re.search(r"đã có phiếu chỉnh điểm #\d+ đang chờ duyệt", waiting.text)
+    async with UnitOfWork(school.database, read_only=True) as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(CorrectionRow)) == 1
+
+
 async def test_no_correction_once_the_year_lists_are_sent_until_the_leadership_sends_them_back(school):
     async with correction_scene(school) as (first, teacher, deputy):
         card = await send_without_photo(teacher, deputy, first, "7,5")
