@@ -6,34 +6,34 @@ rejecting asks the leader why and tells the teacher."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import commands
 from bot.conversations.base import Dialog, current_dialog, end_dialog, save_dialog
+from bot.conversations.correction_slip import (
+    SlipTexts,
+    outcome,
+    slip_key,
+    slip_name,
+    slip_paper,
+    slip_text,
+    value_of,
+)
 from bot.conversations.review import value_text
-from bot.conversations.shared import column_name, offered_for
 from bot.handlers.common import answer_and_show, refuse
 from bot.keyboards import button, is_number, paged
 from bot.turn import Turn, current_turn
-from domain.corrections import MAX_REASON, Status, Target, is_periodic_test
+from domain.corrections import MAX_REASON, Status
 from domain.errors import DomainError
 from domain.permissions import Action, allowed, may_approve
-from domain.windows import ColumnKind
-from exports.service import Exported
 from exports.signed_papers import sign_and_keep, slip_stamp
 from exports.signing_setting import setting_from
 from locales import Translator, translator
 from services import elsewhere
 from storage.changes import Author
 from storage.correction_store import Decision
-from storage.db import as_utc
 from storage.models import CorrectionRow, SignedPaperRow
-from storage.signed_store import PaperKey
-from storage.uow import UnitOfWork
 
 FLOW = "approval"
 COMMAND = commands.APPROVALS
@@ -42,55 +42,6 @@ PREFIX = "ap"
 
 def handlers() -> list:
     return [CommandHandler(COMMAND.names, waiting), CallbackQueryHandler(press, pattern=rf"^{PREFIX}:")]
-
-
-async def slip_text(t: Translator, uow: UnitOfWork, request: CorrectionRow, photos: int) -> str:
-    """The request as the paper slip reads, in ``t``'s language."""
-    lines = [
-        t("correction.slip.title", id=request.id) if request.id else t("correction.slip.draft"),
-        t("correction.slip.teacher", name=await uow.corrections.staff_name(request.requested_by)),
-        await _where(t, uow, request),
-        t("correction.slip.student", name=await uow.corrections.student_name(request.student_id)),
-        t(
-            "correction.slip.change",
-            old=_value(t, request, request.old_value),
-            new=_value(t, request, request.new_value),
-        ),
-        t("correction.slip.reason", reason=request.reason),
-    ]
-    if request.examiner:
-        lines.append(t("correction.slip.examiner", name=request.examiner))
-    lines.append(t("correction.slip.photos", count=photos) if photos else t("correction.slip.no_photo"))
-    if request.deadline:
-        rule = (
-            "correction.rule.test"
-            if is_periodic_test(ColumnKind(request.kind))
-            else "correction.rule.regular"
-        )
-        key = "correction.slip.late" if request.late else "correction.slip.on_time"
-        lines.append(t(key, deadline=request.deadline, rule=t(rule)))
-    return "\n".join(lines)
-
-
-async def _where(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> str:
-    class_name = await uow.views.class_name(request.class_id)
-    if request.target == Target.ABSENCE:
-        session = f" ({t(f'correction.session.{request.session}')})" if request.session else ""
-        return t("correction.slip.where_absence", class_name=class_name, day=request.day, session=session)
-    offered = await offered_for(uow, request.class_id, request.subject_id)
-    return t(
-        "correction.slip.where",
-        class_name=class_name,
-        subject=(await uow.views.subject_names()).get(request.subject_id, "?"),
-        semester=request.semester,
-        column=column_name(t, offered, request.kind, request.position),
-    )
-
-
-def _value(t: Translator, request: CorrectionRow, value: str | None) -> str:
-    if request.target == Target.ABSENCE:
-        return t(f"correction.mark.{value or 'present'}")
-    return value_text(t, value)
 
 
 def decision_keyboard(t: Translator, correction_id: int) -> InlineKeyboardMarkup:
@@ -261,40 +212,25 @@ async def _decide(update: Update, turn: Turn, correction_id: int, status: Status
         return
     if decision is Decision.MOVED:
         now = await turn.uow.corrections.current_value(request)
-        turn.say("correction.moved_since", id=correction_id, now=_value(turn.t, request, now))
+        turn.say("correction.moved_since", id=correction_id, now=value_of(turn.t, request, now))
         return
     if status is Status.APPROVED:  # ``request`` carries the decision: ``decide`` wrote it there
         await _sign_slip(turn, request, author)
-    outcome = await _outcome(turn.t, turn.uow, request)
+    decided = await outcome(turn.t, turn.uow, request)
     slips = SlipTexts(turn.uow, request, await turn.uow.corrections.evidence_count(request.id))
     if update.callback_query:
         text = await slips.text(turn.t)
-        answer_and_show(turn, update.callback_query, f"{text}\n\n{outcome}", _print_button(turn.t, request))
+        answer_and_show(turn, update.callback_query, f"{text}\n\n{decided}", _print_button(turn.t, request))
     else:
-        turn.send(outcome, _print_button(turn.t, request))
+        turn.send(decided, _print_button(turn.t, request))
     await _tell_author(turn, request, slips)
-
-
-@dataclass
-class SlipTexts:
-    """The decided request's slip, written once per language."""
-
-    uow: UnitOfWork
-    request: CorrectionRow
-    photos: int
-    written: dict[Translator, str] = field(default_factory=dict)
-
-    async def text(self, t: Translator) -> str:
-        if t not in self.written:
-            self.written[t] = await slip_text(t, self.uow, self.request, self.photos)
-        return self.written[t]
 
 
 async def _tell_author(turn: Turn, request: CorrectionRow, slips: SlipTexts) -> None:
     """The decision to the teacher who asked, on every channel they are linked on."""
 
     async def text(t: Translator) -> str:
-        return f"{await _outcome(t, turn.uow, request)}\n\n{await slips.text(t)}"
+        return f"{await outcome(t, turn.uow, request)}\n\n{await slips.text(t)}"
 
     here, others = elsewhere.split(turn.channel, await turn.uow.corrections.accounts_of(request.requested_by))
     for account in here:
@@ -321,35 +257,10 @@ async def _print_slip(update: Update, turn: Turn, correction_id: int) -> None:
         await refuse(turn, "print-correction", str(correction_id))
         return
     await turn.answer_press_now()  # the slip may be drawn next
-    signed = await turn.uow.signed.current(await _slip_key(turn.uow, request))
-    content = signed.data if signed is not None else (await _slip(turn.t, turn.uow, request)).data
+    signed = await turn.uow.signed.current(await slip_key(turn.uow, request))
+    content = signed.data if signed is not None else (await slip_paper(turn.t, turn.uow, request)).data
     chat = turn.chat_id
-    turn.later(lambda bot: bot.send_document(chat, content, filename=_slip_name(request)))
-
-
-def _slip_name(request: CorrectionRow) -> str:
-    return f"phieu-chinh-diem-{request.id}.pdf"
-
-
-async def _slip_key(uow: UnitOfWork, request: CorrectionRow) -> PaperKey:
-    class_name = await uow.views.class_name(request.class_id)
-    return PaperKey("correction", class_name, (await uow.school.year()).name, str(request.id))
-
-
-async def _slip(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> Exported:
-    """The approved slip drawn: its lines, the outcome, the evidence photos, the signature boxes."""
-    photos = [photo.content for photo in await uow.corrections.evidence(request.id)]
-    lines = (await slip_text(t, uow, request, len(photos))).splitlines()
-    lines.append(await _outcome(t, uow, request))
-    signers = [t("correction.sign.teacher")]
-    if request.examiner:
-        signers.append(t("correction.sign.examiner"))
-    signers.append(t("correction.sign.leader"))
-    from exports.correction_slip import slip_pdf  # loaded by the first slip, not with the bot (reportlab)
-
-    content, mark = await asyncio.to_thread(slip_pdf, t, lines[0], lines[1:], photos, signers)
-    key = await _slip_key(uow, request)
-    return Exported(key.kind, key.class_name, key.period, _slip_name(request), content, mark)
+    turn.later(lambda bot: bot.send_document(chat, content, filename=slip_name(request)))
 
 
 async def _sign_slip(turn: Turn, request: CorrectionRow, author: Author) -> SignedPaperRow | None:
@@ -360,7 +271,7 @@ async def _sign_slip(turn: Turn, request: CorrectionRow, author: Author) -> Sign
         if setting is None:
             return None
         await turn.answer_press_now()  # the slip is drawn and signed next
-        slip = await _slip(turn.t, turn.uow, request)
+        slip = await slip_paper(turn.t, turn.uow, request)
         year = (await turn.uow.school.year()).name
         approver = await turn.uow.corrections.staff_name(request.decided_by)
         reason = f"correction {request.id} approved"
@@ -372,26 +283,8 @@ async def _sign_slip(turn: Turn, request: CorrectionRow, author: Author) -> Sign
         return None
 
 
-async def _outcome(t: Translator, uow: UnitOfWork, request: CorrectionRow) -> str:
-    who = await uow.corrections.staff_name(request.decided_by)
-    if request.status == Status.APPROVED:
-        key = (
-            "correction.outcome.approved_absence"
-            if request.target == Target.ABSENCE
-            else "correction.outcome.approved"
-        )
-        return t(key, id=request.id, who=who, at=as_utc(request.decided_at))
-    return t(
-        "correction.outcome.rejected",
-        id=request.id,
-        who=who,
-        at=as_utc(request.decided_at),
-        note=request.decision_note,
-    )
-
-
 async def _already_decided(turn: Turn, request: CorrectionRow) -> None:
-    turn.say("correction.already_decided", outcome=await _outcome(turn.t, turn.uow, request))
+    turn.say("correction.already_decided", outcome=await outcome(turn.t, turn.uow, request))
 
 
 async def _cancel(update, turn: Turn, _: int) -> None:

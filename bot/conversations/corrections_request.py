@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.conversations import approvals
 from bot.conversations.base import Dialog, end_dialog, save_dialog
+from bot.conversations.correction_slip import slip_text
 from bot.conversations.corrections_absence import absence_request
 from bot.conversations.corrections_pick import (
     FIX,
@@ -106,7 +107,7 @@ async def _show_slip(turn: Turn, dialog: Dialog) -> None:
     request = await _request(turn, dialog)
     dialog.step = "confirm"
     await save_dialog(turn, dialog)
-    text = await approvals.slip_text(turn.t, turn.uow, request, len(dialog.data.get("evidence", [])))
+    text = await slip_text(turn.t, turn.uow, request, len(dialog.data.get("evidence", [])))
     keyboard = column([button(turn.t("correction.send"), PREFIX, "ok"), cancel_button(turn)])
     turn.send(text, keyboard)
 
