@@ -43,7 +43,7 @@ from services import weekly_news
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import AbsenceRow, AccountRow, EnrolmentRow, GuardianLinkRow
-from storage.notice_store import Recipient
+from storage.recipient_store import Recipient
 from storage.school_key import KEY_FILE_SETTING, create_key_file
 from storage.uow import UnitOfWork
 

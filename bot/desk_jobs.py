@@ -20,7 +20,7 @@ async def summary_messages(uow: UnitOfWork, day: date, now: datetime) -> list[Ou
     if not progress_summary_due(await uow.school.year(), day):
         return []
     messages = []
-    for leader in await uow.notices.approvers(None):
+    for leader in await uow.recipients.approvers(None):
         text = await progress_summary(uow, translator(leader.language), now)
         key = f"desk:progress:{day}:{leader.channel}:{leader.account}"
         messages.append(Outgoing(key, leader.channel, leader.account, leader.person, text))
@@ -30,7 +30,7 @@ async def summary_messages(uow: UnitOfWork, day: date, now: datetime) -> list[Ou
 async def lock_proposals(uow: UnitOfWork, day: date, now: datetime) -> list[Outgoing]:
     messages = []
     for ended in tests_ended(await uow.school.year(), day):
-        for leader in await uow.notices.approvers(None):
+        for leader in await uow.recipients.approvers(None):
             t = translator(leader.language)
             key = "lock.proposal.midterm" if ended.midterm else "lock.proposal.final"
             text = t(key, semester=ended.semester, day=ended.last_day)

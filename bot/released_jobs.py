@@ -28,7 +28,7 @@ async def out_of_date_messages(uow: UnitOfWork, day: date, now: datetime) -> lis
             continue
         changes = hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()[:16]
         class_name = await uow.views.class_name(released.class_id)
-        for person in await uow.notices.homeroom_accounts(released.class_id):
+        for person in await uow.recipients.homeroom_accounts(released.class_id):
             t = translator(person.language)
             text = t(
                 "notices.card.out_of_date",

@@ -31,7 +31,7 @@ def run_guardian_slips(args) -> int:
         async with UnitOfWork(database) as uow:
             school = await uow.school.require_school()
             students = await uow.roster.class_list(args.class_name)  # NotFound names a wrong class
-            guardians = await uow.notices.guardians_on_record([s.id for s in students])
+            guardians = await uow.recipients.guardians_on_record([s.id for s in students])
             slips = []
             for student in students:
                 for guardian_id, name in guardians.get(student.id) or [(None, "")]:

@@ -28,7 +28,7 @@ async def head_messages(uow: UnitOfWork, day: date, now: datetime) -> list[Outgo
     if not head:
         return []
     messages = []
-    for person in await uow.notices.leaders():
+    for person in await uow.recipients.leaders():
         t = translator(person.language)
         text = t("audit.weekly_head", head=head, day=t.date(day))
         key = f"audit-head:{day}:{person.channel}:{person.account}"

@@ -103,7 +103,7 @@ async def missing_backup_messages(
     newest = await asyncio.to_thread(lambda: [(place, latest_good(place)) for place in plan.places])
     lacking = [(place, good) for place, good in newest if not good or moment - good > FRESH]
     messages = []
-    for person in await uow.notices.keepers() if lacking else []:
+    for person in await uow.recipients.keepers() if lacking else []:
         t = translator(person.language)
         lines = [t("backup.report.title", day=t.date(day))]
         for place, good in lacking:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from domain.notices import Kind, Notice, Scope
 from locales import translator
 from notifications import zalo
-from storage.notice_store import Recipient
 from storage.outbox_store import Outgoing
+from storage.recipient_store import Recipient
 
 
 def notice_messages(

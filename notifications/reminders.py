@@ -48,7 +48,7 @@ async def attendance_reminders(uow: UnitOfWork, day: date, now: datetime) -> lis
     year, month = month_reported(day)
     messages = []
     for class_id, name in await _late_classes(uow, day):
-        for person in await uow.notices.homeroom_accounts(class_id):
+        for person in await uow.recipients.homeroom_accounts(class_id):
             t = translator(person.language)
             text = t(
                 "notices.remind.attendance",
@@ -71,7 +71,7 @@ async def attendance_late_report(uow: UnitOfWork, day: date, now: datetime) -> l
         teacher = await uow.views.homeroom_teacher(class_id)
         lines.append((name, teacher or "-"))
     messages = []
-    for person in await uow.notices.approvers(None):
+    for person in await uow.recipients.approvers(None):
         t = translator(person.language)
         listing = "\n".join(t("notices.remind.late_line", class_name=c, teacher=who) for c, who in lines)
         text = t("notices.remind.late_report", month=f"{month:02d}/{year}", count=len(lines), classes=listing)
@@ -95,7 +95,7 @@ async def columns_reminders(uow: UnitOfWork, day: date, now: datetime) -> list[O
     year = await uow.school.year()
     year_row = await uow.school.year_row()
     class_sizes = {cid: len(await uow.roster.class_list(name)) for cid, name, _ in await uow.views.classes()}
-    teaching = await uow.notices.teaching_accounts()
+    teaching = await uow.recipients.teaching_accounts()
     messages = []
     for semester in year.semesters:
         decisions = await uow.windows.decisions(year_row.id, semester.number)

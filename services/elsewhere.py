@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from locales import Translator, translator
-from storage.notice_store import Recipient
 from storage.outbox_store import Outgoing
+from storage.recipient_store import Recipient
 from storage.uow import UnitOfWork
 
 

@@ -22,8 +22,8 @@ from storage.changes import Author
 from storage.leave_store import Account
 from storage.models import CorrectionRow
 from storage.models.leave import LeaveRequestRow
-from storage.notice_store import Recipient
 from storage.outbox_store import Outgoing
+from storage.recipient_store import Recipient
 from storage.uow import UnitOfWork
 
 SESSION_KEYS = ("leave.session.day", "leave.session.morning", "leave.session.afternoon")

@@ -30,8 +30,8 @@ from domain.weekly import (
 from locales import SCHOOL_TZ, Translator, translator
 from notifications import zalo
 from storage.db import Database
-from storage.notice_store import Recipient
 from storage.outbox_store import Outgoing
+from storage.recipient_store import Recipient
 from storage.uow import UnitOfWork
 from storage.weekly_store import Pupil, Released, SqlWeeklyStore, WeekNotice, reaches
 
@@ -75,7 +75,7 @@ async def propose_template(
     parts = parts or (newest.parts if newest else ALL_PARTS)
     template = await store(uow).template(await store(uow).add_template(text, parts, author_id, now))
     messages = []
-    for approver in await uow.notices.approvers(author_id):
+    for approver in await uow.recipients.approvers(author_id):
         t = translator(approver.language)
         body = t("weekly.approval_request", text=template.text, parts=parts_text(t, template.parts))
         key = f"weekly-template:{template.id}:{approver.channel}:{approver.account}"
@@ -98,7 +98,7 @@ async def decide_template(uow: UnitOfWork, actor: Actor | None, template_id: int
     template = await store(uow).template(template_id)
     if template is None:
         raise NotFound("weekly.template.missing")
-    if not may_approve(actor, template.author_id, await uow.notices.named_approver()):
+    if not may_approve(actor, template.author_id, await uow.recipients.named_approver()):
         raise PermissionDenied("weekly.template.not_yours")
     status = Status.APPROVED if approve else Status.REJECTED
     if not await store(uow).decide(template.id, status, actor.person.id, now):
@@ -123,7 +123,7 @@ async def week_messages(
     year = await uow.school.year_row()
     pupils = await store(uow).pupils(year.id, class_ids)
     ids = [pupil.id for pupil in pupils]
-    guardians = await uow.notices.guardians_of(ids)
+    guardians = await uow.recipients.guardians_of(ids)
     facts = await _facts(uow, template.parts, pupils, year.id, start, end)
     messages = []
     for pupil in pupils:

@@ -28,7 +28,7 @@ from storage.models import (
     StaffRow,
     StudentRow,
 )
-from storage.notice_store import Recipient
+from storage.recipient_store import Recipient
 
 _LEADERS = [role.value for role in LEADERSHIP]
 

@@ -29,6 +29,7 @@ from storage.notice_store import SqlNoticeStore
 from storage.outbox_store import SqlOutboxStore
 from storage.progress_store import SqlProgressStore
 from storage.push_store import SqlPushSubscriptions
+from storage.recipient_store import SqlRecipientStore
 from storage.released_store import SqlReleasedCards
 from storage.roster_store import SqlRosterStore
 from storage.school_store import SqlClassViews, SqlSchoolStore
@@ -54,6 +55,7 @@ class UnitOfWork:
     progress: SqlProgressStore
     outbox: SqlOutboxStore
     notices: SqlNoticeStore
+    recipients: SqlRecipientStore
     jobs: SqlJobStore
     exports: SqlExportStore
     year_end: SqlYearEndStore
@@ -87,6 +89,7 @@ class UnitOfWork:
         self.progress = SqlProgressStore(self.session)
         self.outbox = SqlOutboxStore(self.session)
         self.notices = SqlNoticeStore(self.session, self.school)
+        self.recipients = SqlRecipientStore(self.session, self.school)
         self.jobs = SqlJobStore(self.session)
         self.year_end = SqlYearEndStore(self.session, self.school)
         self.exports = SqlExportStore(self.session, self.school, self.roster, self.year_end)

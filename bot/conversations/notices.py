@@ -162,7 +162,7 @@ async def on_text(update: Update, dialog: Dialog) -> None:
 async def submit_label(turn: Turn) -> str:
     """The submit button names who will approve: a vice-principal (another one, for a vice-principal),
     the principal, or the staff member the school's setting names."""
-    kind, approvers = await turn.uow.notices.approvers_by_kind(turn.actor.person.id)
+    kind, approvers = await turn.uow.recipients.approvers_by_kind(turn.actor.person.id)
     if kind == "vice_principal" and Role.VICE_PRINCIPAL in turn.actor.roles:
         kind = "other_vice_principal"
     return turn.t(f"notices.submit.{kind}", name=approvers[0].person if approvers else "")
@@ -226,7 +226,7 @@ async def _submit(update: Update, turn: Turn, dialog: Dialog) -> None:
     )
     await end_dialog(turn)
     notice = await turn.uow.notices.get(notice_id)
-    approvers = await turn.uow.notices.approvers(turn.actor.person.id)
+    approvers = await turn.uow.recipients.approvers(turn.actor.person.id)
     here, others = elsewhere.split(turn.channel, approvers)
     for approver in here:
         await _ask_approval(turn, notice, approver.account, translator(approver.language))
@@ -251,7 +251,7 @@ async def _ask_approval(
 async def _approval_text(turn: Turn, notice: Notice, t: Translator) -> str:
     class_name = await turn.uow.notices.class_name(notice.reach)
     student = await turn.uow.notices.student_name(notice.reach)
-    count = len(await turn.uow.notices.recipients(notice.reach, notice.audience))
+    count = len(await turn.uow.recipients.recipients(notice.reach, notice.audience))
     author = await turn.uow.notices.staff_name(notice.author_id)
     return t(
         "notices.approval_request",
@@ -295,7 +295,7 @@ async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: 
             await (delivery_report(turn, notice) if verb == "rp" else resend_uncertain(context, turn, notice))
         else:
             await refuse(turn, "notice-report", update.callback_query.data)
-    elif not may_approve(turn.actor, notice.author_id, await turn.uow.notices.named_approver()):
+    elif not may_approve(turn.actor, notice.author_id, await turn.uow.recipients.named_approver()):
         await refuse_decision(turn, "notice-decision", update.callback_query.data, notice.id)
     elif notice.status is not Status.PENDING:
         turn.answer_press()
@@ -311,7 +311,7 @@ async def _on_notice(update: Update, context, turn: Turn, verb: str, notice_id: 
 
 async def _approver_edit(turn: Turn, dialog: Dialog, typed: str) -> None:
     notice = await turn.uow.notices.get(dialog.data["notice_id"])
-    named = await turn.uow.notices.named_approver()
+    named = await turn.uow.recipients.named_approver()
     if notice is None or not may_approve(turn.actor, notice.author_id, named):
         await end_dialog(turn)
         await refuse(turn, "notice-decision", "edit")
@@ -333,7 +333,7 @@ async def _approve(update: Update, context, turn: Turn, notice: Notice) -> None:
         turn.answer_press()
         turn.say("notices.already.approved")
         return
-    recipients = await turn.uow.notices.recipients(notice.reach, notice.audience)
+    recipients = await turn.uow.recipients.recipients(notice.reach, notice.audience)
     school = await turn.uow.school.school()
     class_name = await turn.uow.notices.class_name(notice.reach)
     messages = notice_messages(notice, recipients, class_name, school.name if school else "")
@@ -364,7 +364,7 @@ async def tell_author(turn: Turn, notice: Notice, key: str) -> None:
         edited = t("notices.author.edited") if notice.edited else ""
         return t(key, leader=turn.actor.name, text=notice.text, edited=edited)
 
-    accounts = await turn.uow.notices.staff_accounts(notice.author_id)
+    accounts = await turn.uow.recipients.staff_accounts(notice.author_id)
     here, others = elsewhere.split(turn.channel, accounts)
     for account in here:
         t = translator(account.language)

@@ -144,7 +144,7 @@ async def _prepare(update: Update, turn: Turn, class_id: int, period: Period) ->
         return
     await turn.answer_press_now()  # the cards are drawn next, which takes seconds for a class
     cards = await cards_now(turn.uow, class_id, period)
-    parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
+    parents = await turn.uow.recipients.guardians_of([card.student.id for card in cards])
     keyboard = column(
         [
             button(await submit_label(turn), PREFIX, "s", class_id, PERIODS.index(period)),
@@ -182,7 +182,7 @@ async def _submit(update: Update, turn: Turn, class_id: int, period: Period) -> 
     request = CardRequest(
         notice_id, turn.actor.name, name, period, await cards_now(turn.uow, class_id, period)
     )
-    approvers = await turn.uow.notices.approvers(turn.actor.person.id)
+    approvers = await turn.uow.recipients.approvers(turn.actor.person.id)
     here, others = elsewhere.split(turn.channel, approvers)
     for approver in here:
         await _ask_approval(turn, request, int(approver.account), translator(approver.language))
@@ -234,7 +234,7 @@ async def _show_waiting(turn: Turn) -> bool:
     told on another channel than the one it was made on is decided here); whether there were any."""
     if not may_decide(turn.actor):
         return False
-    named = await turn.uow.notices.named_approver()
+    named = await turn.uow.recipients.named_approver()
     waiting = [
         notice
         for notice in await turn.uow.notices.pending_cards()
@@ -258,7 +258,7 @@ async def _decide(update: Update, context, turn: Turn, verb: str, notice_id: int
     if notice is None or notice.kind is not Kind.REPORT_CARD:
         await refuse(turn, "report-card-decision", update.callback_query.data)
         return
-    if not may_approve(turn.actor, notice.author_id, await turn.uow.notices.named_approver()):
+    if not may_approve(turn.actor, notice.author_id, await turn.uow.recipients.named_approver()):
         await refuse_decision(turn, "report-card-decision", update.callback_query.data, notice.id)
         return
     status = Status.APPROVED if verb == "ok" else Status.REJECTED

@@ -51,7 +51,7 @@ async def card_messages(
 ) -> list[Outgoing]:
     """For each guardian's account: the card as a message, then as a PDF (on Zalo: as a picture, when
     sodiem's web server can be reached by the platform), in the guardian's language."""
-    parents = await turn.uow.notices.guardians_of([card.student.id for card in cards])
+    parents = await turn.uow.recipients.guardians_of([card.student.id for card in cards])
     messages = []
     for card in cards:
         form = _Forms(card)

@@ -46,9 +46,9 @@ async def school_with_accounts(database) -> dict[str, int]:
 async def test_a_parent_of_two_children_in_the_school_gets_one_message(database):
     known = await school_with_accounts(database)
     async with UnitOfWork(database, read_only=True) as uow:
-        school_wide = await uow.notices.recipients(Reach(Scope.SCHOOL), Audience.PARENTS)
-        class_6b = await uow.notices.recipients(Reach(Scope.CLASS, known["6B"]), Audience.BOTH)
-        grade_staff = await uow.notices.recipients(Reach(Scope.GRADE, grade=6), Audience.STAFF)
+        school_wide = await uow.recipients.recipients(Reach(Scope.SCHOOL), Audience.PARENTS)
+        class_6b = await uow.recipients.recipients(Reach(Scope.CLASS, known["6B"]), Audience.BOTH)
+        grade_staff = await uow.recipients.recipients(Reach(Scope.GRADE, grade=6), Audience.STAFF)
     assert [(r.account, r.person) for r in school_wide] == [
         ("501", "Nguyễn Văn Hùng (Phạm Thu Ân, Nguyễn Văn Bình)")
     ]
