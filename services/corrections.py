@@ -12,7 +12,7 @@ from datetime import date, datetime
 from domain.attendance import MARKS
 from domain.columns import current_semester
 from domain.corrections import Status, Target, deadline, is_late, same_value
-from domain.errors import DomainError
+from domain.errors import DomainError, PermissionDenied
 from domain.windows import ColumnKind
 from locales import SCHOOL_TZ
 from storage.changes import Author
@@ -53,6 +53,8 @@ async def score_request(uow: UnitOfWork, change: ScoreChange, staff_id: int, now
     saved = await uow.gradebook.saved_value(
         change.student_id, change.subject_id, year_id, change.semester, change.kind, change.position
     )
+    if saved is None:  # taken away while the slip was composed
+        raise DomainError("correction.value_moved")
     semester = next(s for s in year.semesters if s.number == change.semester)
     entered_on = as_utc(saved.entered_at).astimezone(SCHOOL_TZ).date()
     limit = deadline(semester, change.kind, change.position, entered_on)
@@ -100,7 +102,7 @@ def _pending(**values: object) -> CorrectionRow:
     return CorrectionRow(**values, status=Status.PENDING, decision_note="")
 
 
-def complete(request: CorrectionRow, evidence: list[int], needs_paper: bool) -> bool:
+def _complete(request: CorrectionRow, evidence: list[int], needs_paper: bool) -> bool:
     """A reason, and for a test column the paper's photo and the examiner; an attendance mark only P, K
     or present. A front end that lets a request through without these was tricked: refuse it."""
     if not request.reason or (needs_paper and not (evidence and request.examiner)):
@@ -110,17 +112,21 @@ def complete(request: CorrectionRow, evidence: list[int], needs_paper: bool) -> 
     return request.subject_id is not None and request.new_value is not None
 
 
-async def submit(uow: UnitOfWork, request: CorrectionRow, evidence: list[int], author: Author) -> None:
+async def submit(
+    uow: UnitOfWork, request: CorrectionRow, evidence: list[int], author: Author, needs_paper: bool
+) -> None:
     """Stores the request with its evidence, unless the class's lists are fixed for the year's end, the
     value changed since the teacher saw it, or the same value already waits for a decision
-    (DomainError, saying which). The caller commits."""
+    (DomainError, saying which); a request without what it needs (``_complete``) is PermissionDenied.
+    The caller commits."""
     if await uow.year_end.year_fixed(request.class_id):
-        raise DomainError(
-            "year_end.correction.lists_fixed", name=await uow.views.class_name(request.class_id)
-        )
+        name = await uow.views.class_name(request.class_id)
+        raise DomainError("year_end.correction.lists_fixed", name=name)
     if not same_value(await uow.corrections.current_value(request), request.old_value):
         raise DomainError("correction.value_moved")
     waiting = await uow.corrections.pending_for(request)
     if waiting is not None:
         raise DomainError("correction.already_pending", id=waiting)
+    if not _complete(request, evidence, needs_paper):
+        raise PermissionDenied("bot.refused")
     await uow.corrections.submit(request, evidence, author)

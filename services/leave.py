@@ -16,7 +16,7 @@ from domain.leave import Days, Status
 from domain.names import vietnamese_sort_key
 from domain.permissions import Action, Actor, Target, allowed
 from locales import SCHOOL_TZ, Translator, translator
-from services import elsewhere
+from services import corrections, elsewhere
 from services.corrections import MarkChange, mark_request
 from storage.changes import Author
 from storage.leave_store import Account
@@ -168,9 +168,10 @@ async def _correction(
     reason = t("leave.correction_reason", id=row.id, reason=row.reason)[:MAX_CORRECTION_REASON]
     change = MarkChange(row.class_id, row.student_id, day, session, None, EXCUSED, reason)
     request = await mark_request(uow, change, author.staff_id, author.at)
-    if await uow.corrections.pending_for(request) is not None:
+    try:
+        await corrections.submit(uow, request, [], author, needs_paper=False)
+    except DomainError:  # already asked for, or the class's year-end lists are fixed: nothing to ask
         return None
-    await uow.corrections.submit(request, [], author)
     return request
 
 

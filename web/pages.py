@@ -36,6 +36,7 @@ def language_of(request: web.Request) -> str:
 
 
 def render(name: str, language: str, status: int = 200, **values: str) -> web.Response:
+    language = language if language in LANGUAGES else "vi"  # it goes into the page as it is
     t = translator(language)
 
     def fill(match: re.Match[str]) -> str:

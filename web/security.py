@@ -61,6 +61,8 @@ def _secure(request: web.Request, headers, content_type: str) -> None:
         headers.setdefault(name, value)
     if request.path.startswith(("/api/", "/push/", "/signin")) or content_type == "text/html":
         headers.setdefault("Cache-Control", "no-store")
+    elif request.path.startswith("/static/"):  # asked again each time (a 304 when unchanged): an
+        headers.setdefault("Cache-Control", "no-cache")  # upgraded page never meets an old script
 
 
 async def _signed_in(request: web.Request, handler: Handler) -> web.StreamResponse:

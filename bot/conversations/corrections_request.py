@@ -27,7 +27,7 @@ from domain.corrections import (
     same_value,
 )
 from domain.entry import Student, one_value
-from domain.errors import DomainError
+from domain.errors import DomainError, PermissionDenied
 from domain.permissions import Action, allowed
 from domain.permissions import Target as Scope
 from services import corrections
@@ -104,7 +104,12 @@ async def after_photo(turn: Turn, dialog: Dialog) -> None:
 
 
 async def _show_slip(turn: Turn, dialog: Dialog) -> None:
-    request = await _request(turn, dialog)
+    try:
+        request = await _request(turn, dialog)
+    except DomainError as error:  # the value was taken away meanwhile
+        await end_dialog(turn)
+        turn.say(error.key, **error.params)
+        return
     dialog.step = "confirm"
     await save_dialog(turn, dialog)
     text = await slip_text(turn.t, turn.uow, request, len(dialog.data.get("evidence", [])))
@@ -138,14 +143,14 @@ async def send_pressed(update, turn, dialog, args) -> None:
     if dialog.step != "confirm" or not await _may_request(turn, dialog):
         await refuse(turn, "request-correction", update.callback_query.data)
         return
-    request = await _request(turn, dialog)
-    evidence = dialog.data.get("evidence", [])
-    if not corrections.complete(request, evidence, await _needs_paper(turn, dialog)):
+    try:
+        request = await _request(turn, dialog)
+        author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
+        evidence = dialog.data.get("evidence", [])
+        await corrections.submit(turn.uow, request, evidence, author, await _needs_paper(turn, dialog))
+    except PermissionDenied:
         await refuse(turn, "request-correction", update.callback_query.data)
         return
-    author = Author(turn.actor.person.id, turn.channel, turn.account, turn.now)
-    try:
-        await corrections.submit(turn.uow, request, evidence, author)
     except DomainError as error:
         turn.answer_press()
         turn.say(error.key, **error.params)

@@ -186,6 +186,17 @@ async def test_security_headers_and_escaping(front):
         assert script not in html, "no inline script or style: the CSP forbids them"
 
 
+async def test_after_an_upgrade_a_phone_runs_the_new_script_not_its_cached_copy(front):
+    """The chat page is never cached and its scripts are asked for again on every load: a phone that
+    kept last version's chat.js would leave the new page's composer disabled."""
+    async with aiohttp.ClientSession(base_url=front.url) as http:
+        async with http.get("/static/chat.js") as first:
+            assert first.status == 200 and first.headers["Cache-Control"] == "no-cache"
+            etag = first.headers["ETag"]
+        async with http.get("/static/chat.js", headers={"If-None-Match": etag}) as again:
+            assert again.status == 304, "unchanged: nothing is downloaded again"
+
+
 async def test_request_size_limits(front):
     browser = front.browser()
     try:

@@ -27,7 +27,6 @@ from web.push_routes import WEB_PUSH, WebPush, push_routes
 pytest.importorskip("playwright")
 from playwright.async_api import async_playwright, expect  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web.NotAppKeyWarning")
 CHROMIUM = Path("/usr/bin/chromium")
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
 CSRF = "a-token-of-the-page"

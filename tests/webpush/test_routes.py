@@ -16,8 +16,7 @@ from tests.webpush.conftest import web_account
 from web.config import ACCOUNT_ID
 from web.push_routes import MAX_BODY, WEB_PUSH, WebPush, push_routes
 
-# the contract with the web app's session middleware is a plain string key, as its security.py sets it
-pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web.NotAppKeyWarning")
+# the contract with the web app's session middleware: request[ACCOUNT_ID], as its security.py sets it
 
 
 @web.middleware

@@ -159,6 +159,8 @@ $("composer").addEventListener("submit", async (event) => {
   input.value = "";
   await act("/api/text", { text });
 });
+// The page arrives with these disabled, so that a tap before this script runs cannot submit the page
+for (const id of ["text", "send"]) $(id).disabled = false;
 
 // A photo from the phone's camera or gallery: evidence for a correction (a test paper, the mark book).
 $("photo").addEventListener("change", async (event) => {
@@ -172,6 +174,7 @@ $("photo").addEventListener("change", async (event) => {
     toast(TEXTS.photo_refused);
   }
 });
+$("photo").disabled = false;
 
 $("signout").addEventListener("click", async () => {
   try { await post("/signout"); } finally { window.location.assign("/signin"); }
@@ -186,5 +189,4 @@ function toast(text) {
   toastTimer = setTimeout(() => box.classList.remove("shown"), 3500);
 }
 
-for (const id of ["text", "send", "photo"]) $(id).disabled = false;
 poll();
