@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from domain.attendance import WHOLE_DAY
+from domain.calendar import DayOff, is_closed
 from domain.errors import DomainError
 from domain.text import visible_text
 
@@ -78,14 +79,19 @@ def read_days(text: str, today: date, two_sessions: bool) -> Days:
     return Days(first, last, session)
 
 
-def check_days(days: Days, today: date, year_start: date, year_end: date) -> None:
-    """Not a past day, inside the school year, not longer than ``MAX_DAYS``."""
+def check_days(
+    days: Days, today: date, year_start: date, year_end: date, days_off: tuple[DayOff, ...] = ()
+) -> None:
+    """Not a past day, inside the school year, not longer than ``MAX_DAYS``, at least one school day."""
     if days.first < today:
         raise DomainError("leave.refused.past_day", date=days.first, today=today)
     if days.first < year_start or days.last > year_end:
         raise DomainError("leave.refused.outside_year", start=year_start, end=year_end)
     if (days.last - days.first).days + 1 > MAX_DAYS:
         raise DomainError("leave.refused.too_long", limit=MAX_DAYS)
+    if not slots(days, 1, days_off):
+        key = "leave.refused.no_school_day" if days.first == days.last else "leave.refused.no_school_days"
+        raise DomainError(key, first=days.first, last=days.last)
 
 
 def check_reason(text: str) -> str:
@@ -122,15 +128,16 @@ def cutoff_of(settings: dict) -> time:
     return time.fromisoformat(value) if value else DEFAULT_CUTOFF
 
 
-def slots(days: Days, sessions_per_day: int) -> list[tuple[date, int]]:
-    """The attendance (day, session) pairs the request covers, Sundays left out: a whole day is both
-    sessions where the school records two."""
+def slots(days: Days, sessions_per_day: int, days_off: tuple[DayOff, ...] = ()) -> list[tuple[date, int]]:
+    """The attendance (day, session) pairs the request covers, the days the school is closed left out
+    (Sundays, public holidays, its days off: an absence there would count towards the year's limit): a
+    whole day is both sessions where the school records two."""
     sessions = (
         [days.session] if days.session != WHOLE_DAY else ([1, 2] if sessions_per_day == 2 else [WHOLE_DAY])
     )
     day, found = days.first, []
     while day <= days.last:
-        if day.weekday() != 6:
+        if not is_closed(day, days_off):
             found += [(day, session) for session in sessions]
         day += timedelta(days=1)
     return found

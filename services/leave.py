@@ -78,7 +78,7 @@ async def check_days(uow: UnitOfWork, actor: Actor | None, student_id: int, text
     two = await uow.attendance.sessions_per_day() == 2
     days = rules.read_days(text, _today(now), two)
     year = await uow.school.year()
-    rules.check_days(days, _today(now), year.start, year.end)
+    rules.check_days(days, _today(now), year.start, year.end, await uow.school.days_off(year.name))
     rules.check_overlap(days, await uow.leave.standing(student_id))
     return days
 
@@ -147,8 +147,10 @@ async def _excuse(uow: UnitOfWork, row: LeaveRequestRow, author: Author) -> tupl
     """Marks each slot "P"; a slot of a submitted month becomes a correction request instead."""
     submitted = await uow.attendance.submitted_months(row.class_id)
     sessions = await uow.attendance.sessions_per_day()
+    days_off = await uow.school.days_off((await uow.school.year()).name)
     marked, corrections = 0, []
-    for day, session in rules.slots(rules.Days(row.first_day, row.last_day, row.session), sessions):
+    days = rules.Days(row.first_day, row.last_day, row.session)
+    for day, session in rules.slots(days, sessions, days_off):
         if month_of(day) not in submitted:
             marked += await uow.leave.excuse(row, day, session, author)
             continue

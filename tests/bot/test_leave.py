@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from domain.calendar import DayOff
 from localzalo import LocalZaloApi
 from storage.audit import verify
 from storage.audit_values import compare_values
@@ -88,6 +89,31 @@ async def test_an_accepted_request_is_p_in_the_next_mornings_attendance_with_its
         report = await verify(session)
         assert report.first_break is None
         assert await compare_values(session, report.logged) == []
+
+
+async def test_a_request_over_a_school_day_off_marks_only_the_days_the_school_opens(school):
+    """The school closes on Thursday 16/10 for the district's sports day: a request for that day alone
+    is answered at once, and one from Wednesday to Saturday marks P on 15, 17 and 18 only (an absence on a
+    closed day would count towards the year's 45)."""
+    async with UnitOfWork(school.database) as uow:
+        sports_day = DayOff(date(2025, 10, 16), date(2025, 10, 16), "Hội khỏe Phù Đổng")
+        await uow.school.save_days_off((await uow.school.year()).name, (sports_day,))
+        await uow.commit()
+    teacher, parent = school.api.person(21, "Toàn"), school.api.person(22, "Anh Hùng")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")  # homeroom 6A
+        await link_parent(school, parent, "HS001")  # Nguyễn Văn Bình, 6A
+        parent.send_command("/xinnghi")
+        await parent.wait_for(lambda m: m.text.startswith("Xin nghỉ cho "))
+        closed = await parent.ask("16/10")
+        assert closed.text.startswith("Ngày 16/10/2025 trường không học")
+        assert (await parent.ask("15/10-18/10")).text.startswith("Lý do nghỉ?")
+        await parent.ask("Cả nhà về quê dự đám cưới")
+        n = await last_request(school.database)
+        card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
+        teacher.press("✅ Đồng ý", card)
+        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+    assert await marks(school.database) == {("HS001", date(2025, 10, day)): "P" for day in (15, 17, 18)}
 
 
 async def test_a_declined_request_is_told_and_a_second_press_decides_nothing(school):

@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 import pytest
 
+from domain.calendar import DayOff
 from domain.errors import DomainError
 from domain.leave import (
     MAX_REASON,
@@ -90,3 +91,24 @@ def test_slots_skip_sundays_and_split_a_whole_day_into_sessions():
         (date(2025, 10, 17), 2),
     ]
     assert slots(Days(date(2025, 10, 17), date(2025, 10, 17), 2), 2) == [(date(2025, 10, 17), 2)]
+
+
+def test_slots_leave_out_public_holidays_and_the_schools_days_off():
+    """Đơn 29/04–04/05/2026: 30/4 and 1/5 are public holidays, 3/5 a Sunday, and the school gives 2/5
+    off: only 29/04 and 04/05 are absences (a day marked on a closed day would count towards the 45)."""
+    make_up = (DayOff(date(2026, 5, 2), date(2026, 5, 2), "Nghỉ bù"),)
+    days = Days(date(2026, 4, 29), date(2026, 5, 4))
+    assert slots(days, 1, make_up) == [(date(2026, 4, 29), 0), (date(2026, 5, 4), 0)]
+    assert [day for day, _ in slots(days, 1)] == [date(2026, 4, 29), date(2026, 5, 2), date(2026, 5, 4)]
+
+
+def test_a_request_with_no_school_day_in_it_is_refused_with_the_days_named():
+    today = date(2026, 4, 20)
+    error = refused(
+        "leave.refused.no_school_day", check_days, Days(date(2026, 4, 30), date(2026, 4, 30)), today, *YEAR
+    )
+    assert error.params == {"first": date(2026, 4, 30), "last": date(2026, 4, 30)}
+    holiday_and_sunday = Days(date(2026, 5, 1), date(2026, 5, 3))
+    make_up = (DayOff(date(2026, 5, 2), date(2026, 5, 2), "Nghỉ bù"),)
+    refused("leave.refused.no_school_days", check_days, holiday_and_sunday, today, *YEAR, make_up)
+    check_days(holiday_and_sunday, today, *YEAR)  # 2/5 is a Saturday the school opens
