@@ -293,15 +293,20 @@ async def test_an_old_button_cannot_carry_a_subject_into_another_class(school):
         assert not any("9,5" in m.text for m in teacher.messages)
 
 
+async def the_saved_6_becomes_5_another_way(school) -> None:
+    """Meanwhile the value changes outside the request (another session, an import)."""
+    async with UnitOfWork(school.database) as uow:
+        row = await uow.session.scalar(select(ScoreRow).where(ScoreRow.value == "6"))
+        row.value = "5"
+        await uow.commit()
+
+
 async def test_a_value_changed_after_the_request_is_not_overwritten(school):
     async with correction_scene(school) as (first, teacher, deputy):
         await ask_for_correction(teacher, "ĐĐGtx 1", first, "7", "Nhầm")
         await press_in_turn(teacher, "Bỏ qua, không có ảnh", "📨 Gửi đề nghị")
         card = await deputy.wait_for(lambda m: "✅ Duyệt" in m.button_texts)
-        async with UnitOfWork(school.database) as uow:  # meanwhile the value changes another way
-            row = await uow.session.scalar(select(ScoreRow).where(ScoreRow.value == "6"))
-            row.value = "5"
-            await uow.commit()
+        await the_saved_6_becomes_5_another_way(school)
         deputy.press("✅ Duyệt", card)
         moved = await deputy.wait_for(lambda m: "không được áp dụng" in m.text)
         assert "hiện là 5" in moved.text
@@ -315,10 +320,7 @@ async def test_a_request_is_not_sent_for_a_value_that_moved_meanwhile_or_one_alr
         slip = await ask_for_correction(teacher, "ĐĐGtx 1", first, "7,5", "Nhầm lần nữa")
         teacher.press("Bỏ qua, không có ảnh", slip)
         confirm = await teacher.wait_for(lambda m: "📨 Gửi đề nghị" in m.button_texts)
-        async with UnitOfWork(school.database) as uow:  # meanwhile the value changes another way
-            row = await uow.session.scalar(select(ScoreRow).where(ScoreRow.value == "6"))
-            row.value = "5"
-            await uow.commit()
+        await the_saved_6_becomes_5_another_way(school)
         teacher.press("📨 Gửi đề nghị", confirm)
         moved = await teacher.wait_for(lambda m: "vừa thay đổi trong lúc soạn" in m.text)
         assert "bắt đầu lại với /suadiem" in moved.text
