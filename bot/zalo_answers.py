@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.views import listed, where_text
 from bot.zalo_leave import LEAVE_FLOW, ZaloLeave
 from bot.zalo_linking import LINK_FLOW, ZaloLinking
-from domain.attendance import EXCUSED, UNEXCUSED
+from domain.attendance import absence_totals
 from domain.errors import PermissionDenied
 from domain.identity import channel_choices, looks_like_code
 from domain.permissions import Actor
@@ -134,8 +134,10 @@ class ZaloAnswer(ZaloLinking, ZaloLeave):
         today = self.now.astimezone(SCHOOL_TZ).date()
         year = await self.uow.school.year()
         lines = [self.t("zalo.attendance.title", date=today)]
+        unit = await self.uow.attendance.absence_unit()
         for student_id, name, _ in await self.uow.notices.children(actor.children):
             absences = await self.uow.attendance.student_absences(student_id, year.start, today)
+            excused, unexcused = absence_totals(absences, unit)
             month = [
                 f"{day:%d/%m} {mark}"
                 for day, mark in absences
@@ -145,8 +147,8 @@ class ZaloAnswer(ZaloLinking, ZaloLeave):
                 self.t(
                     "zalo.attendance.child",
                     name=name,
-                    excused=sum(mark == EXCUSED for _, mark in absences),
-                    unexcused=sum(mark == UNEXCUSED for _, mark in absences),
+                    excused=excused,
+                    unexcused=unexcused,
                     month=", ".join(month) or self.t("zalo.attendance.none"),
                 )
             )

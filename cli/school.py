@@ -8,6 +8,7 @@ from dataclasses import replace
 from cli import days_off, weekly
 from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database, school_today
 from cli.people import find_staff
+from domain.attendance import ABSENCE_UNIT_SETTING, AbsenceUnit, absence_unit_of
 from domain.classes import SETTING as GRADES_SETTING
 from domain.classes import checked_grades, plan_classes, shown_grades
 from domain.errors import DomainError
@@ -33,6 +34,12 @@ def add_parser(commands) -> None:
     settings = actions.add_parser("set", help="school settings")
     settings.add_argument(
         "--sessions-per-day", type=int, choices=[1, 2], help="1: attendance by day; 2: morning and afternoon"
+    )
+    settings.add_argument(
+        "--absence-unit",
+        choices=[unit.value for unit in AbsenceUnit],
+        help="what an absence counts as on report cards, the DBF and the year-end review:"
+        " day (default) or session",
     )
     settings.add_argument(
         "--regular-reentry",
@@ -223,6 +230,8 @@ def run_settings(args) -> int:
         changes["sessions_per_day"] = args.sessions_per_day
     if args.regular_reentry is not None:
         changes["regular_reentry"] = args.regular_reentry == "yes"
+    if args.absence_unit is not None:
+        changes[ABSENCE_UNIT_SETTING] = args.absence_unit
 
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
@@ -251,6 +260,8 @@ def run_settings(args) -> int:
             sessions=settings.get("sessions_per_day", 1),
             reentry=args.console.t("school.yes" if settings.get("regular_reentry") else "school.no"),
         )
+        unit = absence_unit_of(settings)
+        args.console.say("school.settings.absence_unit", unit=args.console.t(f"school.absence_unit.{unit}"))
         args.console.say("school.settings.approver", name=approver_name or "-")
         args.console.say("school.grades", grades=shown_grades(grades))
         args.console.say("school.set.leave_cutoff", cutoff=cutoff_of(settings).strftime("%H:%M"))

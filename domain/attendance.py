@@ -7,9 +7,10 @@ totals and its due date. Storage and the chat call these with plain values."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from domain.calendar import DayOff, is_closed
 from domain.names import name_and_mark, split_name
@@ -19,6 +20,36 @@ UNEXCUSED = "K"  # vắng không phép
 MARKS = (EXCUSED, UNEXCUSED)
 WHOLE_DAY = 0  # session 0; a school teaching two sessions records 1 (morning) and 2 (afternoon)
 DUE_DAY = 3  # the month's attendance is due by the 3rd of the next month
+
+
+class AbsenceUnit(StrEnum):
+    """What an absence counts as in the totals (report cards, the DBF, the year-end 45): a school
+    setting, the day by default (regulations.md Part A #9). In a one-session school both agree."""
+
+    DAY = "day"  # a day with an absence is one, whatever its sessions
+    SESSION = "session"  # each absent session (buổi) is one
+
+
+ABSENCE_UNIT_SETTING = "absence_unit"
+
+
+def absence_unit_of(settings: Mapping[str, object]) -> AbsenceUnit:
+    value = settings.get(ABSENCE_UNIT_SETTING)
+    return AbsenceUnit(value) if value in tuple(AbsenceUnit) else AbsenceUnit.DAY
+
+
+def absence_totals(marks: Iterable[tuple[date, str]], unit: AbsenceUnit) -> tuple[int, int]:
+    """(with permission, without) of one student's (day, mark) absences. Counted by day, a day is
+    without permission when any of its absent sessions is (the stricter of the two records)."""
+    marks = list(marks)
+    if unit is AbsenceUnit.SESSION:
+        excused = sum(mark == EXCUSED for _, mark in marks)
+        return excused, len(marks) - excused
+    by_day: dict[date, str] = {}
+    for day, mark in marks:
+        by_day[day] = UNEXCUSED if UNEXCUSED in (mark, by_day.get(day)) else EXCUSED
+    excused = sum(mark == EXCUSED for mark in by_day.values())
+    return excused, len(by_day) - excused
 
 
 def next_mark(mark: str | None) -> str | None:
@@ -169,15 +200,17 @@ class StudentTotals:
 
 @dataclass(frozen=True)
 class MonthSheet:
-    """A month's absences: each absent student's P and K counts (sessions, or days in a one-session
-    school) in class-list order, and the class totals."""
+    """A month's absences: each absent student's P and K counts (in the school's unit) in class-list
+    order, and the class totals."""
 
     students: tuple[StudentTotals, ...]
     excused: int
     unexcused: int
 
 
-def month_sheet(absences: Sequence[Absence], order: Sequence[Pupil] = ()) -> MonthSheet:
+def month_sheet(
+    absences: Sequence[Absence], order: Sequence[Pupil] = (), unit: AbsenceUnit = AbsenceUnit.DAY
+) -> MonthSheet:
     """Totals per student; students of ``order`` first in that order, any other (moved away) after."""
     by_student: dict[int, list[Absence]] = {}
     for absence in sorted(absences, key=lambda a: (a.day, a.session)):
@@ -187,8 +220,7 @@ def month_sheet(absences: Sequence[Absence], order: Sequence[Pupil] = ()) -> Mon
     students = tuple(
         StudentTotals(
             by_student[sid][0].full_name,
-            sum(a.mark == EXCUSED for a in by_student[sid]),
-            sum(a.mark == UNEXCUSED for a in by_student[sid]),
+            *absence_totals(((a.day, a.mark) for a in by_student[sid]), unit),
             tuple(by_student[sid]),
         )
         for sid in ids

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from domain.attendance import AbsenceUnit, absence_totals
 from domain.calendar import DayOff
 from domain.class_record import StoredValue, entry, year_result
 from domain.evaluation import RuleSet, StudentResult
@@ -104,6 +105,7 @@ class ClassBook:
     # (student, semester): the semester's end only; a mid-term card prints none (/nhanxet takes none there)
     homeroom_comments: dict[tuple[int, int], str] = field(default_factory=dict)
     days_off: tuple[DayOff, ...] = ()  # the school's own days off of the year (domain/calendar.py)
+    absence_unit: AbsenceUnit = AbsenceUnit.DAY  # what an absence counts as (domain/attendance.py)
 
     @property
     def primary(self) -> bool:
@@ -138,10 +140,12 @@ class ClassBook:
         return replace(self, students=self.present(period))
 
     def absences_of(self, student_id: int, period: Period) -> tuple[int, int]:
-        """(with permission, without) in the period; a half-day session counts as one, as recorded."""
+        """(with permission, without) in the period, in the school's unit."""
         start, end = self.span(period)
-        marks = [a.mark for a in self.absences if a.student_id == student_id and start <= a.day <= end]
-        return marks.count("P"), len(marks) - marks.count("P")
+        marks = [
+            (a.day, a.mark) for a in self.absences if a.student_id == student_id and start <= a.day <= end
+        ]
+        return absence_totals(marks, self.absence_unit)
 
     def value_table(self) -> dict[tuple[int, int, int, str], dict[int, Entry]]:
         """(student, subject, semester, kind) → position → value."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from domain.attendance import absence_totals
 from domain.calendar import day_off_on, is_public_holiday
 from domain.evaluation import Kind, RuleSet, SubjectRecord, required_columns
 from domain.report_card import ClassBook, Period, semester_columns
@@ -83,8 +84,9 @@ def attendance_page(book: ClassBook, t: Translator, year: int, month: int, perio
     rows = []
     for n, student in enumerate(book.students, start=1):
         cells = ["".join(marks.get((student.id, day), [])) for day in days]
-        joined = "".join(cells)
-        rows.append([str(n), student.full_name, *cells, str(joined.count("P")), str(joined.count("K"))])
+        absent = [(day, mark) for day in days for mark in marks.get((student.id, day), [])]
+        totals = absence_totals(absent, book.absence_unit)
+        rows.append([str(n), student.full_name, *cells, *(str(total) for total in totals)])
     title = t("exports.book.attendance", month=f"{month:02d}/{year}")
     off = tuple(2 + n for n, day in enumerate(days) if day in closed)
     return Section(f"attendance-{year}-{month:02d}", title, [header, *rows], wide=True, shaded=off)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.attendance import Absence, next_month
+from domain.attendance import Absence, AbsenceUnit, absence_unit_of, next_month
 from storage.changes import Author, absence_key, record_change
 from storage.db import as_utc, insert_or_skip
 from storage.models import (
@@ -35,6 +35,9 @@ class SqlAttendanceStore:
         """1 (the whole day, session 0) unless the school's settings say it teaches two sessions."""
         settings = await self.school.settings()
         return 2 if settings.get("sessions_per_day") == 2 else 1
+
+    async def absence_unit(self) -> AbsenceUnit:
+        return absence_unit_of(await self.school.settings())
 
     async def marks(self, student_ids: list[int], day: date, session: int) -> dict[int, str]:
         rows = await self.session.execute(

@@ -7,6 +7,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.attendance import absence_unit_of
 from domain.class_record import SUMMER_TERM, YEAR_END_SEMESTER, StoredValue
 from domain.evaluation import RuleSet, rules_for
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
@@ -148,6 +149,7 @@ class SqlExportStore:
             guardians=await self._guardians(ids),
             homeroom_comments=homeroom_comments,
             days_off=await self.school.days_off(year.name),
+            absence_unit=absence_unit_of(await self.school.settings()),
         )
         return book.during(period) if period else book
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.attendance import absence_totals, absence_unit_of
 from domain.class_record import YEAR_END_SEMESTER, StoredValue
 from domain.entry import Column
 from domain.school import Subject
@@ -343,20 +345,21 @@ class SqlGradebookStore:
                 conduct[row.student_id][row.semester] = row.level
             elif row.semester == YEAR_END_SEMESTER:
                 aspects[row.student_id][row.aspect] = row.level
-        absences: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        marks = await self.session.execute(
-            select(AbsenceRow.student_id, AbsenceRow.mark).where(
+        marks: dict[int, list[tuple[date, str]]] = defaultdict(list)
+        rows = await self.session.execute(
+            select(AbsenceRow.student_id, AbsenceRow.day, AbsenceRow.mark).where(
                 AbsenceRow.student_id.in_(ids), AbsenceRow.day >= year.start, AbsenceRow.day <= year.end
             )
         )
-        for student_id, mark in marks:
-            absences[student_id][0 if mark == "P" else 1] += 1
+        for student_id, day, mark in rows:
+            marks[student_id].append((day, mark))
+        unit = absence_unit_of(await self.school.settings())
         return ClassRecord(
             students,
             subjects,
             values,
             dict(conduct),
-            {k: (v[0], v[1]) for k, v in absences.items()},
+            {student_id: absence_totals(absent, unit) for student_id, absent in marks.items()},
             dict(aspects),
         )
 

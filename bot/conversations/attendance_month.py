@@ -92,7 +92,9 @@ async def show_month(
     store = turn.uow.attendance
     name = await turn.uow.views.class_name(class_id)
     order = await class_pupils(turn, class_id, None)
-    sheet = rules.month_sheet(await store.month_absences(class_id, year, month), order)
+    sheet = rules.month_sheet(
+        await store.month_absences(class_id, year, month), order, await store.absence_unit()
+    )
     days = await store.days_taken(class_id, year, month)
     lines = [first_line] if first_line else []
     lines.append(turn.t("attendance.month.title", class_name=name, month=month, year=year, days=days))

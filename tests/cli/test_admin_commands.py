@@ -201,6 +201,11 @@ def test_school_settings(school):
     done = sodiem("school", "set", "--sessions-per-day", "2", "--regular-reentry", "yes", cwd=school)
     assert done.returncode == 0, done.stderr
     assert "2 buổi/ngày" in done.stdout and "khi sổ mở: có" in done.stdout
+    assert "khi xét lên lớp được tính theo ngày (một ngày vắng, dù một hay hai buổi, là một)" in done.stdout
+    by_session = sodiem("school", "set", "--absence-unit", "session", cwd=school)
+    assert "được tính theo buổi (mỗi buổi vắng là một)" in by_session.stdout
+    unknown = sodiem("school", "set", "--absence-unit", "tuần", cwd=school)
+    assert unknown.returncode == 2 and "tuần" in unknown.stderr and "session" in unknown.stderr
 
 
 def test_settings_and_subject_changes_are_in_the_audit_trail(school):

@@ -6,7 +6,10 @@ import pytest
 
 from domain.attendance import (
     Absence,
+    AbsenceUnit,
     Pupil,
+    absence_totals,
+    absence_unit_of,
     absentees,
     day_problem,
     month_due,
@@ -122,3 +125,20 @@ def test_month_totals_per_student_in_class_list_order_and_for_the_class():
 )
 def test_a_typed_day(text, day):
     assert parse_day(text, TODAY) == day
+
+
+def test_absences_count_by_day_unless_the_school_counts_sessions():
+    """Two sessions a day: Bình misses all of Monday (P, P), Tuesday morning (P) and Wednesday, the
+    morning with permission and the afternoon without. By day that is three days, one of them without
+    permission; by session, five sessions, one without."""
+    monday, tuesday, wednesday = date(2025, 10, 13), date(2025, 10, 14), date(2025, 10, 15)
+    marks = [(monday, "P"), (monday, "P"), (tuesday, "P"), (wednesday, "P"), (wednesday, "K")]
+    assert absence_totals(marks, AbsenceUnit.DAY) == (2, 1)
+    assert absence_totals(marks, AbsenceUnit.SESSION) == (4, 1)
+    one_session = [(monday, "P"), (tuesday, "K")]  # a school of one session: both units agree
+    assert absence_totals(one_session, AbsenceUnit.DAY) == absence_totals(one_session, AbsenceUnit.SESSION)
+    assert (
+        absence_unit_of({}) is AbsenceUnit.DAY
+        and absence_unit_of({"absence_unit": "week"}) is AbsenceUnit.DAY
+    )
+    assert absence_unit_of({"absence_unit": "session"}) is AbsenceUnit.SESSION
