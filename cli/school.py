@@ -16,6 +16,7 @@ from domain.leave import CUTOFF_SETTING, cutoff_of, read_cutoff
 from domain.notices import APPROVER_SETTING
 from domain.school import Level, School, Subject, SubjectKind, class_order, parse_year_name
 from domain.setup import current_year_name, init_school
+from domain.transfers import parse_day
 from notifications.vapid import ensure_vapid_key, public_key_text, vapid_key, vapid_key_path
 from storage.school_key import ensure_key_file, key_file_path
 from storage.uow import UnitOfWork
@@ -30,6 +31,9 @@ def add_parser(commands) -> None:
     init.add_argument("--year", default=None, help="school year, e.g. 2025-2026 (default: the current one)")
     init.add_argument("--district", default="")
     init.add_argument("--province", default="")
+    init.add_argument("--start", default=None, help="first day, dd/mm/yyyy")
+    init.add_argument("--semester2", default=None, help="first day of semester II, dd/mm/yyyy")
+    init.add_argument("--end", default=None, help="last day, dd/mm/yyyy")
     init.set_defaults(func=run_init)
     settings = actions.add_parser("set", help="school settings")
     settings.add_argument(
@@ -93,10 +97,10 @@ def run_init(args) -> int:
 
     async def work(database) -> int:
         parse_year_name(year)
+        dates = [parse_day(text) if text else None for text in (args.start, args.semester2, args.end)]
         async with UnitOfWork(database) as uow:
-            result = await init_school(
-                uow.school, School(args.name, Level(args.level), args.district, args.province), year
-            )
+            school = School(args.name, Level(args.level), args.district, args.province)
+            result = await init_school(uow.school, school, year, *dates)
             await uow.commit()
         console = args.console
         console.say("school.init.done", name=args.name, year=year)

@@ -1,13 +1,15 @@
-"""Default dates of a school year, as the Ministry's yearly framework usually sets them
-(start early September, semester I ends mid-January, the year ends late May). A school changes
-them with ``sodiem school init`` options or later set-up commands. The days a school does not open: Sundays,
-the fixed-date public holidays and the school's own days off of each year (``sodiem school days-off``)."""
+"""Default dates of a school year, as the Ministry's yearly framework usually sets them (start early
+September, semester I ends mid-January and semester II begins the next day, the year ends late May).
+A school sets its first day, semester II's first day and its last day with ``sodiem school init`` (and
+``sodiem year new`` for the next years): ``domain/new_year.py: new_year_dates``. The days a school does
+not open: Sundays, the fixed-date public holidays and the school's own days off of each year
+(``sodiem school days-off``)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
@@ -121,7 +123,7 @@ def default_school_year(name: str) -> SchoolYear:
     )
     semester_two = Semester(
         number=2,
-        start=date(second, 1, 19),
+        start=semester_one.end + timedelta(days=1),  # no day of the year falls between the two
         midterm_start=date(second, 3, 9),
         midterm_end=date(second, 3, 21),
         final_start=date(second, 4, 27),

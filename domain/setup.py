@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
-from domain.calendar import default_school_year
+from domain.new_year import new_year_dates
 from domain.school import School, SchoolYear, Subject
 from domain.subjects import builtin_subjects
 from domain.text import visible_text
@@ -31,15 +31,23 @@ class SetupResult:
     subjects_added: int
 
 
-async def init_school(store: SetupStore, school: School, year_name: str) -> SetupResult:
+async def init_school(
+    store: SetupStore,
+    school: School,
+    year_name: str,
+    start: date | None = None,
+    second: date | None = None,
+    end: date | None = None,
+) -> SetupResult:
     """Creates or renames the school (its name without invisible characters), adds the year with
-    default dates and the built-in subjects that are missing. Subjects a school has adjusted are left as
-    they are; repeating changes nothing."""
+    the default dates (or the first day, semester II's first day and the last day given) and the
+    built-in subjects that are missing. Subjects a school has adjusted are left as they are; repeating
+    changes nothing."""
     school = replace(school, name=" ".join(visible_text(school.name).split()))
     school_changed = await store.school() != school
     if school_changed:
         await store.save_school(school)
-    year_added = await store.add_year(default_school_year(year_name))
+    year_added = await store.add_year(new_year_dates(year_name, start, second, end))
     have = {subject.code for subject in await store.subjects()}
     missing = [subject for subject in builtin_subjects(school.level) if subject.code not in have]
     for subject in missing:

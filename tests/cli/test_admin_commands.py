@@ -197,6 +197,27 @@ def test_the_demo_school_filled_with_a_first_semester_twice(tmp_path):
     assert "Học kỳ I mẫu: 0 điểm, 0 mức rèn luyện, 0 lượt vắng, 0 lời nhận xét" in second.stdout
 
 
+def test_the_first_year_takes_the_schools_own_dates_and_wrong_ones_are_refused(tmp_path):
+    """The province's plan for 2026-2027: school from 07/09/2026, semester II from 11/01/2027, the last
+    day 28/05/2027. Semester I ends the day before semester II: no school day is in neither."""
+    assert sodiem("db", "upgrade", cwd=tmp_path).returncode == 0
+    init = ("school", "init", "--name", "Trường THCS Lê Lợi", "--level", "secondary", "--year", "2026-2027")
+    wrong = sodiem(*init, "--start", "07/09/2026", "--semester2", "01/09/2026", cwd=tmp_path)
+    assert wrong.returncode == 1
+    assert "Các ngày của năm học 2026-2027 không theo thứ tự: bắt đầu 07/09/2026" in wrong.stderr
+    typo = sodiem(*init, "--end", "31/02/2027", cwd=tmp_path)
+    assert typo.returncode == 1 and "31/02/2027" in typo.stderr
+    done = sodiem(
+        *init, "--start", "07/09/2026", "--semester2", "11/01/2027", "--end", "28/05/2027", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "sodiem.db") as db:
+        semesters = db.execute('SELECT number, start, "end" FROM semester ORDER BY number').fetchall()
+        schools = db.execute("SELECT count(*) FROM school").fetchone()[0]
+    assert semesters == [(1, "2026-09-07", "2027-01-10"), (2, "2027-01-11", "2027-05-28")]
+    assert schools == 1
+
+
 def test_school_settings(school):
     done = sodiem("school", "set", "--sessions-per-day", "2", "--regular-reentry", "yes", cwd=school)
     assert done.returncode == 0, done.stderr

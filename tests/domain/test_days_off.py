@@ -1,6 +1,6 @@
 """The school's days off (domain/calendar.py): how they are typed, what is refused, how they are kept."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -89,3 +89,13 @@ def test_days_off_are_kept_in_date_order_by_year_and_removed_by_any_day_they_cov
     with pytest.raises(DomainError) as refused:
         without_day_off(kept, "18/02/2026")
     assert refused.value.key == "schoolyear.days_off.none_on"
+
+
+@pytest.mark.parametrize("name", ["2024-2025", "2025-2026", "2026-2027", "2027-2028", "2028-2029"])
+def test_every_day_of_a_default_year_is_in_one_semester(name):
+    """Semester II begins the day after semester I ends (18/01 is a Monday in 2027: an absence then must
+    be on a semester's card, not only in the year's total)."""
+    year = default_school_year(name)
+    one, two = year.semesters
+    assert (one.start, two.end) == (year.start, year.end)
+    assert two.start == one.end + timedelta(days=1)
