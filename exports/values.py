@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from babel.numbers import get_decimal_symbol
 
+from domain.distribution import percent as share
 from locales import Translator
 
 FINGERPRINT_LENGTH = 8
@@ -40,10 +41,11 @@ def shown(value: object, t: Translator) -> str:
 
 
 def percent(count: int, total: int, t: Translator) -> str:
-    """A share with one decimal, as the language writes it: 26,7%."""
+    """A share with one decimal, rounded half up as every figure of the school (domain/distribution.py),
+    as the language writes it: 26,7%."""
     if not total:
         return ""
-    return shown((Decimal(count * 100) / total).quantize(Decimal("0.1")), t) + "%"
+    return shown(share(count, total), t) + "%"
 
 
 def fingerprint(rows: Iterable[Iterable[object]]) -> str:

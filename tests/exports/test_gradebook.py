@@ -9,7 +9,7 @@ import subprocess
 from domain.report_card import Period, evaluate_class, semester_columns
 from domain.school import SubjectKind
 from exports.gradebook import gradebook_pdf, sections
-from exports.values import shown
+from exports.values import percent, shown
 from locales import translator
 from storage.uow import UnitOfWork
 from tests.exports.conftest import CLASS
@@ -100,3 +100,11 @@ async def test_the_attendance_page_marks_the_days_the_database_records(filled, t
     page = next(p for p in pages if f"THÁNG {absence.day.month:02d}/{absence.day.year}" in p)
     line = next(line for line in page.splitlines() if student.full_name in line)
     assert absence.mark in line.split()
+
+
+def test_a_share_on_the_papers_rounds_half_up_like_the_score_distribution():
+    """3 of 48 students is 6,25 %: the book's "Tỉ lệ các mức" and the district summary print 6,3 %, as
+    the score distribution does, not 6,2 % (half to even)."""
+    vi = translator("vi")
+    assert [percent(3, 48, vi), percent(15, 1200, vi), percent(1, 3, vi)] == ["6,3%", "1,3%", "33,3%"]
+    assert percent(0, 0, vi) == ""
