@@ -144,31 +144,38 @@ async def decide(
 
 
 async def _excuse(uow: UnitOfWork, row: LeaveRequestRow, author: Author) -> tuple[int, list[CorrectionRow]]:
-    """Marks each slot "P"; a slot of a submitted month becomes a correction request instead."""
-    submitted = await uow.attendance.submitted_months(row.class_id)
+    """Marks each slot "P" in the class the child is in that day (a move during the request goes with
+    them; a day after they left the school is not marked); a slot of a month the class has submitted
+    becomes a correction request instead."""
     sessions = await uow.attendance.sessions_per_day()
     days_off = await uow.school.days_off((await uow.school.year()).name)
+    submitted: dict[int, set[tuple[int, int]]] = {}
     marked, corrections = 0, []
     days = rules.Days(row.first_day, row.last_day, row.session)
     for day, session in rules.slots(days, sessions, days_off):
-        if month_of(day) not in submitted:
-            marked += await uow.leave.excuse(row, day, session, author)
+        class_id = await uow.leave.current_class(row.student_id, day)
+        if class_id is None:
             continue
-        correction = await _correction(uow, row, day, session, author)
+        if class_id not in submitted:
+            submitted[class_id] = await uow.attendance.submitted_months(class_id)
+        if month_of(day) not in submitted[class_id]:
+            marked += await uow.leave.excuse(row, class_id, day, session, author)
+            continue
+        correction = await _correction(uow, row, class_id, day, session, author)
         if correction is not None:
             corrections.append(correction)
     return marked, corrections
 
 
 async def _correction(
-    uow: UnitOfWork, row: LeaveRequestRow, day: date, session: int, author: Author
+    uow: UnitOfWork, row: LeaveRequestRow, class_id: int, day: date, session: int, author: Author
 ) -> CorrectionRow | None:
     old = (await uow.attendance.marks([row.student_id], day, session)).get(row.student_id)
     if old is not None:  # already absent: the teacher's own mark stands
         return None
     t = translator(await uow.leave.language_of(author.channel, author.account))
     reason = t("leave.correction_reason", id=row.id, reason=row.reason)[:MAX_CORRECTION_REASON]
-    change = MarkChange(row.class_id, row.student_id, day, session, None, EXCUSED, reason)
+    change = MarkChange(class_id, row.student_id, day, session, None, EXCUSED, reason)
     request = await mark_request(uow, change, author.staff_id, author.at)
     try:
         await corrections.submit(uow, request, [], author, needs_paper=False)

@@ -101,8 +101,11 @@ class SqlLeaveStore:
         record_change(self.session, author, "leave_request", str(request_id), Status.PENDING, status)
         return True
 
-    async def excuse(self, row: LeaveRequestRow, day: date, session: int, author: Author) -> bool:
-        """Marks the child "P" that day and session unless already absent; True if it changed."""
+    async def excuse(
+        self, row: LeaveRequestRow, class_id: int, day: date, session: int, author: Author
+    ) -> bool:
+        """Marks the child "P" in ``class_id`` that day and session unless already absent; True if it
+        changed."""
         absence = await self.session.scalar(
             select(AbsenceRow).where(
                 AbsenceRow.student_id == row.student_id, AbsenceRow.day == day, AbsenceRow.session == session
@@ -115,7 +118,7 @@ class SqlLeaveStore:
         self.session.add(
             AbsenceRow(
                 student_id=row.student_id,
-                class_id=row.class_id,
+                class_id=class_id,
                 day=day,
                 session=session,
                 mark=EXCUSED,

@@ -11,7 +11,7 @@ from domain.calendar import DayOff
 from localzalo import LocalZaloApi
 from storage.audit import verify
 from storage.audit_values import compare_values
-from storage.changes import Author
+from storage.changes import Author, system_author
 from storage.models import AbsenceRow, ClassRow, CorrectionRow, RefusalRow, StaffRow, StudentRow
 from storage.models.leave import LeaveRequestRow
 from storage.uow import UnitOfWork
@@ -114,6 +114,33 @@ async def test_a_request_over_a_school_day_off_marks_only_the_days_the_school_op
         teacher.press("✅ Đồng ý", card)
         await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
     assert await marks(school.database) == {("HS001", date(2025, 10, day)): "P" for day in (15, 17, 18)}
+
+
+async def test_days_after_a_move_to_another_class_are_marked_in_the_new_class(school):
+    """Bình moves from 6A to 6B from Friday 17/10 (decided in advance); his parent asks for Wednesday to
+    Friday. 6A's book gets Wednesday and Thursday, 6B's Friday: each class's papers show what happened in
+    it."""
+    async with UnitOfWork(school.database) as uow:
+        await uow.transfers.move("HS001", "6B", date(2025, 10, 17), "gia đình xin", system_author("test"))
+        await uow.commit()
+    teacher, parent = school.api.person(23, "Toàn"), school.api.person(24, "Anh Hùng")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")  # homeroom 6A: the request is made while Bình is in 6A
+        await link_parent(school, parent, "HS001")
+        await ask_leave(parent, "15/10-17/10", "Cháu đi khám răng ở thành phố")
+        n = await last_request(school.database)
+        card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
+        teacher.press("✅ Đồng ý", card)
+        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+    async with school.database.session(read_only=True) as session:
+        rows = await session.execute(
+            select(AbsenceRow.day, ClassRow.name).join(ClassRow, ClassRow.id == AbsenceRow.class_id)
+        )
+        assert sorted(rows.all()) == [
+            (date(2025, 10, 15), "6A"),
+            (date(2025, 10, 16), "6A"),
+            (date(2025, 10, 17), "6B"),
+        ]
 
 
 async def test_a_declined_request_is_told_and_a_second_press_decides_nothing(school):
