@@ -9,6 +9,7 @@ from cli import days_off, weekly
 from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database, school_today
 from cli.people import find_staff
 from domain.attendance import ABSENCE_UNIT_SETTING, AbsenceUnit, absence_unit_of
+from domain.calendar import SATURDAYS_SETTING, saturdays_closed
 from domain.classes import SETTING as GRADES_SETTING
 from domain.classes import checked_grades, plan_classes, shown_grades
 from domain.errors import DomainError
@@ -44,6 +45,12 @@ def add_parser(commands) -> None:
         choices=[unit.value for unit in AbsenceUnit],
         help="what an absence counts as on report cards, the DBF and the year-end review:"
         " day (default) or session",
+    )
+    settings.add_argument(
+        "--saturdays",
+        choices=["open", "closed"],
+        help="closed: the school does not open on Saturdays (leave requests and the attendance skip them);"
+        " open by default",
     )
     settings.add_argument(
         "--regular-reentry",
@@ -236,6 +243,8 @@ def run_settings(args) -> int:
         changes["regular_reentry"] = args.regular_reentry == "yes"
     if args.absence_unit is not None:
         changes[ABSENCE_UNIT_SETTING] = args.absence_unit
+    if args.saturdays is not None:
+        changes[SATURDAYS_SETTING] = args.saturdays == "closed"
 
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
@@ -266,6 +275,8 @@ def run_settings(args) -> int:
         )
         unit = absence_unit_of(settings)
         args.console.say("school.settings.absence_unit", unit=args.console.t(f"school.absence_unit.{unit}"))
+        saturdays = "closed" if saturdays_closed(settings) else "open"
+        args.console.say(f"school.settings.saturdays_{saturdays}")
         args.console.say("school.settings.approver", name=approver_name or "-")
         args.console.say("school.grades", grades=shown_grades(grades))
         args.console.say("school.set.leave_cutoff", cutoff=cutoff_of(settings).strftime("%H:%M"))

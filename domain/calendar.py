@@ -99,6 +99,26 @@ def day_off_on(day: date, days_off: tuple[DayOff, ...]) -> DayOff | None:
     return next((each for each in days_off if each.covers(day)), None)
 
 
+SATURDAYS_SETTING = "saturdays_closed"  # school setting: True when the school does not open on Saturdays
+
+
+def saturdays_closed(settings: dict) -> bool:
+    return settings.get(SATURDAYS_SETTING) is True
+
+
+def closed_days(days_off: tuple[DayOff, ...], year: SchoolYear, no_saturdays: bool) -> tuple[DayOff, ...]:
+    """The school's days off and, when it does not open on Saturdays, every Saturday of the year: what
+    leave requests, the attendance's days and the printed attendance pages treat as closed."""
+    if not no_saturdays:
+        return days_off
+    saturday = year.start + timedelta(days=(5 - year.start.weekday()) % 7)
+    saturdays = []
+    while saturday <= year.end:
+        saturdays.append(DayOff(saturday, saturday, ""))
+        saturday += timedelta(days=7)
+    return (*days_off, *saturdays)
+
+
 def is_closed(day: date, days_off: tuple[DayOff, ...] = ()) -> bool:
     """The school does not open: a Sunday, a public holiday or one of its days off."""
     return day.weekday() == 6 or is_public_holiday(day) or day_off_on(day, days_off) is not None

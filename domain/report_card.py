@@ -104,7 +104,8 @@ class ClassBook:
     guardians: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # (name, relation)
     # (student, semester): the semester's end only; a mid-term card prints none (/nhanxet takes none there)
     homeroom_comments: dict[tuple[int, int], str] = field(default_factory=dict)
-    days_off: tuple[DayOff, ...] = ()  # the school's own days off of the year (domain/calendar.py)
+    # the school's own days off of the year, and its Saturdays when it does not open then (domain/calendar.py)
+    days_off: tuple[DayOff, ...] = ()
     absence_unit: AbsenceUnit = AbsenceUnit.DAY  # what an absence counts as (domain/attendance.py)
 
     @property

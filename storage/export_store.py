@@ -148,7 +148,7 @@ class SqlExportStore:
             first_ratings=ratings.get(1, {}),
             guardians=await self._guardians(ids),
             homeroom_comments=homeroom_comments,
-            days_off=await self.school.days_off(year.name),
+            days_off=await self.school.closed_days(year.name),
             absence_unit=absence_unit_of(await self.school.settings()),
         )
         return book.during(period) if period else book

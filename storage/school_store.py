@@ -10,7 +10,14 @@ from sqlalchemy import Row, Select, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from domain.calendar import DAYS_OFF_SETTING, DayOff, days_off_of, days_off_setting
+from domain.calendar import (
+    DAYS_OFF_SETTING,
+    DayOff,
+    closed_days,
+    days_off_of,
+    days_off_setting,
+    saturdays_closed,
+)
 from domain.classes import school_grades
 from domain.errors import DomainError, NotFound
 from domain.school import (
@@ -108,7 +115,14 @@ class SqlSchoolStore:
         return dict(row.settings)
 
     async def days_off(self, year_name: str) -> tuple[DayOff, ...]:
+        """The days off the school recorded (``sodiem school days-off``)."""
         return days_off_of(await self.settings(), year_name)
+
+    async def closed_days(self, year_name: str) -> tuple[DayOff, ...]:
+        """Those, and the Saturdays of a school that does not open on Saturdays (domain/calendar.py)."""
+        settings = await self.settings()
+        year = await self.year(year_name)
+        return closed_days(days_off_of(settings, year_name), year, saturdays_closed(settings))
 
     async def save_days_off(self, year_name: str, days_off: tuple[DayOff, ...]) -> None:
         """The year's days off replaced, as a school setting (so in the audit trail); a closed year's

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from domain.calendar import DayOff
+from domain.calendar import SATURDAYS_SETTING, DayOff
 from localzalo import LocalZaloApi
 from storage.audit import verify
 from storage.audit_values import compare_values
@@ -114,6 +114,28 @@ async def test_a_request_over_a_school_day_off_marks_only_the_days_the_school_op
         teacher.press("✅ Đồng ý", card)
         await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
     assert await marks(school.database) == {("HS001", date(2025, 10, day)): "P" for day in (15, 17, 18)}
+
+
+async def test_a_school_closed_on_saturdays_marks_no_saturday(school):
+    """The school teaches Monday to Friday: a request for Saturday alone is answered at once; one from
+    Friday to Monday marks P on Friday and Monday."""
+    async with UnitOfWork(school.database) as uow:
+        await uow.school.change_settings(**{SATURDAYS_SETTING: True})
+        await uow.commit()
+    teacher, parent = school.api.person(25, "Toàn"), school.api.person(26, "Anh Hùng")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link_parent(school, parent, "HS001")
+        parent.send_command("/xinnghi")
+        await parent.wait_for(lambda m: m.text.startswith("Xin nghỉ cho "))
+        assert (await parent.ask("18/10")).text.startswith("Ngày 18/10/2025 trường không học")
+        assert (await parent.ask("17/10-20/10")).text.startswith("Lý do nghỉ?")
+        await parent.ask("Cả nhà về quê")
+        n = await last_request(school.database)
+        card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
+        teacher.press("✅ Đồng ý", card)
+        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+    assert await marks(school.database) == {("HS001", date(2025, 10, day)): "P" for day in (17, 20)}
 
 
 async def test_days_after_a_move_to_another_class_are_marked_in_the_new_class(school):

@@ -225,6 +225,9 @@ def test_school_settings(school):
     assert "khi xét lên lớp được tính theo ngày (một ngày vắng, dù một hay hai buổi, là một)" in done.stdout
     by_session = sodiem("school", "set", "--absence-unit", "session", cwd=school)
     assert "được tính theo buổi (mỗi buổi vắng là một)" in by_session.stdout
+    assert "Trường học cả thứ Bảy." in by_session.stdout
+    five_days = sodiem("school", "set", "--saturdays", "closed", cwd=school)
+    assert "Trường không học thứ Bảy: đơn xin nghỉ không tính thứ Bảy" in five_days.stdout
     unknown = sodiem("school", "set", "--absence-unit", "tuần", cwd=school)
     assert unknown.returncode == 2 and "tuần" in unknown.stderr and "session" in unknown.stderr
 

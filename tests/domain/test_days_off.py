@@ -6,6 +6,7 @@ import pytest
 
 from domain.calendar import (
     DayOff,
+    closed_days,
     day_off,
     day_off_on,
     days_off_of,
@@ -99,3 +100,12 @@ def test_every_day_of_a_default_year_is_in_one_semester(name):
     one, two = year.semesters
     assert (one.start, two.end) == (year.start, year.end)
     assert two.start == one.end + timedelta(days=1)
+
+
+def test_a_school_closed_on_saturdays_has_every_saturday_of_the_year_off():
+    make_up = DayOff(date(2025, 11, 21), date(2025, 11, 21), "Nghỉ bù")
+    closed = closed_days((make_up,), YEAR, no_saturdays=True)
+    saturdays = [each.first for each in closed if each != make_up]
+    assert saturdays[0] == date(2025, 9, 6) and saturdays[-1] == date(2026, 5, 30)
+    assert all(day.weekday() == 5 for day in saturdays) and len(saturdays) == 39
+    assert closed_days((make_up,), YEAR, no_saturdays=False) == (make_up,)
