@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cli import days_off, weekly
+from cli import days_off, school_tests, weekly
 from cli.output import EXIT_BAD_INPUT, EXIT_OK, run_on_database, school_today
 from cli.people import find_staff
 from domain.attendance import ABSENCE_UNIT_SETTING, AbsenceUnit, absence_unit_of
@@ -75,6 +75,7 @@ def add_parser(commands) -> None:
     weekly.add_arguments(settings)
     settings.set_defaults(func=run_settings)
     days_off.add_parser(actions)
+    school_tests.add_parser(actions)
 
     classes = commands.add_parser("classes", help="classes of a school year")
     class_actions = classes.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -8,7 +8,7 @@ not open: Sundays, the fixed-date public holidays and the school's own days off 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,28 @@ def read_days(text: str) -> tuple[date, date]:
     if None in days:
         raise DomainError("schoolyear.days_off.bad_date", text=text[:40])
     return days[0], days[-1]
+
+
+def with_test_windows(
+    semester: Semester, midterm: tuple[date, date] | None, final: tuple[date, date] | None
+) -> Semester:
+    """The semester with its mid-term and end-of-term test windows (the school's test weeks) changed
+    where given: each inside the semester, the mid-term's before the end-of-term's. They decide when
+    those columns open and the deadlines of their corrections."""
+    first_mid, last_mid = midterm or (semester.midterm_start, semester.midterm_end)
+    first_final, last_final = final or (semester.final_start, semester.final_end)
+    if not semester.start <= first_mid <= last_mid < first_final <= last_final <= semester.end:
+        raise DomainError(
+            "schoolyear.error.bad_test_windows",
+            semester=semester.number,
+            start=semester.start,
+            end=semester.end,
+            midterm=f"{first_mid:%d/%m/%Y}–{last_mid:%d/%m/%Y}",
+            final=f"{first_final:%d/%m/%Y}–{last_final:%d/%m/%Y}",
+        )
+    return replace(
+        semester, midterm_start=first_mid, midterm_end=last_mid, final_start=first_final, final_end=last_final
+    )
 
 
 def day_off(text: str, name: str) -> DayOff:

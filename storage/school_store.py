@@ -131,6 +131,22 @@ class SqlSchoolStore:
         setting = days_off_setting(await self.settings(), year_name, days_off)
         await self.change_settings(**{DAYS_OFF_SETTING: setting})
 
+    async def save_semester(self, year_name: str, semester: Semester) -> bool:
+        """The semester's dates replaced (in the audit trail); False when nothing changed. A closed
+        year's stay as its papers printed them."""
+        year = await self.year_row(year_name)
+        await self.require_open(year.id)
+        row = next(each for each in year.semesters if each.number == semester.number)
+        old = {field: getattr(row, field).isoformat() for field in SEMESTER_FIELDS[1:]}
+        new = {field: getattr(semester, field).isoformat() for field in SEMESTER_FIELDS[1:]}
+        if old == new:
+            return False
+        for field in SEMESTER_FIELDS[1:]:
+            setattr(row, field, getattr(semester, field))
+        key = f"{year.name}:{semester.number}"
+        record_change(self.session, system_author("cli"), "semester", key, _json(old), _json(new))
+        return True
+
     async def year_row(self, name: str | None = None) -> SchoolYearRow:
         """The named year, or the newest one (each read once per unit of work), with its semesters and,
         in the same query, the school's row (one row: joined to every year)."""

@@ -3,12 +3,15 @@
 import re
 import sqlite3
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from domain.names import sort_by_name
+from domain.school import Semester
+from domain.windows import ColumnKind, default_span
 from tests.cli.command import sodiem_in_process
 from tests.storage.helpers import ROWS, write_csv
 
@@ -216,6 +219,40 @@ def test_the_first_year_takes_the_schools_own_dates_and_wrong_ones_are_refused(t
         schools = db.execute("SELECT count(*) FROM school").fetchone()[0]
     assert semesters == [(1, "2026-09-07", "2027-01-10"), (2, "2027-01-11", "2027-05-28")]
     assert schools == 1
+
+
+def test_the_schools_test_weeks_open_the_columns_and_wrong_weeks_change_nothing(school):
+    """Lê Lợi holds its semester I mid-term tests 03/11–15/11/2025 and end-of-term tests 29/12/2025–
+    10/01/2026, not the Ministry's usual weeks: the mid-term column opens on 03/11."""
+    shown = sodiem("school", "tests", cwd=school)
+    assert "Học kỳ 1 năm học 2025-2026 (05/09/2025–17/01/2026): kiểm tra giữa kỳ 27/10/2025–08/11/2025" in (
+        shown.stdout
+    )
+    changed = sodiem(
+        "school", "tests", "--semester", "1", "--midterm", "03/11/2025-15/11/2025",
+        "--final", "29/12/2025-10/01/2026", cwd=school,
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    assert "kiểm tra giữa kỳ 03/11/2025–15/11/2025, kiểm tra cuối kỳ 29/12/2025–10/01/2026" in changed.stdout
+    for args, said in (
+        (("--semester", "1", "--midterm", "20/12/2025-31/12/2025"), "Tuần kiểm tra của học kỳ 1 chưa hợp lệ"),
+        (
+            ("--semester", "2", "--final", "01/05/2026-01/06/2026"),
+            "phải nằm trong học kỳ (18/01/2026–31/05/2026)",
+        ),
+        (("--midterm", "03/11/2025-15/11/2025"), "thêm --semester 1 hoặc --semester 2"),
+        (("--semester", "1", "--midterm", "3/11-15/11"), 'Ngày "3/11-15/11" chưa đúng'),
+    ):
+        refused = sodiem("school", "tests", *args, cwd=school)
+        assert refused.returncode == 1 and said in refused.stderr, (args, refused.stderr)
+    with sqlite3.connect(school / "sodiem.db") as db:
+        semester = db.execute(
+            "SELECT midterm_start, midterm_end, final_start, final_end FROM semester WHERE number = 1"
+        ).fetchone()
+        logged = db.execute("SELECT count(*) FROM change_log WHERE entity = 'semester'").fetchone()[0]
+    assert semester == ("2025-11-03", "2025-11-15", "2025-12-29", "2026-01-10") and logged == 1
+    stored = Semester(1, date(2025, 9, 5), *map(date.fromisoformat, semester), date(2026, 1, 17))
+    assert default_span(stored, ColumnKind.MIDTERM)[0] == date(2025, 11, 3)
 
 
 def test_school_settings(school):
