@@ -4,10 +4,14 @@ re-test entry of /nhapdiem call these."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from domain.class_record import SUMMER_TERM, year_result
 from domain.evaluation import RuleSet, rules_for
+from domain.evaluation.model import because
 from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.progress import progress
+from domain.school import SchoolYear
 from domain.year_end import (
     Outcome,
     ReviewState,
@@ -30,6 +34,7 @@ async def proposed_lines(uow: UnitOfWork, class_id: int, stage: Stage) -> list[S
     grade = (await uow.views.classes(frozenset({class_id})))[0][2]
     rules = rules_for(year.name, grade)
     only = summer_students(await uow.year_end.lines(class_id, Stage.YEAR)) if stage is Stage.SUMMER else None
+    arrived = await _arrived_with_absences_elsewhere(uow, record.students, year, rules, stage)
     lines = []
     for student_id, name in record.students:
         if only is not None and student_id not in only:
@@ -44,8 +49,23 @@ async def proposed_lines(uow: UnitOfWork, class_id: int, stage: Stage) -> list[S
             absences,
             record.aspects.get(student_id, {}),
         )
-        lines.append(student_line(student_id, name, result, sum(absences), stage is Stage.SUMMER))
+        line = student_line(student_id, name, result, sum(absences), stage is Stage.SUMMER)
+        if student_id in arrived:
+            reason = because("year_end.reason.transferred_in", absences=sum(absences))
+            line = replace(line, open_reasons=(*line.open_reasons, reason))
+        lines.append(line)
     return class_lists(lines)
+
+
+async def _arrived_with_absences_elsewhere(
+    uow: UnitOfWork, students: list[tuple[int, str]], year: SchoolYear, rules: RuleSet, stage: Stage
+) -> set[int]:
+    """Who came from another school this year, where the limit on absences counts the whole year: the
+    days off at the old school are on their transfer papers, not here, so people decide."""
+    if rules is RuleSet.TT27 or stage is not Stage.YEAR:  # primary has no limit on absences
+        return set()
+    ids = [student_id for student_id, _ in students]
+    return await uow.transfers.arrived_from_another_school(ids, year.start, year.end)
 
 
 async def stored_lines(uow: UnitOfWork, class_id: int, stage: Stage) -> list[StudentLine]:

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from cli.demo import create_demo_school
 from domain.errors import DomainError
 from domain.transfers import Change
+from domain.year_end import Stage
 from locales import translator
+from services.year_end import proposed_lines
 from storage.changes import system_author
 from storage.models import ChangeRow, EnrolmentRow, StudentRow
 from storage.transfer_store import NewStudent
@@ -158,3 +160,23 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(school, attemp
             await uow.commit()
     assert raised.value.key == key
     assert await snapshot(school) == before
+
+
+async def test_the_year_end_leaves_a_student_who_came_from_another_school_to_people(school):
+    """Nhung arrives in 6C on 01/12 from THCS Lê Quý Đôn. The 45-day limit counts the whole year, and her
+    days off there are on her transfer papers, not here: her line waits for a person's decision; a
+    student who was in 6C all year does not."""
+    async with UnitOfWork(school) as uow:
+        new = NewStudent("Lê Thị Hồng Nhung", date(2014, 4, 3))
+        await uow.transfers.transfer_in(
+            "HS-NEW-2", "6C", date(2025, 12, 1), "theo gia đình", "THCS Lê Quý Đôn", AUTHOR, new
+        )
+        await uow.commit()
+    async with UnitOfWork(school, read_only=True) as uow:
+        class_id = (await uow.school.class_row("6C")).id
+        nhung = (await uow.transfers.student_by_code("HS-NEW-2")).id
+        lines = {line.student_id: line for line in await proposed_lines(uow, class_id, Stage.YEAR)}
+    reasons = [reason.key for reason in lines[nhung].open_reasons]
+    assert "year_end.reason.transferred_in" in reasons and lines[nhung].awaiting_decision
+    others = [line for student_id, line in lines.items() if student_id != nhung]
+    assert all("year_end.reason.transferred_in" not in [r.key for r in x.open_reasons] for x in others)
