@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.exc import IntegrityError
 
+from domain.attendance import AbsenceUnit, absence_totals
 from domain.errors import DomainError, NotFound, PermissionDenied
 from domain.permissions import Actor, may_approve
 from domain.weekly import (
@@ -39,6 +40,7 @@ log = logging.getLogger("sodiem.weekly")
 TASK = "weekly-news"
 TELEGRAM = "telegram"
 NOTICE_PREVIEW = 90  # characters of a notice's first line in the news
+ABSENCE_UNIT = "absence-unit"  # the facts' entry of the unit the school counts absences in
 
 
 def store(uow: UnitOfWork) -> SqlWeeklyStore:
@@ -152,6 +154,7 @@ async def _facts(uow, parts, pupils: list[Pupil], year_id: int, start: datetime,
     facts: dict = {}
     if Part.ABSENCES in parts:
         facts[Part.ABSENCES] = await weekly.absences(ids, local_start.date(), local_end.date())
+        facts[ABSENCE_UNIT] = await uow.attendance.absence_unit()
     for part, comments in ((Part.SCORES, False), (Part.COMMENTS, True)):
         if part in parts:
             by_student: dict[int, list[Released]] = defaultdict(list)
@@ -175,22 +178,19 @@ def news_text(
     lines = [t("weekly.header", first=first, last=last, child=pupil.name, class_name=pupil.class_name)]
     lines += [template.text, ""]
     for part in template.parts:
-        lines.append(_part_text(t, part, facts.get(part), pupil))
+        lines.append(_part_text(t, part, facts.get(part), pupil, facts.get(ABSENCE_UNIT, AbsenceUnit.DAY)))
     return "\n".join(lines)
 
 
-def _part_text(t: Translator, part: Part, found, pupil: Pupil) -> str:
+def _part_text(t: Translator, part: Part, found, pupil: Pupil, unit: AbsenceUnit) -> str:
     if part is Part.ABSENCES:
         days = found.get(pupil.id, [])
         shown = [
             t(f"weekly.absence.{mark}", day=day.strftime("%d/%m"), session=_session(t, s))
             for day, s, mark in days
         ]
-        return (
-            t("weekly.absences", count=len(days), days="; ".join(shown))
-            if days
-            else t("weekly.absences.none")
-        )
+        count = sum(absence_totals(((day, mark) for day, _, mark in days), unit))  # as the report card
+        return t("weekly.absences", count=count, days="; ".join(shown)) if days else t("weekly.absences.none")
     if part is Part.NOTICES:
         mine = [n for n in found if reaches(n, pupil)]
         shown = "\n".join(f"• {_first_line(n)}" for n in mine)

@@ -148,7 +148,7 @@ class SqlLeaveStore:
             .where(
                 EnrolmentRow.student_id == student_id,
                 EnrolmentRow.date_in <= day,
-                or_(EnrolmentRow.date_out.is_(None), EnrolmentRow.date_out >= day),
+                or_(EnrolmentRow.date_out.is_(None), EnrolmentRow.date_out > day),
             )
             .order_by(EnrolmentRow.date_in.desc())
             .limit(1)

@@ -118,12 +118,13 @@ class SqlTransferStore:
         return enrolment, Stay(class_row.name, class_row.grade, enrolment.date_in, unsettled)
 
     async def arrived_from_another_school(self, student_ids: list[int], first: date, last: date) -> set[int]:
-        """The students who came from another school between ``first`` and ``last``."""
+        """The students who came from another school after ``first``, up to ``last``."""
         rows = await self.session.scalars(
             select(EnrolmentRow.student_id).where(
                 EnrolmentRow.student_id.in_(student_ids),
                 EnrolmentRow.reason_in == Change.TRANSFER_IN.reason.value,
-                EnrolmentRow.date_in.between(first, last),
+                EnrolmentRow.date_in > first,  # recorded on the first day: they began the year here
+                EnrolmentRow.date_in <= last,
             )
         )
         return set(rows)

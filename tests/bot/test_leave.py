@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from domain.calendar import SATURDAYS_SETTING, DayOff
+from domain.transfers import Change
 from localzalo import LocalZaloApi
 from storage.audit import verify
 from storage.audit_values import compare_values
@@ -163,6 +164,27 @@ async def test_days_after_a_move_to_another_class_are_marked_in_the_new_class(sc
             (date(2025, 10, 16), "6A"),
             (date(2025, 10, 17), "6B"),
         ]
+
+
+async def test_no_day_is_marked_from_the_day_the_child_leaves_the_school(school):
+    """Bình transfers to another school from Friday 17/10: of a request for Wednesday to Friday, only
+    Wednesday and Thursday are his absences here."""
+    async with UnitOfWork(school.database) as uow:
+        await uow.transfers.leave(
+            Change.TRANSFER_OUT, "HS001", date(2025, 10, 17), "theo gia đình", "THCS Lê Quý Đôn",
+            system_author("test"),
+        )  # fmt: skip
+        await uow.commit()
+    teacher, parent = school.api.person(27, "Toàn"), school.api.person(28, "Anh Hùng")
+    async with school.bot_running():
+        await link(school, teacher, "GV01")
+        await link_parent(school, parent, "HS001")
+        await ask_leave(parent, "15/10-17/10", "Cháu chuẩn bị chuyển trường")
+        n = await last_request(school.database)
+        card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
+        teacher.press("✅ Đồng ý", card)
+        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+    assert await marks(school.database) == {("HS001", date(2025, 10, day)): "P" for day in (15, 16)}
 
 
 async def test_a_declined_request_is_told_and_a_second_press_decides_nothing(school):
