@@ -276,8 +276,8 @@ def run_settings(args) -> int:
         )
         unit = absence_unit_of(settings)
         args.console.say("school.settings.absence_unit", unit=args.console.t(f"school.absence_unit.{unit}"))
-        saturdays = "closed" if saturdays_closed(settings) else "open"
-        args.console.say(f"school.settings.saturdays_{saturdays}")
+        closed = saturdays_closed(settings)
+        args.console.say("school.settings.saturdays_closed" if closed else "school.settings.saturdays_open")
         args.console.say("school.settings.approver", name=approver_name or "-")
         args.console.say("school.grades", grades=shown_grades(grades))
         args.console.say("school.set.leave_cutoff", cutoff=cutoff_of(settings).strftime("%H:%M"))

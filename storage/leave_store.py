@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from domain.attendance import EXCUSED, WHOLE_DAY
 from domain.leave import Days, Status
 from storage.changes import Author, absence_key, record_change
+from storage.db import insert_or_skip
 from storage.models import AbsenceRow, AccountRow, EnrolmentRow, HomeroomRow, StaffRow, StudentRow
 from storage.models.leave import LeaveRequestRow
 
@@ -106,17 +107,9 @@ class SqlLeaveStore:
     ) -> bool:
         """Marks the child "P" in ``class_id`` that day and session unless already absent; True if it
         changed."""
-        absence = await self.session.scalar(
-            select(AbsenceRow).where(
-                AbsenceRow.student_id == row.student_id, AbsenceRow.day == day, AbsenceRow.session == session
-            )
-        )
-        if absence is not None:
-            return False
-        key = absence_key(row.student_id, day, session)
-        record_change(self.session, author, "absence", key, None, EXCUSED, f"leave #{row.id}")
-        self.session.add(
-            AbsenceRow(
+        inserted = await self.session.scalar(
+            insert_or_skip(self.session, AbsenceRow, "student_id", "day", "session")
+            .values(
                 student_id=row.student_id,
                 class_id=class_id,
                 day=day,
@@ -125,7 +118,12 @@ class SqlLeaveStore:
                 entered_by=author.staff_id,
                 entered_at=author.at,
             )
+            .returning(AbsenceRow.id)
         )
+        if inserted is None:  # already marked: the teacher's mark stands
+            return False
+        key = absence_key(row.student_id, day, session)
+        record_change(self.session, author, "absence", key, None, EXCUSED, f"leave #{row.id}")
         return True
 
     async def accepted_on(self, student_ids: Collection[int], day: date, session: int) -> dict[int, str]:
