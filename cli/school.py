@@ -242,10 +242,11 @@ def run_settings(args) -> int:
         changes["sessions_per_day"] = args.sessions_per_day
     if args.regular_reentry is not None:
         changes["regular_reentry"] = args.regular_reentry == "yes"
+    per_year = {}
     if args.absence_unit is not None:
-        changes[ABSENCE_UNIT_SETTING] = args.absence_unit
+        per_year[ABSENCE_UNIT_SETTING] = args.absence_unit
     if args.saturdays is not None:
-        changes[SATURDAYS_SETTING] = args.saturdays == "closed"
+        per_year[SATURDAYS_SETTING] = args.saturdays == "closed"
 
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
@@ -261,6 +262,9 @@ def run_settings(args) -> int:
             if args.grades:
                 school = await uow.school.require_school()
                 changes[GRADES_SETTING] = checked_grades(school.level, parse_grades(args.grades))
+            year = (await uow.school.year_row()).name  # the current year's papers; a closed year's stay
+            for key, value in per_year.items():
+                await uow.school.set_year_setting(key, year, value)
             settings = await uow.school.change_settings(**changes)
             if weekly.asked(args):
                 await weekly.apply(args, uow)
@@ -274,9 +278,9 @@ def run_settings(args) -> int:
             sessions=settings.get("sessions_per_day", 1),
             reentry=args.console.t("school.yes" if settings.get("regular_reentry") else "school.no"),
         )
-        unit = absence_unit_of(settings)
+        unit = absence_unit_of(settings, year)
         args.console.say("school.settings.absence_unit", unit=args.console.t(f"school.absence_unit.{unit}"))
-        closed = saturdays_closed(settings)
+        closed = saturdays_closed(settings, year)
         args.console.say("school.settings.saturdays_closed" if closed else "school.settings.saturdays_open")
         args.console.say("school.settings.approver", name=approver_name or "-")
         args.console.say("school.grades", grades=shown_grades(grades))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.calendar import DayOff, is_closed
+from domain.calendar import DayOff, is_closed, year_setting
 from domain.names import name_and_mark, split_name
 
 EXCUSED = "P"  # vắng có phép
@@ -33,8 +33,9 @@ class AbsenceUnit(StrEnum):
 ABSENCE_UNIT_SETTING = "absence_unit"
 
 
-def absence_unit_of(settings: Mapping[str, object]) -> AbsenceUnit:
-    value = settings.get(ABSENCE_UNIT_SETTING)
+def absence_unit_of(settings: dict, year_name: str) -> AbsenceUnit:
+    """The unit of the year's papers (a setting per year: domain/calendar.py year_setting)."""
+    value = year_setting(settings, ABSENCE_UNIT_SETTING, year_name)
     return AbsenceUnit(value) if value in tuple(AbsenceUnit) else AbsenceUnit.DAY
 
 

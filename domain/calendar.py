@@ -121,11 +121,28 @@ def day_off_on(day: date, days_off: tuple[DayOff, ...]) -> DayOff | None:
     return next((each for each in days_off if each.covers(day)), None)
 
 
-SATURDAYS_SETTING = "saturdays_closed"  # school setting: True when the school does not open on Saturdays
+SATURDAYS_SETTING = "saturdays_closed"  # per year (year_setting): True when the school does not open then
 
 
-def saturdays_closed(settings: dict) -> bool:
-    return settings.get(SATURDAYS_SETTING) is True
+def year_setting(settings: dict, key: str, year_name: str) -> object | None:
+    """A setting kept per school year ({year name: value}) as it holds for ``year_name``: the year's own
+    value, else the latest earlier year's (a new year keeps the school's choice), else None. A change
+    made in a later year never reaches a closed year's papers."""
+    values = settings.get(key)
+    if not isinstance(values, dict):
+        return None
+    earlier = sorted(name for name in values if name <= year_name)
+    return values[earlier[-1]] if earlier else None
+
+
+def with_year_setting(settings: dict, key: str, year_name: str, value: object) -> dict:
+    """The setting's new {year name: value}, with ``year_name``'s value replaced."""
+    values = settings.get(key)
+    return {**(values if isinstance(values, dict) else {}), year_name: value}
+
+
+def saturdays_closed(settings: dict, year_name: str) -> bool:
+    return year_setting(settings, SATURDAYS_SETTING, year_name) is True
 
 
 def closed_days(days_off: tuple[DayOff, ...], year: SchoolYear, no_saturdays: bool) -> tuple[DayOff, ...]:

@@ -37,7 +37,8 @@ class SqlAttendanceStore:
         return 2 if settings.get("sessions_per_day") == 2 else 1
 
     async def absence_unit(self) -> AbsenceUnit:
-        return absence_unit_of(await self.school.settings())
+        """The unit of the current year."""
+        return absence_unit_of(await self.school.settings(), (await self.school.year_row()).name)
 
     async def marks(self, student_ids: list[int], day: date, session: int) -> dict[int, str]:
         rows = await self.session.execute(

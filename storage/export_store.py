@@ -149,7 +149,7 @@ class SqlExportStore:
             guardians=await self._guardians(ids),
             homeroom_comments=homeroom_comments,
             days_off=await self.school.closed_days(year.name),
-            absence_unit=absence_unit_of(await self.school.settings()),
+            absence_unit=absence_unit_of(await self.school.settings(), year.name),
         )
         return book.during(period) if period else book
 

@@ -353,7 +353,7 @@ class SqlGradebookStore:
         )
         for student_id, day, mark in rows:
             marks[student_id].append((day, mark))
-        unit = absence_unit_of(await self.school.settings())
+        unit = absence_unit_of(await self.school.settings(), year.name)
         return ClassRecord(
             students,
             subjects,

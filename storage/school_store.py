@@ -17,6 +17,7 @@ from domain.calendar import (
     days_off_of,
     days_off_setting,
     saturdays_closed,
+    with_year_setting,
 )
 from domain.classes import school_grades
 from domain.errors import DomainError, NotFound
@@ -122,7 +123,13 @@ class SqlSchoolStore:
         """Those, and the Saturdays of a school that does not open on Saturdays (domain/calendar.py)."""
         settings = await self.settings()
         year = await self.year(year_name)
-        return closed_days(days_off_of(settings, year_name), year, saturdays_closed(settings))
+        return closed_days(days_off_of(settings, year_name), year, saturdays_closed(settings, year_name))
+
+    async def set_year_setting(self, key: str, year_name: str, value: object) -> None:
+        """A setting of one school year (domain/calendar.py year_setting), in the audit trail; a closed
+        year's stays as its papers printed it."""
+        await self.require_open((await self.year_row(year_name)).id)
+        await self.change_settings(**{key: with_year_setting(await self.settings(), key, year_name, value)})
 
     async def save_days_off(self, year_name: str, days_off: tuple[DayOff, ...]) -> None:
         """The year's days off replaced, as a school setting (so in the audit trail); a closed year's

@@ -121,7 +121,7 @@ async def test_a_school_closed_on_saturdays_marks_no_saturday(school):
     """The school teaches Monday to Friday: a request for Saturday alone is answered at once; one from
     Friday to Monday marks P on Friday and Monday."""
     async with UnitOfWork(school.database) as uow:
-        await uow.school.change_settings(**{SATURDAYS_SETTING: True})
+        await uow.school.set_year_setting(SATURDAYS_SETTING, (await uow.school.year()).name, True)
         await uow.commit()
     teacher, parent = school.api.person(25, "Toàn"), school.api.person(26, "Anh Hùng")
     async with school.bot_running():

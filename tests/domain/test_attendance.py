@@ -137,8 +137,13 @@ def test_absences_count_by_day_unless_the_school_counts_sessions():
     assert absence_totals(marks, AbsenceUnit.SESSION) == (4, 1)
     one_session = [(monday, "P"), (tuesday, "K")]  # a school of one session: both units agree
     assert absence_totals(one_session, AbsenceUnit.DAY) == absence_totals(one_session, AbsenceUnit.SESSION)
-    assert (
-        absence_unit_of({}) is AbsenceUnit.DAY
-        and absence_unit_of({"absence_unit": "week"}) is AbsenceUnit.DAY
-    )
-    assert absence_unit_of({"absence_unit": "session"}) is AbsenceUnit.SESSION
+    assert absence_unit_of({}, "2025-2026") is AbsenceUnit.DAY
+    assert absence_unit_of({"absence_unit": {"2025-2026": "week"}}, "2025-2026") is AbsenceUnit.DAY
+
+
+def test_the_unit_is_kept_per_year_so_a_closed_years_papers_never_change():
+    """Chosen in 2026-2027: 2025-2026 (closed) stays by day; 2027-2028 keeps the school's choice."""
+    settings = {"absence_unit": {"2026-2027": "session"}}
+    assert absence_unit_of(settings, "2025-2026") is AbsenceUnit.DAY
+    assert absence_unit_of(settings, "2026-2027") is AbsenceUnit.SESSION
+    assert absence_unit_of(settings, "2027-2028") is AbsenceUnit.SESSION

@@ -58,7 +58,8 @@ async def test_a_whole_day_absent_is_one_day_on_every_paper_unless_sessions_are_
     assert by_day["year-end"] == before["year-end"] + 2
 
     async with UnitOfWork(filled) as uow:
-        await uow.school.change_settings(**{ABSENCE_UNIT_SETTING: AbsenceUnit.SESSION.value})
+        year = (await uow.school.year()).name
+        await uow.school.set_year_setting(ABSENCE_UNIT_SETTING, year, AbsenceUnit.SESSION.value)
         await uow.commit()
     by_session = await papers(filled, student_id, tmp_path)
     assert by_session["card"] == by_session["dbf"] == (excused + 2, unexcused + 1)
