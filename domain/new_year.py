@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.calendar import default_school_year
+from domain.calendar import default_school_year, with_test_windows
 from domain.errors import DomainError
 from domain.school import (
     SchoolYear,
@@ -123,26 +123,30 @@ def new_year_dates(
     name: str, start: date | None = None, second: date | None = None, end: date | None = None
 ) -> SchoolYear:
     """The default calendar (domain/calendar.py) with the first day, the first day of semester II and the
-    last day changed where given; the mid-term and end-of-term spans keep their defaults."""
+    last day changed where given. The test weeks keep their distance: the mid-term's from the semester's
+    start, the end-of-term's from its end (``sodiem school tests`` sets the school's own)."""
     year = default_school_year(name)
     one, two = year.semesters
-    one = _semester(one, start=start or one.start, end=(second - timedelta(days=1)) if second else one.end)
-    two = _semester(two, start=second or two.start, end=end or two.end)
+    one = _moved(one, start or one.start, (second - timedelta(days=1)) if second else one.end)
+    two = _moved(two, second or two.start, end or two.end)
     if not one.start < one.end < two.start < two.end:
         raise DomainError(
             "schoolyear.error.bad_dates", year=name, start=one.start, second=two.start, end=two.end
         )
+    for semester in (one, two):
+        with_test_windows(semester, None, None)  # the test weeks must still fit in the semester
     return SchoolYear(name, one.start, two.end, (one, two))
 
 
-def _semester(semester: Semester, start: date, end: date) -> Semester:
+def _moved(semester: Semester, start: date, end: date) -> Semester:
+    early, late = start - semester.start, end - semester.end
     return Semester(
         semester.number,
         start,
-        semester.midterm_start,
-        semester.midterm_end,
-        semester.final_start,
-        semester.final_end,
+        semester.midterm_start + early,
+        semester.midterm_end + early,
+        semester.final_start + late,
+        semester.final_end + late,
         end,
     )
 

@@ -17,6 +17,7 @@ from domain.calendar import (
     without_day_off,
 )
 from domain.errors import DomainError
+from domain.new_year import new_year_dates
 
 YEAR = default_school_year("2025-2026")
 TET = DayOff(date(2026, 2, 16), date(2026, 2, 22), "Tết Nguyên đán")
@@ -109,3 +110,19 @@ def test_a_school_closed_on_saturdays_has_every_saturday_of_the_year_off():
     assert saturdays[0] == date(2025, 9, 6) and saturdays[-1] == date(2026, 5, 30)
     assert all(day.weekday() == 5 for day in saturdays) and len(saturdays) == 39
     assert closed_days((make_up,), YEAR, no_saturdays=False) == (make_up,)
+
+
+def test_a_province_calendar_moves_the_test_weeks_with_the_semesters_or_is_refused():
+    """Semester II from 02/01/2026: semester I ends 01/01, and its end-of-term tests (the Ministry's
+    22/12–03/01) move with its end, to 06/12–18/12, instead of running past it. A year ending on 15/03
+    leaves semester II's end-of-term tests before its mid-term ones: refused, saying so."""
+    one, two = new_year_dates("2025-2026", second=date(2026, 1, 2)).semesters
+    assert (one.end, one.final_start, one.final_end) == (
+        date(2026, 1, 1),
+        date(2025, 12, 6),
+        date(2025, 12, 18),
+    )
+    assert (two.start, two.midterm_start) == (date(2026, 1, 2), date(2026, 2, 21))
+    with pytest.raises(DomainError) as refused:
+        new_year_dates("2025-2026", end=date(2026, 3, 15))
+    assert refused.value.key == "schoolyear.error.bad_test_windows" and refused.value.params["semester"] == 2
