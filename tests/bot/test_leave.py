@@ -45,6 +45,13 @@ async def count(database, model, *where) -> int:
         return await session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+async def teacher_accepts_the_latest_request(school, teacher) -> None:
+    n = await last_request(school.database)
+    card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
+    teacher.press("✅ Đồng ý", card)
+    await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+
+
 async def marks(database) -> dict[tuple[str, date], str]:
     async with database.session(read_only=True) as session:
         rows = await session.execute(
@@ -110,10 +117,7 @@ async def test_a_request_over_a_school_day_off_marks_only_the_days_the_school_op
         assert closed.text.startswith("Ngày 16/10/2025 trường không học")
         assert (await parent.ask("15/10-18/10")).text.startswith("Lý do nghỉ?")
         await parent.ask("Cả nhà về quê dự đám cưới")
-        n = await last_request(school.database)
-        card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
-        teacher.press("✅ Đồng ý", card)
-        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+        await teacher_accepts_the_latest_request(school, teacher)
     assert await marks(school.database) == {("HS001", date(2025, 10, day)): "P" for day in (15, 17, 18)}
 
 
@@ -132,10 +136,7 @@ async def test_a_school_closed_on_saturdays_marks_no_saturday(school):
         assert (await parent.ask("18/10")).text.startswith("Ngày 18/10/2025 trường không học")
         assert (await parent.ask("17/10-20/10")).text.startswith("Lý do nghỉ?")
         await parent.ask("Cả nhà về quê")
-        n = await last_request(school.database)
-        card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
-        teacher.press("✅ Đồng ý", card)
-        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+        await teacher_accepts_the_latest_request(school, teacher)
     assert await marks(school.database) == {("HS001", date(2025, 10, day)): "P" for day in (17, 20)}
 
 
@@ -151,10 +152,7 @@ async def test_days_after_a_move_to_another_class_are_marked_in_the_new_class(sc
         await link(school, teacher, "GV01")  # homeroom 6A: the request is made while Bình is in 6A
         await link_parent(school, parent, "HS001")
         await ask_leave(parent, "15/10-17/10", "Cháu đi khám răng ở thành phố")
-        n = await last_request(school.database)
-        card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
-        teacher.press("✅ Đồng ý", card)
-        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+        await teacher_accepts_the_latest_request(school, teacher)
     async with school.database.session(read_only=True) as session:
         rows = await session.execute(
             select(AbsenceRow.day, ClassRow.name).join(ClassRow, ClassRow.id == AbsenceRow.class_id)
@@ -180,10 +178,7 @@ async def test_no_day_is_marked_from_the_day_the_child_leaves_the_school(school)
         await link(school, teacher, "GV01")
         await link_parent(school, parent, "HS001")
         await ask_leave(parent, "15/10-17/10", "Cháu chuẩn bị chuyển trường")
-        n = await last_request(school.database)
-        card = await teacher.wait_for(lambda m: m.text.startswith(f"🙋 Đơn xin nghỉ #{n}"))
-        teacher.press("✅ Đồng ý", card)
-        await teacher.wait_for(lambda m: "✅ Đã đồng ý." in m.text)
+        await teacher_accepts_the_latest_request(school, teacher)
     assert await marks(school.database) == {("HS001", date(2025, 10, day)): "P" for day in (15, 16)}
 
 
