@@ -29,8 +29,8 @@ def run_add(args) -> int:
         async with UnitOfWork(database) as uow:
             year = await uow.school.year(args.year)
             new = day_off(args.days, args.name)
-            await uow.school.save_days_off(
-                year.name, with_day_off(await uow.school.days_off(year.name), new, year)
+            await uow.calendar.save_days_off(
+                year.name, with_day_off(await uow.calendar.days_off(year.name), new, year)
             )
             absent = await uow.attendance.absences_between(new.first, new.last)
             await uow.commit()
@@ -46,8 +46,8 @@ def run_remove(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database) as uow:
             year = await uow.school.year(args.year)
-            removed, kept = without_day_off(await uow.school.days_off(year.name), args.day)
-            await uow.school.save_days_off(year.name, kept)
+            removed, kept = without_day_off(await uow.calendar.days_off(year.name), args.day)
+            await uow.calendar.save_days_off(year.name, kept)
             await uow.commit()
         args.console.say("schoolyear.days_off.removed", **_shown(removed, args.console.t), year=year.name)
         return EXIT_OK
@@ -59,7 +59,7 @@ def run_list(args) -> int:
     async def work(database) -> int:
         async with UnitOfWork(database, read_only=True) as uow:
             year = await uow.school.year(args.year)
-            days_off = await uow.school.days_off(year.name)
+            days_off = await uow.calendar.days_off(year.name)
         console, t = args.console, args.console.t
         if not days_off:
             console.say("schoolyear.days_off.none", year=year.name)

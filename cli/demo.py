@@ -49,7 +49,7 @@ async def create_demo_school(database, year: str, letters: str = "".join(demo.CL
         table = demo.roster_table(year, letters=letters)
         roster = await import_roster(uow.roster, year, table, today, create_classes=True)
         staff = await import_staff(uow.staff, year, demo.staff_table(), today)
-        await demo.record_days_off(uow.school, await uow.school.year(year))
+        await demo.record_days_off(uow.calendar, await uow.school.year(year))
         await uow.commit()
     return setup, roster, staff
 
@@ -110,7 +110,7 @@ async def fill_semester(database, number: int) -> dict[str, int]:
         year = await uow.school.year()
         year_row = await uow.school.year_row()
         semester = year.semesters[number - 1]
-        days_off = await uow.school.days_off(year.name)
+        days_off = await uow.calendar.days_off(year.name)
         author = Author(None, "demo", "", datetime.combine(semester.end, time(17), UTC))
         rows = sorted((await uow.school.subject_rows()).values(), key=lambda row: row.code)
         subjects = [(row.id, await uow.gradebook.subject(row.id)) for row in rows]

@@ -29,7 +29,7 @@ async def create_primary_demo_school(database, year: str) -> tuple:
         roster_table = demo_primary.primary_roster_table(year)
         roster = await import_roster(uow.roster, year, roster_table, today, create_classes=True)
         staff = await import_staff(uow.staff, year, demo_primary.primary_staff_table(), today)
-        await demo.record_days_off(uow.school, await uow.school.year(year))
+        await demo.record_days_off(uow.calendar, await uow.school.year(year))
         await uow.commit()
     return setup, roster, staff
 
@@ -41,7 +41,7 @@ async def fill_primary_year(database, only: tuple[str, ...] = ()) -> dict[str, i
     async with UnitOfWork(database) as uow:
         year = await uow.school.year()
         year_row = await uow.school.year_row()
-        days_off = await uow.school.days_off(year.name)
+        days_off = await uow.calendar.days_off(year.name)
         rows = sorted((await uow.school.subject_rows()).values(), key=lambda row: row.code)
         subjects = [(row.id, await uow.gradebook.subject(row.id)) for row in rows]
         for class_row in sorted((await uow.school.class_rows()).values(), key=lambda c: c.name):

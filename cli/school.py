@@ -264,7 +264,7 @@ def run_settings(args) -> int:
                 changes[GRADES_SETTING] = checked_grades(school.level, parse_grades(args.grades))
             year = (await uow.school.year_row()).name  # the current year's papers; a closed year's stay
             for key, value in per_year.items():
-                await uow.school.set_year_setting(key, year, value)
+                await uow.calendar.set_year_setting(key, year, value)
             settings = await uow.school.change_settings(**changes)
             if weekly.asked(args):
                 await weekly.apply(args, uow)

@@ -32,7 +32,7 @@ def run_tests(args) -> int:
                 semester = year.semesters[args.semester - 1]
                 midterm = read_days(args.midterm) if args.midterm else None
                 final = read_days(args.final) if args.final else None
-                changed = await uow.school.save_semester(
+                changed = await uow.calendar.save_semester(
                     year.name, with_test_windows(semester, midterm, final)
                 )
                 await uow.commit()

@@ -78,7 +78,7 @@ async def check_days(uow: UnitOfWork, actor: Actor | None, student_id: int, text
     two = await uow.attendance.sessions_per_day() == 2
     days = rules.read_days(text, _today(now), two)
     year = await uow.school.year()
-    rules.check_days(days, _today(now), year.start, year.end, await uow.school.closed_days(year.name))
+    rules.check_days(days, _today(now), year.start, year.end, await uow.calendar.closed_days(year.name))
     rules.check_overlap(days, await uow.leave.standing(student_id))
     return days
 
@@ -148,7 +148,7 @@ async def _excuse(uow: UnitOfWork, row: LeaveRequestRow, author: Author) -> tupl
     them; a day after they left the school is not marked); a slot of a month the class has submitted
     becomes a correction request instead."""
     sessions = await uow.attendance.sessions_per_day()
-    days_off = await uow.school.closed_days((await uow.school.year()).name)
+    days_off = await uow.calendar.closed_days((await uow.school.year()).name)
     submitted: dict[int, set[tuple[int, int]]] = {}
     marked, corrections = 0, []
     days = rules.Days(row.first_day, row.last_day, row.session)

@@ -14,6 +14,7 @@ from domain.evaluation.tt27 import COMPETENCIES, QUALITIES
 from domain.report_card import AbsenceDay, ClassBook, Period, StudentInfo
 from domain.school import class_order
 from domain.year_end import ReviewState, Stage, StudentLine
+from storage.calendar_store import SqlCalendarStore
 from storage.changes import Author
 from storage.gradebook_store import SqlGradebookStore
 from storage.models import (
@@ -148,7 +149,7 @@ class SqlExportStore:
             first_ratings=ratings.get(1, {}),
             guardians=await self._guardians(ids),
             homeroom_comments=homeroom_comments,
-            days_off=await self.school.closed_days(year.name),
+            days_off=await SqlCalendarStore(self.session, self.school).closed_days(year.name),
             absence_unit=absence_unit_of(await self.school.settings(), year.name),
         )
         return book.during(period) if period else book

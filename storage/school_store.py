@@ -10,15 +10,6 @@ from sqlalchemy import Row, Select, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from domain.calendar import (
-    DAYS_OFF_SETTING,
-    DayOff,
-    closed_days,
-    days_off_of,
-    days_off_setting,
-    saturdays_closed,
-    with_year_setting,
-)
 from domain.classes import school_grades
 from domain.errors import DomainError, NotFound
 from domain.school import (
@@ -110,49 +101,10 @@ class SqlSchoolStore:
                 system_author("cli"),
                 "school-settings",
                 "school",
-                _json(old),
-                _json(row.settings),
+                stable_json(old),
+                stable_json(row.settings),
             )
         return dict(row.settings)
-
-    async def days_off(self, year_name: str) -> tuple[DayOff, ...]:
-        """The days off the school recorded (``sodiem school days-off``)."""
-        return days_off_of(await self.settings(), year_name)
-
-    async def closed_days(self, year_name: str) -> tuple[DayOff, ...]:
-        """Those, and the Saturdays of a school that does not open on Saturdays (domain/calendar.py)."""
-        settings = await self.settings()
-        year = await self.year(year_name)
-        return closed_days(days_off_of(settings, year_name), year, saturdays_closed(settings, year_name))
-
-    async def set_year_setting(self, key: str, year_name: str, value: object) -> None:
-        """A setting of one school year (domain/calendar.py year_setting), in the audit trail; a closed
-        year's stays as its papers printed it."""
-        await self.require_open((await self.year_row(year_name)).id)
-        await self.change_settings(**{key: with_year_setting(await self.settings(), key, year_name, value)})
-
-    async def save_days_off(self, year_name: str, days_off: tuple[DayOff, ...]) -> None:
-        """The year's days off replaced, as a school setting (so in the audit trail); a closed year's
-        stay as its papers printed them."""
-        await self.require_open((await self.year_row(year_name)).id)
-        setting = days_off_setting(await self.settings(), year_name, days_off)
-        await self.change_settings(**{DAYS_OFF_SETTING: setting})
-
-    async def save_semester(self, year_name: str, semester: Semester) -> bool:
-        """The semester's dates replaced (in the audit trail); False when nothing changed. A closed
-        year's stay as its papers printed them."""
-        year = await self.year_row(year_name)
-        await self.require_open(year.id)
-        row = next(each for each in year.semesters if each.number == semester.number)
-        old = {field: getattr(row, field).isoformat() for field in SEMESTER_FIELDS[1:]}
-        new = {field: getattr(semester, field).isoformat() for field in SEMESTER_FIELDS[1:]}
-        if old == new:
-            return False
-        for field in SEMESTER_FIELDS[1:]:
-            setattr(row, field, getattr(semester, field))
-        key = f"{year.name}:{semester.number}"
-        record_change(self.session, system_author("cli"), "semester", key, _json(old), _json(new))
-        return True
 
     async def year_row(self, name: str | None = None) -> SchoolYearRow:
         """The named year, or the newest one (each read once per unit of work), with its semesters and,
@@ -223,8 +175,8 @@ class SqlSchoolStore:
         }
         if row and all(getattr(row, key) == value for key, value in wanted.items()):
             return False
-        old = _json({key: getattr(row, key) for key in wanted}) if row else None
-        record_change(self.session, system_author("cli"), "subject", subject.code, old, _json(wanted))
+        old = stable_json({key: getattr(row, key) for key in wanted}) if row else None
+        record_change(self.session, system_author("cli"), "subject", subject.code, old, stable_json(wanted))
         row = row or SubjectRow(code=subject.code)
         for key, value in wanted.items():
             setattr(row, key, value)
@@ -407,5 +359,5 @@ def subject_of(row: SubjectRow | Row) -> Subject:
     )
 
 
-def _json(value: dict) -> str:
+def stable_json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attendance_store import SqlAttendanceStore
 from storage.audit import seal
+from storage.calendar_store import SqlCalendarStore
 from storage.correction_store import SqlCorrectionStore
 from storage.db import ENQUEUED, Database, is_stale
 from storage.export_store import SqlExportStore
@@ -44,6 +45,7 @@ from storage.year_end_store import SqlYearEndStore
 class UnitOfWork:
     session: AsyncSession
     school: SqlSchoolStore
+    calendar: SqlCalendarStore
     roster: SqlRosterStore
     staff: SqlStaffStore
     identity: SqlIdentityStore
@@ -78,6 +80,7 @@ class UnitOfWork:
         self._context = self._database.session(read_only=self._read_only, deferred=self._deferred)
         self.session = await self._context.__aenter__()
         self.school = SqlSchoolStore(self.session)
+        self.calendar = SqlCalendarStore(self.session, self.school)
         self.roster = SqlRosterStore(self.session, self.school)
         self.staff = SqlStaffStore(self.session, self.school)
         self.identity = SqlIdentityStore(self.session, self.school)

@@ -30,7 +30,7 @@ async def show_days(update: Update, turn: Turn, class_id: int, problem: str) -> 
     year = await turn.uow.school.year()
     submitted = await turn.uow.attendance.submitted_months(class_id)
     today = school_today(turn)
-    days_off = await turn.uow.school.closed_days(year.name)
+    days_off = await turn.uow.calendar.closed_days(year.name)
     days = rules.recent_days(today, year.start, year.end, submitted, days_off=days_off)
     if rules.day_problem(today, today, year.start, year.end, submitted) is None:
         days.insert(0, today)

@@ -220,7 +220,7 @@ async def test_a_photo_or_text_in_the_flow_gets_a_hint_and_changes_nothing(schoo
 
 async def test_the_days_offered_leave_out_the_schools_days_off(school):
     async with UnitOfWork(school.database) as uow:
-        await uow.school.save_days_off(YEAR, (DayOff(date(2025, 10, 13), date(2025, 10, 13), "Nghỉ bù"),))
+        await uow.calendar.save_days_off(YEAR, (DayOff(date(2025, 10, 13), date(2025, 10, 13), "Nghỉ bù"),))
         await uow.commit()
     teacher = school.api.person(18, "Toàn")
     async with school.bot_running():

@@ -105,7 +105,7 @@ async def test_a_request_over_a_school_day_off_marks_only_the_days_the_school_op
     closed day would count towards the year's 45)."""
     async with UnitOfWork(school.database) as uow:
         sports_day = DayOff(date(2025, 10, 16), date(2025, 10, 16), "Hội khỏe Phù Đổng")
-        await uow.school.save_days_off((await uow.school.year()).name, (sports_day,))
+        await uow.calendar.save_days_off((await uow.school.year()).name, (sports_day,))
         await uow.commit()
     teacher, parent = school.api.person(21, "Toàn"), school.api.person(22, "Anh Hùng")
     async with school.bot_running():
@@ -125,7 +125,7 @@ async def test_a_school_closed_on_saturdays_marks_no_saturday(school):
     """The school teaches Monday to Friday: a request for Saturday alone is answered at once; one from
     Friday to Monday marks P on Friday and Monday."""
     async with UnitOfWork(school.database) as uow:
-        await uow.school.set_year_setting(SATURDAYS_SETTING, (await uow.school.year()).name, True)
+        await uow.calendar.set_year_setting(SATURDAYS_SETTING, (await uow.school.year()).name, True)
         await uow.commit()
     teacher, parent = school.api.person(25, "Toàn"), school.api.person(26, "Anh Hùng")
     async with school.bot_running():

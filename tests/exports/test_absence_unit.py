@@ -59,7 +59,7 @@ async def test_a_whole_day_absent_is_one_day_on_every_paper_unless_sessions_are_
 
     async with UnitOfWork(filled) as uow:
         year = (await uow.school.year()).name
-        await uow.school.set_year_setting(ABSENCE_UNIT_SETTING, year, AbsenceUnit.SESSION.value)
+        await uow.calendar.set_year_setting(ABSENCE_UNIT_SETTING, year, AbsenceUnit.SESSION.value)
         await uow.commit()
     by_session = await papers(filled, student_id, tmp_path)
     assert by_session["card"] == by_session["dbf"] == (excused + 2, unexcused + 1)

@@ -51,7 +51,7 @@ async def test_the_administrator_records_tet_and_the_february_page_heads_it_on_g
 ):
     await copy_database(demo_template_url, database)
     async with UnitOfWork(database, read_only=True) as uow:
-        assert await uow.school.days_off(DEMO_YEAR) == (TET, HUNG_KINGS)  # the demo's own
+        assert await uow.calendar.days_off(DEMO_YEAR) == (TET, HUNG_KINGS)  # the demo's own
     removed = sodiem(database.url, "remove", "17/02/2026")
     assert removed.returncode == 0, removed.stderr
     assert "Đã xóa ngày nghỉ «Tết Nguyên đán»: 16/02/2026–22/02/2026" in removed.stdout

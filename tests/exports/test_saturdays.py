@@ -23,7 +23,7 @@ async def test_the_saturdays_of_a_five_day_school_are_shaded_on_the_attendance_p
     six_days = (await october_page(filled)).rows[0]
     assert "4" in six_days and "11" in six_days  # Saturdays 4 and 11/10/2025: school days
     async with UnitOfWork(filled) as uow:
-        await uow.school.set_year_setting(SATURDAYS_SETTING, (await uow.school.year()).name, True)
+        await uow.calendar.set_year_setting(SATURDAYS_SETTING, (await uow.school.year()).name, True)
         await uow.commit()
     page = await october_page(filled)
     header = page.rows[0]
