@@ -6,6 +6,7 @@ from __future__ import annotations
 from cli.output import EXIT_OK, run_on_database
 from domain.calendar import read_days, with_test_windows
 from domain.errors import DomainError
+from domain.report_card import Period
 from storage.uow import UnitOfWork
 
 DAYS_HELP = "dd/mm/yyyy-dd/mm/yyyy"
@@ -32,12 +33,16 @@ def run_tests(args) -> int:
                 semester = year.semesters[args.semester - 1]
                 midterm = read_days(args.midterm) if args.midterm else None
                 final = read_days(args.final) if args.final else None
-                changed = await uow.calendar.save_semester(
-                    year.name, with_test_windows(semester, midterm, final)
-                )
+                moved = with_test_windows(semester, midterm, final)
+                changed = await uow.calendar.save_semester(year.name, moved)
+                released = await _midterm_cards_released(uow, year.name, semester.number)
                 await uow.commit()
                 year = await uow.school.year(year.name)
                 args.console.say("schoolyear.tests.saved" if changed else "schoolyear.tests.unchanged")
+                if released and moved.midterm_end != semester.midterm_end:
+                    args.console.say(
+                        "schoolyear.tests.cards_released", semester=semester.number, count=released
+                    )
         for semester in year.semesters:
             args.console.say(
                 "schoolyear.tests.shown",
@@ -53,3 +58,15 @@ def run_tests(args) -> int:
         return EXIT_OK
 
     return run_on_database(args, work)
+
+
+async def _midterm_cards_released(uow: UnitOfWork, year_name: str, semester: int) -> int:
+    """How many classes of the year have released their mid-term cards of the semester: the absences on
+    them count up to the mid-term test week's last day."""
+    classes = {row.id for row in (await uow.school.class_rows(year_name)).values()}
+    period = Period(f"mid{semester}").value
+    return sum(
+        1
+        for each in await uow.released.latest_periods()
+        if each.class_id in classes and each.period == period
+    )
