@@ -4,9 +4,10 @@ those columns and set the deadlines of their corrections (the defaults are the M
 from __future__ import annotations
 
 from cli.output import EXIT_OK, run_on_database
-from domain.calendar import read_days, with_test_windows
+from domain.calendar import days_in_no_semester, read_days, with_semester_two_from, with_test_windows
 from domain.errors import DomainError
 from domain.report_card import Period
+from domain.transfers import parse_day
 from storage.uow import UnitOfWork
 
 DAYS_HELP = "dd/mm/yyyy-dd/mm/yyyy"
@@ -17,6 +18,7 @@ def add_parser(actions) -> None:
     tests.add_argument("--semester", type=int, choices=[1, 2], default=None, help="the semester to change")
     tests.add_argument("--midterm", metavar="DAYS", default=None, help=DAYS_HELP)
     tests.add_argument("--final", metavar="DAYS", default=None, help=DAYS_HELP)
+    tests.add_argument("--semester2", default=None, help="first day of semester II, dd/mm/yyyy")
     tests.add_argument("--year", default=None, help="school year, e.g. 2025-2026 (default: the newest)")
     tests.set_defaults(func=run_tests)
 
@@ -29,6 +31,12 @@ def run_tests(args) -> int:
             raise DomainError("schoolyear.tests.which_semester")
         async with UnitOfWork(database) as uow:
             year = await uow.school.year(args.year)
+            if args.semester2:
+                for semester in with_semester_two_from(year, parse_day(args.semester2)):
+                    await uow.calendar.save_semester(year.name, semester)
+                await uow.commit()
+                year = await uow.school.year(year.name)
+                args.console.say("schoolyear.tests.saved")
             if changing:
                 semester = year.semesters[args.semester - 1]
                 midterm = read_days(args.midterm) if args.midterm else None
@@ -55,6 +63,9 @@ def run_tests(args) -> int:
                 final_first=semester.final_start,
                 final_last=semester.final_end,
             )
+        gap = days_in_no_semester(year)
+        if gap:
+            args.console.say("schoolyear.tests.gap", first=gap[0], last=gap[1], day=gap[0])
         return EXIT_OK
 
     return run_on_database(args, work)

@@ -72,6 +72,26 @@ def with_test_windows(
     )
 
 
+def with_semester_two_from(year: SchoolYear, first: date) -> tuple[Semester, Semester]:
+    """Both semesters when semester II begins on ``first`` and semester I ends the day before (so no day
+    of the year is in neither); each keeps its test weeks, which must still fit."""
+    one, two = year.semesters
+    one, two = replace(one, end=first - timedelta(days=1)), replace(two, start=first)
+    if not one.start < one.end < two.start < two.end:
+        raise DomainError(
+            "schoolyear.error.bad_dates", year=year.name, start=one.start, second=two.start, end=two.end
+        )
+    return with_test_windows(one, None, None), with_test_windows(two, None, None)
+
+
+def days_in_no_semester(year: SchoolYear) -> tuple[date, date] | None:
+    """The first and last day between semester I's end and semester II's start, if there are any."""
+    one, two = year.semesters
+    if two.start - one.end <= timedelta(days=1):
+        return None
+    return one.end + timedelta(days=1), two.start - timedelta(days=1)
+
+
 def day_off(text: str, name: str) -> DayOff:
     first, last = read_days(text)
     name = " ".join(name.split())

@@ -255,6 +255,27 @@ def test_the_schools_test_weeks_open_the_columns_and_wrong_weeks_change_nothing(
     assert default_span(stored, ColumnKind.MIDTERM)[0] == date(2025, 11, 3)
 
 
+def test_a_day_in_no_semester_is_named_and_closed_by_moving_semester_twos_first_day(tmp_path):
+    """A database made before semester II began the day after semester I: 18/01/2027, a Monday, was in
+    neither. The listing names it and says the command; moving semester II's first day closes it."""
+    assert sodiem("db", "upgrade", cwd=tmp_path).returncode == 0
+    init = ("school", "init", "--name", "Trường THCS Lê Lợi", "--level", "secondary", "--year", "2026-2027")
+    assert sodiem(*init, cwd=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "sodiem.db") as db:
+        db.execute("UPDATE semester SET start = '2027-01-19' WHERE number = 2")
+    gap = "Từ 18/01/2027 đến 18/01/2027 không thuộc học kỳ nào"
+    listed = sodiem("school", "tests", cwd=tmp_path)
+    assert gap in listed.stdout and "sodiem school tests --semester2 18/01/2027" in listed.stdout
+    fixed = sodiem("school", "tests", "--semester2", "18/01/2027", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+    assert gap not in fixed.stdout and "Học kỳ 2 năm học 2026-2027 (18/01/2027–31/05/2027)" in fixed.stdout
+    wrong = sodiem("school", "tests", "--semester2", "01/06/2027", cwd=tmp_path)
+    assert wrong.returncode == 1 and "không theo thứ tự" in wrong.stderr
+    with sqlite3.connect(tmp_path / "sodiem.db") as db:
+        logged = db.execute("SELECT entity_key FROM change_log WHERE entity = 'semester'").fetchall()
+    assert logged == [("2026-2027:2",)]
+
+
 def test_school_settings(school):
     done = sodiem("school", "set", "--sessions-per-day", "2", "--regular-reentry", "yes", cwd=school)
     assert done.returncode == 0, done.stderr
