@@ -72,16 +72,24 @@ def with_test_windows(
     )
 
 
+def checked_year(name: str, one: Semester, two: Semester) -> SchoolYear:
+    """The year of the two semesters, in order and each with its test weeks inside it (DomainError)."""
+    if not one.start < one.end < two.start < two.end:
+        raise DomainError(
+            "schoolyear.error.bad_dates", year=name, start=one.start, second=two.start, end=two.end
+        )
+    for semester in (one, two):
+        with_test_windows(semester, None, None)
+    return SchoolYear(name, one.start, two.end, (one, two))
+
+
 def with_semester_two_from(year: SchoolYear, first: date) -> tuple[Semester, Semester]:
     """Both semesters when semester II begins on ``first`` and semester I ends the day before (so no day
     of the year is in neither); each keeps its test weeks, which must still fit."""
     one, two = year.semesters
-    one, two = replace(one, end=first - timedelta(days=1)), replace(two, start=first)
-    if not one.start < one.end < two.start < two.end:
-        raise DomainError(
-            "schoolyear.error.bad_dates", year=year.name, start=one.start, second=two.start, end=two.end
-        )
-    return with_test_windows(one, None, None), with_test_windows(two, None, None)
+    return checked_year(
+        year.name, replace(one, end=first - timedelta(days=1)), replace(two, start=first)
+    ).semesters
 
 
 def days_in_no_semester(year: SchoolYear) -> tuple[date, date] | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.calendar import default_school_year, with_test_windows
+from domain.calendar import checked_year, default_school_year
 from domain.errors import DomainError
 from domain.school import (
     SchoolYear,
@@ -128,14 +128,7 @@ def new_year_dates(
     year = default_school_year(name)
     one, two = year.semesters
     one = _moved(one, start or one.start, (second - timedelta(days=1)) if second else one.end)
-    two = _moved(two, second or two.start, end or two.end)
-    if not one.start < one.end < two.start < two.end:
-        raise DomainError(
-            "schoolyear.error.bad_dates", year=name, start=one.start, second=two.start, end=two.end
-        )
-    for semester in (one, two):
-        with_test_windows(semester, None, None)  # the test weeks must still fit in the semester
-    return SchoolYear(name, one.start, two.end, (one, two))
+    return checked_year(name, one, _moved(two, second or two.start, end or two.end))
 
 
 def _moved(semester: Semester, start: date, end: date) -> Semester:

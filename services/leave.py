@@ -19,7 +19,7 @@ from locales import SCHOOL_TZ, Translator, translator
 from services import corrections, elsewhere
 from services.corrections import MarkChange, mark_request
 from storage.changes import Author
-from storage.leave_store import Account
+from storage.leave_store import Account, class_on
 from storage.models import CorrectionRow
 from storage.models.leave import LeaveRequestRow
 from storage.outbox_store import Outgoing
@@ -150,10 +150,11 @@ async def _excuse(uow: UnitOfWork, row: LeaveRequestRow, author: Author) -> tupl
     sessions = await uow.attendance.sessions_per_day()
     days_off = await uow.calendar.closed_days((await uow.school.year()).name)
     submitted: dict[int, set[tuple[int, int]]] = {}
+    enrolments = await uow.leave.enrolments(row.student_id, row.first_day, row.last_day)
     marked, corrections = 0, []
     days = rules.Days(row.first_day, row.last_day, row.session)
     for day, session in rules.slots(days, sessions, days_off):
-        class_id = await uow.leave.current_class(row.student_id, day)
+        class_id = class_on(enrolments, day)
         if class_id is None:
             continue
         if class_id not in submitted:

@@ -40,10 +40,16 @@ from storage.year_end_store import SqlYearEndStore
 
 class SqlExportStore:
     def __init__(
-        self, session: AsyncSession, school: SqlSchoolStore, roster: SqlRosterStore, year_end: SqlYearEndStore
+        self,
+        session: AsyncSession,
+        school: SqlSchoolStore,
+        calendar: SqlCalendarStore,
+        roster: SqlRosterStore,
+        year_end: SqlYearEndStore,
     ) -> None:
         self.session = session
         self.school = school
+        self.calendar = calendar
         self.roster = roster
         self.year_end = year_end
 
@@ -149,7 +155,7 @@ class SqlExportStore:
             first_ratings=ratings.get(1, {}),
             guardians=await self._guardians(ids),
             homeroom_comments=homeroom_comments,
-            days_off=await SqlCalendarStore(self.session, self.school).closed_days(year.name),
+            days_off=await self.calendar.closed_days(year.name),
             absence_unit=absence_unit_of(await self.school.settings(), year.name),
         )
         return book.during(period) if period else book

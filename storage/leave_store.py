@@ -30,6 +30,21 @@ def days_of(row: LeaveRequestRow) -> Days:
     return Days(row.first_day, row.last_day, row.session)
 
 
+@dataclass(frozen=True)
+class Enrolment:
+    class_id: int
+    date_in: date
+    date_out: date | None  # the first day no longer in the class
+
+
+def class_on(enrolments: list[Enrolment], day: date) -> int | None:
+    """The class the child is in that day, from their enrolments (the latest first), or None."""
+    return next(
+        (e.class_id for e in enrolments if e.date_in <= day and (e.date_out is None or e.date_out > day)),
+        None,
+    )
+
+
 class SqlLeaveStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -141,16 +156,21 @@ class SqlLeaveStore:
         return dict(rows.all())
 
     async def current_class(self, student_id: int, day: date) -> int | None:
-        return await self.session.scalar(
-            select(EnrolmentRow.class_id)
+        return class_on(await self.enrolments(student_id, day, day), day)
+
+    async def enrolments(self, student_id: int, first: date, last: date) -> list[Enrolment]:
+        """The child's enrolments that overlap ``first``..``last``, the latest first (one query for a
+        whole request: a move during it gives two)."""
+        rows = await self.session.execute(
+            select(EnrolmentRow.class_id, EnrolmentRow.date_in, EnrolmentRow.date_out)
             .where(
                 EnrolmentRow.student_id == student_id,
-                EnrolmentRow.date_in <= day,
-                or_(EnrolmentRow.date_out.is_(None), EnrolmentRow.date_out > day),
+                EnrolmentRow.date_in <= last,
+                or_(EnrolmentRow.date_out.is_(None), EnrolmentRow.date_out > first),
             )
             .order_by(EnrolmentRow.date_in.desc())
-            .limit(1)
         )
+        return [Enrolment(*row) for row in rows]
 
     async def student_names(self, student_ids: Collection[int]) -> dict[int, str]:
         missing = [student_id for student_id in student_ids if student_id not in self._names]

@@ -95,7 +95,7 @@ class UnitOfWork:
         self.recipients = SqlRecipientStore(self.session, self.school)
         self.jobs = SqlJobStore(self.session)
         self.year_end = SqlYearEndStore(self.session, self.school)
-        self.exports = SqlExportStore(self.session, self.school, self.roster, self.year_end)
+        self.exports = SqlExportStore(self.session, self.school, self.calendar, self.roster, self.year_end)
         self.transfers = SqlTransferStore(self.session, self.school)
         self.new_year = SqlNewYearStore(self.session, self.school, self.year_end)
         self.signed = SqlSignedStore(self.session)
