@@ -32,8 +32,9 @@ def qr_links(pdf: Path, folder: Path) -> list[str]:
     subprocess.run(["pdftoppm", "-r", "110", "-png", str(pdf), str(folder / "page")], check=True)
     links = []
     for page in sorted(folder.glob("page-*.png")):
-        # QR codes only: a line of the large printed code can pass for a 1D barcode
-        found = zxingcpp.read_barcodes(Image.open(page), formats=zxingcpp.BarcodeFormat.QRCode)
+        # the slips' QR codes (model 2) only: a line of the large printed code can pass for a 1D barcode,
+        # and zxing-cpp 3 reads Micro QR and rMQR under QRCode too (numbers seen in the printed text)
+        found = zxingcpp.read_barcodes(Image.open(page), formats=zxingcpp.BarcodeFormat.QRCodeModel2)
         links += [
             code.text for code in sorted(found, key=lambda c: (c.position.top_left.y, c.position.top_left.x))
         ]
